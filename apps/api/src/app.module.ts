@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { ApiThrottlerGuard, throttlerOptions } from './common/throttling';
+import { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        ThrottlerModule.forRoot(throttlerOptions(config)),
+        HealthModule,
+        UsersModule,
+        AuthModule,
+        AdminModule,
+      ],
+      // Global guards run in this order: the per-IP throttle first, then authentication.
+      providers: [
+        { provide: APP_GUARD, useClass: ApiThrottlerGuard },
+        { provide: APP_GUARD, useExisting: AuthenticationGuard },
+      ],
+    };
+  }
+}

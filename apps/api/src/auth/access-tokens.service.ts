@@ -1,0 +1,46 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { ACCESS_TOKEN_PREFIX, AccessToken, CreatedAccessToken } from '@parley/contracts';
+import { Repository } from 'typeorm';
+import { AccessTokenEntity } from './access-token.entity';
+import { generateToken, hashToken } from './tokens';
+
+const TOUCH_INTERVAL_MS = 60_000;
+/** Enough for any real integration; stops a script from piling up tokens without end. */
+export const MAX_TOKENS_PER_USER = 100;
+
+function toAccessToken(t: AccessTokenEntity): AccessToken {
+  return { id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null };
+}
+
+@Injectable()
+export class AccessTokensService {
+  constructor(@InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>) {}
+
+  async create(userId: string, name: string): Promise<CreatedAccessToken | 'too_many'> {
+    if ((await this.tokens.countBy({ userId })) >= MAX_TOKENS_PER_USER) return 'too_many';
+    const token = generateToken(ACCESS_TOKEN_PREFIX);
+    const saved = await this.tokens.save(this.tokens.create({ userId, name, tokenHash: hashToken(token), lastUsedAt: null }));
+    return { id: saved.id, name: saved.name, token, createdAt: saved.createdAt.toISOString() };
+  }
+
+  async list(userId: string): Promise<AccessToken[]> {
+    const rows = await this.tokens.find({ where: { userId }, order: { createdAt: 'DESC' } });
+    return rows.map(toAccessToken);
+  }
+
+  /** Revokes one of the user's own tokens; another user's token id is "not found", as is an unknown one. */
+  async revoke(userId: string, id: string): Promise<void> {
+    const result = await this.tokens.delete({ id, userId });
+    if (!result.affected) throw new NotFoundException('Token not found');
+  }
+
+  async findByToken(token: string): Promise<AccessTokenEntity | null> {
+    const row = await this.tokens.findOneBy({ tokenHash: hashToken(token) });
+    if (row && (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS)) {
+      row.lastUsedAt = new Date();
+      await this.tokens.update({ id: row.id }, { lastUsedAt: row.lastUsedAt });
+    }
+    return row;
+  }
+}

@@ -1,0 +1,120 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ErrorCode } from '@parley/contracts';
+import { ApiException } from '../common/api-exceptions';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { UserEntity } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { LoginLockoutService } from './login-lockout.service';
+import { PasswordService } from './password.service';
+import { SessionMeta, SessionsService } from './sessions.service';
+import { csrfTokenFor } from './tokens';
+
+export interface Registration {
+  username: string;
+  email: string;
+  password: string;
+  displayName?: string;
+}
+
+export interface IssuedSession {
+  token: string;
+  sessionId: string;
+  csrf: string;
+  expiresAt: Date;
+}
+
+const INVALID_CREDENTIALS = 'Invalid username/email or password';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly passwords: PasswordService,
+    private readonly sessions: SessionsService,
+    private readonly lockout: LoginLockoutService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async register(input: Registration): Promise<UserEntity> {
+    await this.assertRegistrationAllowed(input.email);
+    this.passwords.assertStrong(input.password, input);
+    const passwordHash = await this.passwords.hash(input.password);
+    return this.users.create({
+      username: input.username,
+      email: input.email,
+      displayName: input.displayName || input.username,
+      passwordHash,
+    });
+  }
+
+  /**
+   * Checks a sign-in. An unknown account and a wrong password get the same answer in the same time;
+   * repeated failures lock the account (whatever IP they come from) with a growing delay.
+   */
+  async validateCredentials(login: string, password: string): Promise<UserEntity> {
+    const user = await this.users.findByLoginWithHash(login);
+    const key = user ? `user:${user.id}` : `login:${login.trim().toLowerCase().slice(0, 254)}`;
+    await this.lockout.assertNotLocked(key);
+    const ok = await this.passwords.verify(user?.passwordHash, password);
+    if (!ok || !user) {
+      await this.lockout.recordFailure(key);
+      throw new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    }
+    await this.lockout.clear(key);
+    if (user.deactivatedAt) {
+      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.AccountDeactivated, 'This account has been deactivated; ask an admin');
+    }
+    return user;
+  }
+
+  async startSession(user: UserEntity, meta: SessionMeta): Promise<IssuedSession> {
+    const { token, session } = await this.sessions.create(user.id, meta);
+    await this.users.recordLogin(user.id);
+    return { token, sessionId: session.id, csrf: csrfTokenFor(this.config.secretKey, session.id), expiresAt: session.expiresAt };
+  }
+
+  endSession(sessionId: string): Promise<void> {
+    return this.sessions.revoke(sessionId);
+  }
+
+  endAllSessions(userId: string): Promise<number> {
+    return this.sessions.revokeAllForUser(userId);
+  }
+
+  /** Changes the password and ends every other session of the user. */
+  async changePassword(user: UserEntity, currentPassword: string, newPassword: string, keepSessionId?: string): Promise<void> {
+    const hash = await this.users.getPasswordHash(user.id);
+    if (!(await this.passwords.verify(hash, currentPassword))) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.InvalidCredentials, 'Current password is incorrect', [
+        { field: 'currentPassword', message: 'Current password is incorrect' },
+      ]);
+    }
+    if (currentPassword === newPassword) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.WeakPassword, 'New password must differ from the current one', [
+        { field: 'newPassword', message: 'New password must differ from the current one' },
+      ]);
+    }
+    this.passwords.assertStrong(newPassword, user, 'newPassword');
+    await this.users.setPasswordHash(user.id, await this.passwords.hash(newPassword));
+    await this.sessions.revokeAllForUser(user.id, keepSessionId);
+  }
+
+  private async assertRegistrationAllowed(email: string): Promise<void> {
+    const { mode, allowedEmailDomains } = this.config.registration;
+    if (mode === 'open') return;
+    // The very first account (the admin) can always be created, or a closed server could never start.
+    if ((await this.users.countUsers()) === 0) return;
+    if (mode === 'closed') {
+      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.RegistrationClosed, 'Registration is closed on this server; ask an admin');
+    }
+    const domain = email.split('@').pop() ?? '';
+    if (!allowedEmailDomains.includes(domain)) {
+      throw new ApiException(
+        HttpStatus.FORBIDDEN,
+        ErrorCode.RegistrationClosed,
+        `Registration is limited to email addresses at ${allowedEmailDomains.join(', ')}`,
+        [{ field: 'email', message: `Use an email address at ${allowedEmailDomains.join(', ')}` }],
+      );
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import { HttpStatus, Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { ErrorCode, PASSWORD_MIN_LENGTH } from '@parley/contracts';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnEn from '@zxcvbn-ts/language-en';
+import * as argon2 from 'argon2';
+import { randomBytes } from 'node:crypto';
+import { ApiException } from '../common/api-exceptions';
+import { APP_CONFIG, AppConfig } from '../config/config';
+
+/** OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane. */
+const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export interface PasswordOwner {
+  username: string;
+  email: string;
+  displayName?: string;
+}
+
+@Injectable()
+export class PasswordService implements OnModuleInit {
+  private readonly zxcvbn = new ZxcvbnFactory({
+    translations: zxcvbnEn.translations,
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
+  });
+  /** Verified against when the account does not exist, so both cases take the same time. */
+  private dummyHash = '';
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await this.hash(randomBytes(24).toString('base64url'));
+  }
+
+  hash(password: string): Promise<string> {
+    return argon2.hash(password, ARGON2_OPTIONS);
+  }
+
+  /** Checks a password; with no hash (unknown account) it burns the same time and fails. */
+  async verify(hash: string | undefined, password: string): Promise<boolean> {
+    try {
+      const ok = await argon2.verify(hash ?? this.dummyHash, password);
+      return ok && hash !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The reasons this password is refused for this owner, or none. */
+  problems(password: string, owner: PasswordOwner): string[] {
+    const problems: string[] = [];
+    const lower = password.toLowerCase();
+    if (password.length < PASSWORD_MIN_LENGTH) problems.push(`Password must be at least ${PASSWORD_MIN_LENGTH} characters`);
+    if (owner.username && lower.includes(owner.username.toLowerCase())) problems.push('Password must not contain your username');
+    const emailLocal = owner.email.split('@')[0]?.toLowerCase() ?? '';
+    if (owner.email && (lower.includes(owner.email.toLowerCase()) || (emailLocal.length >= 3 && lower.includes(emailLocal)))) {
+      problems.push('Password must not contain your email address');
+    }
+    if (problems.length) return problems;
+
+    const result = this.zxcvbn.check(password, [owner.username, owner.email, emailLocal, owner.displayName ?? ''].filter(Boolean));
+    if (result.score < this.config.passwordMinScore) {
+      const why = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
+      problems.push(`Password is too easy to guess${why ? `: ${why}` : ''}. Try a longer phrase of unrelated words`);
+    }
+    return problems;
+  }
+
+  assertStrong(password: string, owner: PasswordOwner, field = 'password'): void {
+    const problems = this.problems(password, owner);
+    if (problems.length) {
+      throw new ApiException(
+        HttpStatus.BAD_REQUEST,
+        ErrorCode.WeakPassword,
+        problems.join('; '),
+        problems.map((message) => ({ field, message })),
+      );
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { SESSION_TOKEN_PREFIX } from '@parley/contracts';
+import { LessThan, Not, Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { SessionEntity } from './session.entity';
+import { generateToken, hashToken } from './tokens';
+
+/** Sessions are touched at most this often, so a busy client does not write on every request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface SessionMeta {
+  userAgent?: string;
+  ip?: string;
+}
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async create(userId: string, meta: SessionMeta): Promise<{ token: string; session: SessionEntity }> {
+    const token = generateToken(SESSION_TOKEN_PREFIX);
+    const now = new Date();
+    const session = await this.sessions.save(
+      this.sessions.create({
+        userId,
+        tokenHash: hashToken(token),
+        lastUsedAt: now,
+        expiresAt: new Date(now.getTime() + this.config.sessionTtlMs),
+        userAgent: meta.userAgent?.slice(0, 255) ?? null,
+        ip: meta.ip?.slice(0, 64) ?? null,
+      }),
+    );
+    return { token, session };
+  }
+
+  /** The live session for a token, or null. Expired sessions are deleted when met. */
+  async findByToken(token: string): Promise<SessionEntity | null> {
+    const session = await this.sessions.findOneBy({ tokenHash: hashToken(token) });
+    if (!session) return null;
+    if (session.expiresAt.getTime() <= Date.now()) {
+      await this.sessions.delete({ id: session.id });
+      return null;
+    }
+    return session;
+  }
+
+  /** Slides the expiry forward; returns true when it did (so the cookie can be renewed too). */
+  async touch(session: SessionEntity): Promise<boolean> {
+    const now = Date.now();
+    if (now - session.lastUsedAt.getTime() < TOUCH_INTERVAL_MS) return false;
+    session.lastUsedAt = new Date(now);
+    session.expiresAt = new Date(now + this.config.sessionTtlMs);
+    await this.sessions.update({ id: session.id }, { lastUsedAt: session.lastUsedAt, expiresAt: session.expiresAt });
+    return true;
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.sessions.delete({ id: sessionId });
+  }
+
+  /** Ends every session of the user, except `keepSessionId` when given. */
+  async revokeAllForUser(userId: string, keepSessionId?: string): Promise<number> {
+    const result = await this.sessions.delete(keepSessionId ? { userId, id: Not(keepSessionId) } : { userId });
+    return result.affected ?? 0;
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.sessions.delete({ expiresAt: LessThan(new Date()) });
+  }
+}

@@ -1,0 +1,51 @@
+import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldError } from '@parley/contracts';
+import { ValidationFailedException } from './api-exceptions';
+
+function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+  const out: FieldError[] = [];
+  for (const e of errors) {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    for (const msg of Object.values(e.constraints ?? {})) {
+      out.push({ field, message: msg });
+    }
+    if (e.children?.length) out.push(...flatten(e.children, field));
+  }
+  return out;
+}
+
+/**
+ * Global validation: unknown fields refused, values transformed to the DTO's types, and every failure
+ * reported per field in the one error shape. Bodies must be JSON objects.
+ */
+@Injectable()
+export class ApiValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => new ValidationFailedException(flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new ValidationFailedException([
+          { field: 'body', message: 'Request body must be a JSON object (send Content-Type: application/json)' },
+        ]);
+      }
+    }
+    if (metadata.type === 'query' && metadata.metatype && this.toValidate(metadata) && value && typeof value === 'object') {
+      // Repeated query keys (?q=a&q=b) arrive as arrays; refuse them instead of validating garbage.
+      for (const [k, v] of Object.entries(value)) {
+        if (Array.isArray(v)) throw new ValidationFailedException([{ field: k, message: `${k} must be given once` }]);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: 'must be a whole number' })
+    .transform(Number)
+    .pipe(z.number().min(min, { message: `must be at least ${min}` }).max(max, { message: `must be at most ${max}` }));
+
+const byteSize = z
+  .string()
+  .regex(/^\d+(b|kb|mb)?$/i, { message: 'must be a size such as 100kb or 1mb' });
+
+/**
+ * Every setting Parley reads from the environment. The README's table is generated from the same names;
+ * keep both in step. Values are strings in the environment; the schema turns them into typed values.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v) || /^sqlite:/.test(v), {
+      message: 'must be a postgres:// URL or sqlite:<path> (empty for ./data/parley.sqlite)',
+    })
+    .default(''),
+  SECRET_KEY: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters (leave unset to generate one under DATA_DIR)' })
+    .optional(),
+  PUBLIC_URL: z.url({ message: 'must be an absolute URL such as https://chat.example.com' }).optional(),
+  ALLOWED_ORIGINS: z.string().default(''),
+  TRUST_PROXY: z.string().default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_DIST_DIR: z.string().optional(),
+  JSON_BODY_LIMIT: byteSize.default('100kb'),
+
+  REGISTRATION: z.enum(['open', 'domain', 'closed']).default('open'),
+  ALLOWED_EMAIL_DOMAINS: z.string().default(''),
+  PASSWORD_MIN_SCORE: int(0, 4).default(3),
+  SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 14),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+
+  LOGIN_LOCKOUT_THRESHOLD: int(1, 1000).default(5),
+  LOGIN_LOCKOUT_WINDOW_SECONDS: int(1, 86400).default(15 * 60),
+  LOGIN_LOCKOUT_BASE_SECONDS: int(1, 86400).default(60),
+  LOGIN_LOCKOUT_MAX_SECONDS: int(1, 7 * 86400).default(60 * 60),
+
+  RATE_LIMIT_AUTH_PER_MINUTE: int(1, 1_000_000).default(20),
+  RATE_LIMIT_API_PER_MINUTE: int(1, 10_000_000).default(600),
+
+  SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;

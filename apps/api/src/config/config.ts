@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { envSchema } from './config.schema';
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'postgres'; url: string };
+
+export type TrustProxy = boolean | number | string[];
+
+/** The validated, typed configuration. Built once at start-up; injected with `@Inject(APP_CONFIG)`. */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  secretKey: Buffer;
+  publicUrl?: string;
+  allowedOrigins: string[];
+  trustProxy: TrustProxy;
+  logLevel: string;
+  webDistDir: string;
+  jsonBodyLimit: string;
+  registration: { mode: 'open' | 'domain' | 'closed'; allowedEmailDomains: string[] };
+  passwordMinScore: number;
+  sessionTtlMs: number;
+  cookieSecure: 'auto' | boolean;
+  lockout: { threshold: number; windowMs: number; baseMs: number; maxMs: number };
+  rateLimits: { authPerMinute: number; apiPerMinute: number };
+  shutdownTimeoutMs: number;
+  version: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigError extends Error {}
+
+function parseTrustProxy(raw: string): TrustProxy {
+  const v = raw.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const ok = list.every((s) => /^[0-9a-fA-F:./]+$/.test(s) || ['loopback', 'linklocal', 'uniquelocal'].includes(s));
+  if (!ok) throw new ConfigError('TRUST_PROXY must be false, true, a hop count, or a comma list of addresses/CIDRs');
+  return list;
+}
+
+function splitList(raw: string): string[] {
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Reads the secret from SECRET_KEY, else from DATA_DIR/secret.key, creating it (0600) on first start. */
+function loadSecret(explicit: string | undefined, dataDir: string): Buffer {
+  if (explicit) return Buffer.from(explicit, 'utf8');
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) {
+    const key = readFileSync(file, 'utf8').trim();
+    if (key.length < 32) throw new ConfigError(`${file} holds a key shorter than 32 characters; delete it to regenerate`);
+    return Buffer.from(key, 'utf8');
+  }
+  const key = randomBytes(48).toString('base64url');
+  writeFileSync(file, key + '\n', { mode: 0o600, flag: 'wx' });
+  chmodSync(file, 0o600);
+  return Buffer.from(key, 'utf8');
+}
+
+function readVersion(): string {
+  for (const candidate of [join(__dirname, '..', '..', '..', 'package.json'), join(process.cwd(), 'package.json')]) {
+    try {
+      const pkg = JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'parley' && pkg.version) return pkg.version;
+    } catch {
+      /* try the next place */
+    }
+  }
+  return '0.0.0';
+}
+
+/** The first problem, as one line that names the variable: "PORT must be a whole number (got "abc")". */
+function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
+  const name = String(issue.path[0] ?? 'environment');
+  const got = env[name];
+  const shown = got === undefined ? '' : ` (got "${name === 'SECRET_KEY' || name === 'DATABASE_URL' ? '<hidden>' : got}")`;
+  return `${name} ${issue.message}${shown}`;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings count as unset, as they would in a shell `FOO= node main.js`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration: ${describeIssue(parsed.error.issues[0], env)}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration: DATA_DIR cannot be created (${(err as Error).message})`);
+  }
+
+  let database: DatabaseConfig;
+  if (/^postgres(ql)?:\/\//.test(e.DATABASE_URL)) {
+    database = { type: 'postgres', url: e.DATABASE_URL };
+  } else {
+    const p = e.DATABASE_URL.replace(/^sqlite:/, '') || 'parley.sqlite';
+    database = { type: 'sqlite', path: isAbsolute(p) ? p : join(dataDir, p) };
+  }
+
+  const domains = splitList(e.ALLOWED_EMAIL_DOMAINS.toLowerCase());
+  if (e.REGISTRATION === 'domain' && domains.length === 0) {
+    throw new ConfigError('Invalid configuration: ALLOWED_EMAIL_DOMAINS must list at least one domain when REGISTRATION=domain');
+  }
+  const origins = splitList(e.ALLOWED_ORIGINS);
+  for (const o of origins) {
+    if (!/^https?:\/\/[^/]+$/.test(o)) {
+      throw new ConfigError(`Invalid configuration: ALLOWED_ORIGINS entry "${o}" must be an origin such as https://chat.example.com`);
+    }
+  }
+  const lockout = {
+    threshold: e.LOGIN_LOCKOUT_THRESHOLD,
+    windowMs: e.LOGIN_LOCKOUT_WINDOW_SECONDS * 1000,
+    baseMs: e.LOGIN_LOCKOUT_BASE_SECONDS * 1000,
+    maxMs: e.LOGIN_LOCKOUT_MAX_SECONDS * 1000,
+  };
+  if (lockout.maxMs < lockout.baseMs) {
+    throw new ConfigError('Invalid configuration: LOGIN_LOCKOUT_MAX_SECONDS must not be less than LOGIN_LOCKOUT_BASE_SECONDS');
+  }
+
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    database,
+    secretKey: loadSecret(e.SECRET_KEY, dataDir),
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    allowedOrigins: origins,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    logLevel: e.LOG_LEVEL,
+    webDistDir: resolve(e.WEB_DIST_DIR ?? join(__dirname, '..', '..', 'web', 'browser')),
+    jsonBodyLimit: e.JSON_BODY_LIMIT,
+    registration: { mode: e.REGISTRATION, allowedEmailDomains: domains },
+    passwordMinScore: e.PASSWORD_MIN_SCORE,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    lockout,
+    rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE, apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    version: readVersion(),
+  };
+}

@@ -1,0 +1,59 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import cookieParser from 'cookie-parser';
+import express, { NextFunction, Request, Response } from 'express';
+import type { Logger as Pino } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { toErrorBody } from './common/error-body';
+import { securityHeaders } from './common/security-headers';
+import { ApiValidationPipe } from './common/validation.pipe';
+import { serveWebApp } from './common/web-app';
+import type { AppConfig } from './config/config';
+import { setupOpenApi } from './openapi';
+
+/** Everything between Express and the Nest routes, in order. Kept here so main.ts stays a bootstrap. */
+export function setupHttp(app: NestExpressApplication, config: AppConfig, logger: Pino): void {
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      // Only what an operator needs: never headers (cookies, tokens) or bodies (passwords, messages).
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+    }),
+  );
+  app.use(securityHeaders());
+  app.use(cookieParser());
+  app.use('/api', express.json({ limit: config.jsonBodyLimit, strict: true }));
+  // Body-parser errors (malformed JSON, too large) happen before Nest's routing: give them the one error shape.
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const body = toErrorBody(err);
+    res.status(body.statusCode).json(body);
+  });
+
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(new ApiValidationPipe());
+  app.useGlobalFilters(new AllExceptionsFilter());
+  setupOpenApi(app, config);
+  serveWebApp(app, config.webDistDir);
+}

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from './app.module';
+import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { createRootLogger, NestPinoLogger } from './common/logger';
+import { setupHttp } from './http-setup';
+
+function configOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const config = configOrExit();
+  const logger = createRootLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    logger: new NestPinoLogger(logger),
+  });
+  setupHttp(app, config, logger);
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down: draining connections');
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+
+  await app.listen(config.port, config.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.info({ port, database: config.database.type, dataDir: config.dataDir }, `Parley listening on http://localhost:${port}`);
+}
+
+bootstrap().catch((err: unknown) => {
+  process.stderr.write(`Parley failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});

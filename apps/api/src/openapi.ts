@@ -1,0 +1,55 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '@parley/contracts';
+import { BEARER_AUTH, COOKIE_AUTH } from './common/api-docs';
+import type { AppConfig } from './config/config';
+
+/** Stable ids: `<controller>_<method>`, e.g. `auth_login`, `users_updateMe`. */
+function operationId(controllerKey: string, methodKey: string): string {
+  const base = controllerKey.replace(/Controller$/, '');
+  return `${base.charAt(0).toLowerCase()}${base.slice(1)}_${methodKey}`;
+}
+
+function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value as object)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    ) as T;
+  }
+  return value;
+}
+
+export function buildOpenApiDocument(app: INestApplication, config: AppConfig): OpenAPIObject {
+  const builder = new DocumentBuilder()
+    .setTitle('Parley API')
+    .setDescription(
+      'The REST API of Parley, a self-hosted team chat. Authenticate with `Authorization: Bearer <token>` (a session token from ' +
+        `\`POST /api/auth/login\` or a personal access token from \`POST /api/auth/tokens\`), or with the \`${SESSION_COOKIE}\` cookie ` +
+        `set by login; cookie-authenticated writes must echo the \`${CSRF_COOKIE}\` cookie in the \`${CSRF_HEADER}\` header. ` +
+        'Every error has the shape `{statusCode, error, message, code}`.',
+    )
+    .setVersion(config.version)
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer('/', 'This server')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token or a personal access token' }, BEARER_AUTH)
+    .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', description: 'The session cookie set by login' }, COOKIE_AUTH)
+    .addTag('auth', 'Accounts, sessions and personal access tokens')
+    .addTag('users', 'Profiles and the user directory')
+    .addTag('admin', 'User administration (admins only)')
+    .addTag('health', 'Liveness and readiness');
+  const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
+  return sortKeys(document);
+}
+
+export function setupOpenApi(app: INestApplication, config: AppConfig): void {
+  const document = buildOpenApiDocument(app, config);
+  SwaggerModule.setup('api/docs', app, document, {
+    jsonDocumentUrl: 'api/docs-json',
+    yamlDocumentUrl: 'api/docs-yaml',
+    customSiteTitle: 'Parley API',
+    swaggerOptions: { persistAuthorization: false, operationsSorter: 'alpha', tagsSorter: 'alpha' },
+  });
+}

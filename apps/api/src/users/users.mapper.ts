@@ -1,0 +1,25 @@
+import { AdminUser, CurrentUser, PublicUser } from '@parley/contracts';
+import { UserEntity } from './user.entity';
+
+export function toPublicUser(u: UserEntity): PublicUser {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    statusText: u.statusText,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+export function toCurrentUser(u: UserEntity): CurrentUser {
+  return { ...toPublicUser(u), email: u.email, role: u.role };
+}
+
+export function toAdminUser(u: UserEntity): AdminUser {
+  return {
+    ...toCurrentUser(u),
+    active: u.deactivatedAt === null,
+    deactivatedAt: u.deactivatedAt?.toISOString() ?? null,
+    lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  };
+}

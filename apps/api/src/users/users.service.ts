@@ -1,0 +1,148 @@
+import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { ErrorCode, Page, UserRole } from '@parley/contracts';
+import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
+import { ApiException } from '../common/api-exceptions';
+import { likePattern } from '../common/paging';
+import { UserEntity } from './user.entity';
+
+export interface NewUser {
+  username: string;
+  email: string;
+  displayName: string;
+  passwordHash: string;
+}
+
+export interface ProfileChanges {
+  username?: string;
+  email?: string;
+  displayName?: string;
+  statusText?: string;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+
+  async findById(id: string): Promise<UserEntity | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: string): Promise<UserEntity> {
+    const user = await this.findById(id);
+    if (!user) throw new NotFoundException('User not found');
+    return user;
+  }
+
+  /** By username or email, with the password hash (for sign-in only). */
+  async findByLoginWithHash(login: string): Promise<UserEntity | null> {
+    const key = login.trim().toLowerCase();
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where(key.includes('@') ? 'u.email = :key' : 'u.username = :key', { key })
+      .getOne();
+  }
+
+  async getPasswordHash(id: string): Promise<string> {
+    const row = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
+    if (!row) throw new NotFoundException('User not found');
+    return row.passwordHash;
+  }
+
+  /** Creates the account; the very first account becomes an admin. */
+  async create(data: NewUser): Promise<UserEntity> {
+    return this.users.manager.transaction(async (em) => {
+      await this.assertAvailable(em, { username: data.username, email: data.email });
+      const isFirst = (await em.count(UserEntity)) === 0;
+      const user = em.create(UserEntity, {
+        ...data,
+        statusText: '',
+        role: isFirst ? UserRole.Admin : UserRole.Member,
+        deactivatedAt: null,
+        lastLoginAt: null,
+      });
+      return em.save(user);
+    });
+  }
+
+  async countUsers(): Promise<number> {
+    return this.users.count();
+  }
+
+  async updateProfile(user: UserEntity, changes: ProfileChanges): Promise<UserEntity> {
+    return this.users.manager.transaction(async (em) => {
+      await this.assertAvailable(
+        em,
+        {
+          username: changes.username !== user.username ? changes.username : undefined,
+          email: changes.email !== user.email ? changes.email : undefined,
+        },
+        user.id,
+      );
+      const fresh = await em.findOneByOrFail(UserEntity, { id: user.id });
+      Object.assign(fresh, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
+      return em.save(fresh);
+    });
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.users.update({ id: userId }, { passwordHash });
+  }
+
+  async recordLogin(userId: string): Promise<void> {
+    await this.users.update({ id: userId }, { lastLoginAt: new Date() });
+  }
+
+  async setActive(userId: string, active: boolean): Promise<UserEntity> {
+    const user = await this.getById(userId);
+    if (active !== (user.deactivatedAt === null)) {
+      user.deactivatedAt = active ? null : new Date();
+      await this.users.update({ id: userId }, { deactivatedAt: user.deactivatedAt });
+    }
+    return user;
+  }
+
+  /** The directory: active users matching `q` in username, display name or email. */
+  async search(q: string | undefined, page: number, pageSize: number, opts: { includeInactive?: boolean } = {}): Promise<Page<UserEntity>> {
+    const qb = this.users.createQueryBuilder('u');
+    if (!opts.includeInactive) qb.where({ deactivatedAt: IsNull() });
+    const term = q?.trim();
+    if (term) {
+      const pattern = likePattern(term);
+      qb.andWhere(
+        new Brackets((w) =>
+          w
+            .where("u.username LIKE :p ESCAPE '\\'", { p: pattern })
+            .orWhere("LOWER(u.displayName) LIKE :p ESCAPE '\\'", { p: pattern })
+            .orWhere("u.email LIKE :p ESCAPE '\\'", { p: pattern }),
+        ),
+      );
+    }
+    const [items, total] = await qb
+      .orderBy('u.username', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    return { items, total, page, pageSize };
+  }
+
+  private async assertAvailable(em: EntityManager, wanted: { username?: string; email?: string }, exceptId?: string): Promise<void> {
+    if (wanted.username) {
+      const taken = await em.findOneBy(UserEntity, { username: wanted.username });
+      if (taken && taken.id !== exceptId) {
+        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'That username is already taken', [
+          { field: 'username', message: 'That username is already taken' },
+        ]);
+      }
+    }
+    if (wanted.email) {
+      const taken = await em.findOneBy(UserEntity, { email: wanted.email });
+      if (taken && taken.id !== exceptId) {
+        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'That email address is already registered', [
+          { field: 'email', message: 'That email address is already registered' },
+        ]);
+      }
+    }
+  }
+}
