@@ -71,10 +71,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   let finished = false;
   void exited.then(() => (finished = true));
   while (true) {
-    if (finished) throw new Error(`Parley exited during start-up:\n${out}`);
+    if (finished) throw new Error(`Parley exited during start-up:\n${out.slice(-2000)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Parley did not become healthy in time:\n${out}`);
+      throw new Error(`Parley did not become healthy in time:\n${out.slice(-2000)}`);
     }
     try {
       const res = await fetch(`${url}/api/health`);

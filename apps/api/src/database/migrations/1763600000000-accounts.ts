@@ -7,7 +7,8 @@ export class Accounts1763600000000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const t = columnTypes(queryRunner);
-    const id = { name: 'id', type: t.uuid, length: t.pg ? undefined : '36', isPrimary: true };
+    // PostgreSQL fills ids itself; on SQLite TypeORM generates them before the insert.
+    const id = { name: 'id', type: t.uuid, length: t.pg ? undefined : '36', isPrimary: true, default: t.pg ? 'gen_random_uuid()' : undefined };
     const userId = { name: 'userId', type: t.uuid, length: t.pg ? undefined : '36', isNullable: false };
     const createdAt = { name: 'createdAt', type: t.timestamp, isNullable: false, default: t.now };
 

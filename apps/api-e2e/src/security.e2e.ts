@@ -1,0 +1,145 @@
+import { ErrorCode } from '@parley/contracts';
+import request from 'supertest';
+import { RunningServer, startServer } from '../../../tools/testing/server';
+import { makeUser, register } from './support/factories';
+
+const login = (url: string, body: { login: string; password: string }, ip?: string) => {
+  const r = request(url).post('/api/auth/login');
+  if (ip) r.set('X-Forwarded-For', ip);
+  return r.send(body);
+};
+
+describe('brute-force lockout (per account, whatever the IP)', () => {
+  let server: RunningServer;
+  // A 2-second base lock keeps the test short; the default is 60 s, doubling to at most an hour.
+  beforeAll(async () => {
+    server = await startServer({ env: { LOGIN_LOCKOUT_BASE_SECONDS: '2', TRUST_PROXY: 'true' } });
+  });
+  afterAll(async () => server?.dispose());
+
+  it('locks the account after 5 failures with 429 and Retry-After, growing with further failures', async () => {
+    const data = makeUser();
+    await register(server.url, data);
+    for (let i = 0; i < 5; i++) {
+      // Every attempt from a different IP: the lock is on the account.
+      await login(server.url, { login: data.username, password: 'wrong password here' }, `10.0.0.${i + 1}`).expect(401);
+    }
+    const locked = await login(server.url, { login: data.email, password: data.password }, '10.0.1.1').expect(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(2);
+    expect(locked.body).toMatchObject({ statusCode: 429, code: ErrorCode.RateLimited, retryAfter: Number(locked.headers['retry-after']) });
+
+    await new Promise((r) => setTimeout(r, 2100));
+    // The lock has passed; another failure locks again, for twice as long.
+    await login(server.url, { login: data.username, password: 'wrong again' }, '10.0.2.1').expect(401);
+    const longer = await login(server.url, { login: data.username, password: data.password }, '10.0.2.2').expect(429);
+    expect(Number(longer.headers['retry-after'])).toBeGreaterThanOrEqual(3);
+    expect(Number(longer.headers['retry-after'])).toBeLessThanOrEqual(4);
+
+    await new Promise((r) => setTimeout(r, Number(longer.headers['retry-after']) * 1000 + 100));
+    await login(server.url, { login: data.username, password: data.password }).expect(200);
+    // Success clears the count.
+    await login(server.url, { login: data.username, password: 'wrong once more' }).expect(401);
+    await login(server.url, { login: data.username, password: data.password }).expect(200);
+  });
+
+  it('treats an unknown name exactly like a known account, so lockouts reveal nothing', async () => {
+    const name = `ghost.${Date.now()}`;
+    for (let i = 0; i < 5; i++) await login(server.url, { login: name, password: 'whatever it is' }).expect(401);
+    const res = await login(server.url, { login: name, password: 'whatever it is' }).expect(429);
+    expect(res.headers['retry-after']).toBeDefined();
+  });
+
+  it('takes about as long for an unknown user as for a wrong password', async () => {
+    const data = makeUser();
+    await register(server.url, data);
+    const time = async (body: { login: string; password: string }) => {
+      const start = process.hrtime.bigint();
+      await login(server.url, body);
+      return Number(process.hrtime.bigint() - start) / 1e6;
+    };
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      known.push(await time({ login: data.username, password: `wrong-${i} password` }));
+      unknown.push(await time({ login: `nobody.${i}.${data.username}`, password: 'wrong password' }));
+    }
+    const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    // Both run a full argon2id verification (tens of ms); without the dummy hash the unknown case takes ~1 ms.
+    expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
+  });
+});
+
+describe('per-IP rate limits on the authentication routes', () => {
+  it('answers 429 with Retry-After past the limit, and ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
+    const server = await startServer({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '3' } });
+    try {
+      const body = { login: 'someone', password: 'some password' };
+      for (let i = 0; i < 3; i++) await login(server.url, body, `192.0.2.${i}`).expect(401);
+      const limited = await login(server.url, body, '192.0.2.99').expect(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(limited.body.code).toBe(ErrorCode.RateLimited);
+      // Other routes are not under the auth limit.
+      await request(server.url).get('/api/health').expect(200);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('gives each client its own bucket behind a trusted proxy', async () => {
+    const server = await startServer({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '2', TRUST_PROXY: 'loopback' } });
+    try {
+      const body = { login: 'someone', password: 'some password' };
+      await login(server.url, body, '198.51.100.1').expect(401);
+      await login(server.url, body, '198.51.100.1').expect(401);
+      await login(server.url, body, '198.51.100.1').expect(429);
+      await login(server.url, body, '198.51.100.2').expect(401);
+    } finally {
+      await server.dispose();
+    }
+  });
+});
+
+describe('registration policy', () => {
+  it('REGISTRATION=closed lets only the first (admin) account in', async () => {
+    const server = await startServer({ env: { REGISTRATION: 'closed' } });
+    try {
+      await register(server.url, makeUser());
+      const res = await request(server.url).post('/api/auth/register').send(makeUser()).expect(403);
+      expect(res.body).toMatchObject({ code: ErrorCode.RegistrationClosed, message: expect.stringMatching(/closed/) });
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('REGISTRATION=domain accepts only the allowed email domains', async () => {
+    const server = await startServer({ env: { REGISTRATION: 'domain', ALLOWED_EMAIL_DOMAINS: 'corp.example, Lab.Example' } });
+    try {
+      await register(server.url, makeUser({ email: `boss.${Date.now()}@corp.example` }));
+      const outsider = await request(server.url).post('/api/auth/register').send(makeUser()).expect(403);
+      expect(outsider.body.message).toMatch(/corp\.example, lab\.example/);
+      await request(server.url).post('/api/auth/register').send(makeUser({ email: `eve.${Date.now()}@LAB.example` })).expect(201);
+    } finally {
+      await server.dispose();
+    }
+  });
+});
+
+describe('cookies behind an HTTPS proxy', () => {
+  it('marks the session cookie Secure when the trusted proxy says the request was HTTPS', async () => {
+    const server = await startServer({ env: { TRUST_PROXY: 'loopback' } });
+    try {
+      const data = makeUser();
+      await register(server.url, data);
+      const res = await request(server.url)
+        .post('/api/auth/login')
+        .set('X-Forwarded-Proto', 'https')
+        .send({ login: data.username, password: data.password })
+        .expect(200);
+      const cookies = res.headers['set-cookie'] as unknown as string[];
+      expect(cookies.every((c) => /; Secure/.test(c))).toBe(true);
+    } finally {
+      await server.dispose();
+    }
+  });
+});

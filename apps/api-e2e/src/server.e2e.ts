@@ -1,0 +1,118 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { startServer, WORKSPACE_ROOT } from '../../../tools/testing/server';
+
+function runWithEnv(env: Record<string, string>) {
+  return spawnSync(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/api/main.js')], {
+    env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-cfg-')), PORT: '0', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
+
+describe('configuration', () => {
+  it.each([
+    [{ PORT: 'abc' }, /^Invalid configuration: PORT must be a whole number \(got "abc"\)$/],
+    [{ PORT: '70000' }, /^Invalid configuration: PORT must be at most 65535/],
+    [{ REGISTRATION: 'sometimes' }, /^Invalid configuration: REGISTRATION /],
+    [{ REGISTRATION: 'domain' }, /^Invalid configuration: ALLOWED_EMAIL_DOMAINS must list at least one domain/],
+    [{ DATABASE_URL: 'mysql://x' }, /^Invalid configuration: DATABASE_URL must be a postgres:\/\/ URL/],
+    [{ SECRET_KEY: 'short' }, /^Invalid configuration: SECRET_KEY must be at least 32 characters/],
+    [{ LOGIN_LOCKOUT_THRESHOLD: '-1' }, /^Invalid configuration: LOGIN_LOCKOUT_THRESHOLD must be a whole number/],
+  ])('stops at start-up with one line naming the variable for %j', (env, line) => {
+    const res = runWithEnv(env as Record<string, string>);
+    expect(res.status).toBe(1);
+    const lines = res.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+  });
+
+  it('never prints a secret value in a configuration error', () => {
+    const res = runWithEnv({ DATABASE_URL: 'mysql://user:hunter2@db' });
+    expect(res.stderr).not.toContain('hunter2');
+  });
+});
+
+describe('the server process', () => {
+  it('creates the SQLite file and a private secret key under DATA_DIR on first start', async () => {
+    const server = await startServer();
+    try {
+      expect(existsSync(join(server.dataDir, 'parley.sqlite'))).toBe(true);
+      const key = join(server.dataDir, 'secret.key');
+      expect(statSync(key).mode & 0o777).toBe(0o600);
+      expect(readFileSync(key, 'utf8').trim().length).toBeGreaterThanOrEqual(32);
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('reports liveness and database readiness', async () => {
+    const server = await startServer();
+    try {
+      const res = await request(server.url).get('/api/health').expect(200);
+      expect(res.body).toMatchObject({ status: 'ok', live: true, ready: true, database: 'sqlite' });
+      expect(res.headers['cache-control']).toBe('no-store');
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('sends security headers, with a strict CSP on API answers', async () => {
+    const server = await startServer();
+    try {
+      const res = await request(server.url).get('/api/health');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(res.headers['x-powered-by']).toBeUndefined();
+      expect(res.headers['x-request-id']).toBeDefined();
+    } finally {
+      await server.dispose();
+    }
+  });
+
+  it('drains and exits on SIGTERM, finishing a request in flight, and keeps data across restarts', async () => {
+    const server = await startServer({ env: { LOG_LEVEL: 'info' } });
+    const dataDir = server.dataDir;
+    try {
+      const data = { username: `keep.${Date.now()}`, email: `keep.${Date.now()}@example.com`, password: 'meadow copper violin harbor' };
+      const inFlight = request(server.url).post('/api/auth/register').send(data);
+      const pending = inFlight.then((r) => r.status);
+      await new Promise((r) => setTimeout(r, 5));
+      const exit = await server.stop('SIGTERM');
+      expect([0, 'SIGTERM']).toContain(exit);
+      expect(await pending).toBe(201);
+      expect(server.output()).toMatch(/shutting down/);
+
+      const again = await startServer({ dataDir });
+      try {
+        await request(again.url).post('/api/auth/login').send({ login: data.username, password: data.password }).expect(200);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('never logs passwords or tokens', async () => {
+    const server = await startServer({ env: { LOG_LEVEL: 'trace' } });
+    try {
+      const data = { username: `log.${Date.now()}`, email: `log.${Date.now()}@example.com`, password: 'saffron glacier piano thimble' };
+      await request(server.url).post('/api/auth/register').send(data).expect(201);
+      const res = await request(server.url).post('/api/auth/login').send({ login: data.username, password: data.password }).expect(200);
+      await request(server.url).get('/api/auth/me').set('Authorization', `Bearer ${res.body.token}`).expect(200);
+      await request(server.url).post('/api/auth/login').send({ login: data.username, password: 'wrong but secret words' }).expect(401);
+      await new Promise((r) => setTimeout(r, 200));
+      const out = server.output();
+      expect(out).toContain('/api/auth/login');
+      expect(out).not.toContain(data.password);
+      expect(out).not.toContain('wrong but secret words');
+      expect(out).not.toContain(res.body.token);
+    } finally {
+      await server.dispose();
+    }
+  });
+});

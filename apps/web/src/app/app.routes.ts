@@ -1,0 +1,33 @@
+import { Routes } from '@angular/router';
+import { adminGuard, signedInGuard, signedOutGuard } from './core/auth-guards';
+
+export const routes: Routes = [
+  {
+    path: 'login',
+    title: 'Sign in · Parley',
+    canActivate: [signedOutGuard],
+    loadComponent: () => import('./auth/login-page').then((m) => m.LoginPage),
+  },
+  {
+    path: 'register',
+    title: 'Create your account · Parley',
+    canActivate: [signedOutGuard],
+    loadComponent: () => import('./auth/register-page').then((m) => m.RegisterPage),
+  },
+  {
+    path: '',
+    canActivate: [signedInGuard],
+    loadComponent: () => import('./shell/shell').then((m) => m.Shell),
+    children: [
+      { path: '', pathMatch: 'full', title: 'Chats · Parley', loadComponent: () => import('./shell/home-page').then((m) => m.HomePage) },
+      { path: 'profile', title: 'Profile · Parley', loadComponent: () => import('./profile/profile-page').then((m) => m.ProfilePage) },
+      {
+        path: 'admin',
+        title: 'Users · Admin · Parley',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/admin-users-page').then((m) => m.AdminUsersPage),
+      },
+    ],
+  },
+  { path: '**', redirectTo: '' },
+];

@@ -1,0 +1,66 @@
+import { Injectable, computed, inject, signal } from '@angular/core';
+import { CurrentUser, LoginRequest, UserRole } from '@parley/contracts';
+import { firstValueFrom } from 'rxjs';
+import { AuthApi } from './auth-api';
+
+/** The signed-in user, as the whole app sees it. */
+@Injectable({ providedIn: 'root' })
+export class AuthStore {
+  private readonly api = inject(AuthApi);
+
+  private readonly currentUser = signal<CurrentUser | null>(null);
+  private readonly restoring = signal(true);
+
+  /** The signed-in user, or null. */
+  readonly user = this.currentUser.asReadonly();
+  /** True until the session check on start-up has answered. */
+  readonly loading = this.restoring.asReadonly();
+  readonly signedIn = computed(() => this.currentUser() !== null);
+  readonly isAdmin = computed(() => this.currentUser()?.role === UserRole.Admin);
+
+  private restored: Promise<void> | null = null;
+
+  /** Asks the server who we are (once): a session cookie from an earlier visit signs us straight in. */
+  restoreSession(): Promise<void> {
+    this.restored ??= firstValueFrom(this.api.me())
+      .then((user) => this.currentUser.set(user))
+      // 401 simply means "not signed in"; after any other failure the sign-in page is still the right place to be.
+      .catch(() => this.currentUser.set(null))
+      .finally(() => this.restoring.set(false));
+    return this.restored;
+  }
+
+  async signIn(credentials: LoginRequest): Promise<CurrentUser> {
+    const { user } = await firstValueFrom(this.api.login(credentials));
+    this.currentUser.set(user);
+    this.restoring.set(false);
+    return user;
+  }
+
+  /** Ends this session. The user is signed out locally even if the server cannot be reached. */
+  async signOut(): Promise<void> {
+    try {
+      await firstValueFrom(this.api.logout());
+    } catch {
+      // The session may already be gone (expired, ended elsewhere): nothing left to end.
+    } finally {
+      this.currentUser.set(null);
+    }
+  }
+
+  /** Ends every session of this user, on every device (the server clears this browser's cookies too). */
+  async signOutEverywhere(): Promise<void> {
+    await firstValueFrom(this.api.logoutEverywhere());
+    this.currentUser.set(null);
+  }
+
+  /** After an edit of the profile: the server's answer is the new truth. */
+  replaceUser(user: CurrentUser): void {
+    this.currentUser.set(user);
+  }
+
+  /** The server said the session is over (expired, revoked, account deactivated). */
+  forgetSession(): void {
+    this.currentUser.set(null);
+  }
+}
