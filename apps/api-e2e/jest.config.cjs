@@ -9,5 +9,8 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  moduleNameMapper: { '^@parley/contracts$': '<rootDir>/../../libs/contracts/src/index.ts' },
+  moduleNameMapper: {
+    '^@parley/contracts$': '<rootDir>/../../libs/contracts/src/index.ts',
+    '^@parley/testing$': '<rootDir>/../../libs/testing/src/index.ts',
+  },
 };

@@ -5,7 +5,7 @@ module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(ts|m?js)$': [
       '@swc/jest',
       {
         jsc: {
@@ -17,5 +17,8 @@ module.exports = {
       },
     ],
   },
+  // NestJS 12 ships as ES modules; Node loads them with require(esm), but Jest's module system cannot, so they
+  // are compiled to CommonJS like our own files.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|load-esm)/)'],
   moduleNameMapper: { '^@parley/contracts$': '<rootDir>/../../libs/contracts/src/index.ts' },
 };

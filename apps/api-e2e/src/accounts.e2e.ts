@@ -1,6 +1,6 @@
 import { AccessToken, ApiError, CSRF_COOKIE, CSRF_HEADER, CurrentUser, ErrorCode, Page, PublicUser, SESSION_COOKIE } from '@parley/contracts';
 import request from 'supertest';
-import type { RunningServer } from '../../../tools/testing/server';
+import type { RunningServer } from '@parley/testing';
 import { DatabaseKind, startOn } from './support/database-targets';
 import { cookieValue, makeUser, register, signIn, Signed, signUp } from './support/factories';
 

@@ -1,6 +1,6 @@
 import { ErrorCode } from '@parley/contracts';
 import request from 'supertest';
-import { RunningServer, startServer } from '../../../tools/testing/server';
+import { RunningServer, startServer } from '@parley/testing';
 import { makeUser, register } from './support/factories';
 
 const login = (url: string, body: { login: string; password: string }, ip?: string) => {

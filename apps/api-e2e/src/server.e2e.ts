@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startServer, WORKSPACE_ROOT } from '../../../tools/testing/server';
+import { startServer, WORKSPACE_ROOT } from '@parley/testing';
 
 function runWithEnv(env: Record<string, string>) {
   return spawnSync(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/api/main.js')], {

@@ -36,10 +36,10 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .addServer('/', 'This server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token or a personal access token' }, BEARER_AUTH)
     .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', description: 'The session cookie set by login' }, COOKIE_AUTH)
-    .addTag('auth', 'Accounts, sessions and personal access tokens')
-    .addTag('users', 'Profiles and the user directory')
     .addTag('admin', 'User administration (admins only)')
-    .addTag('health', 'Liveness and readiness');
+    .addTag('auth', 'Accounts, sessions and personal access tokens')
+    .addTag('health', 'Liveness and readiness')
+    .addTag('users', 'Profiles and the user directory');
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
   return sortKeys(document);
 }

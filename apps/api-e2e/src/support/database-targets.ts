@@ -1,4 +1,4 @@
-import { RunningServer, StartOptions, startServer } from '../../../../tools/testing/server';
+import { RunningServer, StartOptions, startServer } from '@parley/testing';
 import { createTempDatabase, TempDatabase } from './postgres';
 
 export type DatabaseKind = 'sqlite' | 'postgres';

@@ -4,7 +4,7 @@ import { AdminUser, Page, UserRole } from '@parley/contracts';
 import { RequireRole, CurrentUserEntity } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { SearchPageQueryDto } from '../common/paging';
-import { uuidParam } from '../common/uuid-param.pipe';
+import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { AdminUserDto, AdminUserPageDto } from '../users/dto/users.dto';
 import { UserEntity } from '../users/user.entity';
 import { toAdminUser } from '../users/users.mapper';
@@ -30,6 +30,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/deactivate')
+  @ApiUuidParam('id', 'The user to deactivate')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Deactivate a user',
@@ -45,6 +46,7 @@ export class AdminUsersController {
   }
 
   @Post(':id/reactivate')
+  @ApiUuidParam('id', 'The user to reactivate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Reactivate a user', description: 'The user can sign in again. Admins only.' })
   @ApiOkResponse({ type: AdminUserDto })

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { AccessToken, CreatedAccessToken, ErrorCode } from '@parley/contracts';
 import { ApiException } from '../common/api-exceptions';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
-import { uuidParam } from '../common/uuid-param.pipe';
+import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { AccessTokensService, MAX_TOKENS_PER_USER } from './access-tokens.service';
 import { CurrentAuth } from './auth.decorators';
 import { AccessTokenDto, CreateAccessTokenDto, CreatedAccessTokenDto } from './dto/auth.dto';
@@ -41,6 +41,7 @@ export class AccessTokensController {
   }
 
   @Delete(':id')
+  @ApiUuidParam('id', 'The token to revoke')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a personal access token', description: 'The token stops working at once.' })
   @ApiNoContentResponse({ description: 'Revoked' })

@@ -1,4 +1,5 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { applyDecorators, ParseUUIDPipe } from '@nestjs/common';
+import { ApiParam } from '@nestjs/swagger';
 import { ValidationFailedException } from './api-exceptions';
 
 /** `@Param('id', uuidParam('id'))`: a malformed or "null" id is a 400 that names the parameter. */
@@ -7,3 +8,9 @@ export function uuidParam(name: string): ParseUUIDPipe {
     exceptionFactory: () => new ValidationFailedException([{ field: name, message: `${name} must be a UUID` }]),
   });
 }
+
+/** A documented UUID path parameter: `@ApiUuidParam('id', 'The user')`, next to `@Param('id', uuidParam('id'))`. */
+export function ApiUuidParam(name: string, description: string): MethodDecorator {
+  return applyDecorators(ApiParam({ name, description, format: 'uuid', type: String }));
+}
+

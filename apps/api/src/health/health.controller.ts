@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { HealthResponse } from '@parley/contracts';
 import type { Response } from 'express';
@@ -7,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../auth/auth.decorators';
 import { APP_CONFIG, AppConfig } from '../config/config';
 
-class HealthDto implements HealthResponse {
+export class HealthDto implements HealthResponse {
   @ApiProperty({ enum: ['ok', 'error'] }) status!: 'ok' | 'error';
   @ApiProperty() live!: boolean;
   @ApiProperty() ready!: boolean;
@@ -26,6 +27,7 @@ export class HealthController {
 
   @Get()
   @Public()
+  @SkipThrottle()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Liveness and readiness', description: 'Answers 200 when the database answers a query, 503 when it does not.' })
   @ApiOkResponse({ type: HealthDto })

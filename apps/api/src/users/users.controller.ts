@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Page, PublicUser } from '@parley/contracts';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { SearchPageQueryDto } from '../common/paging';
-import { uuidParam } from '../common/uuid-param.pipe';
+import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { CurrentUserEntity } from '../auth/auth.decorators';
 import { UserEntity } from './user.entity';
 import { CurrentUserDto, PublicUserDto, PublicUserPageDto, UpdateProfileDto } from './dto/users.dto';
@@ -43,6 +43,7 @@ export class UsersController {
   }
 
   @Get(':id')
+  @ApiUuidParam('id', 'The user')
   @ApiOperation({ summary: 'One user', description: 'A user\'s public profile.' })
   @ApiOkResponse({ type: PublicUserDto })
   @ApiErrors(404)

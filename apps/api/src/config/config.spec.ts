@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+const dataDir = () => mkdtempSync(join(tmpdir(), 'parley-config-'));
+
+describe('loadConfig', () => {
+  it('has safe embedded defaults: port 3000, SQLite under DATA_DIR, open registration, lockout after 5', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ type: 'sqlite', path: join(dir, 'parley.sqlite') });
+    expect(config.registration.mode).toBe('open');
+    expect(config.lockout).toEqual({ threshold: 5, windowMs: 15 * 60_000, baseMs: 60_000, maxMs: 3600_000 });
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it('switches to PostgreSQL for a postgres:// DATABASE_URL', () => {
+    const config = loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://u@db:5432/parley' });
+    expect(config.database).toEqual({ type: 'postgres', url: 'postgres://u@db:5432/parley' });
+  });
+
+  it('generates a secret key once under DATA_DIR and reuses it', () => {
+    const dir = dataDir();
+    const first = loadConfig({ DATA_DIR: dir }).secretKey;
+    const second = loadConfig({ DATA_DIR: dir }).secretKey;
+    expect(first.equals(second)).toBe(true);
+    expect(readFileSync(join(dir, 'secret.key'), 'utf8').trim()).toBe(first.toString());
+    expect(loadConfig({ DATA_DIR: dataDir() }).secretKey.equals(first)).toBe(false);
+  });
+
+  it.each([
+    [{ PORT: 'x' }, 'PORT must be a whole number (got "x")'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ TRUST_PROXY: 'everyone!' }, 'TRUST_PROXY must be false, true, a hop count'],
+    [{ ALLOWED_ORIGINS: 'chat.example.com' }, 'ALLOWED_ORIGINS entry "chat.example.com"'],
+    [{ LOGIN_LOCKOUT_BASE_SECONDS: '600', LOGIN_LOCKOUT_MAX_SECONDS: '60' }, 'LOGIN_LOCKOUT_MAX_SECONDS must not be less'],
+  ])('refuses %j with a message naming the variable', (env, message) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);
+  });
+
+  it.each([
+    ['true', true],
+    ['2', 2],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+    ['', false],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(loadConfig({ DATA_DIR: dataDir(), TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+});

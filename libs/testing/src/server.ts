@@ -1,0 +1,104 @@
+/**
+ * Starts the real, built Parley server (dist/apps/api/main.js) as a child process on a free port with its
+ * own temporary DATA_DIR, for end-to-end tests (API and browser). Build first: `nx run api:build`.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
+const MAIN = join(WORKSPACE_ROOT, 'dist', 'apps', 'api', 'main.js');
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  /** Everything the server wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends the signal (SIGTERM by default) and resolves with the exit code (or signal name) once it exits. */
+  stop(signal?: NodeJS.Signals): Promise<number | string | null>;
+  /** Stops the server and removes its data directory (unless it was given by the caller). */
+  dispose(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Extra environment; overrides the test defaults below. */
+  env?: Record<string, string>;
+  /** Reuse a data directory (to restart on the same database). A new temp dir otherwise. */
+  dataDir?: string;
+  timeoutMs?: number;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const ownDir = !opts.dataDir;
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+    // Tests register many accounts from one IP; the limits themselves are tested with explicit values.
+    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+    RATE_LIMIT_API_PER_MINUTE: '1000000',
+    ...opts.env,
+  };
+  const child = spawn(process.execPath, [MAIN], { env, cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | string | null>((ok) => child.once('exit', (code, signal) => ok(code ?? signal)));
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  let finished = false;
+  void exited.then(() => (finished = true));
+  while (true) {
+    if (finished) throw new Error(`Parley exited during start-up:\n${out.slice(-2000)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`Parley did not become healthy in time:\n${out.slice(-2000)}`);
+    }
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (!finished) child.kill(signal);
+    return exited;
+  };
+  return {
+    url,
+    port,
+    dataDir,
+    process: child,
+    output: () => out,
+    stop,
+    dispose: async () => {
+      await stop();
+      if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
