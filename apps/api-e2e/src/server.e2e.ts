@@ -116,3 +116,24 @@ describe('the server process', () => {
     }
   });
 });
+
+describe('CORS', () => {
+  it('answers preflights only for the configured origins', async () => {
+    const server = await startServer({ env: { ALLOWED_ORIGINS: 'https://intranet.example.com' } });
+    try {
+      const ok = await request(server.url)
+        .options('/api/users/me')
+        .set('Origin', 'https://intranet.example.com')
+        .set('Access-Control-Request-Method', 'PATCH');
+      expect(ok.headers['access-control-allow-origin']).toBe('https://intranet.example.com');
+      expect(ok.headers['access-control-allow-credentials']).toBe('true');
+      const other = await request(server.url)
+        .options('/api/users/me')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'PATCH');
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await server.dispose();
+    }
+  });
+});

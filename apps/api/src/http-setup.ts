@@ -42,6 +42,10 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig, logger
     }),
   );
   app.use(securityHeaders());
+  // The web app is served from this origin; other origins (a separate front end, an integration page) must be listed.
+  if (config.allowedOrigins.length) {
+    app.enableCors({ origin: config.allowedOrigins, credentials: true, exposedHeaders: ['Retry-After', 'X-Request-Id'] });
+  }
   app.use(cookieParser());
   app.use('/api', express.json({ limit: config.jsonBodyLimit, strict: true }));
   // Body-parser errors (malformed JSON, too large) happen before Nest's routing: give them the one error shape.

@@ -33,7 +33,7 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     )
     .setVersion(config.version)
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .addServer('/', 'This server')
+    .addServer(config.publicUrl ?? '/', 'This server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A session token or a personal access token' }, BEARER_AUTH)
     .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', description: 'The session cookie set by login' }, COOKIE_AUTH)
     .addTag('admin', 'User administration (admins only)')

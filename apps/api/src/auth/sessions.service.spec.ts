@@ -52,6 +52,14 @@ describe('SessionsService', () => {
     expect(Math.abs(row.expiresAt.getTime() - (Date.now() + 3600_000))).toBeLessThan(5000);
   });
 
+  it('purges only expired sessions', async () => {
+    const live = await sessions.create(userId, {});
+    const old = await sessions.create(userId, {});
+    await db.dataSource.getRepository(SessionEntity).update({ id: old.session.id }, { expiresAt: new Date(Date.now() - 1000) });
+    expect(await sessions.purgeExpired()).toBe(1);
+    expect(await sessions.findByToken(live.token)).not.toBeNull();
+  });
+
   it('revokes all of a user\'s sessions, optionally keeping one', async () => {
     const a = await sessions.create(userId, {});
     const b = await sessions.create(userId, {});

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SESSION_TOKEN_PREFIX } from '@parley/contracts';
 import { LessThan, Not, Repository } from 'typeorm';
@@ -14,8 +14,14 @@ export interface SessionMeta {
   ip?: string;
 }
 
+/** Expired sessions are deleted when met, and swept this often so the table does not grow without end. */
+const PURGE_INTERVAL_MS = 60 * 60_000;
+
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SessionsService.name);
+  private purgeTimer?: NodeJS.Timeout;
+
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,7 +74,19 @@ export class SessionsService {
     return result.affected ?? 0;
   }
 
-  async purgeExpired(): Promise<void> {
-    await this.sessions.delete({ expiresAt: LessThan(new Date()) });
+  async purgeExpired(now = new Date()): Promise<number> {
+    const result = await this.sessions.delete({ expiresAt: LessThan(now) });
+    return result.affected ?? 0;
+  }
+
+  onApplicationBootstrap(): void {
+    const sweep = () =>
+      this.purgeExpired().catch((err: unknown) => this.logger.warn(`Could not purge expired sessions: ${(err as Error).message}`));
+    void sweep();
+    this.purgeTimer = setInterval(sweep, PURGE_INTERVAL_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.purgeTimer);
   }
 }
