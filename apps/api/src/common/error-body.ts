@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { ApiError, ErrorCode } from '@parley/contracts';
 import { STATUS_CODES } from 'node:http';
 import { ApiException } from './api-exceptions';
@@ -76,4 +76,3 @@ function errorFromHttpLikeError(err: unknown): ApiError | undefined {
   return { statusCode: status, error: reason(status), message, code: codeByStatus[status] ?? ErrorCode.BadRequest };
 }
 
-export { HttpStatus };

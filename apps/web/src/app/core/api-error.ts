@@ -7,8 +7,6 @@ export interface FormErrors<F extends string = string> {
   fields: Partial<Record<F, string>>;
 }
 
-export const NO_FORM_ERRORS: FormErrors<never> = { form: null, fields: {} };
-
 function isApiError(body: unknown): body is ApiError {
   return typeof body === 'object' && body !== null && typeof (body as ApiError).message === 'string' && 'code' in body;
 }

@@ -2,9 +2,11 @@ import { ChangeDetectionStrategy, Component, computed, input } from '@angular/co
 
 const PALETTE_SIZE = 8;
 
-/** Up to two initials from a display name ("Ada Lovelace" -> "AL", "ada" -> "A"). */
+/** Up to two initials from a display name ("Ada Lovelace" -> "AL", "ada" -> "A"); words starting with a letter first. */
 export function initialsOf(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
+  const all = name.trim().split(/\s+/).filter(Boolean);
+  const lettered = all.filter((w) => /^\p{L}/u.test(w));
+  const words = lettered.length > 0 ? lettered : all;
   if (words.length === 0) return '?';
   const letters = words.length === 1 ? [words[0]] : [words[0], words[words.length - 1]];
   return letters.map((w) => Array.from(w)[0]!.toUpperCase()).join('');

@@ -1,0 +1,234 @@
+import { Browser, Page } from 'playwright-core';
+import { RunningServer, startServer } from '@parley/testing';
+import { newAccount, registerViaApi } from './support/accounts';
+import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
+import {
+  expectAttribute,
+  expectCount,
+  expectFocused,
+  expectHidden,
+  expectPath,
+  expectText,
+  expectValue,
+  expectVisible,
+} from './support/ui-expect';
+
+let server: RunningServer;
+let browser: Browser;
+let session: BrowserSession | undefined;
+/** The first account on a server becomes its admin. */
+const admin = newAccount('admin');
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  await registerViaApi(server.url, admin);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+});
+
+async function open(viewport = DESKTOP): Promise<BrowserSession> {
+  session = await BrowserSession.open(browser, server.url, viewport);
+  // Every first visit asks "who am I?" and, signed out, is told 401.
+  session.expectHttpError(401, '/api/auth/me');
+  return session;
+}
+
+function sidebar(page: Page) {
+  return page.getByRole('complementary', { name: 'Sidebar' });
+}
+
+async function signIn(page: Page, login: string, password: string): Promise<void> {
+  await page.getByLabel('Username or email').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function logOut(page: Page): Promise<void> {
+  await sidebar(page).getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL('**/login');
+  await expectVisible(page.getByRole('heading', { name: 'Welcome back' }));
+}
+
+test('register, log out, log in by username, edit the profile, log in by email', async () => {
+  const { page } = await open();
+  const account = newAccount('ada');
+
+  // A deep link while signed out goes to the sign-in page, which remembers where we wanted to go.
+  await page.goto('/profile');
+  await page.waitForURL('**/login?returnUrl=%2Fprofile');
+  await expectVisible(page.getByRole('heading', { name: 'Welcome back' }));
+  await session!.screenshot('desktop-login');
+
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await page.waitForURL('**/register**');
+  await page.getByLabel('Display name').fill(account.displayName);
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Email').fill(account.email);
+  await page.getByLabel('Password', { exact: true }).fill(account.password);
+  await session!.screenshot('desktop-register');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  // Registered, signed in, and brought back to the page we first asked for.
+  await page.waitForURL('**/profile');
+  await expectVisible(sidebar(page).getByText(account.displayName));
+  await expectCount(sidebar(page).getByRole('link', { name: 'Admin', exact: true }), 0);
+  await sidebar(page).getByRole('link', { name: 'Chats', exact: true }).click();
+  await expectVisible(page.getByRole('heading', { name: /Welcome to Parley/ }));
+  await expectVisible(sidebar(page).getByText('Rooms and direct messages will appear here.'));
+  await session!.screenshot('desktop-shell');
+
+  await logOut(page);
+  // Signed out: the app is out of reach again.
+  await page.goto('/');
+  await page.waitForURL('**/login');
+
+  await signIn(page, account.username, account.password);
+  await page.waitForURL((url) => url.pathname === '/');
+  await sidebar(page).getByRole('link', { name: 'Profile', exact: true }).click();
+  await page.waitForURL('**/profile');
+
+  const newName = `Ada Lovelace ${account.username.slice(-4)}`;
+  const status = 'Computing the Bernoulli numbers';
+  await page.getByLabel('Display name').fill(newName);
+  await page.getByLabel('Status').fill(status);
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expectVisible(page.getByRole('status').filter({ hasText: 'Profile saved.' }));
+  await expectVisible(sidebar(page).getByText(newName));
+  await expectVisible(sidebar(page).getByText(status));
+  await session!.screenshot('desktop-profile');
+
+  // Saved on the server: a reload (which restores the session from the cookie) still shows it.
+  await page.reload();
+  await expectValue(page.getByLabel('Display name'), newName);
+  await expectValue(page.getByLabel('Status'), status);
+  await expectVisible(sidebar(page).getByText(newName));
+
+  await logOut(page);
+  await signIn(page, account.email, account.password);
+  await page.waitForURL((url) => url.pathname === '/');
+  await expectVisible(page.getByRole('heading', { name: 'Welcome to Parley, Ada' }));
+  await expectVisible(sidebar(page).getByText(newName));
+
+  await session!.assertClean();
+});
+
+test("register shows the API's field errors next to the fields", async () => {
+  const { page } = await open();
+  const taken = newAccount('taken');
+  await registerViaApi(server.url, taken);
+  const account = newAccount('grace');
+
+  await page.goto('/register');
+  await page.getByLabel('Username').fill(account.username);
+  await page.getByLabel('Email').fill(account.email);
+
+  // Long enough for the client-side check, but the server's strength estimator refuses it.
+  session!.expectHttpError(400, '/api/auth/register');
+  const password = page.getByLabel('Password', { exact: true });
+  await password.fill('password123');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const passwordError = page.locator('#register-password-error');
+  await expectText(passwordError, 'too easy to guess');
+  await expectAttribute(password, 'aria-invalid', 'true');
+  await expectAttribute(password, 'aria-describedby', /register-password-error/);
+  await session!.screenshot('desktop-register-errors');
+
+  // Editing the field clears its message; a taken username is reported next to the username.
+  session!.expectHttpError(409, '/api/auth/register');
+  await password.fill(account.password);
+  await expectCount(passwordError, 0);
+  const username = page.getByLabel('Username');
+  await username.fill(taken.username);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expectText(page.locator('#register-username-error'), 'That username is already taken');
+  await expectAttribute(username, 'aria-invalid', 'true');
+  await expectPath(page, '/register');
+
+  // Client-side hints come first: a bad username never reaches the server.
+  await username.fill('no spaces!');
+  await username.blur();
+  await expectText(page.locator('#register-username-error'), 'may contain only letters');
+
+  await session!.assertClean();
+});
+
+test('login explains wrong credentials and deactivated accounts; admins see the admin page', async () => {
+  const member = newAccount('member');
+  await registerViaApi(server.url, member);
+  const { page } = await open();
+
+  await page.goto('/login');
+  session!.expectHttpError(401, '/api/auth/login');
+  await signIn(page, member.username, 'not the right password at all');
+  await expectText(page.getByRole('alert'), 'do not match');
+
+  // The admin deactivates the member from the admin page.
+  await signIn(page, admin.username, admin.password);
+  await page.waitForURL((url) => url.pathname === '/');
+  await sidebar(page).getByRole('link', { name: 'Admin', exact: true }).click();
+  await page.waitForURL('**/admin');
+  await page.getByLabel('Search people').fill(member.username);
+  const row = page.getByRole('row').filter({ hasText: member.username });
+  await row.getByRole('button', { name: `Deactivate ${member.username}` }).click();
+  await expectVisible(row.getByText('Deactivated'));
+  await session!.screenshot('desktop-admin');
+  await logOut(page);
+
+  session!.expectHttpError(403, '/api/auth/login');
+  await signIn(page, member.email, member.password);
+  await expectText(page.getByRole('alert'), 'deactivated');
+
+  await session!.assertClean();
+});
+
+test('phone width: the sidebar is a drawer opened by the menu button', async () => {
+  const account = newAccount('phone');
+  await registerViaApi(server.url, account);
+  const { page } = await open(PHONE);
+
+  await page.goto('/login');
+  await expectVisible(page.getByRole('heading', { name: 'Welcome back' }));
+  await session!.screenshot('phone-login');
+  await signIn(page, account.username, account.password);
+  await page.waitForURL((url) => url.pathname === '/');
+
+  const menu = page.getByRole('button', { name: 'Open navigation' });
+  await expectAttribute(menu, 'aria-expanded', 'false');
+  await expectHidden(sidebar(page));
+  await session!.screenshot('phone-shell');
+
+  await menu.click();
+  await expectAttribute(menu, 'aria-expanded', 'true');
+  await expectVisible(sidebar(page));
+  await expectVisible(sidebar(page).getByText(account.displayName));
+  await page.waitForTimeout(300); // let the slide-in finish for the screenshot
+  await session!.screenshot('phone-drawer');
+
+  await sidebar(page).getByRole('button', { name: 'Close navigation' }).click();
+  await expectAttribute(menu, 'aria-expanded', 'false');
+  await expectHidden(sidebar(page));
+  await expectFocused(menu);
+
+  // Escape closes it too, and following a link closes it and navigates.
+  await menu.click();
+  await expectVisible(sidebar(page));
+  await page.keyboard.press('Escape');
+  await expectHidden(sidebar(page));
+
+  await menu.click();
+  await sidebar(page).getByRole('link', { name: 'Profile', exact: true }).click();
+  await page.waitForURL('**/profile');
+  await expectHidden(sidebar(page));
+  await expectVisible(page.getByRole('heading', { name: 'Profile', level: 1 }));
+  await session!.screenshot('phone-profile');
+
+  await session!.assertClean();
+});

@@ -1,2 +1,0 @@
-// Temporary: moved to libs/testing (@parley/testing). Remove once nothing imports this path.
-export * from '../../libs/testing/src/server';
