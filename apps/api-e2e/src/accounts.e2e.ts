@@ -157,6 +157,37 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('accounts on %s', (kind) => 
       await request(url).get('/api/auth/me').set('Authorization', `Bearer ${b.token}`).expect(200);
     });
 
+    it('GET /api/auth/session answers the user or null, never 401, with the registration policy', async () => {
+      const anonymous = await request(url).get('/api/auth/session').expect(200);
+      expect(anonymous.body).toEqual({ user: null, registration: { mode: 'open', open: true, allowedEmailDomains: [] } });
+      const stale = await request(url).get('/api/auth/session').set('Cookie', `${SESSION_COOKIE}=pls_gone`).expect(200);
+      expect(stale.body.user).toBeNull();
+      const signed = await admin.agent.get('/api/auth/session').expect(200);
+      expect(signed.body.user.id).toBe(admin.user.id);
+      const bearer = await request(url).get('/api/auth/session').set('Authorization', `Bearer ${admin.token}`).expect(200);
+      expect(bearer.body.user.id).toBe(admin.user.id);
+    });
+
+    it('lists the live sessions, marks the current one, and ends one of them', async () => {
+      const data = makeUser();
+      const a = await signUp(url, data);
+      const b = await signIn(url, data.username, data.password);
+      const list = await a.agent.get('/api/auth/sessions').set('User-Agent', 'ParleyTest/1').expect(200);
+      expect(list.body).toHaveLength(2);
+      const current = list.body.find((x: { current: boolean }) => x.current);
+      const other = list.body.find((x: { current: boolean }) => !x.current);
+      expect(current).toMatchObject({ ip: expect.any(String), expiresAt: expect.any(String) });
+      expect(JSON.stringify(list.body)).not.toMatch(/pls_|tokenHash/);
+
+      await a.agent.delete(`/api/auth/sessions/${other.id}`).set(CSRF_HEADER, a.csrf).expect(204);
+      await request(url).get('/api/auth/me').set('Authorization', `Bearer ${b.token}`).expect(401);
+      await a.agent.get('/api/auth/me').expect(200);
+      // Someone else's session is "not found".
+      const stranger = await signUp(url);
+      await stranger.agent.delete(`/api/auth/sessions/${current.id}`).set(CSRF_HEADER, stranger.csrf).expect(404);
+      await a.agent.get('/api/auth/me').expect(200);
+    });
+
     it('logout-all ends every session of the user but keeps personal access tokens', async () => {
       const data = makeUser();
       const a = await signUp(url, data);

@@ -143,3 +143,18 @@ describe('cookies behind an HTTPS proxy', () => {
     }
   });
 });
+
+describe('registration status for the sign-up page', () => {
+  it('reports a closed server as open until its first account exists', async () => {
+    const server = await startServer({ env: { REGISTRATION: 'closed' } });
+    try {
+      const before = await request(server.url).get('/api/auth/session').expect(200);
+      expect(before.body.registration).toEqual({ mode: 'closed', open: true, allowedEmailDomains: [] });
+      await register(server.url, makeUser());
+      const after = await request(server.url).get('/api/auth/session').expect(200);
+      expect(after.body.registration.open).toBe(false);
+    } finally {
+      await server.dispose();
+    }
+  });
+});

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccessToken, CreatedAccessToken, ErrorCode } from '@parley/contracts';
+import { AccessToken, CreatedAccessToken, ErrorCode, MAX_ACCESS_TOKENS_PER_USER } from '@parley/contracts';
 import { ApiException } from '../common/api-exceptions';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
-import { AccessTokensService, MAX_TOKENS_PER_USER } from './access-tokens.service';
+import { AccessTokensService } from './access-tokens.service';
 import { CurrentAuth } from './auth.decorators';
 import { AccessTokenDto, CreateAccessTokenDto, CreatedAccessTokenDto } from './dto/auth.dto';
 import type { RequestAuth } from './request-auth';
@@ -27,7 +27,7 @@ export class AccessTokensController {
     this.assertSession(auth);
     const created = await this.tokens.create(auth.user.id, body.name);
     if (created === 'too_many') {
-      throw new ApiException(409, ErrorCode.Conflict, `You already have ${MAX_TOKENS_PER_USER} tokens; revoke some first`);
+      throw new ApiException(409, ErrorCode.Conflict, `You already have ${MAX_ACCESS_TOKENS_PER_USER} tokens; revoke some first`);
     }
     return created;
   }

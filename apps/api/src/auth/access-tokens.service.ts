@@ -1,13 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ACCESS_TOKEN_PREFIX, AccessToken, CreatedAccessToken } from '@parley/contracts';
+import { ACCESS_TOKEN_PREFIX, AccessToken, CreatedAccessToken, MAX_ACCESS_TOKENS_PER_USER } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { AccessTokenEntity } from './access-token.entity';
 import { generateToken, hashToken } from './tokens';
 
 const TOUCH_INTERVAL_MS = 60_000;
-/** Enough for any real integration; stops a script from piling up tokens without end. */
-export const MAX_TOKENS_PER_USER = 100;
 
 function toAccessToken(t: AccessTokenEntity): AccessToken {
   return { id: t.id, name: t.name, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null };
@@ -18,7 +16,7 @@ export class AccessTokensService {
   constructor(@InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>) {}
 
   async create(userId: string, name: string): Promise<CreatedAccessToken | 'too_many'> {
-    if ((await this.tokens.countBy({ userId })) >= MAX_TOKENS_PER_USER) return 'too_many';
+    if ((await this.tokens.countBy({ userId })) >= MAX_ACCESS_TOKENS_PER_USER) return 'too_many';
     const token = generateToken(ACCESS_TOKEN_PREFIX);
     const saved = await this.tokens.save(this.tokens.create({ userId, name, tokenHash: hashToken(token), lastUsedAt: null }));
     return { id: saved.id, name: saved.name, token, createdAt: saved.createdAt.toISOString() };

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, ErrorCode, LoginResponse } from '@parley/contracts';
+import { AuthSession, CurrentUser, ErrorCode, LoginResponse } from '@parley/contracts';
 import type { Request, Response } from 'express';
 import { ApiException } from '../common/api-exceptions';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
@@ -8,12 +8,12 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { CurrentUserDto } from '../users/dto/users.dto';
 import { UserEntity } from '../users/user.entity';
 import { toCurrentUser } from '../users/users.mapper';
-import { AuthRateLimited, CurrentAuth, CurrentUserEntity, Public } from './auth.decorators';
+import { AuthRateLimited, CurrentAuth, CurrentUserEntity, OptionalAuth, Public } from './auth.decorators';
 import { clearSessionCookies, setSessionCookies } from './auth-cookies';
 import { AuthService } from './auth.service';
-import { LoginDto, LoginResponseDto, RegisterDto } from './dto/auth.dto';
+import { AuthSessionDto, LoginDto, LoginResponseDto, RegisterDto } from './dto/auth.dto';
 import { LocalAuthGuard } from './local-auth.guard';
-import type { RequestAuth } from './request-auth';
+import type { AuthedRequest, RequestAuth } from './request-auth';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -84,6 +84,21 @@ export class AuthController {
   async logoutAll(@CurrentUserEntity() user: UserEntity, @Res({ passthrough: true }) res: Response): Promise<void> {
     await this.auth.endAllSessions(user.id);
     clearSessionCookies(res);
+  }
+
+  @Get('session')
+  @Public()
+  @OptionalAuth()
+  @ApiOperation({
+    summary: 'Session and sign-up status',
+    description:
+      'For pages that load before anyone signs in: the signed-in user (or null, never a 401) and whether registration is open. ' +
+      'Also refreshes the XSRF-TOKEN cookie of a cookie session.',
+  })
+  @ApiOkResponse({ type: AuthSessionDto })
+  @ApiErrors()
+  async session(@Req() req: AuthedRequest): Promise<AuthSession> {
+    return { user: req.auth ? toCurrentUser(req.auth.user) : null, registration: await this.auth.registrationStatus() };
   }
 
   @Get('me')

@@ -6,9 +6,12 @@ import type { AuthedRequest, RequestAuth } from './request-auth';
 export const IS_PUBLIC = 'parley:public';
 export const REQUIRED_ROLE = 'parley:role';
 export const AUTH_RATE_LIMITED = 'parley:auth-rate-limited';
+export const OPTIONAL_AUTH = 'parley:optional-auth';
 
 /** No sign-in needed. */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
+/** Signed-in or not: `req.auth` is set when the request carries a valid session or token, and no 401 otherwise. */
+export const OptionalAuth = () => SetMetadata(OPTIONAL_AUTH, true);
 /** Only users with this role. */
 export const RequireRole = (role: UserRole) => SetMetadata(REQUIRED_ROLE, role);
 /** Counted against the strict per-IP limit for authentication routes. */

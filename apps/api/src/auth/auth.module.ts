@@ -14,11 +14,12 @@ import { LoginLockoutService } from './login-lockout.service';
 import { PasswordController } from './password.controller';
 import { PasswordService } from './password.service';
 import { SessionEntity } from './session.entity';
+import { SessionsController } from './sessions.controller';
 import { SessionsService } from './sessions.service';
 
 @Module({
   imports: [UsersModule, PassportModule, TypeOrmModule.forFeature([SessionEntity, AccessTokenEntity, LoginLockoutEntity])],
-  controllers: [AuthController, AccessTokensController, PasswordController],
+  controllers: [AuthController, AccessTokensController, SessionsController, PasswordController],
   providers: [
     AuthService,
     PasswordService,

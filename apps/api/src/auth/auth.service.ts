@@ -1,5 +1,5 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { ErrorCode } from '@parley/contracts';
+import { AuthSession, ErrorCode } from '@parley/contracts';
 import { ApiException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { UserEntity } from '../users/user.entity';
@@ -97,6 +97,13 @@ export class AuthService {
     this.passwords.assertStrong(newPassword, user, 'newPassword');
     await this.users.setPasswordHash(user.id, await this.passwords.hash(newPassword));
     await this.sessions.revokeAllForUser(user.id, keepSessionId);
+  }
+
+  /** The registration policy as a sign-up page needs it. */
+  async registrationStatus(): Promise<AuthSession['registration']> {
+    const { mode, allowedEmailDomains } = this.config.registration;
+    const open = mode !== 'closed' || (await this.users.countUsers()) === 0;
+    return { mode, open, allowedEmailDomains: mode === 'domain' ? allowedEmailDomains : [] };
   }
 
   private async assertRegistrationAllowed(email: string): Promise<void> {

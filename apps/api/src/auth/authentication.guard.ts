@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, ForbiddenException, HttpStatus, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ACCESS_TOKEN_PREFIX, CSRF_COOKIE, CSRF_HEADER, ErrorCode, SESSION_COOKIE, SESSION_TOKEN_PREFIX, UserRole } from '@parley/contracts';
 import type { Response } from 'express';
@@ -6,7 +6,7 @@ import { ApiException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { UsersService } from '../users/users.service';
 import { AccessTokensService } from './access-tokens.service';
-import { IS_PUBLIC, REQUIRED_ROLE } from './auth.decorators';
+import { IS_PUBLIC, OPTIONAL_AUTH, REQUIRED_ROLE } from './auth.decorators';
 import { clearSessionCookies, setCsrfCookie, setSessionCookies } from './auth-cookies';
 import type { AuthedRequest, RequestAuth } from './request-auth';
 import { SessionsService } from './sessions.service';
@@ -14,8 +14,8 @@ import { csrfTokenFor, safeEqual } from './tokens';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function unauthenticated(message: string): UnauthorizedException {
-  return new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.Unauthenticated, message) as UnauthorizedException;
+function unauthenticated(message: string): ApiException {
+  return new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.Unauthenticated, message);
 }
 
 /**
@@ -36,11 +36,18 @@ export class AuthenticationGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const optional = this.reflector.getAllAndOverride<boolean>(OPTIONAL_AUTH, targets);
+    if (!optional && this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const res = ctx.switchToHttp().getResponse<Response>();
-    const auth = await this.authenticate(req, res);
+    let auth: RequestAuth;
+    try {
+      auth = await this.authenticate(req, res);
+    } catch (err) {
+      if (optional && err instanceof HttpException && err.getStatus() === HttpStatus.UNAUTHORIZED) return true;
+      throw err;
+    }
     req.auth = auth;
 
     if (auth.via === 'cookie' && !SAFE_METHODS.has(req.method)) {

@@ -61,8 +61,10 @@ export class PasswordService implements OnModuleInit {
 
     const result = this.zxcvbn.check(password, [owner.username, owner.email, emailLocal, owner.displayName ?? ''].filter(Boolean));
     if (result.score < this.config.passwordMinScore) {
-      const why = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
-      problems.push(`Password is too easy to guess${why ? `: ${why}` : ''}. Try a longer phrase of unrelated words`);
+      const hints = [result.feedback.warning, ...result.feedback.suggestions]
+        .filter((h): h is string => Boolean(h))
+        .map((h) => h.trim().replace(/\.+$/, ''));
+      problems.push(`Password is too easy to guess${hints.length ? `: ${hints.join('. ')}` : ''}. Try a longer phrase of unrelated words`);
     }
     return problems;
   }

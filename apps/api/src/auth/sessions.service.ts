@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { SESSION_TOKEN_PREFIX } from '@parley/contracts';
-import { LessThan, Not, Repository } from 'typeorm';
+import { SESSION_TOKEN_PREFIX, SessionInfo } from '@parley/contracts';
+import { LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { SessionEntity } from './session.entity';
 import { generateToken, hashToken } from './tokens';
@@ -62,6 +62,26 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     session.expiresAt = new Date(now + this.config.sessionTtlMs);
     await this.sessions.update({ id: session.id }, { lastUsedAt: session.lastUsedAt, expiresAt: session.expiresAt });
     return true;
+  }
+
+  /** The user's live sessions, most recently used first. */
+  async listForUser(userId: string, currentSessionId?: string): Promise<SessionInfo[]> {
+    const rows = await this.sessions.find({ where: { userId, expiresAt: MoreThan(new Date()) }, order: { lastUsedAt: 'DESC' } });
+    return rows.map((s) => ({
+      id: s.id,
+      createdAt: s.createdAt.toISOString(),
+      lastUsedAt: s.lastUsedAt.toISOString(),
+      expiresAt: s.expiresAt.toISOString(),
+      userAgent: s.userAgent,
+      ip: s.ip,
+      current: s.id === currentSessionId,
+    }));
+  }
+
+  /** Ends one of the user's own sessions; another user's session id is "not found", as is an unknown one. */
+  async revokeForUser(userId: string, sessionId: string): Promise<void> {
+    const result = await this.sessions.delete({ id: sessionId, userId });
+    if (!result.affected) throw new NotFoundException('Session not found');
   }
 
   async revoke(sessionId: string): Promise<void> {

@@ -1,6 +1,8 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   AccessToken,
+  AuthSession,
+  SessionInfo,
   CreateAccessTokenRequest,
   CreatedAccessToken,
   ChangePasswordRequest,
@@ -65,4 +67,25 @@ export class CreatedAccessTokenDto implements CreatedAccessToken {
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'The token value. Shown only in this response: store it now.' }) token!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class RegistrationStatusDto {
+  @ApiProperty({ enum: ['open', 'domain', 'closed'] }) mode!: 'open' | 'domain' | 'closed';
+  @ApiProperty({ description: 'Whether a new account can be created now' }) open!: boolean;
+  @ApiProperty({ type: [String], description: 'With mode "domain": the allowed email domains' }) allowedEmailDomains!: string[];
+}
+
+export class AuthSessionDto implements AuthSession {
+  @ApiPropertyOptional({ type: CurrentUserDto, nullable: true, description: 'The signed-in user, or null' }) user!: CurrentUserDto | null;
+  @ApiProperty({ type: RegistrationStatusDto }) registration!: RegistrationStatusDto;
+}
+
+export class SessionInfoDto implements SessionInfo {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) lastUsedAt!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ type: String, nullable: true }) userAgent!: string | null;
+  @ApiProperty({ type: String, nullable: true }) ip!: string | null;
+  @ApiProperty({ description: 'The session this request was made with' }) current!: boolean;
 }
