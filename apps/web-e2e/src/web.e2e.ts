@@ -36,8 +36,6 @@ afterEach(async () => {
 
 async function open(viewport = DESKTOP): Promise<BrowserSession> {
   session = await BrowserSession.open(browser, server.url, viewport);
-  // Every first visit asks "who am I?" and, signed out, is told 401.
-  session.expectHttpError(401, '/api/auth/me');
   return session;
 }
 
@@ -231,4 +229,55 @@ test('phone width: the sidebar is a drawer opened by the menu button', async () 
   await session!.screenshot('phone-profile');
 
   await session!.assertClean();
+});
+
+test('a user signs out another device from the profile page', async () => {
+  const account = newAccount('sam');
+  await registerViaApi(server.url, account);
+  const { page } = await open();
+  const other = await BrowserSession.open(browser, server.url, DESKTOP);
+  try {
+    for (const p of [page, other.page]) {
+      await p.goto('/login');
+      await signIn(p, account.username, account.password);
+      await p.waitForURL((url) => url.pathname === '/');
+    }
+
+    await page.goto('/profile');
+    const list = page.getByRole('list', { name: 'Signed-in sessions' });
+    await expectCount(list.getByRole('listitem'), 2);
+    await expectCount(list.getByText('This device'), 1);
+    await list.getByRole('button', { name: /^Sign out .* session$/ }).click();
+    await expectCount(list.getByRole('listitem'), 1);
+
+    // The other browser is signed out: its next page load lands on the sign-in page.
+    await other.page.reload();
+    await other.page.waitForURL('**/login**');
+    await expectVisible(other.page.getByRole('heading', { name: 'Welcome back' }));
+    await other.assertClean();
+  } finally {
+    await other.close();
+  }
+  await session!.assertClean();
+});
+
+test('a server with closed registration says so instead of offering a form', async () => {
+  const closed = await startServer({ env: { REGISTRATION: 'closed' } });
+  try {
+    await registerViaApi(closed.url, newAccount('first'));
+    const s = await BrowserSession.open(browser, closed.url, DESKTOP);
+    try {
+      await s.page.goto('/login');
+      await expectVisible(s.page.getByText('New accounts are created by an admin of this server.'));
+      await expectCount(s.page.getByRole('link', { name: 'Create an account' }), 0);
+      await s.page.goto('/register');
+      await expectVisible(s.page.getByText('Registration is closed on this server.'));
+      await expectCount(s.page.getByRole('button', { name: 'Create account' }), 0);
+      await s.assertClean();
+    } finally {
+      await s.close();
+    }
+  } finally {
+    await closed.dispose();
+  }
 });

@@ -38,6 +38,7 @@ export class LoginPage {
 
   /** Query parameters (router input binding): where to go afterwards, and why we are here. */
   readonly returnUrl = input<string>();
+  protected readonly registrationOpen = this.auth.registrationOpen;
   readonly expired = input<string>();
 
   protected readonly form = inject(NonNullableFormBuilder).group({

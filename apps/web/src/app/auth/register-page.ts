@@ -47,6 +47,12 @@ export class RegisterPage {
   protected readonly errors = new FormErrorState<RegisterField>(LABELS);
   protected readonly submitted = signal(false);
   protected readonly busy = signal(false);
+  protected readonly registrationOpen = this.auth.registrationOpen;
+  /** With REGISTRATION=domain: the addresses that may sign up, said up front rather than after a refusal. */
+  protected readonly emailDomainsHint = computed(() => {
+    const domains = this.auth.registration()?.allowedEmailDomains ?? [];
+    return domains.length ? `Use your work address at ${domains.join(' or ')}.` : null;
+  });
   protected readonly loginQuery = computed(() => (this.returnUrl() ? { returnUrl: this.returnUrl() } : {}));
 
   constructor() {

@@ -1,6 +1,6 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { CurrentUser, LoginRequest, LoginResponse, RegisterRequest } from '@parley/contracts';
+import { AuthSession, CurrentUser, LoginRequest, LoginResponse, RegisterRequest, SessionInfo } from '@parley/contracts';
 import { Observable } from 'rxjs';
 
 /** /api/auth: accounts and sessions. */
@@ -24,7 +24,16 @@ export class AuthApi {
     return this.http.post<void>('/api/auth/logout-all', null);
   }
 
-  me(): Observable<CurrentUser> {
-    return this.http.get<CurrentUser>('/api/auth/me');
+  /** Who is signed in (or null: never a 401) and whether sign-up is open. */
+  session(): Observable<AuthSession> {
+    return this.http.get<AuthSession>('/api/auth/session');
+  }
+
+  sessions(): Observable<SessionInfo[]> {
+    return this.http.get<SessionInfo[]>('/api/auth/sessions');
+  }
+
+  endSession(id: string): Observable<void> {
+    return this.http.delete<void>(`/api/auth/sessions/${encodeURIComponent(id)}`);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, computed, inject, signal } from '@angular/core';
-import { CurrentUser, LoginRequest, UserRole } from '@parley/contracts';
+import { AuthSession, CurrentUser, LoginRequest, UserRole } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { AuthApi } from './auth-api';
 
@@ -10,6 +10,7 @@ export class AuthStore {
 
   private readonly currentUser = signal<CurrentUser | null>(null);
   private readonly restoring = signal(true);
+  private readonly registrationStatus = signal<AuthSession['registration'] | null>(null);
 
   /** The signed-in user, or null. */
   readonly user = this.currentUser.asReadonly();
@@ -17,14 +18,20 @@ export class AuthStore {
   readonly loading = this.restoring.asReadonly();
   readonly signedIn = computed(() => this.currentUser() !== null);
   readonly isAdmin = computed(() => this.currentUser()?.role === UserRole.Admin);
+  /** The server's sign-up policy; null until known (the pages then assume sign-up is open). */
+  readonly registration = this.registrationStatus.asReadonly();
+  readonly registrationOpen = computed(() => this.registrationStatus()?.open ?? true);
 
   private restored: Promise<void> | null = null;
 
   /** Asks the server who we are (once): a session cookie from an earlier visit signs us straight in. */
   restoreSession(): Promise<void> {
-    this.restored ??= firstValueFrom(this.api.me())
-      .then((user) => this.currentUser.set(user))
-      // 401 simply means "not signed in"; after any other failure the sign-in page is still the right place to be.
+    this.restored ??= firstValueFrom(this.api.session())
+      .then(({ user, registration }) => {
+        this.currentUser.set(user);
+        this.registrationStatus.set(registration);
+      })
+      // The server could not be asked: the sign-in page is still the right place to be.
       .catch(() => this.currentUser.set(null))
       .finally(() => this.restoring.set(false));
     return this.restored;
