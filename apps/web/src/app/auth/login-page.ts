@@ -5,8 +5,9 @@ import { ErrorCode, LOGIN_MAX_LENGTH, PASSWORD_MAX_LENGTH } from '@parley/contra
 import { formMessage, toApiError } from '../core/api-error';
 import { AuthStore } from '../core/auth-store';
 import { FormErrorState } from '../core/form-error-state';
-import { safeReturnUrl } from '../core/return-url';
-import { notBlankValidator, visibleError } from '../core/validation';
+import { returnUrlQuery, safeReturnUrl } from '../core/return-url';
+import { notBlankValidator } from '../core/validation';
+import { FieldControl, FormField } from '../shared/form-field';
 import { PasswordInput } from '../shared/password-input';
 import { AuthCard } from './auth-card';
 
@@ -28,7 +29,7 @@ export function signInFailureMessage(err: unknown): string {
 
 @Component({
   selector: 'app-login-page',
-  imports: [ReactiveFormsModule, RouterLink, AuthCard, PasswordInput],
+  imports: [ReactiveFormsModule, RouterLink, AuthCard, FormField, FieldControl, PasswordInput],
   templateUrl: './login-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -46,22 +47,13 @@ export class LoginPage {
     password: ['', [Validators.required, Validators.maxLength(PASSWORD_MAX_LENGTH)]],
   });
   protected readonly labels = LABELS;
-  protected readonly errors = new FormErrorState<LoginField>(LABELS);
-  protected readonly submitted = signal(false);
+  protected readonly errors = new FormErrorState<LoginField>(this.form, LABELS);
   protected readonly busy = signal(false);
   protected readonly sessionEnded = computed(() => this.expired() !== undefined && this.errors.form() === null);
-  protected readonly registerQuery = computed(() => (this.returnUrl() ? { returnUrl: this.returnUrl() } : {}));
-
-  constructor() {
-    this.errors.clearOnEdit(this.form);
-  }
-
-  protected errorFor(field: LoginField): string | null {
-    return this.errors.field(field) ?? visibleError(this.form.controls[field], LABELS[field], this.submitted());
-  }
+  protected readonly registerQuery = computed(() => returnUrlQuery(this.returnUrl()));
 
   protected async signIn(): Promise<void> {
-    this.submitted.set(true);
+    this.errors.submitted.set(true);
     if (this.form.invalid || this.busy()) return;
     this.busy.set(true);
     this.errors.reset();

@@ -12,8 +12,9 @@ import { firstValueFrom } from 'rxjs';
 import { AuthApi } from '../core/auth-api';
 import { AuthStore } from '../core/auth-store';
 import { FormErrorState } from '../core/form-error-state';
-import { safeReturnUrl } from '../core/return-url';
-import { USERNAME_HINT, notBlankValidator, usernameValidator, visibleError } from '../core/validation';
+import { returnUrlQuery, safeReturnUrl } from '../core/return-url';
+import { USERNAME_HINT, notBlankValidator, usernameValidator } from '../core/validation';
+import { FieldControl, FormField } from '../shared/form-field';
 import { PasswordInput } from '../shared/password-input';
 import { AuthCard } from './auth-card';
 import { signInFailureMessage } from './login-page';
@@ -23,7 +24,7 @@ type RegisterField = keyof typeof LABELS;
 
 @Component({
   selector: 'app-register-page',
-  imports: [ReactiveFormsModule, RouterLink, AuthCard, PasswordInput],
+  imports: [ReactiveFormsModule, RouterLink, AuthCard, FormField, FieldControl, PasswordInput],
   templateUrl: './register-page.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -44,8 +45,7 @@ export class RegisterPage {
   protected readonly usernameHint = USERNAME_HINT;
   protected readonly passwordHint = `At least ${PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong, memorable password; don't use your username or email.`;
   protected readonly displayNameMax = DISPLAY_NAME_MAX_LENGTH;
-  protected readonly errors = new FormErrorState<RegisterField>(LABELS);
-  protected readonly submitted = signal(false);
+  protected readonly errors = new FormErrorState<RegisterField>(this.form, LABELS);
   protected readonly busy = signal(false);
   protected readonly registrationOpen = this.auth.registrationOpen;
   /** With REGISTRATION=domain: the addresses that may sign up, said up front rather than after a refusal. */
@@ -53,24 +53,10 @@ export class RegisterPage {
     const domains = this.auth.registration()?.allowedEmailDomains ?? [];
     return domains.length ? `Use your work address at ${domains.join(' or ')}.` : null;
   });
-  protected readonly loginQuery = computed(() => (this.returnUrl() ? { returnUrl: this.returnUrl() } : {}));
-
-  constructor() {
-    this.errors.clearOnEdit(this.form);
-  }
-
-  protected errorFor(field: RegisterField): string | null {
-    return this.errors.field(field) ?? visibleError(this.form.controls[field], LABELS[field], this.submitted());
-  }
-
-  /** Ids for aria-describedby: the hint, then the error if there is one. */
-  protected describedBy(field: RegisterField, hasHint: boolean): string | null {
-    const ids = [hasHint ? `register-${field}-hint` : '', this.errorFor(field) ? `register-${field}-error` : ''].filter(Boolean);
-    return ids.length ? ids.join(' ') : null;
-  }
+  protected readonly loginQuery = computed(() => returnUrlQuery(this.returnUrl()));
 
   protected async createAccount(): Promise<void> {
-    this.submitted.set(true);
+    this.errors.submitted.set(true);
     if (this.form.invalid || this.busy()) {
       this.focusFirstInvalid();
       return;
@@ -104,7 +90,7 @@ export class RegisterPage {
 
   /** Moves focus to the first field that needs attention, so keyboard and screen reader users land on it. */
   private focusFirstInvalid(): void {
-    const first = (Object.keys(LABELS) as RegisterField[]).find((f) => this.errorFor(f) !== null);
+    const first = (Object.keys(LABELS) as RegisterField[]).find((f) => this.errors.forField(f) !== null);
     if (!first) return;
     queueMicrotask(() => document.getElementById(`register-${first}`)?.focus());
   }

@@ -4,3 +4,8 @@ export function safeReturnUrl(value: string | null | undefined): string {
   if (value.startsWith('/login') || value.startsWith('/register')) return '/';
   return value;
 }
+
+/** Query parameters that carry a return URL on to the other auth page (none when there is nothing to return to). */
+export function returnUrlQuery(returnUrl: string | undefined): { returnUrl?: string } {
+  return returnUrl ? { returnUrl } : {};
+}

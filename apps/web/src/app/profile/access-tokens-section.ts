@@ -6,14 +6,15 @@ import { firstValueFrom } from 'rxjs';
 import { AccessTokensApi } from '../core/access-tokens-api';
 import { formMessage, toApiError } from '../core/api-error';
 import { FormErrorState } from '../core/form-error-state';
-import { notBlankValidator, visibleError } from '../core/validation';
+import { notBlankValidator } from '../core/validation';
+import { FieldControl, FormField } from '../shared/form-field';
 
 const LABELS = { name: 'Token name' } as const;
 
 /** Personal access tokens: create one (its value is shown once), see when each was last used, revoke. */
 @Component({
   selector: 'app-access-tokens-section',
-  imports: [ReactiveFormsModule, DatePipe],
+  imports: [ReactiveFormsModule, DatePipe, FormField, FieldControl],
   templateUrl: './access-tokens-section.html',
   styleUrl: './access-tokens-section.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -26,8 +27,7 @@ export class AccessTokensSection {
   });
   protected readonly labels = LABELS;
   protected readonly nameMax = TOKEN_NAME_MAX_LENGTH;
-  protected readonly errors = new FormErrorState<keyof typeof LABELS>(LABELS);
-  protected readonly submitted = signal(false);
+  protected readonly errors = new FormErrorState<keyof typeof LABELS>(this.form, LABELS);
   protected readonly creating = signal(false);
 
   protected readonly tokens = signal<AccessToken[]>([]);
@@ -43,12 +43,7 @@ export class AccessTokensSection {
   private readonly tokenValue = viewChild<ElementRef<HTMLInputElement>>('tokenValue');
 
   constructor() {
-    this.errors.clearOnEdit(this.form);
     void this.loadTokens();
-  }
-
-  protected nameError(): string | null {
-    return this.errors.field('name') ?? visibleError(this.form.controls.name, LABELS.name, this.submitted());
   }
 
   protected async loadTokens(): Promise<void> {
@@ -64,7 +59,7 @@ export class AccessTokensSection {
   }
 
   protected async createToken(): Promise<void> {
-    this.submitted.set(true);
+    this.errors.submitted.set(true);
     if (this.form.invalid || this.creating()) return;
     this.creating.set(true);
     this.errors.reset();
@@ -74,7 +69,7 @@ export class AccessTokensSection {
       this.copied.set(false);
       this.tokens.update((list) => [{ id: created.id, name: created.name, createdAt: created.createdAt, lastUsedAt: null }, ...list]);
       this.form.reset();
-      this.submitted.set(false);
+      this.errors.submitted.set(false);
       setTimeout(() => this.tokenValue()?.nativeElement.select(), 0);
     } catch (err) {
       this.errors.showApiError(err);

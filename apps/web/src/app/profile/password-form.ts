@@ -5,7 +5,8 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { FormErrorState } from '../core/form-error-state';
 import { UsersApi } from '../core/users-api';
-import { matchingValidator, visibleError } from '../core/validation';
+import { matchingValidator } from '../core/validation';
+import { FormField } from '../shared/form-field';
 import { PasswordInput } from '../shared/password-input';
 
 const LABELS = { currentPassword: 'Current password', newPassword: 'New password', confirmPassword: 'Confirm new password' } as const;
@@ -13,7 +14,7 @@ type PasswordField = keyof typeof LABELS;
 
 @Component({
   selector: 'app-password-form',
-  imports: [ReactiveFormsModule, PasswordInput],
+  imports: [ReactiveFormsModule, FormField, PasswordInput],
   templateUrl: './password-form.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -30,34 +31,24 @@ export class PasswordForm {
   );
   protected readonly labels = LABELS;
   protected readonly minLength = PASSWORD_MIN_LENGTH;
-  protected readonly errors = new FormErrorState<PasswordField>(LABELS);
-  protected readonly submitted = signal(false);
+  protected readonly errors = new FormErrorState<PasswordField>(this.form, LABELS);
   protected readonly busy = signal(false);
   protected readonly changed = signal(false);
 
   constructor() {
-    this.errors.clearOnEdit(this.form);
     this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.changed.set(false));
   }
 
+  /** The field's own message; the confirmation also says when it does not match the new password. */
   protected errorFor(field: PasswordField): string | null {
-    const server = this.errors.field(field);
-    if (server) return server;
-    const client = visibleError(this.form.controls[field], LABELS[field], this.submitted());
-    if (client) return client;
+    const message = this.errors.forField(field);
+    if (message || field !== 'confirmPassword') return message;
     const confirm = this.form.controls.confirmPassword;
-    if (field === 'confirmPassword' && this.form.hasError('mismatch') && (confirm.touched || this.submitted())) {
-      return 'The new passwords do not match.';
-    }
-    return null;
-  }
-
-  protected describedBy(field: PasswordField, hasHint: boolean): string {
-    return [hasHint ? `password-${field}-hint` : '', this.errorFor(field) ? `password-${field}-error` : ''].filter(Boolean).join(' ');
+    return this.form.hasError('mismatch') && (confirm.touched || this.errors.submitted()) ? 'The new passwords do not match.' : null;
   }
 
   protected async changePassword(): Promise<void> {
-    this.submitted.set(true);
+    this.errors.submitted.set(true);
     if (this.form.invalid || this.busy()) return;
     this.busy.set(true);
     this.errors.reset();
@@ -65,7 +56,7 @@ export class PasswordForm {
     try {
       await firstValueFrom(this.users.changePassword({ currentPassword, newPassword }));
       this.form.reset();
-      this.submitted.set(false);
+      this.errors.submitted.set(false);
       this.changed.set(true);
     } catch (err) {
       this.errors.showApiError(err);

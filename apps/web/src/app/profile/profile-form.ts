@@ -6,8 +6,9 @@ import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../core/auth-store';
 import { FormErrorState } from '../core/form-error-state';
 import { UsersApi } from '../core/users-api';
-import { USERNAME_HINT, notBlankValidator, usernameValidator, visibleError } from '../core/validation';
+import { USERNAME_HINT, notBlankValidator, usernameValidator } from '../core/validation';
 import { Avatar } from '../shared/avatar';
+import { FieldControl, FormField } from '../shared/form-field';
 
 const LABELS = { displayName: 'Display name', statusText: 'Status', username: 'Username', email: 'Email' } as const;
 type ProfileField = keyof typeof LABELS;
@@ -31,7 +32,7 @@ export function profileChanges(user: CurrentUser, value: Record<ProfileField, st
 
 @Component({
   selector: 'app-profile-form',
-  imports: [ReactiveFormsModule, Avatar],
+  imports: [ReactiveFormsModule, Avatar, FormField, FieldControl],
   templateUrl: './profile-form.html',
   styleUrl: './profile-form.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -50,30 +51,19 @@ export class ProfileForm {
   protected readonly labels = LABELS;
   protected readonly limits = { displayName: DISPLAY_NAME_MAX_LENGTH, statusText: STATUS_TEXT_MAX_LENGTH };
   protected readonly usernameHint = USERNAME_HINT;
-  protected readonly errors = new FormErrorState<ProfileField>(LABELS);
-  protected readonly submitted = signal(false);
+  protected readonly errors = new FormErrorState<ProfileField>(this.form, LABELS);
   protected readonly busy = signal(false);
   protected readonly saved = signal<string | null>(null);
 
   constructor() {
     const user = this.auth.user();
     if (user) this.fillFrom(user);
-    this.errors.clearOnEdit(this.form);
     this.form.valueChanges.pipe(takeUntilDestroyed()).subscribe(() => this.saved.set(null));
-  }
-
-  protected errorFor(field: ProfileField): string | null {
-    return this.errors.field(field) ?? visibleError(this.form.controls[field], LABELS[field], this.submitted());
-  }
-
-  protected describedBy(field: ProfileField, hasHint: boolean): string | null {
-    const ids = [hasHint ? `profile-${field}-hint` : '', this.errorFor(field) ? `profile-${field}-error` : ''].filter(Boolean);
-    return ids.length ? ids.join(' ') : null;
   }
 
   protected async saveProfile(): Promise<void> {
     const user = this.auth.user();
-    this.submitted.set(true);
+    this.errors.submitted.set(true);
     if (!user || this.form.invalid || this.busy()) return;
     const changes = profileChanges(user, this.form.getRawValue());
     if (Object.keys(changes).length === 0) {
@@ -86,7 +76,7 @@ export class ProfileForm {
       const updated = await firstValueFrom(this.users.updateProfile(changes));
       this.auth.replaceUser(updated);
       this.fillFrom(updated);
-      this.submitted.set(false);
+      this.errors.submitted.set(false);
       this.saved.set('Profile saved.');
     } catch (err) {
       this.errors.showApiError(err);
@@ -99,7 +89,7 @@ export class ProfileForm {
     const user = this.auth.user();
     if (user) this.fillFrom(user);
     this.errors.reset();
-    this.submitted.set(false);
+    this.errors.submitted.set(false);
   }
 
   private fillFrom(user: CurrentUser): void {

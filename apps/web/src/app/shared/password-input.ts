@@ -1,20 +1,22 @@
-import { ChangeDetectionStrategy, Component, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
 import { ReactiveFormsModule, FormControl } from '@angular/forms';
+import { FieldControl, FormField } from './form-field';
 
-/** A password input with a show/hide button. The label stays outside: it points at `inputId`. */
+/**
+ * A password input with a show/hide button, for use inside `<app-form-field>`: the field labels it and gives
+ * it its id, `aria-invalid` and `aria-describedby`.
+ */
 @Component({
   selector: 'app-password-input',
-  imports: [ReactiveFormsModule],
+  imports: [ReactiveFormsModule, FieldControl],
   template: `
     <div class="wrap">
       <input
+        appFieldControl
         class="input"
-        [id]="inputId()"
         [type]="visible() ? 'text' : 'password'"
         [formControl]="control()"
         [attr.autocomplete]="autocomplete()"
-        [attr.aria-invalid]="invalid()"
-        [attr.aria-describedby]="describedBy() || null"
         autocapitalize="off"
         spellcheck="false"
       />
@@ -22,7 +24,7 @@ import { ReactiveFormsModule, FormControl } from '@angular/forms';
         type="button"
         class="toggle"
         [attr.aria-pressed]="visible()"
-        [attr.aria-controls]="inputId()"
+        [attr.aria-controls]="field.controlId()"
         (click)="toggleVisibility()"
       >
         {{ visible() ? 'Hide' : 'Show' }}<span class="visually-hidden"> password</span>
@@ -65,10 +67,9 @@ import { ReactiveFormsModule, FormControl } from '@angular/forms';
 })
 export class PasswordInput {
   readonly control = input.required<FormControl<string>>();
-  readonly inputId = input.required<string>();
   readonly autocomplete = input<'current-password' | 'new-password'>('current-password');
-  readonly invalid = input(false);
-  readonly describedBy = input<string>('');
+
+  protected readonly field = inject(FormField);
 
   protected readonly visible = signal(false);
 
