@@ -18,6 +18,8 @@ const swc = [
 
 module.exports = {
   testEnvironment: 'node',
+  // The count reporter leaves tmp/test-results/<project>.json for `npm test`'s closing line.
+  reporters: ['default', path.join(__dirname, 'tools/scripts/jest-count-reporter.cjs')],
   transform: { '^.+\\.(ts|m?js)$': swc },
   // NestJS 12 ships as ES modules; Node loads them with require(esm), but Jest's module system cannot, so they
   // are compiled to CommonJS like our own files. Everything else in node_modules is left alone.

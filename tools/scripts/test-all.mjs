@@ -1,13 +1,37 @@
-// `npm test`: lint, type-checking of the test code and unit tests for every project, then the end-to-end suites (API, then browser) one at a
-// time, each against a freshly built server. Nx's cache is skipped so every test really runs.
+// `npm test`: lint, type-checking of the test code and unit tests for every project, then the end-to-end
+// suites (API, then browser) one at a time, each against a freshly built server. Nx's cache is skipped so
+// every test really runs. Ends with one line counting every test run by Jest.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 
-const nx = (args) => {
+const RESULTS = join('tmp', 'test-results');
+
+function summary() {
+  if (!existsSync(RESULTS)) return { passed: 0, failed: 0 };
+  let passed = 0;
+  let failed = 0;
+  for (const file of readdirSync(RESULTS).filter((f) => f.endsWith('.json'))) {
+    const r = JSON.parse(readFileSync(join(RESULTS, file), 'utf8'));
+    passed += r.passed;
+    failed += r.failed;
+  }
+  return { passed, failed };
+}
+
+function nx(args) {
   const res = spawnSync('npx', ['nx', ...args, '--skip-nx-cache', '--outputStyle=static'], { stdio: 'inherit', shell: process.platform === 'win32' });
-  if (res.status !== 0) process.exit(res.status ?? 1);
-};
+  if (res.status !== 0) {
+    const { passed, failed } = summary();
+    console.log(`\ntests: ${passed} passed, ${Math.max(failed, 1)} failed`);
+    process.exit(res.status ?? 1);
+  }
+}
 
+rmSync(RESULTS, { recursive: true, force: true });
 const started = Date.now();
 nx(['run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2']);
 nx(['run-many', '-t', 'e2e', '--parallel=1']);
-console.log(`\nAll tests passed in ${Math.round((Date.now() - started) / 1000)} s`);
+const { passed, failed } = summary();
+console.log(`\nAll checks passed in ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
