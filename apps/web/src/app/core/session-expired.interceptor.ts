@@ -4,8 +4,8 @@ import { Router } from '@angular/router';
 import { catchError, throwError } from 'rxjs';
 import { AuthStore } from './auth-store';
 
-/** Requests whose 401 means "wrong credentials" or "not signed in yet", not "your session ended". */
-const OWN_401 = ['/api/auth/login', '/api/auth/me'];
+/** Requests whose 401 means "wrong credentials", not "your session ended". (GET /api/auth/session never answers 401.) */
+const OWN_401 = ['/api/auth/login'];
 
 /**
  * When the server stops accepting the session (it expired, was ended from another device, or the account was
