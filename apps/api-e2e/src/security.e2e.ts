@@ -1,6 +1,6 @@
 import { ErrorCode } from '@parley/contracts';
 import request from 'supertest';
-import { RunningServer, startServer } from '@parley/testing';
+import { RunningServer, startServer, withServer } from '@parley/testing';
 import { makeUser, register } from './support/factories';
 
 const login = (url: string, body: { login: string; password: string }, ip?: string) => {
@@ -72,8 +72,7 @@ describe('brute-force lockout (per account, whatever the IP)', () => {
 
 describe('per-IP rate limits on the authentication routes', () => {
   it('answers 429 with Retry-After past the limit, and ignores X-Forwarded-For unless TRUST_PROXY is set', async () => {
-    const server = await startServer({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '3' } });
-    try {
+    await withServer({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '3' } }, async (server) => {
       const body = { login: 'someone', password: 'some password' };
       for (let i = 0; i < 3; i++) await login(server.url, body, `192.0.2.${i}`).expect(401);
       const limited = await login(server.url, body, '192.0.2.99').expect(429);
@@ -81,54 +80,42 @@ describe('per-IP rate limits on the authentication routes', () => {
       expect(limited.body.code).toBe(ErrorCode.RateLimited);
       // Other routes are not under the auth limit.
       await request(server.url).get('/api/health').expect(200);
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 
   it('gives each client its own bucket behind a trusted proxy', async () => {
-    const server = await startServer({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '2', TRUST_PROXY: 'loopback' } });
-    try {
+    await withServer({ env: { RATE_LIMIT_AUTH_PER_MINUTE: '2', TRUST_PROXY: 'loopback' } }, async (server) => {
       const body = { login: 'someone', password: 'some password' };
       await login(server.url, body, '198.51.100.1').expect(401);
       await login(server.url, body, '198.51.100.1').expect(401);
       await login(server.url, body, '198.51.100.1').expect(429);
       await login(server.url, body, '198.51.100.2').expect(401);
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 });
 
 describe('registration policy', () => {
   it('REGISTRATION=closed lets only the first (admin) account in', async () => {
-    const server = await startServer({ env: { REGISTRATION: 'closed' } });
-    try {
+    await withServer({ env: { REGISTRATION: 'closed' } }, async (server) => {
       await register(server.url, makeUser());
       const res = await request(server.url).post('/api/auth/register').send(makeUser()).expect(403);
       expect(res.body).toMatchObject({ code: ErrorCode.RegistrationClosed, message: expect.stringMatching(/closed/) });
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 
   it('REGISTRATION=domain accepts only the allowed email domains', async () => {
-    const server = await startServer({ env: { REGISTRATION: 'domain', ALLOWED_EMAIL_DOMAINS: 'corp.example, Lab.Example' } });
-    try {
+    await withServer({ env: { REGISTRATION: 'domain', ALLOWED_EMAIL_DOMAINS: 'corp.example, Lab.Example' } }, async (server) => {
       await register(server.url, makeUser({ email: `boss.${Date.now()}@corp.example` }));
       const outsider = await request(server.url).post('/api/auth/register').send(makeUser()).expect(403);
       expect(outsider.body.message).toMatch(/corp\.example, lab\.example/);
       await request(server.url).post('/api/auth/register').send(makeUser({ email: `eve.${Date.now()}@LAB.example` })).expect(201);
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 });
 
 describe('cookies behind an HTTPS proxy', () => {
   it('marks the session cookie Secure when the trusted proxy says the request was HTTPS', async () => {
-    const server = await startServer({ env: { TRUST_PROXY: 'loopback' } });
-    try {
+    await withServer({ env: { TRUST_PROXY: 'loopback' } }, async (server) => {
       const data = makeUser();
       await register(server.url, data);
       const res = await request(server.url)
@@ -138,23 +125,18 @@ describe('cookies behind an HTTPS proxy', () => {
         .expect(200);
       const cookies = res.headers['set-cookie'] as unknown as string[];
       expect(cookies.every((c) => /; Secure/.test(c))).toBe(true);
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 });
 
 describe('registration status for the sign-up page', () => {
   it('reports a closed server as open until its first account exists', async () => {
-    const server = await startServer({ env: { REGISTRATION: 'closed' } });
-    try {
+    await withServer({ env: { REGISTRATION: 'closed' } }, async (server) => {
       const before = await request(server.url).get('/api/auth/session').expect(200);
       expect(before.body.registration).toEqual({ mode: 'closed', open: true, allowedEmailDomains: [] });
       await register(server.url, makeUser());
       const after = await request(server.url).get('/api/auth/session').expect(200);
       expect(after.body.registration.open).toBe(false);
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 });

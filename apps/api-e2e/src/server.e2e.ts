@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startServer, WORKSPACE_ROOT } from '@parley/testing';
+import { startServer, withServer, WORKSPACE_ROOT } from '@parley/testing';
 
 function runWithEnv(env: Record<string, string>) {
   return spawnSync(process.execPath, [join(WORKSPACE_ROOT, 'dist/apps/api/main.js')], {
@@ -38,39 +38,30 @@ describe('configuration', () => {
 
 describe('the server process', () => {
   it('creates the SQLite file and a private secret key under DATA_DIR on first start', async () => {
-    const server = await startServer();
-    try {
+    await withServer({}, async (server) => {
       expect(existsSync(join(server.dataDir, 'parley.sqlite'))).toBe(true);
       const key = join(server.dataDir, 'secret.key');
       expect(statSync(key).mode & 0o777).toBe(0o600);
       expect(readFileSync(key, 'utf8').trim().length).toBeGreaterThanOrEqual(32);
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 
   it('reports liveness and database readiness', async () => {
-    const server = await startServer();
-    try {
+    await withServer({}, async (server) => {
       const res = await request(server.url).get('/api/health').expect(200);
       expect(res.body).toMatchObject({ status: 'ok', live: true, ready: true, database: 'sqlite' });
       expect(res.headers['cache-control']).toBe('no-store');
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 
   it('sends security headers, with a strict CSP on API answers', async () => {
-    const server = await startServer();
-    try {
+    await withServer({}, async (server) => {
       const res = await request(server.url).get('/api/health');
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['content-security-policy']).toContain("default-src 'none'");
       expect(res.headers['x-powered-by']).toBeUndefined();
       expect(res.headers['x-request-id']).toBeDefined();
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 
   it('drains and exits on SIGTERM, finishing a request in flight, and keeps data across restarts', async () => {
@@ -98,8 +89,7 @@ describe('the server process', () => {
   });
 
   it('never logs passwords or tokens', async () => {
-    const server = await startServer({ env: { LOG_LEVEL: 'trace' } });
-    try {
+    await withServer({ env: { LOG_LEVEL: 'trace' } }, async (server) => {
       const data = { username: `log.${Date.now()}`, email: `log.${Date.now()}@example.com`, password: 'saffron glacier piano thimble' };
       await request(server.url).post('/api/auth/register').send(data).expect(201);
       const res = await request(server.url).post('/api/auth/login').send({ login: data.username, password: data.password }).expect(200);
@@ -111,16 +101,13 @@ describe('the server process', () => {
       expect(out).not.toContain(data.password);
       expect(out).not.toContain('wrong but secret words');
       expect(out).not.toContain(res.body.token);
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 });
 
 describe('CORS', () => {
   it('answers preflights only for the configured origins', async () => {
-    const server = await startServer({ env: { ALLOWED_ORIGINS: 'https://intranet.example.com' } });
-    try {
+    await withServer({ env: { ALLOWED_ORIGINS: 'https://intranet.example.com' } }, async (server) => {
       const ok = await request(server.url)
         .options('/api/users/me')
         .set('Origin', 'https://intranet.example.com')
@@ -132,8 +119,6 @@ describe('CORS', () => {
         .set('Origin', 'https://evil.example')
         .set('Access-Control-Request-Method', 'PATCH');
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
-    } finally {
-      await server.dispose();
-    }
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { RunningServer, startServer } from '@parley/testing';
+import { RunningServer, startServer, withServer } from '@parley/testing';
 import { newAccount, registerViaApi } from './support/accounts';
 import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
 import {
@@ -262,8 +262,7 @@ test('a user signs out another device from the profile page', async () => {
 });
 
 test('a server with closed registration says so instead of offering a form', async () => {
-  const closed = await startServer({ env: { REGISTRATION: 'closed' } });
-  try {
+  await withServer({ env: { REGISTRATION: 'closed' } }, async (closed) => {
     await registerViaApi(closed.url, newAccount('first'));
     const s = await BrowserSession.open(browser, closed.url, DESKTOP);
     try {
@@ -277,7 +276,5 @@ test('a server with closed registration says so instead of offering a form', asy
     } finally {
       await s.close();
     }
-  } finally {
-    await closed.dispose();
-  }
+  });
 });

@@ -102,3 +102,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     },
   };
 }
+
+/** Runs `fn` against a server started for it alone, and always disposes of the server afterwards. */
+export async function withServer<T>(opts: StartOptions, fn: (server: RunningServer) => Promise<T>): Promise<T> {
+  const server = await startServer(opts);
+  try {
+    return await fn(server);
+  } finally {
+    await server.dispose();
+  }
+}
