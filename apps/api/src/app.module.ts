@@ -8,7 +8,11 @@ import { ApiThrottlerGuard, throttlerOptions } from './common/throttling';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/app-events';
 import { HealthModule } from './health/health.module';
+import { MessagesModule } from './messages/messages.module';
+import { RealtimeModule } from './realtime/realtime.module';
+import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -19,11 +23,15 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        EventsModule,
         ThrottlerModule.forRoot(throttlerOptions(config)),
         HealthModule,
         UsersModule,
         AuthModule,
         AdminModule,
+        RoomsModule,
+        MessagesModule,
+        RealtimeModule,
       ],
       // Global guards run in this order: the per-IP throttle first, then authentication.
       providers: [

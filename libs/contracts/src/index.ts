@@ -3,3 +3,6 @@ export * from './errors';
 export * from './users';
 export * from './auth';
 export * from './health';
+export * from './rooms';
+export * from './messages';
+export * from './realtime';

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
-const MAIN = join(WORKSPACE_ROOT, 'dist', 'apps', 'api', 'main.js');
+/** PARLEY_API_MAIN points the tests at another build of the API (e.g. one built to a private outDir). */
+const MAIN = process.env['PARLEY_API_MAIN'] ? resolve(WORKSPACE_ROOT, process.env['PARLEY_API_MAIN']) : join(WORKSPACE_ROOT, 'dist', 'apps', 'api', 'main.js');
+const WEB_DIST = join(WORKSPACE_ROOT, 'dist', 'apps', 'web', 'browser');
 
 export interface RunningServer {
   url: string;
@@ -54,6 +56,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     PORT: String(port),
     DATA_DIR: dataDir,
     DATABASE_URL: '',
+    WEB_DIST_DIR: WEB_DIST,
     LOG_LEVEL: 'warn',
     // Tests register many accounts from one IP; the limits themselves are tested with explicit values.
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',

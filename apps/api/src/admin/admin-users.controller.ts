@@ -41,7 +41,7 @@ export class AdminUsersController {
   async deactivate(@CurrentUserEntity() me: UserEntity, @Param('id', uuidParam('id')) id: string): Promise<AdminUser> {
     if (id === me.id) throw new BadRequestException('You cannot deactivate your own account');
     const user = await this.users.setActive(id, false);
-    await this.sessions.revokeAllForUser(id);
+    await this.sessions.revokeAllForUser(id, undefined, 'deactivated');
     return toAdminUser(user);
   }
 

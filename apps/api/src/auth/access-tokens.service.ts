@@ -2,6 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ACCESS_TOKEN_PREFIX, AccessToken, CreatedAccessToken, MAX_ACCESS_TOKENS_PER_USER } from '@parley/contracts';
 import { Repository } from 'typeorm';
+import { AppEvents } from '../events/app-events';
 import { AccessTokenEntity } from './access-token.entity';
 import { generateToken, hashToken } from './tokens';
 
@@ -13,7 +14,10 @@ function toAccessToken(t: AccessTokenEntity): AccessToken {
 
 @Injectable()
 export class AccessTokensService {
-  constructor(@InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>) {}
+  constructor(
+    @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
+    private readonly events: AppEvents,
+  ) {}
 
   async create(userId: string, name: string): Promise<CreatedAccessToken | 'too_many'> {
     if ((await this.tokens.countBy({ userId })) >= MAX_ACCESS_TOKENS_PER_USER) return 'too_many';
@@ -31,6 +35,7 @@ export class AccessTokensService {
   async revoke(userId: string, id: string): Promise<void> {
     const result = await this.tokens.delete({ id, userId });
     if (!result.affected) throw new NotFoundException('Token not found');
+    await this.events.emit('auth.token-revoked', { userId, tokenId: id });
   }
 
   async findByToken(token: string): Promise<AccessTokenEntity | null> {

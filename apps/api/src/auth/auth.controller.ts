@@ -69,7 +69,7 @@ export class AuthController {
     if (!auth.sessionId) {
       throw new ApiException(400, ErrorCode.BadRequest, 'This request used a personal access token, not a session; revoke the token instead');
     }
-    await this.auth.endSession(auth.sessionId);
+    await this.auth.endSession(auth.user.id, auth.sessionId);
     clearSessionCookies(res);
   }
 

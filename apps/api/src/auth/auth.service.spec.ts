@@ -1,3 +1,4 @@
+import { AppEvents } from '../events/app-events';
 import { openTestDatabase } from '../testing/test-database';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -17,12 +18,12 @@ const makeRegistration = (overrides: Partial<{ username: string; email: string; 
 
 async function makeAuth(env: Record<string, string> = {}) {
   const db = await openTestDatabase(env);
-  const users = new UsersService(db.dataSource.getRepository(UserEntity));
+  const users = new UsersService(db.dataSource.getRepository(UserEntity), new AppEvents());
   const passwords = new PasswordService(db.config);
   await passwords.onModuleInit();
-  const sessions = new SessionsService(db.dataSource.getRepository(SessionEntity), db.config);
+  const sessions = new SessionsService(db.dataSource.getRepository(SessionEntity), db.config, new AppEvents());
   const lockout = new LoginLockoutService(db.dataSource.getRepository(LoginLockoutEntity), db.config);
-  return { db, users, sessions, auth: new AuthService(users, passwords, sessions, lockout, db.config) };
+  return { db, users, sessions, auth: new AuthService(users, passwords, sessions, lockout, db.config, new AppEvents()) };
 }
 
 describe('AuthService', () => {

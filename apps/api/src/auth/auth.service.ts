@@ -6,6 +6,7 @@ import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { LoginLockoutService } from './login-lockout.service';
 import { PasswordService } from './password.service';
+import { AppEvents } from '../events/app-events';
 import { SessionMeta, SessionsService } from './sessions.service';
 import { csrfTokenFor } from './tokens';
 
@@ -33,18 +34,21 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly lockout: LoginLockoutService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: AppEvents,
   ) {}
 
   async register(input: Registration): Promise<UserEntity> {
     await this.assertRegistrationAllowed(input.email);
     this.passwords.assertStrong(input.password, input);
     const passwordHash = await this.passwords.hash(input.password);
-    return this.users.create({
+    const user = await this.users.create({
       username: input.username,
       email: input.email,
       displayName: input.displayName || input.username,
       passwordHash,
     });
+    await this.events.emit('user.registered', { userId: user.id });
+    return user;
   }
 
   /**
@@ -73,8 +77,8 @@ export class AuthService {
     return { token, sessionId: session.id, csrf: csrfTokenFor(this.config.secretKey, session.id), expiresAt: session.expiresAt };
   }
 
-  endSession(sessionId: string): Promise<void> {
-    return this.sessions.revoke(sessionId);
+  endSession(userId: string, sessionId: string): Promise<void> {
+    return this.sessions.revoke(userId, sessionId);
   }
 
   endAllSessions(userId: string): Promise<number> {
@@ -96,7 +100,7 @@ export class AuthService {
     }
     this.passwords.assertStrong(newPassword, user, 'newPassword');
     await this.users.setPasswordHash(user.id, await this.passwords.hash(newPassword));
-    await this.sessions.revokeAllForUser(user.id, keepSessionId);
+    await this.sessions.revokeAllForUser(user.id, keepSessionId, 'password_changed');
   }
 
   /** The registration policy as a sign-up page needs it. */

@@ -1,3 +1,4 @@
+import { AppEvents } from '../events/app-events';
 import { openTestDatabase, TestDatabase } from '../testing/test-database';
 import { UserEntity } from '../users/user.entity';
 import { SessionEntity } from './session.entity';
@@ -11,7 +12,7 @@ describe('SessionsService', () => {
 
   beforeEach(async () => {
     db = await openTestDatabase({ SESSION_TTL_HOURS: '1' });
-    sessions = new SessionsService(db.dataSource.getRepository(SessionEntity), db.config);
+    sessions = new SessionsService(db.dataSource.getRepository(SessionEntity), db.config, new AppEvents());
     const user = await db.dataSource.getRepository(UserEntity).save({
       username: 'sam',
       email: 'sam@example.com',

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { SESSION_TOKEN_PREFIX, SessionInfo } from '@parley/contracts';
 import { LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { AppEvents, SessionEndReason } from '../events/app-events';
 import { SessionEntity } from './session.entity';
 import { generateToken, hashToken } from './tokens';
 
@@ -25,6 +26,7 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly events: AppEvents,
   ) {}
 
   async create(userId: string, meta: SessionMeta): Promise<{ token: string; session: SessionEntity }> {
@@ -82,15 +84,19 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
   async revokeForUser(userId: string, sessionId: string): Promise<void> {
     const result = await this.sessions.delete({ id: sessionId, userId });
     if (!result.affected) throw new NotFoundException('Session not found');
+    await this.events.emit('auth.sessions-ended', { userId, sessionIds: [sessionId], reason: 'revoked' });
   }
 
-  async revoke(sessionId: string): Promise<void> {
+  /** Ends one session (sign-out); its live sockets close. */
+  async revoke(userId: string, sessionId: string, reason: SessionEndReason = 'logout'): Promise<void> {
     await this.sessions.delete({ id: sessionId });
+    await this.events.emit('auth.sessions-ended', { userId, sessionIds: [sessionId], reason });
   }
 
-  /** Ends every session of the user, except `keepSessionId` when given. */
-  async revokeAllForUser(userId: string, keepSessionId?: string): Promise<number> {
+  /** Ends every session of the user, except `keepSessionId` when given; their live sockets close. */
+  async revokeAllForUser(userId: string, keepSessionId?: string, reason: SessionEndReason = 'logout'): Promise<number> {
     const result = await this.sessions.delete(keepSessionId ? { userId, id: Not(keepSessionId) } : { userId });
+    await this.events.emit('auth.sessions-ended', { userId, exceptSessionId: keepSessionId, reason });
     return result.affected ?? 0;
   }
 

@@ -1,7 +1,11 @@
 import { AccessTokenEntity } from '../auth/access-token.entity';
 import { LoginLockoutEntity } from '../auth/login-lockout.entity';
 import { SessionEntity } from '../auth/session.entity';
+import { MessageEntity } from '../messages/message.entity';
+import { RoomInviteEntity } from '../rooms/room-invite.entity';
+import { RoomMemberEntity } from '../rooms/room-member.entity';
+import { RoomEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once for the DataSource (each one lives with its feature module). */
-export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity];
+export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, MessageEntity];

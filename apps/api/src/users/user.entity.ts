@@ -39,6 +39,10 @@ export class UserEntity {
   @Column({ type: Date, nullable: true })
   lastLoginAt!: Date | null;
 
+  /** When the user's last socket closed (presence). */
+  @Column({ type: Date, nullable: true })
+  lastSeenAt!: Date | null;
+
   get active(): boolean {
     return this.deactivatedAt === null;
   }

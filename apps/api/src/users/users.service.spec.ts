@@ -1,3 +1,4 @@
+import { AppEvents } from '../events/app-events';
 import { openTestDatabase, TestDatabase } from '../testing/test-database';
 import { UserEntity } from './user.entity';
 import { NewUser, UsersService } from './users.service';
@@ -14,7 +15,7 @@ describe('UsersService', () => {
 
   beforeEach(async () => {
     db = await openTestDatabase();
-    users = new UsersService(db.dataSource.getRepository(UserEntity));
+    users = new UsersService(db.dataSource.getRepository(UserEntity), new AppEvents());
   });
   afterEach(() => db.close());
 

@@ -4,6 +4,7 @@ import { ErrorCode, Page, UserRole } from '@parley/contracts';
 import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
 import { ApiException } from '../common/api-exceptions';
 import { likePattern } from '../common/paging';
+import { AppEvents } from '../events/app-events';
 import { UserEntity } from './user.entity';
 
 export interface NewUser {
@@ -22,7 +23,10 @@ export interface ProfileChanges {
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly events: AppEvents,
+  ) {}
 
   async findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
@@ -71,7 +75,7 @@ export class UsersService {
   }
 
   async updateProfile(user: UserEntity, changes: ProfileChanges): Promise<UserEntity> {
-    return this.users.manager.transaction(async (em) => {
+    const updated = await this.users.manager.transaction(async (em) => {
       await this.assertAvailable(
         em,
         {
@@ -84,6 +88,8 @@ export class UsersService {
       Object.assign(fresh, Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)));
       return em.save(fresh);
     });
+    await this.events.emit('user.updated', { userId: user.id });
+    return updated;
   }
 
   async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
@@ -99,6 +105,7 @@ export class UsersService {
     if (active !== (user.deactivatedAt === null)) {
       user.deactivatedAt = active ? null : new Date();
       await this.users.update({ id: userId }, { deactivatedAt: user.deactivatedAt });
+      if (!active) await this.events.emit('user.deactivated', { userId });
     }
     return user;
   }

@@ -1,4 +1,5 @@
 import { Accounts1763600000000 } from './1763600000000-accounts';
+import { RoomsMessages1763700000000 } from './1763700000000-rooms-messages';
 
 /** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
-export const migrations = [Accounts1763600000000];
+export const migrations = [Accounts1763600000000, RoomsMessages1763700000000];

@@ -1,0 +1,147 @@
+import type { PublicUser } from './users';
+import type { Message } from './messages';
+
+export const RoomKind = {
+  /** Exactly two members, one room per pair. */
+  Direct: 'direct',
+  /** Private: members are added by the owner or an admin, or join with an invite code. */
+  Group: 'group',
+  /** Listed in the directory; anyone signed in may join. */
+  Public: 'public',
+} as const;
+export type RoomKind = (typeof RoomKind)[keyof typeof RoomKind];
+
+export const RoomRole = {
+  Owner: 'owner',
+  Admin: 'admin',
+  Member: 'member',
+} as const;
+export type RoomRole = (typeof RoomRole)[keyof typeof RoomRole];
+
+/** The public room every new account joins. */
+export const GENERAL_ROOM_SLUG = 'general';
+
+export const ROOM_NAME_MAX_LENGTH = 80;
+export const ROOM_TOPIC_MAX_LENGTH = 250;
+/** Members that `POST /api/rooms` accepts at creation. */
+export const ROOM_INITIAL_MEMBERS_MAX = 100;
+export const INVITE_TTL_HOURS_DEFAULT = 24 * 7;
+export const INVITE_TTL_HOURS_MAX = 24 * 30;
+
+/** A room as one of its members sees it in the room list. */
+export interface RoomSummary {
+  id: string;
+  kind: RoomKind;
+  /** For direct rooms: the other member's display name. */
+  name: string;
+  topic: string;
+  /** `general` for the default room, null otherwise. */
+  slug: string | null;
+  myRole: RoomRole;
+  memberCount: number;
+  /** Highest message seq in the room (0 when empty). */
+  lastSeq: number;
+  /** Highest change revision in the room (grows with every new, edited or deleted message). */
+  lastRev: number;
+  /** My last read seq. */
+  lastReadSeq: number;
+  /** Messages from others after my last read seq that are not deleted. */
+  unreadCount: number;
+  lastMessage: MessagePreview | null;
+  /** Last message time, or the room's creation time when it has none: the list is sorted by it. */
+  lastActivityAt: string;
+  archivedAt: string | null;
+  /** For direct rooms: the other member. */
+  peer: PublicUser | null;
+  createdAt: string;
+}
+
+export interface MessagePreview {
+  id: string;
+  seq: number;
+  senderId: string;
+  senderName: string;
+  /** Plain text, formatting stripped, cut to about 140 characters; empty for a deleted message. */
+  text: string;
+  deleted: boolean;
+  createdAt: string;
+}
+
+export interface RoomDetail extends RoomSummary {
+  ownerId: string | null;
+}
+
+/** A room in the public directory. */
+export interface PublicRoom {
+  id: string;
+  name: string;
+  topic: string;
+  slug: string | null;
+  memberCount: number;
+  joined: boolean;
+  lastActivityAt: string;
+}
+
+export interface RoomMember {
+  user: PublicUser;
+  role: RoomRole;
+  joinedAt: string;
+  lastReadSeq: number;
+}
+
+export interface CreateRoomRequest {
+  kind: 'group' | 'public';
+  name: string;
+  topic?: string;
+  memberIds?: string[];
+}
+
+export interface CreateDirectRoomRequest {
+  userId: string;
+}
+
+export interface UpdateRoomRequest {
+  name?: string;
+  topic?: string;
+}
+
+export interface AddMemberRequest {
+  userId: string;
+}
+
+export interface ChangeRoleRequest {
+  role: 'admin' | 'member';
+}
+
+export interface TransferOwnershipRequest {
+  userId: string;
+}
+
+export interface CreateInviteRequest {
+  /** Hours until the code stops working; default 168 (7 days), at most 720. */
+  ttlHours?: number;
+  /** How many people may join with it; unlimited when absent. */
+  maxUses?: number;
+}
+
+export interface RoomInvite {
+  code: string;
+  roomId: string;
+  expiresAt: string;
+  maxUses: number | null;
+  uses: number;
+  createdAt: string;
+}
+
+/** What `POST /api/invites/:code/join` returns. */
+export interface JoinedRoom {
+  room: RoomSummary;
+}
+
+export interface PublicRoomQuery {
+  q?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export type { Message };
