@@ -9,6 +9,8 @@ import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/app-events';
+import { FriendsModule } from './friends/friends.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { MessagesModule } from './messages/messages.module';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -31,7 +33,9 @@ export class AppModule {
         AdminModule,
         RoomsModule,
         MessagesModule,
+        FriendsModule,
         RealtimeModule,
+        GatewayModule,
       ],
       // Global guards run in this order: the per-IP throttle first, then authentication.
       providers: [

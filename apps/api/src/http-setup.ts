@@ -11,12 +11,14 @@ import { ApiValidationPipe } from './common/validation.pipe';
 import { serveWebApp } from './common/web-app';
 import type { AppConfig } from './config/config';
 import { setupOpenApi } from './openapi';
+import { ParleyIoAdapter } from './gateway/io-adapter';
 
 /** Everything between Express and the Nest routes, in order. Kept here so main.ts stays a bootstrap. */
 export function setupHttp(app: NestExpressApplication, config: AppConfig, logger: Pino): void {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  app.useWebSocketAdapter(new ParleyIoAdapter(app, config));
 
   app.use(
     pinoHttp({

@@ -38,7 +38,11 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .addCookieAuth(SESSION_COOKIE, { type: 'apiKey', in: 'cookie', description: 'The session cookie set by login' }, COOKIE_AUTH)
     .addTag('admin', 'User administration (admins only)')
     .addTag('auth', 'Accounts, sessions and personal access tokens')
+    .addTag('blocks', 'Blocking users: no friend requests, direct messages or presence from them')
+    .addTag('friends', 'Friend requests and friends')
     .addTag('health', 'Liveness and readiness')
+    .addTag('messages', 'Messages: history, sending (the REST twin of the socket event), edits, deletions and read markers')
+    .addTag('rooms', 'Rooms, their members and roles, the public directory and invite links')
     .addTag('users', 'Profiles and the user directory');
   const document = SwaggerModule.createDocument(app, builder.build(), { operationIdFactory: operationId });
   return sortKeys(document);

@@ -6,3 +6,4 @@ export * from './health';
 export * from './rooms';
 export * from './messages';
 export * from './realtime';
+export * from './friends';

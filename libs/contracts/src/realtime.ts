@@ -4,6 +4,7 @@
  * token; never in the query string). Every client event takes an acknowledgement callback that receives
  * either the result or `{ error }`.
  */
+import type { FriendAcceptedEvent, FriendRemovedEvent, FriendRequestEvent, FriendRequestRemovedEvent } from './friends';
 import type { Message } from './messages';
 import type { RoomMember, RoomRole, RoomSummary } from './rooms';
 
@@ -76,7 +77,10 @@ export interface TypingPayload {
   roomId: string;
 }
 export interface SyncPayload {
-  /** Per room: the highest seq the client holds. Rooms of mine that are not listed are sent from seq 0. */
+  /**
+   * Per room: the highest seq the client holds (0 for none). Only the rooms listed are synced; rooms the user
+   * is no longer in come back in `removed`. Load rooms you have never seen with GET /api/rooms/:id/messages.
+   */
   since: Record<string, number>;
   /** Per room: the highest `rev` the client holds; with it, edits and deletions of older messages come too. */
   revs?: Record<string, number>;
@@ -166,6 +170,14 @@ export interface ServerToClientEvents {
   'member:role': (event: MemberRoleEvent) => void;
   /** Sent just before the server closes the socket because the session ended. */
   'session:ended': (event: { reason: 'logout' | 'revoked' | 'password_changed' | 'deactivated' | 'expired' }) => void;
+  /** A friend request was sent (to its recipient and to the sender's other devices). */
+  'friend:request': (event: FriendRequestEvent) => void;
+  /** A pending friend request is gone (withdrawn, declined or ended by a block), to both sides. */
+  'friend:request-removed': (event: FriendRequestRemovedEvent) => void;
+  /** A friend request was accepted (to both sides, each seeing the other as the friend). */
+  'friend:accepted': (event: FriendAcceptedEvent) => void;
+  /** A friendship ended (unfriend or block), to both sides. */
+  'friend:removed': (event: FriendRemovedEvent) => void;
 }
 
 export interface ClientToServerEvents {

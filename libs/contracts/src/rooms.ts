@@ -27,6 +27,10 @@ export const ROOM_TOPIC_MAX_LENGTH = 250;
 export const ROOM_INITIAL_MEMBERS_MAX = 100;
 export const INVITE_TTL_HOURS_DEFAULT = 24 * 7;
 export const INVITE_TTL_HOURS_MAX = 24 * 30;
+/** The most uses one invite code may allow (absent means unlimited). */
+export const INVITE_MAX_USES_MAX = 1000;
+/** Last-message previews in the room list are cut to about this many characters. */
+export const MESSAGE_PREVIEW_MAX_LENGTH = 140;
 
 /** A room as one of its members sees it in the room list. */
 export interface RoomSummary {

@@ -10,6 +10,11 @@ export interface PublicUser {
   username: string;
   displayName: string;
   statusText: string;
+  /**
+   * Where to load the user's picture: `/api/users/<id>/avatar?v=<version>`. The version changes with the picture
+   * (and, for users without one, with the generated initials), so the URL can be cached for good.
+   */
+  avatarUrl: string;
   createdAt: string;
 }
 
@@ -25,6 +30,15 @@ export interface AdminUser extends CurrentUser {
   deactivatedAt: string | null;
   lastLoginAt: string | null;
 }
+
+/** Avatar uploads: `PUT /api/users/me/avatar`, multipart/form-data with the image in the field `file`. */
+export const AVATAR_FIELD = 'file';
+/** Recognised by their bytes, not by the file name or the declared type. */
+export const AVATAR_ACCEPTED_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
+/** The default upload cap (the server's AVATAR_MAX_BYTES may differ). */
+export const AVATAR_MAX_BYTES_DEFAULT = 5 * 1024 * 1024;
+/** Stored avatars are square WebP images of this many pixels a side. */
+export const AVATAR_SIZE_PX = 256;
 
 export interface UpdateProfileRequest {
   displayName?: string;

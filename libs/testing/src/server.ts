@@ -11,7 +11,8 @@ import { join, resolve } from 'node:path';
 export const WORKSPACE_ROOT = resolve(__dirname, '..', '..', '..');
 /** PARLEY_API_MAIN points the tests at another build of the API (e.g. one built to a private outDir). */
 const MAIN = process.env['PARLEY_API_MAIN'] ? resolve(WORKSPACE_ROOT, process.env['PARLEY_API_MAIN']) : join(WORKSPACE_ROOT, 'dist', 'apps', 'api', 'main.js');
-const WEB_DIST = join(WORKSPACE_ROOT, 'dist', 'apps', 'web', 'browser');
+/** PARLEY_WEB_DIST likewise points at another build of the web app. */
+const WEB_DIST = process.env['PARLEY_WEB_DIST'] ? resolve(WORKSPACE_ROOT, process.env['PARLEY_WEB_DIST']) : join(WORKSPACE_ROOT, 'dist', 'apps', 'web', 'browser');
 
 export interface RunningServer {
   url: string;

@@ -60,3 +60,33 @@ export async function signIn(url: string, login: string, password: string): Prom
 }
 
 export { CSRF_HEADER };
+
+/** The Authorization header of a signed-in test user (bearer requests need no CSRF header). */
+export function bearer(who: { token: string }): { Authorization: string } {
+  return { Authorization: `Bearer ${who.token}` };
+}
+
+/** Makes two users friends through the API: `a` asks, `b` accepts. */
+export async function befriend(url: string, a: Signed, b: Signed): Promise<void> {
+  const sent = await request(url).post('/api/friends/requests').set(bearer(a)).send({ userId: b.user.id });
+  if (sent.status !== 201) throw new Error(`friend request failed: ${sent.status} ${JSON.stringify(sent.body)}`);
+  const accepted = await request(url).post(`/api/friends/requests/${sent.body.request.id}/accept`).set(bearer(b));
+  if (accepted.status !== 200) throw new Error(`accepting failed: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+}
+
+/** `blocker` blocks `blocked` through the API. */
+export async function blockUser(url: string, blocker: Signed, blocked: Signed): Promise<void> {
+  const res = await request(url).post(`/api/blocks/${blocked.user.id}`).set(bearer(blocker));
+  if (res.status !== 201) throw new Error(`block failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Requests as `who` with the bearer token: `asUser(url, ada).post('/api/rooms').send({...})`. */
+export function asUser(url: string, who: { token: string }) {
+  const auth = bearer(who);
+  return {
+    get: (path: string) => request(url).get(path).set(auth),
+    post: (path: string) => request(url).post(path).set(auth),
+    patch: (path: string) => request(url).patch(path).set(auth),
+    delete: (path: string) => request(url).delete(path).set(auth),
+  };
+}

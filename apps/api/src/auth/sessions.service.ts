@@ -45,6 +45,10 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     return { token, session };
   }
 
+  findById(id: string): Promise<SessionEntity | null> {
+    return this.sessions.findOneBy({ id });
+  }
+
   /** The live session for a token, or null. Expired sessions are deleted when met. */
   async findByToken(token: string): Promise<SessionEntity | null> {
     const session = await this.sessions.findOneBy({ tokenHash: hashToken(token) });

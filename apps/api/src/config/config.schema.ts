@@ -52,6 +52,16 @@ export const envSchema = z.object({
   RATE_LIMIT_API_PER_MINUTE: int(1, 10_000_000).default(600),
 
   SHUTDOWN_TIMEOUT_SECONDS: int(1, 600).default(10),
+
+  SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('normal'),
+  SOCKET_SEND_RATE_PER_SECOND: int(1, 100_000).default(10),
+  SOCKET_SEND_BURST: int(1, 100_000).default(20),
+  SOCKETS_PER_USER_MAX: int(1, 100_000).default(20),
+  PRESENCE_OFFLINE_GRACE_MS: int(0, 600_000).default(5000),
+
+  DM_POLICY: z.enum(['friends', 'anyone']).default('friends'),
+  AVATAR_MAX_BYTES: byteSize.default('5mb'),
+  AVATAR_MAX_MEGAPIXELS: int(1, 250).default(40),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

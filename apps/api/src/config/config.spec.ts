@@ -41,6 +41,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);
   });
 
+  it('reads DM_POLICY (friends by default) and the avatar limits (5 MB, 40 megapixels by default)', () => {
+    const defaults = loadConfig({ DATA_DIR: dataDir() });
+    expect(defaults.dmPolicy).toBe('friends');
+    expect(defaults.avatars).toEqual({ maxBytes: 5 * 1024 * 1024, maxPixels: 40_000_000 });
+    const set = loadConfig({ DATA_DIR: dataDir(), DM_POLICY: 'anyone', AVATAR_MAX_BYTES: '512kb', AVATAR_MAX_MEGAPIXELS: '12' });
+    expect(set.dmPolicy).toBe('anyone');
+    expect(set.avatars).toEqual({ maxBytes: 512 * 1024, maxPixels: 12_000_000 });
+    expect(() => loadConfig({ DATA_DIR: dataDir(), DM_POLICY: 'nobody' })).toThrow('DM_POLICY');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), AVATAR_MAX_BYTES: '1gb' })).toThrow('AVATAR_MAX_BYTES must be a size');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), AVATAR_MAX_BYTES: '100mb' })).toThrow('AVATAR_MAX_BYTES must be between 1kb and 50mb');
+  });
+
   it.each([
     ['true', true],
     ['2', 2],

@@ -23,4 +23,21 @@ describe('the SQLite database', () => {
       db.dataSource.query("INSERT INTO sessions (id, userId, tokenHash, expiresAt) VALUES ('s1', 'nobody', 'h', '2030-01-01')"),
     ).rejects.toThrow(/FOREIGN KEY/);
   });
+
+  it('runs concurrent transactions one at a time, so one request\'s rollback never undoes another\'s writes', async () => {
+    await db.dataSource.query('CREATE TABLE IF NOT EXISTS tx_probe (v TEXT)');
+    const slow = db.dataSource.manager.transaction(async (em) => {
+      await em.query("INSERT INTO tx_probe VALUES ('kept')");
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    const failing = db.dataSource.manager.transaction(async (em) => {
+      await em.query("INSERT INTO tx_probe VALUES ('rolled back')");
+      throw new Error('boom');
+    });
+    const other = db.dataSource.manager.transaction((em) => em.query("INSERT INTO tx_probe VALUES ('also kept')"));
+    await expect(Promise.all([slow, other])).resolves.toBeDefined();
+    await expect(failing).rejects.toThrow('boom');
+    const rows = await db.dataSource.query('SELECT v FROM tx_probe ORDER BY rowid');
+    expect(rows.map((r: { v: string }) => r.v)).toEqual(['kept', 'also kept']);
+  });
 });

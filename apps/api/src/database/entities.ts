@@ -1,6 +1,9 @@
 import { AccessTokenEntity } from '../auth/access-token.entity';
 import { LoginLockoutEntity } from '../auth/login-lockout.entity';
 import { SessionEntity } from '../auth/session.entity';
+import { FriendRequestEntity } from '../friends/friend-request.entity';
+import { FriendshipEntity } from '../friends/friendship.entity';
+import { UserBlockEntity } from '../friends/user-block.entity';
 import { MessageEntity } from '../messages/message.entity';
 import { RoomInviteEntity } from '../rooms/room-invite.entity';
 import { RoomMemberEntity } from '../rooms/room-member.entity';
@@ -8,4 +11,4 @@ import { RoomEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once for the DataSource (each one lives with its feature module). */
-export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, MessageEntity];
+export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity];

@@ -1,4 +1,18 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FriendsModule } from '../friends/friends.module';
+import { RoomEntity } from '../rooms/room.entity';
+import { RoomsModule } from '../rooms/rooms.module';
+import { MessageEntity } from './message.entity';
+import { MessageWriter } from './message-writer';
+import { MessagesController } from './messages.controller';
+import { MessagesService } from './messages.service';
+import { SendThrottle } from './send-throttle';
 
-@Module({})
+@Module({
+  imports: [TypeOrmModule.forFeature([MessageEntity, RoomEntity]), RoomsModule, FriendsModule],
+  controllers: [MessagesController],
+  providers: [MessagesService, MessageWriter, SendThrottle],
+  exports: [MessagesService],
+})
 export class MessagesModule {}

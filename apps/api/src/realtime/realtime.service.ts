@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { ClientToServerEvents, ServerToClientEvents } from '@parley/contracts';
+import type { ClientToServerEvents, ServerToClientEvents, UserRole } from '@parley/contracts';
 import type { Server, Socket } from 'socket.io';
 
 /** What the gateway keeps on every authenticated socket. */
 export interface SocketData {
   userId: string;
+  /** The instance role at connection time (instance admins moderate public rooms). */
+  role: UserRole;
   /** Set when the socket authenticated with a session (cookie or session token). */
   sessionId: string | null;
   /** Set when the socket authenticated with a personal access token. */
@@ -48,6 +50,11 @@ export class RealtimeService {
   /** Sends an event to every member of a room (every socket of every current member). */
   toRoom<E extends keyof ServerToClientEvents>(roomId: string, event: E, ...args: EmitArgs<E>): void {
     this.server?.to(channel.room(roomId)).emit(event, ...args);
+  }
+
+  /** Like toRoom, but leaves out one socket (the sender, who gets the result in its ack). */
+  toRoomExcept<E extends keyof ServerToClientEvents>(roomId: string, socketId: string, event: E, ...args: EmitArgs<E>): void {
+    this.server?.to(channel.room(roomId)).except(socketId).emit(event, ...args);
   }
 
   /** Sends an event to every socket of one user. */

@@ -1,4 +1,38 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FriendsModule } from '../friends/friends.module';
+import { MessageEntity } from '../messages/message.entity';
+import { UserEntity } from '../users/user.entity';
+import { CLOCK, systemClock } from './clock';
+import { DirectRoomsService } from './direct-rooms.service';
+import { GeneralRoomService } from './general-room.service';
+import { InvitesController } from './invites.controller';
+import { RoomInviteEntity } from './room-invite.entity';
+import { RoomInvitesController } from './room-invites.controller';
+import { RoomInvitesService } from './room-invites.service';
+import { RoomMemberEntity } from './room-member.entity';
+import { RoomMembersController } from './room-members.controller';
+import { RoomMembersService } from './room-members.service';
+import { RoomNotifier } from './room-notifier';
+import { RoomSummaryQueries } from './room-summaries';
+import { RoomEntity } from './room.entity';
+import { RoomsController } from './rooms.controller';
+import { RoomsService } from './rooms.service';
 
-@Module({})
+/** Rooms, memberships, roles and invite links. RoomsService is what the messages module and the gateway use. */
+@Module({
+  imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomInviteEntity, MessageEntity, UserEntity]), FriendsModule],
+  controllers: [RoomsController, RoomMembersController, RoomInvitesController, InvitesController],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    RoomSummaryQueries,
+    RoomNotifier,
+    RoomsService,
+    RoomMembersService,
+    DirectRoomsService,
+    RoomInvitesService,
+    GeneralRoomService,
+  ],
+  exports: [RoomsService],
+})
 export class RoomsModule {}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig, loadConfig } from '../config/config';
 import { dataSourceOptions } from '../database/data-source-options';
+import { serializeTransactions } from '../database/serialize-transactions';
 
 export interface TestDatabase {
   config: AppConfig;
@@ -20,6 +21,7 @@ export async function openTestDatabase(env: Record<string, string> = {}): Promis
   const config = loadConfig({ DATA_DIR: dir, ...env });
   const dataSource = new DataSource(dataSourceOptions(config));
   await dataSource.initialize();
+  serializeTransactions(dataSource);
   return {
     config,
     dataSource,

@@ -43,6 +43,10 @@ export class UserEntity {
   @Column({ type: Date, nullable: true })
   lastSeenAt!: Date | null;
 
+  /** The picture's file name under DATA_DIR/avatars (random; also its version). Null: initials are shown. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  avatarFile!: string | null;
+
   get active(): boolean {
     return this.deactivatedAt === null;
   }

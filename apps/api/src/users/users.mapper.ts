@@ -1,4 +1,5 @@
 import { AdminUser, CurrentUser, PublicUser } from '@parley/contracts';
+import { avatarUrl } from './avatar-url';
 import { UserEntity } from './user.entity';
 
 export function toPublicUser(u: UserEntity): PublicUser {
@@ -7,6 +8,7 @@ export function toPublicUser(u: UserEntity): PublicUser {
     username: u.username,
     displayName: u.displayName,
     statusText: u.statusText,
+    avatarUrl: avatarUrl(u),
     createdAt: u.createdAt.toISOString(),
   };
 }

@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AvatarController } from './avatar.controller';
+import { AvatarService } from './avatar.service';
+import { AvatarUploadInterceptor } from './avatar-upload.interceptor';
 import { UserEntity } from './user.entity';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
-  controllers: [UsersController],
-  providers: [UsersService],
+  controllers: [UsersController, AvatarController],
+  providers: [UsersService, AvatarService, AvatarUploadInterceptor],
   exports: [UsersService],
 })
 export class UsersModule {}

@@ -7,6 +7,11 @@ export class PublicUserDto implements PublicUser {
   @ApiProperty({ example: 'ada.lovelace' }) username!: string;
   @ApiProperty({ example: 'Ada Lovelace' }) displayName!: string;
   @ApiProperty({ example: 'Working on the analytical engine' }) statusText!: string;
+  @ApiProperty({
+    description: "The user's picture (a square WebP); the `v` parameter changes with the picture, so the URL may be cached",
+    example: '/api/users/4f9c2a8e-1b7d-4c3e-9a6f-2d8e5b7c1a90/avatar?v=0f4c9a7e12b34d5e8f6a7b8c9d0e1f2a',
+  })
+  avatarUrl!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 

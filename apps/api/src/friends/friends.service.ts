@@ -1,0 +1,198 @@
+import { BadRequestException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { ErrorCode, Friend, FRIEND_REQUESTS_PENDING_MAX, FriendRequestList, SendFriendRequestResult } from '@parley/contracts';
+import { In, IsNull, Repository } from 'typeorm';
+import { ApiException } from '../common/api-exceptions';
+import { UserEntity } from '../users/user.entity';
+import { FriendEvents } from './friend-events';
+import { FriendPresence } from './friend-presence';
+import { FriendRequestEntity, FriendRequestStatus } from './friend-request.entity';
+import { toFriend, toFriendRequest } from './friends.mapper';
+import { FriendshipEntity, orderedPair, pairKey } from './friendship.entity';
+import { RelationsService } from './relations.service';
+import { isUniqueViolation } from './unique-violation';
+
+const conflict = (message: string) => new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, message);
+const forbidden = (message: string) => new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, message);
+const requestNotFound = () => new NotFoundException('Friend request not found');
+
+const byName = (a: UserEntity, b: UserEntity) =>
+  a.displayName.localeCompare(b.displayName, undefined, { sensitivity: 'base' }) || a.username.localeCompare(b.username);
+
+/**
+ * Friend requests and friendships. Every change is a single statement whose constraint or condition decides
+ * races (one pending request per pair, one friendship per pair, a request answered once), followed by a
+ * re-check where a block may have slipped in meanwhile; no multi-statement transactions, which SQLite's single
+ * shared connection cannot run side by side.
+ */
+@Injectable()
+export class FriendsService {
+  constructor(
+    @InjectRepository(FriendRequestEntity) private readonly requests: Repository<FriendRequestEntity>,
+    @InjectRepository(FriendshipEntity) private readonly friendships: Repository<FriendshipEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly relations: RelationsService,
+    private readonly presence: FriendPresence,
+    private readonly events: FriendEvents,
+  ) {}
+
+  /** My friends with their presence, by name. Deactivated accounts are left out (the friendship stays). */
+  async list(me: string): Promise<Friend[]> {
+    const rows = await this.friendships.find({ where: [{ userLowId: me }, { userHighId: me }] });
+    if (!rows.length) return [];
+    const since = new Map(rows.map((r) => [r.userLowId === me ? r.userHighId : r.userLowId, r.createdAt]));
+    const users = (await this.users.findBy({ id: In([...since.keys()]), deactivatedAt: IsNull() })).sort(byName);
+    const presence = await this.presence.of(users);
+    return users.map((u) => toFriend(u, since.get(u.id)!, presence.get(u.id)!));
+  }
+
+  /** Pending requests to and from me, newest first; those involving a deactivated account are left out. */
+  async pending(me: string): Promise<FriendRequestList> {
+    const rows = await this.requests.find({
+      where: [
+        { requesterId: me, status: FriendRequestStatus.Pending },
+        { addresseeId: me, status: FriendRequestStatus.Pending },
+      ],
+      relations: { requester: true, addressee: true },
+      order: { createdAt: 'DESC' },
+    });
+    const visible = rows.filter((r) => r.requester!.active && r.addressee!.active);
+    const toDto = (r: FriendRequestEntity) => toFriendRequest(r, r.requester!, r.addressee!);
+    return {
+      incoming: visible.filter((r) => r.addresseeId === me).map(toDto),
+      outgoing: visible.filter((r) => r.requesterId === me).map(toDto),
+    };
+  }
+
+  /**
+   * Asks `targetId` to be friends. If they had already asked me, that request is accepted instead and we are
+   * friends at once. A request racing another (a duplicate, or the other user asking at the same moment)
+   * loses at the unique index and is decided again, now seeing the winner.
+   */
+  async send(me: UserEntity, targetId: string): Promise<SendFriendRequestResult> {
+    try {
+      return await this.trySend(me, targetId);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      return this.trySend(me, targetId);
+    }
+  }
+
+  async accept(me: UserEntity, requestId: string): Promise<Friend> {
+    const request = await this.requests.findOne({
+      where: { id: requestId, status: FriendRequestStatus.Pending },
+      relations: { requester: true },
+    });
+    if (!request || (request.addresseeId !== me.id && request.requesterId !== me.id)) throw requestNotFound();
+    if (request.requesterId === me.id) throw forbidden('Only the person you asked can accept this friend request');
+    if (!request.requester!.active) throw forbidden('That account is deactivated');
+    return this.acceptPending(request, request.requester!, me);
+  }
+
+  /** The recipient says no. The sender only sees the request disappear, and may ask again later. */
+  async decline(me: string, requestId: string): Promise<void> {
+    const request = await this.pendingOf(me, requestId);
+    if (request.addresseeId !== me) throw forbidden('You cannot decline a request you sent; withdraw it instead');
+    await this.close(request, FriendRequestStatus.Declined);
+  }
+
+  /** The sender withdraws their request. */
+  async cancel(me: string, requestId: string): Promise<void> {
+    const request = await this.pendingOf(me, requestId);
+    if (request.requesterId !== me) throw forbidden('Only the sender can withdraw a friend request; decline it instead');
+    await this.close(request, FriendRequestStatus.Cancelled);
+  }
+
+  async unfriend(me: string, userId: string): Promise<void> {
+    const [userLowId, userHighId] = orderedPair(me, userId);
+    const removed = await this.friendships.delete({ userLowId, userHighId });
+    if (!removed.affected) throw new NotFoundException('You are not friends with this user');
+    this.events.removed(me, userId);
+  }
+
+  /** After a block: the friendship and any pending request between the two end, and both sides are told. */
+  async endEverythingBetween(a: string, b: string): Promise<void> {
+    const open = await this.requests.findBy({ pairKey: pairKey(a, b), status: FriendRequestStatus.Pending });
+    for (const request of open) {
+      if (await this.resolve(request.id, FriendRequestStatus.Cancelled)) this.events.requestRemoved(request.id, [a, b]);
+    }
+    const [userLowId, userHighId] = orderedPair(a, b);
+    const removed = await this.friendships.delete({ userLowId, userHighId });
+    if (removed.affected) this.events.removed(a, b);
+  }
+
+  private async trySend(me: UserEntity, targetId: string): Promise<SendFriendRequestResult> {
+    if (targetId === me.id) throw new BadRequestException('You cannot send a friend request to yourself');
+    const target = await this.users.findOneBy({ id: targetId });
+    if (!target) throw new NotFoundException('User not found');
+    if (!target.active) throw forbidden('That account is deactivated');
+    await this.assertNoBlock(me.id, target.id);
+    if (await this.relations.areFriends(me.id, target.id)) throw conflict('You are already friends with this user');
+
+    const key = pairKey(me.id, target.id);
+    const pending = await this.requests.findOneBy({ pairKey: key, status: FriendRequestStatus.Pending });
+    if (pending?.requesterId === me.id) throw conflict('You have already sent this user a friend request');
+    if (pending) {
+      // Crossing requests: they asked me first, so my request is their answer.
+      return { outcome: 'friends', request: null, friend: await this.acceptPending(pending, target, me) };
+    }
+    if ((await this.requests.countBy({ requesterId: me.id, status: FriendRequestStatus.Pending })) >= FRIEND_REQUESTS_PENDING_MAX) {
+      throw conflict(`You have ${FRIEND_REQUESTS_PENDING_MAX} unanswered friend requests; withdraw some before sending more`);
+    }
+
+    const created = await this.requests.save(
+      this.requests.create({ requesterId: me.id, addresseeId: target.id, pairKey: key, status: FriendRequestStatus.Pending, resolvedAt: null }),
+    );
+    // A block may have landed between the checks and the insert: then the request must not stand.
+    if (await this.relations.blockedEitherWay(me.id, target.id)) {
+      await this.resolve(created.id, FriendRequestStatus.Cancelled);
+      await this.assertNoBlock(me.id, target.id);
+    }
+    const request = toFriendRequest(created, me, target);
+    this.events.requestSent(request);
+    return { outcome: 'requested', request, friend: null };
+  }
+
+  /** Accepts a pending request on behalf of its recipient; returns the new friend as the recipient sees them. */
+  private async acceptPending(request: FriendRequestEntity, requester: UserEntity, addressee: UserEntity): Promise<Friend> {
+    // Claim the request first: of an accept, a decline and a withdrawal racing, exactly one wins.
+    if (!(await this.resolve(request.id, FriendRequestStatus.Accepted))) throw requestNotFound();
+    const [userLowId, userHighId] = orderedPair(requester.id, addressee.id);
+    await this.friendships.createQueryBuilder().insert().values({ userLowId, userHighId }).orIgnore().execute();
+    if (await this.relations.blockedEitherWay(requester.id, addressee.id)) {
+      // A block landed meanwhile; it wins.
+      await this.friendships.delete({ userLowId, userHighId });
+      await this.assertNoBlock(addressee.id, requester.id);
+    }
+    const { createdAt: since } = await this.friendships.findOneByOrFail({ userLowId, userHighId });
+    const presence = await this.presence.of([requester, addressee]);
+    const forAddressee = toFriend(requester, since, presence.get(requester.id)!);
+    const forRequester = toFriend(addressee, since, presence.get(addressee.id)!);
+    this.events.accepted(request.id, addressee.id, forAddressee, requester.id, forRequester);
+    return forAddressee;
+  }
+
+  private async assertNoBlock(me: string, targetId: string): Promise<void> {
+    if (await this.relations.isBlocked(me, targetId)) {
+      throw forbidden('You have blocked this user; unblock them before sending a friend request');
+    }
+    if (await this.relations.isBlocked(targetId, me)) throw forbidden('This user is not accepting friend requests from you');
+  }
+
+  private async pendingOf(me: string, requestId: string): Promise<FriendRequestEntity> {
+    const request = await this.requests.findOneBy({ id: requestId, status: FriendRequestStatus.Pending });
+    if (!request || (request.addresseeId !== me && request.requesterId !== me)) throw requestNotFound();
+    return request;
+  }
+
+  private async close(request: FriendRequestEntity, status: FriendRequestStatus): Promise<void> {
+    if (!(await this.resolve(request.id, status))) throw requestNotFound();
+    this.events.requestRemoved(request.id, [request.requesterId, request.addresseeId]);
+  }
+
+  /** Answers a request if it is still pending; false when something else answered it first. */
+  private async resolve(id: string, status: FriendRequestStatus): Promise<boolean> {
+    const result = await this.requests.update({ id, status: FriendRequestStatus.Pending }, { status, resolvedAt: new Date() });
+    return result.affected === 1;
+  }
+}

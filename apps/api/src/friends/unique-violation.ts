@@ -1,0 +1,8 @@
+import { QueryFailedError } from 'typeorm';
+
+/** A unique or primary-key constraint refused the write (SQLite or PostgreSQL): someone got there first. */
+export function isUniqueViolation(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const code = (err.driverError as { code?: string } | undefined)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || /UNIQUE constraint failed/.test(err.message);
+}

@@ -1,0 +1,216 @@
+import { Inject, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { ClientToServerEvents, TYPING_TTL_MS } from '@parley/contracts';
+import { ArrayMaxSize, IsArray, IsIn, IsUUID } from 'class-validator';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { AppEvents, SessionEndReason } from '../events/app-events';
+import { MessagesService } from '../messages/messages.service';
+import { SocketDeleteDto, SocketEditDto, SocketReadDto, SocketRoomDto, SocketSendDto } from '../messages/dto/messages.dto';
+import { channel, ParleyServer, ParleySocket, RealtimeService } from '../realtime/realtime.service';
+import { RoomsService } from '../rooms/rooms.service';
+import { PresenceService } from './presence.service';
+import { HandshakeError, SocketAuthService } from './socket-auth.service';
+import { toSocketError, validatePayload } from './socket-errors';
+import { parseSyncPayload } from './sync-payload';
+
+class PresenceQueryDto {
+  @IsArray({ message: 'userIds must be a list' })
+  @ArrayMaxSize(500, { message: 'userIds may hold at most 500 ids' })
+  @IsUUID('all', { each: true, message: 'userIds must hold user ids (UUIDs)' })
+  userIds!: string[];
+}
+
+class PresenceActivityDto {
+  @IsIn(['active', 'idle'], { message: 'state must be active or idle' })
+  state!: 'active' | 'idle';
+}
+
+/** A typing event is relayed at most this often per socket and room; clients send about every 2 s. */
+const TYPING_RELAY_MIN_MS = 1000;
+/** How often live sockets' sessions are checked for expiry (sessions slide while used elsewhere). */
+const SESSION_SWEEP_MS = 60_000;
+
+type Handler = (payload: unknown) => Promise<unknown>;
+
+/**
+ * The Socket.IO gateway: authenticates handshakes, keeps each socket subscribed to exactly the rooms its
+ * user belongs to, and turns client events into service calls. Every event gets an ack: the result, or
+ * `{ error: { code, message } }` — never a crash and never a silent drop.
+ */
+@WebSocketGateway()
+export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ChatGateway.name);
+  private server!: ParleyServer;
+  private sweepTimer?: NodeJS.Timeout;
+  private readonly typingRelayedAt = new WeakMap<ParleySocket, Map<string, number>>();
+
+  constructor(
+    private readonly socketAuth: SocketAuthService,
+    private readonly rooms: RoomsService,
+    private readonly messages: MessagesService,
+    private readonly presence: PresenceService,
+    private readonly realtime: RealtimeService,
+    private readonly events: AppEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(server: ParleyServer): void {
+    this.server = server;
+    this.realtime.attach(server);
+    server.use((socket, next) => {
+      this.authenticate(socket).then(
+        () => next(),
+        (err: unknown) => {
+          if (err instanceof HandshakeError) return next(err);
+          this.logger.error(`Socket handshake failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+          next(new HandshakeError('unavailable', 'The server could not check your credentials; try again'));
+        },
+      );
+    });
+    server.on('connection', (socket: ParleySocket) => this.onConnection(socket));
+
+    this.events.on('auth.sessions-ended', (e) => this.endSessions(e.userId, e.reason, e.sessionIds, e.exceptSessionId));
+    this.events.on('auth.token-revoked', (e) => this.closeChannel(channel.token(e.tokenId), 'revoked'));
+    this.events.on('user.deactivated', (e) => this.closeChannel(channel.user(e.userId), 'deactivated'));
+    this.sweepTimer = setInterval(() => void this.sweepExpiredSessions(), SESSION_SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  private pendingRooms = new WeakMap<ParleySocket, string[]>();
+
+  private async authenticate(socket: ParleySocket): Promise<void> {
+    const data = await this.socketAuth.authenticate(socket.handshake);
+    const open = this.server.sockets.adapter.rooms.get(channel.user(data.userId))?.size ?? 0;
+    if (open >= this.config.realtime.socketsPerUserMax) {
+      throw new HandshakeError('too_many_connections', `You already have ${open} open connections; close some tabs or devices first`);
+    }
+    socket.data = data;
+    this.pendingRooms.set(socket, await this.rooms.roomIdsForUser(data.userId));
+  }
+
+  private onConnection(socket: ParleySocket): void {
+    const { userId, sessionId, tokenId } = socket.data;
+    const roomIds = this.pendingRooms.get(socket) ?? [];
+    this.pendingRooms.delete(socket);
+    void socket.join([
+      channel.user(userId),
+      sessionId ? channel.session(sessionId) : channel.token(tokenId!),
+      ...roomIds.map(channel.room),
+    ]);
+    // The HTTP upgrade request (headers, parser, buffers) is not needed after the handshake: drop it to
+    // keep idle sockets small. socket.handshake keeps the copy of the headers.
+    (socket.conn as unknown as { request: unknown }).request = null;
+
+    this.handle(socket, 'message:send', async (payload) => {
+      const dto = await validatePayload(SocketSendDto, payload);
+      const memberKnown = socket.rooms.has(channel.room(dto.roomId));
+      const { message } = await this.messages.send(this.actor(socket), dto.roomId, dto, { memberKnown, exceptSocketId: socket.id });
+      if (!memberKnown) void socket.join(channel.room(dto.roomId));
+      return { message };
+    });
+    this.handle(socket, 'message:edit', async (payload) => {
+      const dto = await validatePayload(SocketEditDto, payload);
+      return { message: await this.messages.edit(this.actor(socket), dto.messageId, dto.body) };
+    });
+    this.handle(socket, 'message:delete', async (payload) => {
+      const dto = await validatePayload(SocketDeleteDto, payload);
+      return { message: await this.messages.remove(this.actor(socket), dto.messageId) };
+    });
+    this.handle(socket, 'room:read', async (payload) => {
+      const dto = await validatePayload(SocketReadDto, payload);
+      return { roomId: dto.roomId, lastReadSeq: await this.messages.markRead(this.actor(socket), dto.roomId, dto.seq) };
+    });
+    this.handle(socket, 'typing', async (payload) => {
+      const dto = await validatePayload(SocketRoomDto, payload);
+      if (!socket.rooms.has(channel.room(dto.roomId))) await this.rooms.requireMembership(dto.roomId, userId);
+      let relayed = this.typingRelayedAt.get(socket);
+      if (!relayed) this.typingRelayedAt.set(socket, (relayed = new Map()));
+      const now = Date.now();
+      if (now - (relayed.get(dto.roomId) ?? 0) >= TYPING_RELAY_MIN_MS) {
+        relayed.set(dto.roomId, now);
+        socket.to(channel.room(dto.roomId)).emit('typing', { roomId: dto.roomId, userId, expiresInMs: TYPING_TTL_MS });
+      }
+      return { ok: true as const };
+    });
+    this.handle(socket, 'sync', async (payload) => {
+      const { since, revs } = parseSyncPayload(payload);
+      return this.messages.sync(this.actor(socket), since, revs);
+    });
+    this.handle(socket, 'presence:query', async (payload) => {
+      const dto = await validatePayload(PresenceQueryDto, payload);
+      return { presence: await this.presence.presenceOf(dto.userIds, userId) };
+    });
+    this.handle(socket, 'presence:activity', async (payload) => {
+      const dto = await validatePayload(PresenceActivityDto, payload);
+      this.presence.activity(userId, socket.id, dto.state);
+      return { ok: true as const };
+    });
+    socket.on('disconnect', () => this.presence.disconnected(userId, socket.id));
+    this.presence.connected(userId, socket.id);
+  }
+
+  private actor(socket: ParleySocket) {
+    return { id: socket.data.userId, role: socket.data.role };
+  }
+
+  /** Registers an event handler that always answers through the ack (when the client asked for one). */
+  private handle(socket: ParleySocket, event: keyof ClientToServerEvents, fn: Handler): void {
+    socket.on(event, (...args: unknown[]) => {
+      const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
+      const payload = args[0];
+      let result: Promise<unknown>;
+      try {
+        result = fn(payload);
+      } catch (err) {
+        result = Promise.reject(err);
+      }
+      result.then(
+        (value) => ack?.(value),
+        (err: unknown) => ack?.({ error: toSocketError(err) }),
+      );
+    });
+  }
+
+  private async endSessions(userId: string, reason: SessionEndReason, sessionIds?: string[], exceptSessionId?: string): Promise<void> {
+    if (sessionIds) {
+      for (const id of sessionIds) await this.closeChannel(channel.session(id), reason);
+      return;
+    }
+    const sockets = await this.server.in(channel.user(userId)).fetchSockets();
+    for (const s of sockets) {
+      if (s.data.sessionId && s.data.sessionId !== exceptSessionId) {
+        s.emit('session:ended', { reason });
+        s.disconnect(true);
+      }
+    }
+  }
+
+  private async closeChannel(name: string, reason: SessionEndReason): Promise<void> {
+    this.server.in(name).emit('session:ended', { reason });
+    this.server.in(name).disconnectSockets(true);
+  }
+
+  /** Closes sockets whose session has expired (and was not extended by use elsewhere). */
+  private async sweepExpiredSessions(): Promise<void> {
+    const now = Date.now();
+    for (const socket of this.server.sockets.sockets.values()) {
+      const { sessionId, expiresAt } = socket.data;
+      if (!sessionId || expiresAt === null || expiresAt > now) continue;
+      try {
+        const fresh = await this.socketAuth.sessionExpiry(sessionId);
+        if (fresh) {
+          socket.data.expiresAt = fresh;
+        } else {
+          socket.emit('session:ended', { reason: 'expired' });
+          socket.disconnect(true);
+        }
+      } catch (err) {
+        this.logger.warn(`Session sweep failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  onApplicationShutdown(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+}

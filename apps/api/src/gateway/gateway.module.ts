@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module';
+import { FriendsModule } from '../friends/friends.module';
+import { MessagesModule } from '../messages/messages.module';
+import { RoomMemberEntity } from '../rooms/room-member.entity';
+import { RoomsModule } from '../rooms/rooms.module';
+import { UserEntity } from '../users/user.entity';
+import { ChatGateway } from './chat.gateway';
+import { PresenceService } from './presence.service';
+import { SocketAuthService } from './socket-auth.service';
+
+@Module({
+  imports: [AuthModule, RoomsModule, MessagesModule, FriendsModule, TypeOrmModule.forFeature([UserEntity, RoomMemberEntity])],
+  providers: [ChatGateway, PresenceService, SocketAuthService],
+  exports: [PresenceService],
+})
+export class GatewayModule {}

@@ -1,0 +1,64 @@
+import { HttpException, Logger } from '@nestjs/common';
+import { SocketError, SocketErrorCode } from '@parley/contracts';
+import { plainToInstance } from 'class-transformer';
+import { validate, ValidationError } from 'class-validator';
+import { ApiException } from '../common/api-exceptions';
+import { SendRateLimitedException } from '../messages/messages.service';
+
+/** A socket payload that failed validation, answered as an ack error. */
+export class SocketPayloadError extends Error {
+  constructor(readonly error: SocketError) {
+    super(error.message);
+  }
+}
+
+function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).slice(0, 1).map((message) => ({ field, message }));
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/** Validates a socket payload exactly like a REST body: an object, known fields only, every rule. */
+export async function validatePayload<T extends object>(cls: new () => T, payload: unknown): Promise<T> {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new SocketPayloadError({ code: SocketErrorCode.ValidationFailed, message: 'The payload must be an object' });
+  }
+  const instance = plainToInstance(cls, payload);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+  if (errors.length > 0) {
+    const details = flatten(errors).map((d) => (d.message.includes('should not exist') ? { ...d, message: `${d.field} is not a known field` } : d));
+    throw new SocketPayloadError({ code: SocketErrorCode.ValidationFailed, message: details.map((d) => d.message).join('; '), details });
+  }
+  return instance;
+}
+
+const byStatus: Record<number, SocketErrorCode> = {
+  400: SocketErrorCode.ValidationFailed,
+  403: SocketErrorCode.Forbidden,
+  404: SocketErrorCode.NotFound,
+  409: SocketErrorCode.Conflict,
+  429: SocketErrorCode.RateLimited,
+  503: SocketErrorCode.Unavailable,
+};
+
+const logger = new Logger('Gateway');
+
+/** Any error thrown while handling an event, as the ack's `error`. Unknown errors are logged, never leaked. */
+export function toSocketError(err: unknown): SocketError {
+  if (err instanceof SocketPayloadError) return err.error;
+  if (err instanceof SendRateLimitedException) {
+    return { code: SocketErrorCode.RateLimited, message: err.message, retryAfterMs: err.retryAfterMs };
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const code = byStatus[status] ?? (status >= 500 ? SocketErrorCode.Internal : SocketErrorCode.ValidationFailed);
+    const error: SocketError = { code, message: err.message };
+    if (err instanceof ApiException && err.details) error.details = err.details;
+    if (err instanceof ApiException && err.retryAfterSeconds) error.retryAfterMs = err.retryAfterSeconds * 1000;
+    return error;
+  }
+  logger.error(`Socket event failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  return { code: SocketErrorCode.Internal, message: 'Something went wrong on our side; try again' };
+}

@@ -1,0 +1,343 @@
+import { Message } from '@parley/contracts';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryRunner } from 'typeorm';
+
+/** One message to insert. The caller has checked membership and validated the fields. */
+export interface SendRequest {
+  roomId: string;
+  senderId: string;
+  clientMsgId: string;
+  body: string;
+  replyToId: string | null;
+}
+
+export type SendOutcome =
+  | { ok: true; message: Message; created: boolean }
+  | { ok: false; reason: 'archived' | 'room_gone' | 'client_id_taken' };
+
+export type ChangeOutcome = { ok: true; message: Message } | { ok: false; reason: 'not_found' | 'archived' };
+
+/**
+ * The write side of messages. Sends arrive in batches (group commit): one transaction inserts every
+ * message of the batch, assigns each room's next seqs by bumping `rooms.lastSeq` in that same
+ * transaction, and resolves nothing until it has committed. Resending a `(senderId, clientMsgId)` returns
+ * the stored message instead of inserting it again.
+ */
+export interface MessageStore {
+  commitSends(batch: SendRequest[], now: Date): Promise<SendOutcome[]>;
+  /** Replaces the body (editedAt = now) and gives the message the room's next rev. */
+  edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome>;
+  /** Empties the body (deletedAt = now) and gives the message the room's next rev: a tombstone. */
+  remove(messageId: string, now: Date): Promise<ChangeOutcome>;
+}
+
+interface MessageRow {
+  id: string;
+  roomId: string;
+  seq: number;
+  rev: number;
+  senderId: string;
+  body: string;
+  clientMsgId: string;
+  replyToId: string | null;
+  createdAt: string | Date;
+  editedAt: string | Date | null;
+  deletedAt: string | Date | null;
+}
+
+/** SQLite stores `YYYY-MM-DD HH:MM:SS.SSS` in UTC (TypeORM's format); PostgreSQL returns Date objects. */
+function iso(v: string | Date): string {
+  if (v instanceof Date) return v.toISOString();
+  return new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`).toISOString();
+}
+const isoOrNull = (v: string | Date | null) => (v === null ? null : iso(v));
+
+export function rowToMessage(r: MessageRow): Message {
+  return {
+    id: r.id,
+    roomId: r.roomId,
+    seq: Number(r.seq),
+    rev: Number(r.rev),
+    senderId: r.senderId,
+    body: r.body,
+    clientMsgId: r.clientMsgId,
+    createdAt: iso(r.createdAt),
+    editedAt: isoOrNull(r.editedAt),
+    deletedAt: isoOrNull(r.deletedAt),
+    replyToId: r.replyToId,
+  };
+}
+
+const sqliteTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+const key = (r: { senderId: string; clientMsgId: string }) => `${r.senderId}\u0000${r.clientMsgId}`;
+
+/** Groups a batch by room, keeping arrival order inside each room. */
+function byRoom(batch: SendRequest[], indices: number[]): Map<string, number[]> {
+  const rooms = new Map<string, number[]>();
+  for (const i of indices) {
+    const list = rooms.get(batch[i].roomId) ?? [];
+    list.push(i);
+    rooms.set(batch[i].roomId, list);
+  }
+  return rooms;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// SQLite (better-sqlite3): synchronous prepared statements inside one synchronous transaction, so no
+// other code can interleave with it. TypeORM shares the same connection; when one of its (async)
+// transactions is open we wait for it to end, so our commit is never folded into someone else's.
+// ---------------------------------------------------------------------------------------------------
+
+interface Statement {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+export interface BetterSqliteDb {
+  prepare(sql: string): Statement;
+  transaction<T>(fn: () => T): () => T;
+  readonly inTransaction: boolean;
+}
+
+export class SqliteMessageStore implements MessageStore {
+  private readonly findExisting: Statement;
+  private readonly bumpRoom: Statement;
+  private readonly insert: Statement;
+  private readonly markRead: Statement;
+  private readonly findById: Statement;
+  private readonly bumpRev: Statement;
+  private readonly setEdited: Statement;
+  private readonly setDeleted: Statement;
+
+  constructor(private readonly db: BetterSqliteDb) {
+    this.findExisting = db.prepare('SELECT * FROM messages WHERE "senderId" = ? AND "clientMsgId" = ?');
+    this.bumpRoom = db.prepare(
+      'UPDATE rooms SET "lastSeq" = "lastSeq" + ?, "lastRev" = "lastRev" + ?, "lastMessageAt" = ? WHERE id = ? AND "archivedAt" IS NULL RETURNING "lastSeq", "lastRev"',
+    );
+    this.insert = db.prepare(
+      'INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.markRead = db.prepare('UPDATE room_members SET "lastReadSeq" = ? WHERE "roomId" = ? AND "userId" = ? AND "lastReadSeq" < ?');
+    this.findById = db.prepare('SELECT * FROM messages WHERE id = ?');
+    this.bumpRev = db.prepare('UPDATE rooms SET "lastRev" = "lastRev" + 1 WHERE id = ? AND "archivedAt" IS NULL RETURNING "lastRev"');
+    this.setEdited = db.prepare('UPDATE messages SET body = ?, "editedAt" = ?, rev = ? WHERE id = ?');
+    this.setDeleted = db.prepare('UPDATE messages SET body = \'\', "deletedAt" = ?, rev = ? WHERE id = ?');
+  }
+
+  /** Runs `fn` in its own transaction as soon as no other transaction is open on the connection. */
+  private async exclusive<T>(fn: () => T): Promise<T> {
+    while (this.db.inTransaction) await new Promise((r) => setImmediate(r));
+    return this.db.transaction(fn)();
+  }
+
+  commitSends(batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
+    return this.exclusive(() => {
+      const out: SendOutcome[] = new Array(batch.length);
+      const firstOf = new Map<string, number>();
+      const fresh: number[] = [];
+      batch.forEach((req, i) => {
+        const k = key(req);
+        if (firstOf.has(k)) return; // a repeat inside this batch: answered like its first copy below
+        firstOf.set(k, i);
+        const existing = this.findExisting.get(req.senderId, req.clientMsgId) as MessageRow | undefined;
+        if (existing) {
+          out[i] = existing.roomId === req.roomId ? { ok: true, message: rowToMessage(existing), created: false } : { ok: false, reason: 'client_id_taken' };
+        } else {
+          fresh.push(i);
+        }
+      });
+      const at = sqliteTime(now);
+      const createdAt = now.toISOString();
+      for (const [roomId, indices] of byRoom(batch, fresh)) {
+        const n = indices.length;
+        const bumped = this.bumpRoom.get(n, n, at, roomId) as { lastSeq: number; lastRev: number } | undefined;
+        if (!bumped) {
+          for (const i of indices) out[i] = { ok: false, reason: 'archived' };
+          continue;
+        }
+        let seq = bumped.lastSeq - n;
+        let rev = bumped.lastRev - n;
+        const lastBySender = new Map<string, number>();
+        for (const i of indices) {
+          const req = batch[i];
+          seq += 1;
+          rev += 1;
+          const id = randomUUID();
+          this.insert.run(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, at);
+          lastBySender.set(req.senderId, seq);
+          out[i] = {
+            ok: true,
+            created: true,
+            message: { id, roomId, seq, rev, senderId: req.senderId, body: req.body, clientMsgId: req.clientMsgId, createdAt, editedAt: null, deletedAt: null, replyToId: req.replyToId },
+          };
+        }
+        // Sending a message means having read the room up to it.
+        for (const [senderId, last] of lastBySender) this.markRead.run(last, roomId, senderId, last);
+      }
+      batch.forEach((req, i) => {
+        if (!out[i]) {
+          const first = out[firstOf.get(key(req))!];
+          out[i] = first.ok ? { ...first, created: false } : first;
+        }
+      });
+      return out;
+    });
+  }
+
+  private change(messageId: string, apply: (rev: number) => void): Promise<ChangeOutcome> {
+    return this.exclusive((): ChangeOutcome => {
+      const row = this.findById.get(messageId) as MessageRow | undefined;
+      if (!row) return { ok: false, reason: 'not_found' };
+      const bumped = this.bumpRev.get(row.roomId) as { lastRev: number } | undefined;
+      if (!bumped) return { ok: false, reason: 'archived' };
+      apply(bumped.lastRev);
+      return { ok: true, message: rowToMessage(this.findById.get(messageId) as MessageRow) };
+    });
+  }
+
+  edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome> {
+    return this.change(messageId, (rev) => this.setEdited.run(body, sqliteTime(now), rev, messageId));
+  }
+
+  remove(messageId: string, now: Date): Promise<ChangeOutcome> {
+    return this.change(messageId, (rev) => this.setDeleted.run(sqliteTime(now), rev, messageId));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// PostgreSQL: one transaction per batch on a pooled connection. `UPDATE rooms ... RETURNING` locks each
+// room row, rooms in a fixed (sorted) order so two instances never deadlock; a duplicate clientMsgId that
+// races in from another instance makes the unique index fail the batch, which is then retried and finds it.
+// ---------------------------------------------------------------------------------------------------
+
+/** Rows of any statement (TypeORM's plain query() answers UPDATE ... RETURNING as [rows, count]). */
+async function rows<T>(q: QueryRunner, sql: string, params: unknown[]): Promise<T[]> {
+  const result = (await q.query(sql, params, true)) as { records: T[] };
+  return result.records;
+}
+
+export class PostgresMessageStore implements MessageStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private async tx<T>(fn: (q: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const result = await fn(runner);
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw err;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async commitSends(batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.tx((q) => this.commitOnce(q, batch, now));
+      } catch (err) {
+        if (attempt < 3 && (err as { code?: string }).code === '23505') continue; // unique violation: a racing duplicate
+        throw err;
+      }
+    }
+  }
+
+  private async commitOnce(q: QueryRunner, batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
+    const out: SendOutcome[] = new Array(batch.length);
+    const firstOf = new Map<string, number>();
+    const unique: number[] = [];
+    batch.forEach((req, i) => {
+      if (!firstOf.has(key(req))) {
+        firstOf.set(key(req), i);
+        unique.push(i);
+      }
+    });
+    const pairs = unique.map((i) => [batch[i].senderId, batch[i].clientMsgId]);
+    const existing = await rows<MessageRow>(
+      q,
+      `SELECT m.* FROM messages m JOIN unnest($1::uuid[], $2::varchar[]) AS k("senderId", "clientMsgId")
+         ON m."senderId" = k."senderId" AND m."clientMsgId" = k."clientMsgId"`,
+      [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+    );
+    const found = new Map(existing.map((r) => [key(r), r]));
+    const fresh: number[] = [];
+    for (const i of unique) {
+      const row = found.get(key(batch[i]));
+      if (!row) fresh.push(i);
+      else out[i] = row.roomId === batch[i].roomId ? { ok: true, message: rowToMessage(row), created: false } : { ok: false, reason: 'client_id_taken' };
+    }
+    const groups = [...byRoom(batch, fresh)].sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const [roomId, indices] of groups) {
+      const n = indices.length;
+      const bumped = await rows<{ lastSeq: number; lastRev: number }>(
+        q,
+        'UPDATE rooms SET "lastSeq" = "lastSeq" + $1, "lastRev" = "lastRev" + $1, "lastMessageAt" = $2 WHERE id = $3 AND "archivedAt" IS NULL RETURNING "lastSeq", "lastRev"',
+        [n, now, roomId],
+      );
+      if (bumped.length === 0) {
+        for (const i of indices) out[i] = { ok: false, reason: 'archived' };
+        continue;
+      }
+      const firstSeq = Number(bumped[0].lastSeq) - n + 1;
+      const firstRev = Number(bumped[0].lastRev) - n + 1;
+      const values: unknown[] = [];
+      const tuples: string[] = [];
+      const lastBySender = new Map<string, number>();
+      indices.forEach((i, k) => {
+        const req = batch[i];
+        const id = randomUUID();
+        const seq = firstSeq + k;
+        const rev = firstRev + k;
+        const b = values.length;
+        values.push(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, now);
+        tuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`);
+        lastBySender.set(req.senderId, seq);
+        out[i] = {
+          ok: true,
+          created: true,
+          message: { id, roomId, seq, rev, senderId: req.senderId, body: req.body, clientMsgId: req.clientMsgId, createdAt: now.toISOString(), editedAt: null, deletedAt: null, replyToId: req.replyToId },
+        };
+      });
+      await q.query(
+        `INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt") VALUES ${tuples.join(', ')}`,
+        values,
+      );
+      for (const [senderId, last] of lastBySender) {
+        await q.query('UPDATE room_members SET "lastReadSeq" = $1 WHERE "roomId" = $2 AND "userId" = $3 AND "lastReadSeq" < $1', [last, roomId, senderId]);
+      }
+    }
+    batch.forEach((req, i) => {
+      if (!out[i]) {
+        const first = out[firstOf.get(key(req))!];
+        out[i] = first.ok ? { ...first, created: false } : first;
+      }
+    });
+    return out;
+  }
+
+  private change(messageId: string, apply: (q: QueryRunner, rev: number) => Promise<unknown>): Promise<ChangeOutcome> {
+    return this.tx(async (q): Promise<ChangeOutcome> => {
+      const found = await rows<{ roomId: string }>(q, 'SELECT "roomId" FROM messages WHERE id = $1', [messageId]);
+      if (found.length === 0) return { ok: false, reason: 'not_found' };
+      const bumped = await rows<{ lastRev: number }>(q, 'UPDATE rooms SET "lastRev" = "lastRev" + 1 WHERE id = $1 AND "archivedAt" IS NULL RETURNING "lastRev"', [
+        found[0].roomId,
+      ]);
+      if (bumped.length === 0) return { ok: false, reason: 'archived' };
+      await apply(q, Number(bumped[0].lastRev));
+      const [row] = await rows<MessageRow>(q, 'SELECT * FROM messages WHERE id = $1', [messageId]);
+      return { ok: true, message: rowToMessage(row) };
+    });
+  }
+
+  edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome> {
+    return this.change(messageId, (q, rev) => q.query('UPDATE messages SET body = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [body, now, rev, messageId]));
+  }
+
+  remove(messageId: string, now: Date): Promise<ChangeOutcome> {
+    return this.change(messageId, (q, rev) => q.query('UPDATE messages SET body = \'\', "deletedAt" = $1, rev = $2 WHERE id = $3', [now, rev, messageId]));
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { RoomEntity } from '../rooms/room.entity';
+import { openTestDatabase, TestDatabase } from '../testing/test-database';
+import { UserEntity } from '../users/user.entity';
+import { MessageEntity } from './message.entity';
+import { MessageWriter } from './message-writer';
+
+describe('MessageWriter (group commit on SQLite)', () => {
+  let db: TestDatabase;
+  let writer: MessageWriter;
+  let userId: string;
+  let roomA: string;
+  let roomB: string;
+
+  beforeEach(async () => {
+    db = await openTestDatabase();
+    writer = new MessageWriter(db.dataSource, db.config);
+    const users = db.dataSource.getRepository(UserEntity);
+    userId = (await users.save(users.create({ username: 'ana', email: 'ana@example.com', displayName: 'Ana', passwordHash: 'x' }))).id;
+    const rooms = db.dataSource.getRepository(RoomEntity);
+    roomA = (await rooms.save(rooms.create({ kind: 'group', name: 'A', ownerId: userId }))).id;
+    roomB = (await rooms.save(rooms.create({ kind: 'group', name: 'B', ownerId: userId }))).id;
+  });
+  afterEach(() => db.close());
+
+  const req = (roomId: string, clientMsgId: string, body = clientMsgId) => ({ roomId, senderId: userId, clientMsgId, body, replyToId: null });
+
+  it('commits sends that arrive together in one transaction, with gapless seqs per room', async () => {
+    const outcomes = await Promise.all([req(roomA, 'a1'), req(roomB, 'b1'), req(roomA, 'a2'), req(roomA, 'a3'), req(roomB, 'b2')].map((r) => writer.send(r)));
+    expect(writer.stats.commits).toBe(1);
+    expect(outcomes.map((o) => (o.ok ? [o.message.body, o.message.seq] : o.reason))).toEqual([
+      ['a1', 1],
+      ['b1', 1],
+      ['a2', 2],
+      ['a3', 3],
+      ['b2', 2],
+    ]);
+    const rooms = db.dataSource.getRepository(RoomEntity);
+    expect(await rooms.findOneByOrFail({ id: roomA })).toMatchObject({ lastSeq: 3, lastRev: 3 });
+    const stored = await db.dataSource.getRepository(MessageEntity).find({ where: { roomId: roomA }, order: { seq: 'ASC' } });
+    expect(stored.map((m) => m.body)).toEqual(['a1', 'a2', 'a3']);
+    // What the ack carries is what a later read returns.
+    const first = outcomes[0];
+    expect(first.ok && first.message.createdAt).toBe(stored[0].createdAt.toISOString());
+  });
+
+  it('answers a repeated clientMsgId with the stored original, in the same batch or a later one', async () => {
+    const [one, two] = await Promise.all([writer.send(req(roomA, 'dup', 'first')), writer.send(req(roomA, 'dup', 'second copy'))]);
+    const later = await writer.send(req(roomA, 'dup', 'third'));
+    expect(one).toMatchObject({ ok: true, created: true });
+    for (const o of [two, later]) {
+      expect(o).toMatchObject({ ok: true, created: false });
+      expect(o.ok && one.ok && o.message).toEqual(one.ok && one.message);
+    }
+    const other = await writer.send(req(roomB, 'dup'));
+    expect(other).toEqual({ ok: false, reason: 'client_id_taken' });
+    expect(await db.dataSource.getRepository(MessageEntity).count()).toBe(1);
+  });
+
+  it('refuses sends to an archived room without using up seqs', async () => {
+    await db.dataSource.getRepository(RoomEntity).update({ id: roomA }, { archivedAt: new Date() });
+    const [archived, fine] = await Promise.all([writer.send(req(roomA, randomUUID())), writer.send(req(roomB, 'ok'))]);
+    expect(archived).toEqual({ ok: false, reason: 'archived' });
+    expect(fine).toMatchObject({ ok: true, message: { seq: 1 } });
+    expect(await db.dataSource.getRepository(RoomEntity).findOneByOrFail({ id: roomA })).toMatchObject({ lastSeq: 0 });
+  });
+
+  it('gives edits and deletions the room\u2019s next rev and keeps the tombstone', async () => {
+    const sent = await writer.send(req(roomA, 'm'));
+    if (!sent.ok) throw new Error('send failed');
+    const edited = await writer.store.edit(sent.message.id, 'changed', new Date());
+    const removed = await writer.store.remove(sent.message.id, new Date());
+    expect(edited).toMatchObject({ ok: true, message: { body: 'changed', rev: 2, seq: 1 } });
+    expect(removed).toMatchObject({ ok: true, message: { body: '', rev: 3, seq: 1 } });
+    expect(removed.ok && removed.message.deletedAt).toBeTruthy();
+    expect(await writer.store.edit(randomUUID(), 'x', new Date())).toEqual({ ok: false, reason: 'not_found' });
+  });
+});

@@ -1,0 +1,221 @@
+import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import {
+  ErrorCode,
+  HISTORY_PAGE_DEFAULT,
+  Message,
+  MessagePage,
+  RoomKind,
+  RoomRole,
+  SYNC_ROOM_LIMIT,
+  SyncResult,
+  SyncRoom,
+  UserRole,
+} from '@parley/contracts';
+import { Between, In, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { ApiException, RateLimitedException } from '../common/api-exceptions';
+import { RelationsService } from '../friends/relations.service';
+import { RealtimeService } from '../realtime/realtime.service';
+import { RoomEntity } from '../rooms/room.entity';
+import { RoomsService } from '../rooms/rooms.service';
+import { MessageEntity } from './message.entity';
+import { rowToMessage } from './message-store';
+import { MessageWriter } from './message-writer';
+import { SendThrottle } from './send-throttle';
+
+/** The sender of a request: enough of the user to apply the rules. */
+export interface Actor {
+  id: string;
+  role: UserRole;
+}
+
+export interface SendInput {
+  body: string;
+  clientMsgId: string;
+  replyToId?: string | null;
+}
+
+export interface SendOptions {
+  /** The caller already knows the sender is a current member (the gateway's socket is in the room). */
+  memberKnown?: boolean;
+  /** Leave this socket out of the fan-out (it gets the message in its ack). */
+  exceptSocketId?: string;
+}
+
+/** Over the per-user send rate. Carries milliseconds for the socket ack; REST gets Retry-After in seconds. */
+export class SendRateLimitedException extends RateLimitedException {
+  constructor(readonly retryAfterMs: number) {
+    super(retryAfterMs / 1000, `You are sending messages too fast; wait ${Math.ceil(retryAfterMs / 100) / 10} s`);
+  }
+}
+
+const toMessage = (e: MessageEntity): Message => rowToMessage(e);
+const roomNotFound = () => new NotFoundException('Room not found');
+const messageNotFound = () => new NotFoundException('Message not found');
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
+    private readonly roomsService: RoomsService,
+    private readonly writer: MessageWriter,
+    private readonly throttle: SendThrottle,
+    private readonly realtime: RealtimeService,
+    private readonly relations: RelationsService,
+  ) {}
+
+  /**
+   * Stores a message and fans it out to the room. Resolves only after the message is committed; a resend
+   * of the same clientMsgId resolves with the stored original (`created: false`) and is not fanned out again.
+   */
+  async send(actor: Actor, roomId: string, input: SendInput, opts: SendOptions = {}): Promise<{ message: Message; created: boolean }> {
+    const waitMs = this.throttle.take(actor.id);
+    if (waitMs > 0) throw new SendRateLimitedException(waitMs);
+    if (!opts.memberKnown) await this.roomsService.requireMembership(roomId, actor.id);
+    await this.assertNotBlockedInDirect(actor.id, roomId);
+    const replyToId = input.replyToId ?? null;
+    if (replyToId && !(await this.messages.exists({ where: { id: replyToId, roomId } }))) {
+      throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'replyToId must be a message in this room', [
+        { field: 'replyToId', message: 'replyToId must be a message in this room' },
+      ]);
+    }
+    const outcome = await this.writer.send({ roomId, senderId: actor.id, clientMsgId: input.clientMsgId, body: input.body, replyToId });
+    if (!outcome.ok) {
+      if (outcome.reason === 'client_id_taken') {
+        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'You already used this clientMsgId for a message in another room');
+      }
+      if (outcome.reason === 'archived') {
+        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+      }
+      throw roomNotFound();
+    }
+    if (outcome.created) this.fanOut(roomId, 'message:new', outcome.message, opts.exceptSocketId);
+    return { message: outcome.message, created: outcome.created };
+  }
+
+  /** In a direct room, a block either way stops both people from posting. */
+  private async assertNotBlockedInDirect(senderId: string, roomId: string): Promise<void> {
+    const room = await this.rooms.findOne({ where: { id: roomId }, select: { id: true, kind: true, directKey: true } });
+    if (room?.kind !== RoomKind.Direct || !room.directKey) return;
+    const other = room.directKey.split(':').find((id) => id !== senderId);
+    if (other) await this.relations.assertCanPostInDirect(senderId, other);
+  }
+
+  private fanOut(roomId: string, event: 'message:new' | 'message:updated', message: Message, exceptSocketId?: string): void {
+    if (exceptSocketId) this.realtime.toRoomExcept(roomId, exceptSocketId, event, message);
+    else this.realtime.toRoom(roomId, event, message);
+  }
+
+  /** A message the actor may see (a member of its room), or the same 404 as for a missing one. */
+  private async visibleMessage(actor: Actor, messageId: string): Promise<{ message: MessageEntity; room: RoomEntity; role: RoomRole }> {
+    const message = await this.messages.findOneBy({ id: messageId });
+    if (!message) throw messageNotFound();
+    const m = await this.roomsService.membership(message.roomId, actor.id);
+    if (!m) throw messageNotFound();
+    return { message, room: m.room, role: m.member.role };
+  }
+
+  async edit(actor: Actor, messageId: string, body: string): Promise<Message> {
+    const { message, room } = await this.visibleMessage(actor, messageId);
+    if (message.senderId !== actor.id) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only edit your own messages');
+    if (message.deletedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This message was deleted');
+    if (room.archivedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+    if (message.body === body) return toMessage(message);
+    const outcome = await this.writer.store.edit(messageId, body, new Date());
+    if (!outcome.ok) throw outcome.reason === 'archived' ? new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only') : messageNotFound();
+    this.fanOut(outcome.message.roomId, 'message:updated', outcome.message);
+    return outcome.message;
+  }
+
+  /** Deletes a message, leaving a tombstone. Senders delete their own; room owners and admins any. */
+  async remove(actor: Actor, messageId: string): Promise<Message> {
+    const { message, room, role } = await this.visibleMessage(actor, messageId);
+    const moderator = role === RoomRole.Owner || role === RoomRole.Admin || (room.kind === 'public' && actor.role === UserRole.Admin);
+    if (message.senderId !== actor.id && !moderator) {
+      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only delete your own messages');
+    }
+    if (message.deletedAt) return toMessage(message);
+    if (room.archivedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+    const outcome = await this.writer.store.remove(messageId, new Date());
+    if (!outcome.ok) throw outcome.reason === 'archived' ? new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only') : messageNotFound();
+    const m = outcome.message;
+    this.realtime.toRoom(m.roomId, 'message:deleted', { roomId: m.roomId, messageId: m.id, seq: m.seq, rev: m.rev, deletedAt: m.deletedAt! });
+    return m;
+  }
+
+  /** A page of history by seq (keyset pagination), always returned in ascending seq order. */
+  async history(actor: Actor, roomId: string, query: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
+    await this.roomsService.requireMembership(roomId, actor.id);
+    const limit = query.limit ?? HISTORY_PAGE_DEFAULT;
+    if (query.after !== undefined) {
+      const rows = await this.messages.find({ where: { roomId, seq: MoreThan(query.after) }, order: { seq: 'ASC' }, take: limit + 1 });
+      return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+    }
+    const where = query.before !== undefined ? { roomId, seq: LessThan(query.before) } : { roomId };
+    const rows = await this.messages.find({ where, order: { seq: 'DESC' }, take: limit + 1 });
+    return { items: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+  }
+
+  /**
+   * Everything a reconnecting client missed, per room, from the database (so it holds across restarts):
+   * messages after its seq and, when it sends revs, older messages changed after its rev; in seq order.
+   * The room's counters are read first and the message queries bounded by them, so the returned cursors
+   * never run ahead of the returned messages.
+   */
+  async sync(actor: Actor, since: Record<string, number>, revs: Record<string, number> = {}): Promise<SyncResult> {
+    const wanted = Object.keys(since);
+    const mine = new Set(await this.roomsService.roomIdsForUser(actor.id));
+    const removed = wanted.filter((id) => !mine.has(id));
+    const roomIds = wanted.filter((id) => mine.has(id));
+    const rows = roomIds.length ? await this.rooms.find({ where: { id: In(roomIds) }, select: { id: true, lastSeq: true, lastRev: true } }) : [];
+    const rooms: SyncRoom[] = [];
+    for (const room of rows) {
+      const fromSeq = Math.min(since[room.id], room.lastSeq);
+      const fromRev = revs[room.id];
+      // New to the client: seq above its cursor, up to the room's seq as read above (current state).
+      const fresh = await this.messages.find({
+        where: { roomId: room.id, seq: Between(fromSeq + 1, room.lastSeq) },
+        order: { seq: 'ASC' },
+        take: SYNC_ROOM_LIMIT + 1,
+      });
+      const freshMore = fresh.length > SYNC_ROOM_LIMIT;
+      const newOnes = fresh.slice(0, SYNC_ROOM_LIMIT);
+      // Changed since the client's rev: edits and deletions of messages it already holds, oldest change first.
+      let changed: MessageEntity[] = [];
+      let changedMore = false;
+      if (fromRev !== undefined && fromRev < room.lastRev) {
+        changed = await this.messages.find({
+          where: { roomId: room.id, seq: LessThanOrEqual(fromSeq), rev: MoreThan(fromRev) },
+          order: { rev: 'ASC' },
+          take: SYNC_ROOM_LIMIT + 1,
+        });
+        changedMore = changed.length > SYNC_ROOM_LIMIT;
+        changed = changed.slice(0, SYNC_ROOM_LIMIT);
+      }
+      rooms.push({
+        roomId: room.id,
+        messages: [...changed, ...newOnes].sort((x, y) => x.seq - y.seq).map(toMessage),
+        lastSeq: freshMore ? newOnes[newOnes.length - 1].seq : room.lastSeq,
+        // Every change up to room.lastRev is reflected unless the change list was cut short.
+        lastRev: changedMore ? changed[changed.length - 1].rev : room.lastRev,
+        hasMore: freshMore || changedMore,
+      });
+    }
+    return { rooms, removed };
+  }
+
+  /** Records that the actor has read the room up to `seq` and tells the room (read receipts). */
+  async markRead(actor: Actor, roomId: string, seq: number): Promise<number> {
+    await this.roomsService.requireMembership(roomId, actor.id);
+    const stored = await this.roomsService.setLastRead(roomId, actor.id, seq);
+    this.realtime.toRoom(roomId, 'receipt', { roomId, userId: actor.id, seq: stored });
+    return stored;
+  }
+
+  /** For the gateway's fast path: the room ids of messages are checked again here. */
+  async roomOfMessage(messageId: string): Promise<string | null> {
+    const m = await this.messages.findOne({ where: { id: messageId }, select: { roomId: true } });
+    return m?.roomId ?? null;
+  }
+}

@@ -1,0 +1,75 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { JoinedRoom, MessagePreview, Page, PublicRoom, RoomDetail, RoomInvite, RoomKind, RoomMember, RoomRole, RoomSummary } from '@parley/contracts';
+import { PublicUserDto } from '../../users/dto/users.dto';
+
+const roomRole = { enum: Object.values(RoomRole), enumName: 'RoomRole' };
+
+export class MessagePreviewDto implements MessagePreview {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() seq!: number;
+  @ApiProperty({ format: 'uuid' }) senderId!: string;
+  @ApiProperty({ example: 'Ada Lovelace' }) senderName!: string;
+  @ApiProperty({ description: 'Plain text, formatting removed, cut to about 140 characters; empty when deleted' }) text!: string;
+  @ApiProperty() deleted!: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class RoomSummaryDto implements RoomSummary {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: Object.values(RoomKind), enumName: 'RoomKind' }) kind!: RoomKind;
+  @ApiProperty({ description: "For direct rooms: the other member's display name" }) name!: string;
+  @ApiProperty() topic!: string;
+  @ApiProperty({ nullable: true, type: String, description: '`general` for the default room' }) slug!: string | null;
+  @ApiProperty(roomRole) myRole!: RoomRole;
+  @ApiProperty() memberCount!: number;
+  @ApiProperty({ description: 'Highest message seq (0 when empty)' }) lastSeq!: number;
+  @ApiProperty({ description: 'Highest change revision' }) lastRev!: number;
+  @ApiProperty({ description: 'Your last read seq' }) lastReadSeq!: number;
+  @ApiProperty({ description: 'Messages from others after your last read seq that are not deleted' }) unreadCount!: number;
+  @ApiProperty({ type: MessagePreviewDto, nullable: true }) lastMessage!: MessagePreviewDto | null;
+  @ApiProperty({ format: 'date-time', description: 'Last message time, or creation time; the list is sorted by it' }) lastActivityAt!: string;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) archivedAt!: string | null;
+  @ApiProperty({ type: PublicUserDto, nullable: true, description: 'For direct rooms: the other member' }) peer!: PublicUserDto | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class RoomDetailDto extends RoomSummaryDto implements RoomDetail {
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for direct rooms and `general`' }) ownerId!: string | null;
+}
+
+export class PublicRoomDto implements PublicRoom {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() topic!: string;
+  @ApiProperty({ nullable: true, type: String }) slug!: string | null;
+  @ApiProperty() memberCount!: number;
+  @ApiProperty({ description: 'Whether you are a member' }) joined!: boolean;
+  @ApiProperty({ format: 'date-time' }) lastActivityAt!: string;
+}
+
+export class PublicRoomPageDto implements Page<PublicRoom> {
+  @ApiProperty({ type: [PublicRoomDto] }) items!: PublicRoomDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
+}
+
+export class RoomMemberDto implements RoomMember {
+  @ApiProperty({ type: PublicUserDto }) user!: PublicUserDto;
+  @ApiProperty(roomRole) role!: RoomRole;
+  @ApiProperty({ format: 'date-time' }) joinedAt!: string;
+  @ApiProperty({ description: 'The highest seq this member has read ("seen by")' }) lastReadSeq!: number;
+}
+
+export class RoomInviteDto implements RoomInvite {
+  @ApiProperty({ description: 'The code, shown only in this response; join with POST /api/invites/{code}/join' }) code!: string;
+  @ApiProperty({ format: 'uuid' }) roomId!: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ nullable: true, type: Number, description: 'Null: unlimited' }) maxUses!: number | null;
+  @ApiProperty() uses!: number;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class JoinedRoomDto implements JoinedRoom {
+  @ApiProperty({ type: RoomSummaryDto }) room!: RoomSummaryDto;
+}

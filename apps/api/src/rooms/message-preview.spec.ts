@@ -1,0 +1,22 @@
+import { plainTextPreview } from './message-preview';
+
+describe('plainTextPreview', () => {
+  it.each([
+    ['**bold**, _em_, ~~gone~~ and `code`', 'bold, em, gone and code'],
+    ['# Heading\n> quoted\n- item one\n- [x] done', 'Heading quoted item one done'],
+    ['see [the docs](https://example.com/docs) ![a cat](cat.png)', 'see the docs a cat'],
+    ['<script>alert(1)</script><b>hi</b> &amp; bye', 'alert(1) hi & bye'],
+    ['```ts\nconst x = 1;\n```', 'const x = 1;'],
+    ['snake_case_name and 2 * 3 * 4 and a < b > c', 'snake_case_name and 2 * 3 * 4 and a < b > c'],
+    ['  lots   of\n\n\nspace  ', 'lots of space'],
+  ])('turns %j into plain text', (body, text) => {
+    expect(plainTextPreview(body)).toBe(text);
+  });
+
+  it('cuts long text to the limit with an ellipsis, never splitting an emoji', () => {
+    const cut = plainTextPreview('😀'.repeat(200), 140);
+    expect(Array.from(cut)).toHaveLength(140);
+    expect(cut.endsWith('😀…')).toBe(true);
+    expect(plainTextPreview('short', 140)).toBe('short');
+  });
+});

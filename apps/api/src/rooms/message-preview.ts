@@ -1,0 +1,30 @@
+import { MESSAGE_PREVIEW_MAX_LENGTH } from '@parley/contracts';
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+
+/**
+ * A message body as one line of plain text for the room list: Markdown and HTML marks removed, links and
+ * images reduced to their text, whitespace collapsed, cut to about `max` characters (never inside a
+ * surrogate pair, so emoji stay whole).
+ */
+export function plainTextPreview(body: string, max = MESSAGE_PREVIEW_MAX_LENGTH): string {
+  const text = body
+    .replace(/^\s{0,3}(`{3,}|~{3,}).*$/gm, ' ') // code fence lines
+    .replace(/<\/?[A-Za-z][^<>]*>/g, ' ') // HTML tags
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1') // images: their alt text
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1') // links: their text
+    .replace(/^\s{0,3}(?:>\s?)+/gm, '') // block quotes
+    .replace(/^\s{0,3}#{1,6}\s+/gm, '') // headings
+    .replace(/^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?/gm, '') // list items and task boxes
+    .replace(/^\s{0,3}([-*_])(\s*\1){2,}\s*$/gm, ' ') // horizontal rules
+    .replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, '$2') // strong, strike-through
+    .replace(/(^|[^\w*])([*_])(?=\S)([^*_\n]*?\S)\2(?!\w)/g, '$1$3') // emphasis
+    .replace(/`+([^`]*)`+/g, '$1') // inline code
+    .replace(/\\([\\`*_{}[\]()#+\-.!>~|])/g, '$1') // escaped punctuation
+    .replace(/&(#39|[a-z]+);/g, (whole, name: string) => ENTITIES[name] ?? whole)
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}

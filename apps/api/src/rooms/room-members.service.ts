@@ -1,0 +1,161 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { GENERAL_ROOM_SLUG, RoomKind, RoomRole } from '@parley/contracts';
+import { Not, Repository } from 'typeorm';
+import { UserEntity } from '../users/user.entity';
+import { memberNotFound, roomArchived, roomBadRequest, roomConflict, roomForbidden, roomNotFound, userNotFound } from './room-errors';
+import { RoomMemberEntity } from './room-member.entity';
+import { RoomNotifier } from './room-notifier';
+import { RoomView } from './room-summaries';
+import { RoomEntity } from './room.entity';
+import { RoomsService } from './rooms.service';
+
+
+/**
+ * Who is in a room and with which role: joining, leaving, adding and removing members, roles and ownership.
+ * Every change is committed first, then announced to live clients, then answered.
+ */
+@Injectable()
+export class RoomMembersService {
+  constructor(
+    @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
+    @InjectRepository(RoomMemberEntity) private readonly members: Repository<RoomMemberEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly roomsService: RoomsService,
+    private readonly notifier: RoomNotifier,
+  ) {}
+
+  /**
+   * Makes the user a member (role `member` unless given) and announces it. Returns false, and announces
+   * nothing, when they already were one. Concurrent calls insert once.
+   */
+  async admit(room: RoomEntity, userId: string, role: RoomRole = RoomRole.Member): Promise<boolean> {
+    if (await this.members.existsBy({ roomId: room.id, userId })) return false;
+    await this.members.createQueryBuilder().insert().into(RoomMemberEntity).values({ roomId: room.id, userId, role }).orIgnore().execute();
+    await this.notifier.memberJoined(room, userId);
+    return true;
+  }
+
+  /** Joins a public room; a member (of any room) just gets the room back. */
+  async join(roomId: string, user: UserEntity): Promise<RoomView> {
+    if (await this.roomsService.membership(roomId, user.id)) return this.roomsService.viewFor(roomId, user.id);
+    const room = await this.rooms.findOneBy({ id: roomId });
+    if (!room || room.kind !== RoomKind.Public) throw roomNotFound();
+    if (room.archivedAt) throw roomArchived();
+    await this.admit(room, user.id);
+    return this.roomsService.viewFor(roomId, user.id);
+  }
+
+  /**
+   * Leaves a room. Direct rooms and `general` cannot be left; the owner hands over first unless they are the
+   * last member, in which case the room is left empty and archived.
+   */
+  async leave(roomId: string, user: UserEntity): Promise<void> {
+    const { room, member } = await this.roomsService.requireMembership(roomId, user.id);
+    this.assertCanLose(room, 'leave');
+    if (member.role === RoomRole.Owner && (await this.members.existsBy({ roomId, userId: Not(user.id) }))) {
+      throw roomConflict('Hand ownership to another member before leaving (POST /api/rooms/{id}/transfer)');
+    }
+    await this.drop(room, user.id);
+  }
+
+  /** Adds an active user to a group or public room (owner or admins). Returns the membership and whether it is new. */
+  async add(roomId: string, actor: UserEntity, userId: string): Promise<{ member: RoomMemberEntity; added: boolean }> {
+    const found = await this.roomsService.requireMembership(roomId, actor.id);
+    const { room } = found;
+    if (room.kind === RoomKind.Direct) throw roomBadRequest('Direct rooms always have exactly two members');
+    this.roomsService.assertRoomAdmin(found, actor);
+    if (room.archivedAt) throw roomArchived();
+    const target = await this.users.findOneBy({ id: userId });
+    if (!target) throw userNotFound();
+    if (!target.active) throw roomBadRequest('That account is deactivated');
+    const added = await this.admit(room, userId);
+    return { member: await this.memberWithUser(roomId, userId), added };
+  }
+
+  /**
+   * Removes a member (owner or admins). Admins cannot remove the owner or other admins. Removing yourself
+   * is leaving.
+   */
+  async remove(roomId: string, actor: UserEntity, userId: string): Promise<void> {
+    if (userId === actor.id) return this.leave(roomId, actor);
+    const found = await this.roomsService.requireMembership(roomId, actor.id);
+    const { room, member } = found;
+    this.assertCanLose(room, 'remove');
+    this.roomsService.assertRoomAdmin(found, actor);
+    const target = await this.members.findOneBy({ roomId, userId });
+    if (!target) throw memberNotFound();
+    if (target.role === RoomRole.Owner) throw roomForbidden('The owner cannot be removed; they can hand over ownership and leave');
+    if (target.role === RoomRole.Admin && member.role !== RoomRole.Owner) throw roomForbidden('Only the owner can remove an admin');
+    await this.drop(room, userId);
+  }
+
+  /** Makes a member an admin or a plain member again (the owner only). */
+  async changeRole(roomId: string, actor: UserEntity, userId: string, role: 'admin' | 'member'): Promise<RoomMemberEntity> {
+    const found = await this.roomsService.requireMembership(roomId, actor.id);
+    this.roomsService.assertOwner(found, 'change roles');
+    if (userId === actor.id) throw roomBadRequest('To stop being the owner, hand over ownership (POST /api/rooms/{id}/transfer)');
+    const target = await this.members.findOneBy({ roomId, userId });
+    if (!target) throw memberNotFound();
+    if (target.role !== role) {
+      await this.members.update({ roomId, userId }, { role });
+      await this.notifier.rolesChanged(found.room, [{ userId, role }]);
+    }
+    return this.memberWithUser(roomId, userId);
+  }
+
+  /** Hands the room to another member; the old owner stays on as an admin. */
+  async transferOwnership(roomId: string, actor: UserEntity, userId: string): Promise<RoomView> {
+    const found = await this.roomsService.requireMembership(roomId, actor.id);
+    const { room } = found;
+    this.roomsService.assertOwner(found, 'hand over ownership');
+    if (userId === actor.id) throw roomBadRequest('You already own this room');
+    const target = await this.members.findOne({ where: { roomId, userId }, relations: { user: true } });
+    if (!target) throw memberNotFound();
+    if (!target.user?.active) throw roomBadRequest('That account is deactivated');
+    await this.rooms.manager.transaction(async (em) => {
+      await em.update(RoomMemberEntity, { roomId, userId }, { role: RoomRole.Owner });
+      await em.update(RoomMemberEntity, { roomId, userId: actor.id }, { role: RoomRole.Admin });
+      await em.update(RoomEntity, { id: roomId }, { ownerId: userId });
+    });
+    room.ownerId = userId;
+    await this.notifier.rolesChanged(room, [
+      { userId, role: RoomRole.Owner },
+      { userId: actor.id, role: RoomRole.Admin },
+    ]);
+    await this.notifier.roomUpdated(room);
+    return this.roomsService.viewFor(roomId, actor.id);
+  }
+
+  /** Direct rooms keep their two members and everyone stays in `general`. */
+  private assertCanLose(room: RoomEntity, action: 'leave' | 'remove'): void {
+    if (room.kind === RoomKind.Direct) {
+      throw roomBadRequest(action === 'leave' ? 'Direct conversations cannot be left' : 'Direct rooms always have exactly two members');
+    }
+    if (room.slug === GENERAL_ROOM_SLUG) {
+      throw roomBadRequest(
+        action === 'leave' ? 'Everyone stays in #general: it cannot be left' : 'Everyone is a member of #general; deactivate the account instead',
+      );
+    }
+  }
+
+  /** Ends a membership; a room left with nobody in it is archived and loses its owner. */
+  private async drop(room: RoomEntity, userId: string): Promise<void> {
+    await this.rooms.manager.transaction(async (em) => {
+      await em.delete(RoomMemberEntity, { roomId: room.id, userId });
+      if ((await em.countBy(RoomMemberEntity, { roomId: room.id })) === 0) {
+        room.ownerId = null;
+        room.archivedAt ??= new Date();
+        await em.update(RoomEntity, { id: room.id }, { ownerId: null, archivedAt: room.archivedAt });
+      } else if (room.ownerId === userId) {
+        room.ownerId = null;
+        await em.update(RoomEntity, { id: room.id }, { ownerId: null });
+      }
+    });
+    await this.notifier.memberLeft(room, userId);
+  }
+
+  private async memberWithUser(roomId: string, userId: string): Promise<RoomMemberEntity> {
+    return this.members.findOneOrFail({ where: { roomId, userId }, relations: { user: true } });
+  }
+}

@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Page, PublicRoom, RoomKind, RoomRole, RoomSummary, UserRole } from '@parley/contracts';
+import { Brackets, In, IsNull, LessThan, Repository } from 'typeorm';
+import { ValidationFailedException } from '../common/api-exceptions';
+import { likePattern } from '../common/paging';
+import { UserEntity } from '../users/user.entity';
+import { roomArchived, roomBadRequest, roomForbidden, roomNotFound } from './room-errors';
+import { RoomMemberEntity } from './room-member.entity';
+import { RoomNotifier } from './room-notifier';
+import { RoomSummaryQueries, RoomView } from './room-summaries';
+import { RoomEntity } from './room.entity';
+import { toPublicRoom, toRoomSummary } from './rooms.mapper';
+
+export interface Membership {
+  room: RoomEntity;
+  member: RoomMemberEntity;
+}
+
+export interface NewRoom {
+  kind: 'group' | 'public';
+  name: string;
+  topic?: string;
+  memberIds?: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ROLE_ORDER: Record<RoomRole, number> = { owner: 0, admin: 1, member: 2 };
+
+/**
+ * Rooms and who may see them: membership checks (used by the messages module and the gateway too), the
+ * room list, details, the public directory, and creating, renaming and archiving rooms. A caller who is not
+ * a member gets the same 404 as for a room that does not exist.
+ */
+@Injectable()
+export class RoomsService {
+  constructor(
+    @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
+    @InjectRepository(RoomMemberEntity) private readonly members: Repository<RoomMemberEntity>,
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly summaries: RoomSummaryQueries,
+    private readonly notifier: RoomNotifier,
+  ) {}
+
+  /** The room and the user's membership of it, or null when either is missing. */
+  async membership(roomId: string, userId: string): Promise<Membership | null> {
+    if (!UUID.test(roomId) || !UUID.test(userId)) return null;
+    const found = await this.members.findOne({ where: { roomId, userId }, relations: { room: true } });
+    if (!found?.room) return null;
+    const { room, ...member } = found;
+    return { room, member: Object.assign(new RoomMemberEntity(), member) };
+  }
+
+  /** As `membership`, but a non-member gets the 404 "Room not found". */
+  async requireMembership(roomId: string, userId: string): Promise<Membership> {
+    const found = await this.membership(roomId, userId);
+    if (!found) throw roomNotFound();
+    return found;
+  }
+
+  /** Owners and admins of the room; instance admins in public rooms (that is how `general`, which has no owner, is moderated). */
+  isRoomAdmin(room: RoomEntity, member: RoomMemberEntity, user: Pick<UserEntity, 'role'>): boolean {
+    if (member.role === RoomRole.Owner || member.role === RoomRole.Admin) return true;
+    return user.role === UserRole.Admin && room.kind === RoomKind.Public;
+  }
+
+  /** 403 unless the user may administer the room. */
+  assertRoomAdmin(found: Membership, user: Pick<UserEntity, 'role'>): void {
+    if (!this.isRoomAdmin(found.room, found.member, user)) throw roomForbidden("Only the room's owner or admins can do that");
+  }
+
+  /** 403 unless the user owns the room. */
+  assertOwner(found: Membership, action: string): void {
+    if (found.member.role !== RoomRole.Owner) throw roomForbidden(`Only the room's owner can ${action}`);
+  }
+
+  async roomIdsForUser(userId: string): Promise<string[]> {
+    const rows = await this.members.find({ select: { roomId: true }, where: { userId } });
+    return rows.map((r) => r.roomId);
+  }
+
+  async memberIds(roomId: string): Promise<string[]> {
+    const rows = await this.members.find({ select: { userId: true }, where: { roomId } });
+    return rows.map((r) => r.userId);
+  }
+
+  /** The room as this member sees it in their list; 404 for a non-member. */
+  async summaryFor(roomId: string, userId: string): Promise<RoomSummary> {
+    return toRoomSummary(await this.viewFor(roomId, userId));
+  }
+
+  async viewFor(roomId: string, userId: string): Promise<RoomView> {
+    if (!UUID.test(roomId)) throw roomNotFound();
+    const [view] = await this.summaries.viewsFor(userId, roomId);
+    if (!view) throw roomNotFound();
+    return view;
+  }
+
+  /** The user's rooms, most recent activity first. */
+  listFor(userId: string): Promise<RoomView[]> {
+    return this.summaries.viewsFor(userId);
+  }
+
+  /**
+   * Moves the member's read marker forward, never past the room's last message and never back.
+   * Returns the stored value.
+   */
+  async setLastRead(roomId: string, userId: string, seq: number): Promise<number> {
+    const { room, member } = await this.requireMembership(roomId, userId);
+    const target = Math.min(Math.max(0, Math.floor(seq)), room.lastSeq);
+    if (target <= member.lastReadSeq) return member.lastReadSeq;
+    await this.members.update({ roomId, userId, lastReadSeq: LessThan(target) }, { lastReadSeq: target });
+    const stored = await this.members.findOneBy({ roomId, userId });
+    return stored?.lastReadSeq ?? target;
+  }
+
+  /** Members with their users: owner first, then admins, then by name. */
+  async listMembers(roomId: string, userId: string): Promise<RoomMemberEntity[]> {
+    await this.requireMembership(roomId, userId);
+    const rows = await this.members.find({ where: { roomId }, relations: { user: true } });
+    return rows.sort(
+      (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.user!.displayName.localeCompare(b.user!.displayName) || a.userId.localeCompare(b.userId),
+    );
+  }
+
+  /** Public rooms that are not archived, matching `q` in name or topic, most recently active first. */
+  async directory(userId: string, q: string | undefined, page: number, pageSize: number): Promise<Page<PublicRoom>> {
+    const qb = this.rooms.createQueryBuilder('r').where('r.kind = :kind', { kind: RoomKind.Public }).andWhere('r.archivedAt IS NULL');
+    const term = q?.trim();
+    if (term) {
+      const pattern = likePattern(term);
+      qb.andWhere(
+        new Brackets((w) =>
+          w.where("LOWER(r.name) LIKE :p ESCAPE '\\'", { p: pattern }).orWhere("LOWER(r.topic) LIKE :p ESCAPE '\\'", { p: pattern }),
+        ),
+      );
+    }
+    const [rooms, total] = await qb
+      .orderBy('COALESCE(r.lastMessageAt, r.createdAt)', 'DESC')
+      .addOrderBy('r.id', 'ASC')
+      .skip((page - 1) * pageSize)
+      .take(pageSize)
+      .getManyAndCount();
+    if (rooms.length === 0) return { items: [], total, page, pageSize };
+
+    const ids = rooms.map((r) => r.id);
+    const [counts, mine] = await Promise.all([
+      this.members
+        .createQueryBuilder('m')
+        .select('m.roomId', 'roomId')
+        .addSelect('COUNT(*)', 'n')
+        .where('m.roomId IN (:...ids)', { ids })
+        .groupBy('m.roomId')
+        .getRawMany<{ roomId: string; n: number | string }>(),
+      this.members.find({ select: { roomId: true }, where: { userId, roomId: In(ids) } }),
+    ]);
+    const count = new Map(counts.map((c) => [c.roomId, Number(c.n)]));
+    const joined = new Set(mine.map((m) => m.roomId));
+    return { items: rooms.map((r) => toPublicRoom(r, count.get(r.id) ?? 0, joined.has(r.id))), total, page, pageSize };
+  }
+
+  /** A group or public room owned by its creator, with any initial members (active users only). */
+  async create(owner: UserEntity, input: NewRoom): Promise<RoomView> {
+    const memberIds = [...new Set(input.memberIds ?? [])].filter((id) => id !== owner.id);
+    if (memberIds.length > 0) {
+      const found = await this.users.countBy({ id: In(memberIds), deactivatedAt: IsNull() });
+      if (found !== memberIds.length) {
+        throw new ValidationFailedException([{ field: 'memberIds', message: 'memberIds must name existing, active users' }]);
+      }
+    }
+    const room = await this.rooms.manager.transaction(async (em) => {
+      const saved = await em.save(
+        em.create(RoomEntity, { kind: input.kind, name: input.name, topic: input.topic ?? '', slug: null, directKey: null, ownerId: owner.id }),
+      );
+      await em.insert(RoomMemberEntity, [
+        { roomId: saved.id, userId: owner.id, role: RoomRole.Owner },
+        ...memberIds.map((userId) => ({ roomId: saved.id, userId, role: RoomRole.Member })),
+      ]);
+      return saved;
+    });
+    await this.notifier.roomCreated(room, [
+      { userId: owner.id, role: RoomRole.Owner },
+      ...memberIds.map((userId) => ({ userId, role: RoomRole.Member })),
+    ]);
+    return this.viewFor(room.id, owner.id);
+  }
+
+  /** Rename or change the topic (owner or admins; not direct rooms, not archived ones). */
+  async update(roomId: string, user: UserEntity, changes: { name?: string; topic?: string }): Promise<RoomView> {
+    const found = await this.requireMembership(roomId, user.id);
+    const { room } = found;
+    if (room.kind === RoomKind.Direct) throw roomBadRequest('Direct rooms have no name or topic to change');
+    this.assertRoomAdmin(found, user);
+    if (room.archivedAt) throw roomArchived();
+    const name = changes.name ?? room.name;
+    const topic = changes.topic ?? room.topic;
+    if (name !== room.name || topic !== room.topic) {
+      await this.rooms.update({ id: room.id }, { name, topic });
+      Object.assign(room, { name, topic });
+      await this.notifier.roomUpdated(room);
+    }
+    return this.viewFor(room.id, user.id);
+  }
+
+  /** Archive (read-only history) or bring back; the owner only. */
+  async setArchived(roomId: string, user: UserEntity, archived: boolean): Promise<RoomView> {
+    const found = await this.requireMembership(roomId, user.id);
+    const { room } = found;
+    if (room.kind === RoomKind.Direct) throw roomBadRequest('Direct rooms cannot be archived');
+    this.assertOwner(found, archived ? 'archive it' : 'unarchive it');
+    if (archived !== (room.archivedAt !== null)) {
+      room.archivedAt = archived ? new Date() : null;
+      await this.rooms.update({ id: room.id }, { archivedAt: room.archivedAt });
+      await this.notifier.roomUpdated(room);
+    }
+    return this.viewFor(room.id, user.id);
+  }
+}

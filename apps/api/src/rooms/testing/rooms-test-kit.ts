@@ -1,0 +1,135 @@
+import { ServerToClientEvents, UserRole } from '@parley/contracts';
+import { randomBytes } from 'node:crypto';
+import { AppEvents } from '../../events/app-events';
+import { MessageEntity } from '../../messages/message.entity';
+import { RealtimeService } from '../../realtime/realtime.service';
+import { openTestDatabase, TestDatabase } from '../../testing/test-database';
+import { UserEntity } from '../../users/user.entity';
+import { DirectRoomsService } from '../direct-rooms.service';
+import { GeneralRoomService } from '../general-room.service';
+import { RoomInviteEntity } from '../room-invite.entity';
+import { RoomInvitesService } from '../room-invites.service';
+import { RoomMemberEntity } from '../room-member.entity';
+import { RoomMembersService } from '../room-members.service';
+import { RoomNotifier } from '../room-notifier';
+import { RoomSummaryQueries } from '../room-summaries';
+import { RoomEntity } from '../room.entity';
+import { RoomsService } from '../rooms.service';
+import { FriendshipEntity } from '../../friends/friendship.entity';
+import { RelationsService } from '../../friends/relations.service';
+import { UserBlockEntity } from '../../friends/user-block.entity';
+
+export type Sent = { to: string; event: keyof ServerToClientEvents; payload: unknown };
+
+/** RealtimeService with no Socket.IO server: it records what would have been sent, and to whom. */
+export class RecordingRealtime extends RealtimeService {
+  readonly sent: Sent[] = [];
+  readonly subscriptions: string[] = [];
+
+  override toRoom<E extends keyof ServerToClientEvents>(roomId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    this.sent.push({ to: `room:${roomId}`, event, payload: args[0] });
+  }
+
+  override toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
+    this.sent.push({ to: `user:${userId}`, event, payload: args[0] });
+  }
+
+  override async addUserToRoom(userId: string, roomId: string): Promise<void> {
+    this.subscriptions.push(`+${userId}@${roomId}`);
+  }
+
+  override async removeUserFromRoom(userId: string, roomId: string): Promise<void> {
+    this.subscriptions.push(`-${userId}@${roomId}`);
+  }
+
+  clear(): void {
+    this.sent.length = 0;
+    this.subscriptions.length = 0;
+  }
+}
+
+/** The rooms services wired as the module wires them, on a real migrated SQLite database, with a clock tests can move. */
+export interface RoomsKit {
+  db: TestDatabase;
+  realtime: RecordingRealtime;
+  events: AppEvents;
+  clock: { now: Date };
+  rooms: RoomsService;
+  members: RoomMembersService;
+  direct: DirectRoomsService;
+  invites: RoomInvitesService;
+  general: GeneralRoomService;
+  makeUser(overrides?: Partial<UserEntity>): Promise<UserEntity>;
+  /** Inserts a message as the messages module would: next seq and rev, and the room's counters moved. */
+  postMessage(roomId: string, sender: UserEntity, body: string, opts?: { at?: Date; deleted?: boolean }): Promise<MessageEntity>;
+  close(): Promise<void>;
+}
+
+let n = 0;
+
+export async function openRoomsKit(): Promise<RoomsKit> {
+  // Direct rooms between strangers: the friendship rule (DM_POLICY=friends) is tested with the friends module.
+  const db = await openTestDatabase({ DM_POLICY: 'anyone' });
+  const repo = db.dataSource.getRepository.bind(db.dataSource);
+  const [roomRepo, memberRepo, userRepo, messageRepo] = [repo(RoomEntity), repo(RoomMemberEntity), repo(UserEntity), repo(MessageEntity)];
+  const realtime = new RecordingRealtime();
+  const events = new AppEvents();
+  const clock = { now: new Date('2030-01-01T12:00:00.000Z') };
+  const summaries = new RoomSummaryQueries(memberRepo, messageRepo);
+  const notifier = new RoomNotifier(realtime, summaries, memberRepo);
+  const rooms = new RoomsService(roomRepo, memberRepo, userRepo, summaries, notifier);
+  const members = new RoomMembersService(roomRepo, memberRepo, userRepo, rooms, notifier);
+  const direct = new DirectRoomsService(roomRepo, userRepo, rooms, notifier, new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config));
+  const invites = new RoomInvitesService(repo(RoomInviteEntity), rooms, members, () => clock.now);
+  const general = new GeneralRoomService(roomRepo, memberRepo, userRepo, members, events);
+
+  return {
+    db,
+    realtime,
+    events,
+    clock,
+    rooms,
+    members,
+    direct,
+    invites,
+    general,
+    makeUser: async (overrides = {}) => {
+      n++;
+      const tag = `${n}${randomBytes(2).toString('hex')}`;
+      return userRepo.save(
+        userRepo.create({
+          username: `member${tag}`,
+          email: `member${tag}@example.com`,
+          displayName: `Member ${n}`,
+          passwordHash: '$argon2id$fake',
+          role: UserRole.Member,
+          statusText: '',
+          deactivatedAt: null,
+          lastLoginAt: null,
+          ...overrides,
+        }),
+      );
+    },
+    postMessage: async (roomId, sender, body, opts = {}) => {
+      const room = await roomRepo.findOneByOrFail({ id: roomId });
+      const at = opts.at ?? new Date();
+      const message = await messageRepo.save(
+        messageRepo.create({
+          roomId,
+          seq: room.lastSeq + 1,
+          rev: room.lastRev + 1,
+          senderId: sender.id,
+          body: opts.deleted ? '' : body,
+          clientMsgId: randomBytes(8).toString('hex'),
+          replyToId: null,
+          createdAt: at,
+          editedAt: null,
+          deletedAt: opts.deleted ? at : null,
+        }),
+      );
+      await roomRepo.update({ id: roomId }, { lastSeq: message.seq, lastRev: message.rev, lastMessageAt: at });
+      return message;
+    },
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,157 @@
+import { HttpStatus, Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { AVATAR_FIELD, ErrorCode } from '@parley/contracts';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IsNull, Repository } from 'typeorm';
+import { ApiException } from '../common/api-exceptions';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { AppEvents } from '../events/app-events';
+import { AvatarRejected, initialsOf, normaliseAvatar, renderInitialsAvatar } from './avatar-image';
+import { AVATAR_FILE_PATTERN, avatarVersion } from './avatar-url';
+import { UserEntity } from './user.entity';
+
+/** The part of an uploaded file the service looks at (multer's memory storage shape). */
+export interface UploadedImage {
+  buffer: Buffer;
+  originalname: string;
+}
+
+export interface AvatarImage {
+  body: Buffer;
+  contentType: 'image/webp';
+  /** Changes with the picture: the ETag and the `v` of the URL. */
+  version: string;
+}
+
+/** Generated initials pictures kept in memory (they are small and cheap, but not free, to draw). */
+const INITIALS_CACHE_SIZE = 1000;
+/** Compare-and-set attempts when two changes to the same user's picture race. */
+const MAX_ATTEMPTS = 5;
+
+function rejected(message: string): ApiException {
+  return new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, message, [{ field: AVATAR_FIELD, message }]);
+}
+
+/**
+ * Users' pictures. Uploads are checked and re-encoded (see normaliseAvatar) before anything is stored; the new
+ * file is written before the user row points at it, and the old file is removed only after that update, so a
+ * failed upload leaves the old picture in place and a crash at worst leaves an unused file behind.
+ */
+@Injectable()
+export class AvatarService implements OnModuleInit {
+  private readonly logger = new Logger(AvatarService.name);
+  private readonly dir: string;
+  private readonly initials = new Map<string, Buffer>();
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly events: AppEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.dir = join(config.dataDir, 'avatars');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o750 });
+  }
+
+  /** Replaces the user's picture. Throws a 400 saying what is wrong with a bad upload; the old picture stays. */
+  async upload(userId: string, file: UploadedImage | undefined): Promise<UserEntity> {
+    if (!file) throw rejected(`Send the picture as multipart/form-data in a field named "${AVATAR_FIELD}"`);
+    // The name is never used; a path in it is still a sign of a broken or hostile client.
+    const name = file.originalname;
+    if (/[/\\]|\.\./.test(name) || [...name].some((c) => c.charCodeAt(0) < 0x20)) throw rejected('The file name must be a plain name, not a path');
+    let webp: Buffer;
+    try {
+      webp = await normaliseAvatar(file.buffer, { maxPixels: this.config.avatars.maxPixels });
+    } catch (err) {
+      if (err instanceof AvatarRejected) throw rejected(err.message);
+      throw err;
+    }
+
+    const fileName = `${randomBytes(16).toString('hex')}.webp`;
+    await writeFile(this.pathOf(fileName), webp, { flag: 'wx', mode: 0o640 });
+    let previous: string | null;
+    try {
+      previous = await this.swap(userId, fileName);
+    } catch (err) {
+      await this.removeFile(fileName);
+      throw err;
+    }
+    if (previous) await this.removeFile(previous);
+    await this.events.emit('user.updated', { userId });
+    return this.users.findOneByOrFail({ id: userId });
+  }
+
+  /** Goes back to the initials picture. Doing it twice is not an error. */
+  async remove(userId: string): Promise<UserEntity> {
+    const previous = await this.swap(userId, null);
+    if (previous) {
+      await this.removeFile(previous);
+      await this.events.emit('user.updated', { userId });
+    }
+    return this.users.findOneByOrFail({ id: userId });
+  }
+
+  /** The picture of any user (deactivated ones included: their old messages still show it). */
+  async image(userId: string): Promise<AvatarImage> {
+    const user = await this.users.findOne({
+      where: { id: userId },
+      select: { id: true, username: true, displayName: true, avatarFile: true },
+    });
+    if (!user) throw new NotFoundException('User not found');
+    const version = avatarVersion(user);
+    if (user.avatarFile && AVATAR_FILE_PATTERN.test(user.avatarFile)) {
+      try {
+        return { body: await readFile(this.pathOf(user.avatarFile)), contentType: 'image/webp', version };
+      } catch (err) {
+        // A file lost from disk (a restored backup without DATA_DIR/avatars): show initials rather than fail.
+        this.logger.warn(`Avatar file of user ${userId} is unreadable: ${(err as Error).message}`);
+      }
+    }
+    const initialsVersion = avatarVersion({ ...user, avatarFile: null });
+    return { body: await this.initialsImage(user, initialsVersion), contentType: 'image/webp', version: initialsVersion };
+  }
+
+  /** Points the user at `next` (a file name or null) if nobody changed it meanwhile; returns the file it replaced. */
+  private async swap(userId: string, next: string | null): Promise<string | null> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.users.findOne({ where: { id: userId }, select: { id: true, avatarFile: true } });
+      if (!current) throw new NotFoundException('User not found');
+      if (current.avatarFile === next) return null;
+      const result = await this.users.update({ id: userId, avatarFile: current.avatarFile ?? IsNull() }, { avatarFile: next });
+      if (result.affected === 1) return current.avatarFile;
+    }
+    throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'Your picture is being changed by another request; try again');
+  }
+
+  private async initialsImage(user: Pick<UserEntity, 'id' | 'displayName' | 'username'>, version: string): Promise<Buffer> {
+    const key = `${user.id}:${version}`;
+    const cached = this.initials.get(key);
+    if (cached) {
+      // Least recently used goes first: re-insert to mark it fresh.
+      this.initials.delete(key);
+      this.initials.set(key, cached);
+      return cached;
+    }
+    const body = await renderInitialsAvatar(user.id, initialsOf(user.displayName, user.username));
+    this.initials.set(key, body);
+    if (this.initials.size > INITIALS_CACHE_SIZE) this.initials.delete(this.initials.keys().next().value!);
+    return body;
+  }
+
+  private pathOf(fileName: string): string {
+    if (!AVATAR_FILE_PATTERN.test(fileName)) throw new Error(`Refusing avatar file name ${JSON.stringify(fileName)}`);
+    return join(this.dir, fileName);
+  }
+
+  private async removeFile(fileName: string): Promise<void> {
+    try {
+      await rm(this.pathOf(fileName), { force: true });
+    } catch (err) {
+      this.logger.warn(`Could not remove avatar file ${fileName}: ${(err as Error).message}`);
+    }
+  }
+}
