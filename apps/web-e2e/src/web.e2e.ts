@@ -80,7 +80,8 @@ test('register, log out, log in by username, edit the profile, log in by email',
   await expectCount(sidebar(page).getByRole('link', { name: 'Admin', exact: true }), 0);
   await sidebar(page).getByRole('link', { name: 'Chats', exact: true }).click();
   await expectVisible(page.getByRole('heading', { name: /Welcome to Parley/ }));
-  await expectVisible(sidebar(page).getByText('Rooms and direct messages will appear here.'));
+  // Every new account is in #general: the sidebar lists it.
+  await expectVisible(sidebar(page).locator('app-room-list').getByRole('link', { name: /\bgeneral\b/ }));
   await session!.screenshot('desktop-shell');
 
   await logOut(page);

@@ -6,12 +6,10 @@
 // joins) and session rows with fresh tokens (stored as SHA-256, as SessionsService does). The server is then
 // restarted, so nothing of the seeding is cached in it, and every socket authenticates with a real session.
 //
-// Sockets per user (--idle-per-user, default 20 = Parley's default SOCKETS_PER_USER_MAX): each socket has a
-// session of its own (a device), and users connect their first socket before anyone's second. Why not one
-// user per socket by default: Parley announces a user's presence change to every room they are in, and
-// everyone is in #general, so N users coming online push about N²/2 presence events (50 million for
-// 10,000) — the run would measure that storm, not idle sockets. With K sockets per user there are N/K
-// announcements. `--idle-per-user 1` measures N distinct users anyway.
+// Sockets per user (--idle-per-user, default 1: N distinct users): with K > 1 each socket has a session of
+// its own (a device), and users connect their first socket before anyone's second. Presence changes go to
+// a user's friends and direct/group rooms, not to public rooms like #general, so N users coming online do
+// not push N² events; the report counts the events pushed to the idle sockets.
 import { fork } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -222,7 +220,7 @@ function printIdle(r) {
   console.log(`\nsockets: ${r.sockets} asked, ${r.connected} connected (${fmt.int(r.connectRate)}/s, server CPU ${fmt.int(r.serverCpuWhileConnecting)} % meanwhile), ${r.open} still open when measured, ${r.dropped} dropped; refused: ${errs}`);
   console.log(`time to connect one socket (50 in flight per client process): p50 ${fmt.ms(r.connectLatencyMs.p50)} ms, p99 ${fmt.ms(r.connectLatencyMs.p99)} ms`);
   console.log(`events pushed to the idle sockets while connecting and holding (presence and the like): ${fmt.int(r.eventsReceivedByIdleSockets)}`);
-  console.log(`${r.users} users with up to ${r.socketsPerUser} sockets each; every user is in #general (presence changes go to every room of the user)`);
+  console.log(`${r.users} users with up to ${r.socketsPerUser} sockets each; every user is in #general (presence is not announced in public rooms)`);
   const ok = r.perSocketKb.rss <= 45;
   console.log(`target ≤ 45 KB per socket (RSS): ${r.perSocketKb.rss.toFixed(1)} KB — ${ok ? 'met' : 'NOT met'}`);
 }

@@ -25,7 +25,7 @@ Load options
   --start-rate N           max search: first offered msgs/s (default 2000)
   --growth F               max search: rate factor while steps pass (default 1.5)
   --refine K               max search: bisection steps after the first failure (default 3)
-  --max-rate N             max search: highest offered msgs/s tried (default 40000)
+  --max-rate N             max search: highest offered msgs/s tried (default 80000)
   --p99-limit MS           a step is sustained when p99 send→receive ≤ this … (default 50)
   --min-delivery PCT       … and at least this share was delivered (default 99.9)
   --workers N              load-generator processes (default 1)
@@ -36,8 +36,8 @@ Idle options
   --idle N                 hold N authenticated idle sockets and report the server memory they cost
   --idle-workers N         client processes holding them (default N / 2500, at least 1)
   --idle-hold S            seconds to hold the sockets before measuring (default 10)
-  --idle-per-user K        sockets per user, each with its own session (default 20, Parley's default
-                           SOCKETS_PER_USER_MAX; above it the run raises SOCKETS_PER_USER_MAX). 1 = N users
+  --idle-per-user K        sockets per user, each with its own session (default 1: N distinct users; above
+                           SOCKETS_PER_USER_MAX (20) the run raises it and says so)
 `;
 
 const number = (name, v, { min = 0, integer = false } = {}) => {
@@ -64,7 +64,7 @@ export function readOptions(argv) {
       'start-rate': { type: 'string', default: '2000' },
       growth: { type: 'string', default: '1.5' },
       refine: { type: 'string', default: '3' },
-      'max-rate': { type: 'string', default: '40000' },
+      'max-rate': { type: 'string', default: '80000' },
       'p99-limit': { type: 'string', default: '50' },
       'min-delivery': { type: 'string', default: '99.9' },
       workers: { type: 'string', default: '1' },
@@ -73,7 +73,7 @@ export function readOptions(argv) {
       idle: { type: 'string' },
       'idle-workers': { type: 'string' },
       'idle-hold': { type: 'string', default: '10' },
-      'idle-per-user': { type: 'string', default: '20' },
+      'idle-per-user': { type: 'string', default: '1' },
     },
     strict: true,
   });

@@ -53,8 +53,13 @@ const toMessage = (e: MessageEntity): Message => rowToMessage(e);
 const roomNotFound = () => new NotFoundException('Room not found');
 const messageNotFound = () => new NotFoundException('Message not found');
 
+/** Rooms whose kind is remembered by the send path (kinds never change). */
+const ROOM_KIND_CACHE_MAX = 10_000;
+
 @Injectable()
 export class MessagesService {
+  private readonly roomKinds = new Map<string, string[] | null>();
+
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
@@ -96,10 +101,25 @@ export class MessagesService {
 
   /** In a direct room, a block either way stops both people from posting. */
   private async assertNotBlockedInDirect(senderId: string, roomId: string): Promise<void> {
-    const room = await this.rooms.findOne({ where: { id: roomId }, select: { id: true, kind: true, directKey: true } });
-    if (room?.kind !== RoomKind.Direct || !room.directKey) return;
-    const other = room.directKey.split(':').find((id) => id !== senderId);
+    const members = await this.directPair(roomId);
+    if (!members) return;
+    const other = members.find((id) => id !== senderId);
     if (other) await this.relations.assertCanPostInDirect(senderId, other);
+  }
+
+  /**
+   * The two members of a direct room, or null for other kinds. A room's kind and its pair never change, so
+   * the answer is cached (bounded), which keeps a database read off the hot send path.
+   */
+  private async directPair(roomId: string): Promise<string[] | null> {
+    const cached = this.roomKinds.get(roomId);
+    if (cached !== undefined) return cached;
+    const room = await this.rooms.findOne({ where: { id: roomId }, select: { id: true, kind: true, directKey: true } });
+    if (!room) return null;
+    const pair = room.kind === RoomKind.Direct && room.directKey ? room.directKey.split(':') : null;
+    if (this.roomKinds.size >= ROOM_KIND_CACHE_MAX) this.roomKinds.delete(this.roomKinds.keys().next().value!);
+    this.roomKinds.set(roomId, pair);
+    return pair;
   }
 
   private fanOut(roomId: string, event: 'message:new' | 'message:updated', message: Message, exceptSocketId?: string): void {

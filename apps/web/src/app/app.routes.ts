@@ -20,6 +20,13 @@ export const routes: Routes = [
     loadComponent: () => import('./shell/shell').then((m) => m.Shell),
     children: [
       { path: '', pathMatch: 'full', title: 'Chats · Parley', loadComponent: () => import('./shell/home-page').then((m) => m.HomePage) },
+      { path: 'r', loadChildren: () => import('./chat/chat.routes').then((m) => m.chatRoutes) },
+      {
+        path: 'invite/:code',
+        title: 'Join a room · Parley',
+        loadComponent: () => import('./chat/invite/invite-page').then((m) => m.InvitePage),
+      },
+      { path: 'friends', title: 'Friends · Parley', loadComponent: () => import('./friends/friends-page').then((m) => m.FriendsPage) },
       { path: 'profile', title: 'Profile · Parley', loadComponent: () => import('./profile/profile-page').then((m) => m.ProfilePage) },
       {
         path: 'admin',

@@ -1,6 +1,6 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
-import { ChangePasswordRequest, CurrentUser, Page, PublicUser, UpdateProfileRequest, UserSearchQuery } from '@parley/contracts';
+import { AVATAR_FIELD, ChangePasswordRequest, CurrentUser, Page, PublicUser, UpdateProfileRequest, UserSearchQuery } from '@parley/contracts';
 import { Observable } from 'rxjs';
 
 /** Builds query parameters from the defined values only. */
@@ -31,5 +31,17 @@ export class UsersApi {
 
   get(id: string): Observable<PublicUser> {
     return this.http.get<PublicUser>(`/api/users/${encodeURIComponent(id)}`);
+  }
+
+  /** Sets your picture (multipart, the file in AVATAR_FIELD); answers with your account and its new `avatarUrl`. */
+  uploadAvatar(file: Blob, fileName = 'avatar'): Observable<CurrentUser> {
+    const form = new FormData();
+    form.append(AVATAR_FIELD, file, fileName);
+    return this.http.put<CurrentUser>('/api/users/me/avatar', form);
+  }
+
+  /** Back to the generated initials picture. */
+  removeAvatar(): Observable<CurrentUser> {
+    return this.http.delete<CurrentUser>('/api/users/me/avatar');
   }
 }

@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, signal } from '@angular/core';
+import { PresenceStatus } from '@parley/contracts';
 
 const PALETTE_SIZE = 8;
 
@@ -19,16 +20,30 @@ export function paletteIndex(seed: string): number {
   return hash % PALETTE_SIZE;
 }
 
-/** A round badge with the user's initials: decorative, the name is always shown next to it. */
+/**
+ * A round badge with the user's picture (`src`, their avatarUrl) or, without one or while it cannot be loaded,
+ * their initials. Decorative: the name is always shown next to it, and so is the presence where it matters
+ * (the optional `presence` dot repeats it for the eye).
+ */
 @Component({
   selector: 'app-avatar',
-  template: `{{ initials() }}`,
+  template: `
+    @if (showImage()) {
+      <img class="avatar-image" [src]="src()" alt="" loading="lazy" decoding="async" draggable="false" (error)="imageFailed()" />
+    } @else {
+      {{ initials() }}
+    }
+    @if (dot(); as status) {
+      <span [class]="'presence-dot presence-' + status"></span>
+    }
+  `,
   host: {
     'aria-hidden': 'true',
     '[class]': '"avatar avatar-" + size() + " tone-" + tone()',
   },
   styles: `
     :host {
+      position: relative;
       display: inline-grid;
       place-items: center;
       flex: none;
@@ -37,6 +52,26 @@ export function paletteIndex(seed: string): number {
       color: #fff;
       user-select: none;
     }
+    .avatar-image {
+      width: 100%;
+      height: 100%;
+      border-radius: 50%;
+      object-fit: cover;
+      background: var(--surface-muted);
+    }
+    .presence-dot {
+      position: absolute;
+      right: -1px;
+      bottom: -1px;
+      width: 30%;
+      height: 30%;
+      min-width: 9px;
+      min-height: 9px;
+      border: 2px solid var(--avatar-ring, var(--surface));
+      border-radius: 50%;
+    }
+    .presence-online { background: #22a05b; }
+    .presence-away { background: #e0a100; }
     :host(.avatar-sm) {
       width: 32px;
       height: 32px;
@@ -68,7 +103,26 @@ export class Avatar {
   /** Something stable (the user id) so a rename keeps the colour. */
   readonly seed = input<string>('');
   readonly size = input<'sm' | 'md' | 'lg'>('md');
+  /** The user's picture (their `avatarUrl`); the initials stand in without one or when it fails to load. */
+  readonly src = input<string | null | undefined>(null);
+  /** Draws a small dot: green online, amber away, nothing offline. */
+  readonly presence = input<PresenceStatus | null | undefined>(null);
+
+  /** The picture that failed to load; a new `src` is tried afresh. */
+  private readonly failedSrc = signal<string | null>(null);
 
   protected readonly initials = computed(() => initialsOf(this.name()));
   protected readonly tone = computed(() => paletteIndex(this.seed() || this.name()));
+  protected readonly showImage = computed(() => {
+    const src = this.src();
+    return !!src && src !== this.failedSrc();
+  });
+  protected readonly dot = computed(() => {
+    const status = this.presence();
+    return status === PresenceStatus.Online || status === PresenceStatus.Away ? status : null;
+  });
+
+  protected imageFailed(): void {
+    this.failedSrc.set(this.src() ?? null);
+  }
 }

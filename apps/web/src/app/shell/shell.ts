@@ -1,15 +1,21 @@
-import { ChangeDetectionStrategy, Component, ElementRef, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, inject, signal, untracked, viewChild } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter } from 'rxjs';
+import { ChatStore } from '../chat/chat-store';
+import { MessageNotifier } from '../chat/message-notifier';
+import { RoomList } from '../chat/room-list/room-list';
+import { TabTitle } from '../chat/tab-title';
 import { AuthStore } from '../core/auth-store';
+import { FriendsStore } from '../friends/friends-store';
 import { Avatar } from '../shared/avatar';
 import { Logo } from '../shared/logo';
+import { Viewport } from './viewport';
 
-/** The signed-in layout: a sidebar (a slide-in drawer on phones) and the main pane. */
+/** The signed-in layout: a sidebar with the conversations (a slide-in drawer on phones) and the main pane. */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, Avatar, Logo],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, Avatar, Logo, RoomList],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
   host: { '(document:keydown.escape)': 'closeDrawer()' },
@@ -21,20 +27,38 @@ export class Shell {
 
   protected readonly user = this.auth.user;
   protected readonly isAdmin = this.auth.isAdmin;
+  protected readonly phone = inject(Viewport).phone;
+  protected readonly notifier = inject(MessageNotifier);
+  private readonly friends = inject(FriendsStore);
+  /** Friend requests waiting for an answer (the Friends link's badge). */
+  protected readonly friendRequests = computed(() => this.friends.incoming().length);
   protected readonly drawerOpen = signal(false);
   protected readonly signingOut = signal(false);
+  /** On phones a conversation is a screen of its own, with its own back button instead of the top bar. */
+  protected readonly inRoom = signal(false);
 
   private readonly menuButton = viewChild.required<ElementRef<HTMLButtonElement>>('menuButton');
   private readonly closeButton = viewChild.required<ElementRef<HTMLButtonElement>>('closeButton');
 
   constructor() {
+    // The chat starts with the signed-in layout: the socket and the room list, and the unread count in the tab title.
+    inject(ChatStore);
+    inject(TabTitle);
+    // So do the friends lists: the chat collapses messages from blocked people, the Friends link counts requests.
+    effect(() => {
+      if (this.auth.user() && !this.friends.loaded()) untracked(() => void this.friends.refresh());
+    });
+    this.inRoom.set(this.router.url.startsWith('/r/'));
     // Following a link in the drawer closes it.
     this.router.events
       .pipe(
         filter((e) => e instanceof NavigationEnd),
         takeUntilDestroyed(),
       )
-      .subscribe(() => this.drawerOpen.set(false));
+      .subscribe((e) => {
+        this.drawerOpen.set(false);
+        this.inRoom.set(e.urlAfterRedirects.startsWith('/r/'));
+      });
   }
 
   protected openDrawer(): void {

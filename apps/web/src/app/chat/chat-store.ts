@@ -1,0 +1,509 @@
+import { Injectable, Signal, computed, inject, signal } from '@angular/core';
+import {
+  HISTORY_PAGE_DEFAULT,
+  Message,
+  MessageDeletedEvent,
+  RoomKind,
+  RoomMember,
+  RoomSummary,
+  RoomUpdatedEvent,
+  SyncPayload,
+  SyncResult,
+} from '@parley/contracts';
+import { firstValueFrom } from 'rxjs';
+import { formMessage, toApiError } from '../core/api-error';
+import { MessagesApi } from '../core/messages-api';
+import { Realtime, SyncTarget } from '../core/realtime';
+import { RoomsApi } from '../core/rooms-api';
+import { ChatMessage, sentMessage, tombstone, upsertMessages } from './chat-message';
+import { MembersStore } from './members-store';
+import { MessageNotifier } from './message-notifier';
+import { toPlainText } from './message-body/render-markdown';
+import { pendingMessage } from './outbox';
+import { OutboxQueue } from './outbox-queue';
+import { PeopleStore } from './people-store';
+import { applyMessage, applyMyRead, compareRooms } from './room-summaries';
+
+/** The messages of one room this client holds: the latest page and whatever came after it, plus older pages. */
+export interface RoomTimeline {
+  status: 'loading' | 'ready' | 'error';
+  /** Ascending seq, one per id. */
+  items: Message[];
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  error: string | null;
+  /** The room's last seq and rev when loading began: the page covers at least up to them. */
+  startSeq: number;
+  startRev: number;
+}
+
+const EMPTY_TIMELINE: RoomTimeline = { status: 'loading', items: [], hasOlder: false, loadingOlder: false, error: null, startSeq: 0, startRev: 0 };
+
+/**
+ * The messages a held timeline takes: everything at or after its oldest message, and anything at all once it
+ * reaches the room's beginning. An older message (an edit the sync reports) would leave a hole before it.
+ */
+export function fitsTimeline(timeline: RoomTimeline, message: Message): boolean {
+  const first = timeline.items[0];
+  return !first || !timeline.hasOlder || message.seq >= first.seq;
+}
+
+interface Cursor {
+  seq: number;
+  rev: number;
+}
+
+/**
+ * The chat's state: my rooms (kept fresh by socket events), the messages of the rooms I opened, members
+ * and their read positions, and the outbox of messages on their way. The socket connection calls in as
+ * its SyncTarget to catch up after every (re)connect.
+ */
+@Injectable({ providedIn: 'root' })
+export class ChatStore implements SyncTarget {
+  private readonly realtime = inject(Realtime);
+  private readonly roomsApi = inject(RoomsApi);
+  private readonly messagesApi = inject(MessagesApi);
+  private readonly outboxQueue = inject(OutboxQueue);
+  private readonly membersStore = inject(MembersStore);
+  private readonly notifier = inject(MessageNotifier);
+  readonly people = inject(PeopleStore);
+
+  private me: string | null = null;
+  private readonly roomsById = signal<Readonly<Record<string, RoomSummary>>>({});
+  private readonly roomsStatus = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
+  private readonly timelines = signal<Readonly<Record<string, RoomTimeline>>>({});
+  private readonly views = new Map<string, Signal<ChatMessage[]>>();
+
+  private roomsLoad: Promise<void> | null = null;
+  /** Where each room stood when the connection dropped: the sync after reconnecting starts there. */
+  private cursorsAtDisconnect: Record<string, Cursor> | null = null;
+  /** Reads not yet confirmed by the server (sent again after a reconnect). */
+  private readonly unconfirmedReads = new Map<string, number>();
+  private roomsRefresh: ReturnType<typeof setTimeout> | null = null;
+  /** Rooms joined or left by event, so that a room list fetched before the event does not undo it. */
+  private readonly membershipChanges = new Map<string, { joined: boolean; at: number }>();
+  private membershipClock = 0;
+
+  /** My rooms, most recent activity first. */
+  readonly rooms = computed(() => Object.values(this.roomsById()).sort(compareRooms));
+  readonly roomsState = this.roomsStatus.asReadonly();
+  readonly totalUnread = computed(() => this.rooms().reduce((n, r) => n + r.unreadCount, 0));
+  readonly connection = this.realtime.status;
+  readonly outbox = this.outboxQueue.entries;
+
+  constructor() {
+    const r = this.realtime;
+    r.on('message:new', (m) => this.receive(m));
+    r.on('message:updated', (m) => this.ingest([m]));
+    r.on('message:deleted', (e) => this.messageDeleted(e));
+    r.on('receipt', (e) => this.receipt(e.roomId, e.userId, e.seq));
+    r.on('room:joined', ({ room }) => this.upsertRoom(room));
+    r.on('room:left', (e) => {
+      if (e.userId === this.me) this.dropRoom(e.roomId);
+    });
+    r.on('room:updated', (e) => this.roomUpdated(e));
+    r.on('member:role', ({ roomId, userId, role }) => {
+      if (userId === this.me) this.patchRoom(roomId, (room) => ({ ...room, myRole: role }));
+    });
+    this.outboxQueue.onDelivered = (message) => this.ingest([message]);
+    r.attach(this);
+  }
+
+  // ---- reading state ----
+
+  room(roomId: string): RoomSummary | null {
+    return this.roomsById()[roomId] ?? null;
+  }
+
+  timeline(roomId: string): RoomTimeline | null {
+    return this.timelines()[roomId] ?? null;
+  }
+
+  members(roomId: string): RoomMember[] | null {
+    return this.membersStore.of(roomId);
+  }
+
+  /** The conversation of a room: the server's messages, then mine still on their way (a cached signal per room). */
+  messages(roomId: string): Signal<ChatMessage[]> {
+    let view = this.views.get(roomId);
+    if (!view) {
+      view = computed(() => {
+        const held = this.timelines()[roomId]?.items ?? [];
+        const sent = held.map(sentMessage);
+        const me = this.me;
+        if (!me) return sent;
+        const delivered = new Set(held.filter((m) => m.senderId === me).map((m) => m.clientMsgId));
+        const pending = this.outbox()
+          .filter((e) => e.roomId === roomId && !delivered.has(e.clientMsgId))
+          .map((e) => pendingMessage(e, me));
+        return pending.length ? [...sent, ...pending] : sent;
+      });
+      this.views.set(roomId, view);
+    }
+    return view;
+  }
+
+  /** Everyone but me who has read up to the seq (for "Seen by"). */
+  seenBy(roomId: string, seq: number): RoomMember[] {
+    return this.membersStore.seenBy(roomId, seq);
+  }
+
+  get userId(): string | null {
+    return this.me;
+  }
+
+  // ---- SyncTarget ----
+
+  sessionChanged(userId: string | null): void {
+    this.me = userId;
+    this.roomsById.set({});
+    this.roomsStatus.set('idle');
+    this.timelines.set({});
+    this.membersStore.reset(userId);
+    this.views.clear();
+    this.unconfirmedReads.clear();
+    this.membershipChanges.clear();
+    this.cursorsAtDisconnect = null;
+    this.roomsLoad = null;
+    this.people.reset(userId);
+    this.outboxQueue.reset(userId);
+    if (userId) void this.loadRooms().catch(() => undefined);
+  }
+
+  async syncCursors(reconnect: boolean): Promise<SyncPayload> {
+    // What this client holds right now, before anything that arrives on the new connection moves it.
+    const held: Record<string, Cursor> = { ...this.heldCursors(), ...(this.cursorsAtDisconnect ?? {}) };
+    if (reconnect || !this.roomsLoad) await this.loadRooms();
+    else await this.roomsLoad;
+    const since: Record<string, number> = {};
+    const revs: Record<string, number> = {};
+    for (const room of Object.values(this.roomsById())) {
+      const cursor = held[room.id] ?? { seq: room.lastSeq, rev: room.lastRev };
+      since[room.id] = cursor.seq;
+      revs[room.id] = cursor.rev;
+    }
+    return { since, revs };
+  }
+
+  applySync(result: SyncResult): void {
+    for (const roomId of result.removed) this.dropRoom(roomId);
+    const messages = result.rooms.flatMap((r) => r.messages);
+    this.ingest(messages);
+  }
+
+  synced(): void {
+    this.cursorsAtDisconnect = null;
+    for (const [roomId, seq] of this.unconfirmedReads) this.sendRead(roomId, seq);
+    this.outboxQueue.setReady(true);
+    const peers = this.rooms().flatMap((r) => (r.peer ? [r.peer.id] : []));
+    const members = this.membersStore.userIds();
+    void this.people.queryPresence([...peers, ...members].filter((id) => id !== this.me));
+  }
+
+  disconnected(): void {
+    this.outboxQueue.setReady(false);
+    this.cursorsAtDisconnect ??= this.heldCursors();
+  }
+
+  // ---- rooms ----
+
+  /** Loads (or reloads) my rooms. Concurrent callers share one request. */
+  loadRooms(): Promise<void> {
+    const me = this.me;
+    const since = this.membershipClock;
+    if (this.roomsStatus() !== 'ready') this.roomsStatus.set('loading');
+    const load = firstValueFrom(this.roomsApi.list()).then(
+      (list) => {
+        if (this.me !== me) return;
+        const byId: Record<string, RoomSummary> = {};
+        for (const room of list) byId[room.id] = room;
+        // Joins and leaves heard while the list was on its way are newer than the list.
+        for (const [roomId, change] of this.membershipChanges) {
+          if (change.at <= since) continue;
+          if (change.joined && this.roomsById()[roomId]) byId[roomId] ??= this.roomsById()[roomId]!;
+          if (!change.joined) delete byId[roomId];
+        }
+        // So are messages that arrived meanwhile.
+        for (const [roomId, room] of Object.entries(byId)) {
+          const current = this.roomsById()[roomId];
+          if (current && current.lastRev > room.lastRev) byId[roomId] = current;
+        }
+        // Reads this client made that the server has not confirmed yet still count.
+        for (const [roomId, seq] of this.unconfirmedReads) {
+          if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines()[roomId]?.items ?? null);
+        }
+        this.roomsById.set(byId);
+        this.timelines.update((all) => Object.fromEntries(Object.entries(all).filter(([id]) => byId[id])));
+        this.rememberRoomNames(list);
+        this.roomsStatus.set('ready');
+      },
+      (err: unknown) => {
+        if (this.me === me && this.roomsStatus() !== 'ready') this.roomsStatus.set('error');
+        throw err;
+      },
+    );
+    this.roomsLoad = load;
+    return load;
+  }
+
+  /** Resolves once the room list has been asked for (loaded or failed): never throws. */
+  async whenRoomsLoaded(): Promise<void> {
+    if (!this.roomsLoad && this.me) void this.loadRooms().catch(() => undefined);
+    await this.roomsLoad?.catch(() => undefined);
+  }
+
+  /** A room I joined or created (from a dialog, or the server's room:joined). */
+  upsertRoom(room: RoomSummary): void {
+    const current = this.roomsById()[room.id];
+    // The newer of the two wins: an event may have moved the list past a dialog's answer.
+    if (current && current.lastRev > room.lastRev) return;
+    this.roomsById.update((all) => ({ ...all, [room.id]: room }));
+    this.membershipChanged(room.id, true);
+    this.rememberRoomNames([room]);
+    if (room.peer && this.realtime.online()) void this.people.queryPresence([room.peer.id]);
+  }
+
+  // ---- opening a room ----
+
+  /** The room is on screen: load its latest messages and members if this client has none yet. */
+  openRoom(roomId: string): void {
+    if (!this.timelines()[roomId] || this.timelines()[roomId]!.status === 'error') void this.loadLatest(roomId);
+    if (!this.membersStore.of(roomId)) void this.membersStore.load(roomId);
+  }
+
+  async loadLatest(roomId: string): Promise<void> {
+    const room = this.roomsById()[roomId];
+    const start = { startSeq: room?.lastSeq ?? 0, startRev: room?.lastRev ?? 0 };
+    this.setTimeline(roomId, () => ({ ...EMPTY_TIMELINE, ...start }));
+    try {
+      const page = await firstValueFrom(this.messagesApi.history(roomId, { limit: HISTORY_PAGE_DEFAULT }));
+      const first = page.items[0]?.seq;
+      // Whatever arrived meanwhile stays, unless it is older than the page (that would leave a gap).
+      this.setTimeline(roomId, (t) => ({
+        ...t,
+        status: 'ready',
+        items: page.hasMore && first !== undefined ? t.items.filter((m) => m.seq >= first) : t.items,
+        hasOlder: page.hasMore,
+        error: null,
+      }));
+      this.ingest(page.items);
+    } catch (err) {
+      this.setTimeline(roomId, (t) => ({ ...t, status: 'error', error: formMessage(toApiError(err)) }));
+    }
+  }
+
+  /** Scrolled to the top: the page before the oldest message held. */
+  async loadOlder(roomId: string): Promise<void> {
+    const timeline = this.timelines()[roomId];
+    if (!timeline || timeline.status !== 'ready' || !timeline.hasOlder || timeline.loadingOlder) return;
+    const before = timeline.items[0]?.seq;
+    if (before === undefined) return;
+    this.setTimeline(roomId, (t) => ({ ...t, loadingOlder: true }));
+    try {
+      const page = await firstValueFrom(this.messagesApi.history(roomId, { before, limit: HISTORY_PAGE_DEFAULT }));
+      this.setTimeline(roomId, (t) => ({ ...t, items: upsertMessages(t.items, page.items), hasOlder: page.hasMore, loadingOlder: false }));
+    } catch {
+      this.setTimeline(roomId, (t) => ({ ...t, loadingOlder: false }));
+    }
+  }
+
+  // ---- sending ----
+
+  /** Queues a message; it goes at once when connected, otherwise after the next reconnect. */
+  send(roomId: string, body: string, replyToId: string | null = null): void {
+    this.outboxQueue.add(roomId, body, replyToId);
+  }
+
+  retry(clientMsgId: string): void {
+    this.outboxQueue.retry(clientMsgId);
+  }
+
+  discard(clientMsgId: string): void {
+    this.outboxQueue.discard(clientMsgId);
+  }
+
+  /** Edits one of my messages. Throws the API's error for the caller to show. */
+  async edit(messageId: string, body: string): Promise<void> {
+    this.ingest([await firstValueFrom(this.messagesApi.edit(messageId, { body }))]);
+  }
+
+  /** Deletes a message (mine, or any as the room's owner or an admin). Throws the API's error. */
+  async remove(messageId: string): Promise<void> {
+    this.ingest([await firstValueFrom(this.messagesApi.remove(messageId))]);
+  }
+
+  /** Tells the room I am typing (the composer throttles). */
+  typing(roomId: string): void {
+    if (this.realtime.online()) this.realtime.request('typing', { roomId }).catch(() => undefined);
+  }
+
+  /** The room is open, visible and scrolled to the bottom: everything in it is read. */
+  markRead(roomId: string): void {
+    const room = this.roomsById()[roomId];
+    if (!room || !this.me) return;
+    const seq = Math.max(room.lastSeq, this.timelines()[roomId]?.items.at(-1)?.seq ?? 0);
+    if (seq <= room.lastReadSeq) return;
+    this.patchRoom(roomId, (r) => applyMyRead(r, seq, this.me!, this.timelines()[roomId]?.items ?? null));
+    this.unconfirmedReads.set(roomId, seq);
+    this.sendRead(roomId, seq);
+  }
+
+  private sendRead(roomId: string, seq: number): void {
+    if (!this.realtime.online()) return;
+    this.realtime
+      .request('room:read', { roomId, seq })
+      .then(({ lastReadSeq }) => {
+        if (this.unconfirmedReads.get(roomId) === seq) this.unconfirmedReads.delete(roomId);
+        this.receipt(roomId, this.me ?? '', lastReadSeq);
+      })
+      .catch(() => undefined);
+  }
+
+  // ---- incoming ----
+
+  private receive(message: Message): void {
+    this.ingest([message]);
+    if (message.senderId === this.me || message.deletedAt) return;
+    const room = this.roomsById()[message.roomId];
+    if (!room) return;
+    this.notifier.messageArrived({
+      roomId: room.id,
+      roomName: room.name,
+      direct: room.kind === RoomKind.Direct,
+      senderName: this.people.nameOf(message.senderId),
+      text: toPlainText(message.body),
+    });
+  }
+
+  /** New, edited and deleted messages from any source, applied to the room list, the held timelines and the outbox. */
+  ingest(messages: readonly Message[]): void {
+    const me = this.me;
+    if (messages.length === 0 || !me) return;
+    const mine = new Set(messages.filter((m) => m.senderId === me).map((m) => m.clientMsgId));
+    if (mine.size) this.outboxQueue.delivered(mine);
+
+    const byRoom = new Map<string, Message[]>();
+    for (const m of messages) byRoom.set(m.roomId, [...(byRoom.get(m.roomId) ?? []), m]);
+    const timelines = { ...this.timelines() };
+    const rooms = { ...this.roomsById() };
+    let unknownRoom = false;
+    for (const [roomId, list] of byRoom) {
+      const timeline = timelines[roomId];
+      const previous = timeline ? new Map(timeline.items.map((m) => [m.id, m])) : null;
+      if (timeline) {
+        timelines[roomId] = { ...timeline, items: upsertMessages(timeline.items, list.filter((m) => fitsTimeline(timeline, m))) };
+      }
+      for (const m of list) this.people.stoppedTyping(roomId, m.senderId);
+      let room = rooms[roomId];
+      if (!room) {
+        unknownRoom = true;
+        continue;
+      }
+      for (const m of [...list].sort((a, b) => a.seq - b.seq)) {
+        const senderName = m.senderId === me ? 'You' : this.people.nameOf(m.senderId, '');
+        room = applyMessage(room, m, { me, senderName, plainText: toPlainText, previous: previous?.get(m.id) });
+      }
+      rooms[roomId] = room;
+    }
+    this.timelines.set(timelines);
+    this.roomsById.set(rooms);
+    // A message from a room this client does not list yet (joined elsewhere a moment ago): refresh the list.
+    if (unknownRoom) this.scheduleRoomsRefresh();
+  }
+
+  private messageDeleted(event: MessageDeletedEvent): void {
+    const held = this.timelines()[event.roomId]?.items.find((m) => m.id === event.messageId);
+    if (held) {
+      this.ingest([tombstone(held, event.rev, event.deletedAt)]);
+      return;
+    }
+    // Not held: only the room list's preview (if it is that message) and cursor change.
+    this.patchRoom(event.roomId, (room) => {
+      const preview = room.lastMessage?.id === event.messageId ? { ...room.lastMessage, text: '', deleted: true } : room.lastMessage;
+      const wasUnread = room.lastMessage?.id === event.messageId && !room.lastMessage.deleted && room.lastMessage.senderId !== this.me && event.seq > room.lastReadSeq;
+      return { ...room, lastMessage: preview, lastRev: Math.max(room.lastRev, event.rev), unreadCount: Math.max(0, room.unreadCount - (wasUnread ? 1 : 0)) };
+    });
+  }
+
+  private receipt(roomId: string, userId: string, seq: number): void {
+    if (userId === this.me) {
+      this.patchRoom(roomId, (room) => applyMyRead(room, seq, userId, this.timelines()[roomId]?.items ?? null));
+    }
+  }
+
+  private roomUpdated(e: RoomUpdatedEvent): void {
+    this.patchRoom(e.roomId, (room) => ({
+      ...room,
+      name: room.kind === RoomKind.Direct ? room.name : e.name,
+      topic: e.topic,
+      archivedAt: e.archivedAt,
+      memberCount: e.memberCount,
+      myRole: e.myRole ?? room.myRole,
+    }));
+  }
+
+  private dropRoom(roomId: string): void {
+    const without = <T>(all: Readonly<Record<string, T>>) => {
+      if (!(roomId in all)) return all;
+      const next = { ...all };
+      delete next[roomId];
+      return next;
+    };
+    this.membershipChanged(roomId, false);
+    this.roomsById.update(without);
+    this.timelines.update(without);
+    this.membersStore.drop(roomId);
+    this.unconfirmedReads.delete(roomId);
+  }
+
+  // ---- helpers ----
+
+  private membershipChanged(roomId: string, joined: boolean): void {
+    this.membershipChanges.set(roomId, { joined, at: ++this.membershipClock });
+  }
+
+  private heldCursors(): Record<string, Cursor> {
+    const cursors: Record<string, Cursor> = {};
+    for (const [roomId, timeline] of Object.entries(this.timelines())) {
+      if (timeline.items.length > 0) {
+        cursors[roomId] = { seq: timeline.items.at(-1)!.seq, rev: Math.max(timeline.startRev, ...timeline.items.map((m) => m.rev)) };
+      } else if (timeline.status === 'loading') {
+        cursors[roomId] = { seq: timeline.startSeq, rev: timeline.startRev };
+      }
+    }
+    return cursors;
+  }
+
+  private setTimeline(roomId: string, change: (t: RoomTimeline) => RoomTimeline): void {
+    this.timelines.update((all) => {
+      const current = all[roomId] ?? EMPTY_TIMELINE;
+      return { ...all, [roomId]: change(current) };
+    });
+  }
+
+  private patchRoom(roomId: string, change: (room: RoomSummary) => RoomSummary): void {
+    const room = this.roomsById()[roomId];
+    if (!room) return;
+    const next = change(room);
+    if (next !== room) this.roomsById.update((all) => ({ ...all, [roomId]: next }));
+  }
+
+  private rememberRoomNames(rooms: readonly RoomSummary[]): void {
+    const names: [string, string][] = [];
+    this.people.rememberUsers(rooms.flatMap((room) => (room.peer ? [room.peer] : [])));
+    for (const room of rooms) {
+      if (room.lastMessage && room.lastMessage.senderName && room.lastMessage.senderId !== this.me) {
+        names.push([room.lastMessage.senderId, room.lastMessage.senderName]);
+      }
+    }
+    this.people.rememberNames(names);
+  }
+
+  private scheduleRoomsRefresh(): void {
+    if (this.roomsRefresh) return;
+    this.roomsRefresh = setTimeout(() => {
+      this.roomsRefresh = null;
+      void this.loadRooms().catch(() => undefined);
+    }, 300);
+  }
+}

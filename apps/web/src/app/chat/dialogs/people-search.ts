@@ -1,0 +1,116 @@
+import { ChangeDetectionStrategy, Component, ElementRef, booleanAttribute, computed, inject, input, output, signal } from '@angular/core';
+import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
+import { PublicUser, SEARCH_QUERY_MAX_LENGTH } from '@parley/contracts';
+import { catchError, debounceTime, distinctUntilChanged, map, of, startWith, switchMap } from 'rxjs';
+import { formMessage, toApiError } from '../../core/api-error';
+import { AuthStore } from '../../core/auth-store';
+import { UsersApi } from '../../core/users-api';
+import { Avatar } from '../../shared/avatar';
+import { FieldControl, FormField } from '../../shared/form-field';
+
+const RESULTS = 20;
+const DEBOUNCE_MS = 250;
+
+let nextId = 0;
+
+interface SearchState {
+  query: string;
+  users: PublicUser[] | null;
+  loading: boolean;
+  error: string | null;
+}
+
+/**
+ * A search over the user directory with the matches listed under it, each a button. Arrow keys move from
+ * the field into the list and along it. The signed-in user and `exclude` are never offered.
+ */
+@Component({
+  selector: 'app-people-search',
+  imports: [Avatar, FormField, FieldControl],
+  templateUrl: './people-search.html',
+  styleUrl: './people-search.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class PeopleSearch {
+  private readonly usersApi = inject(UsersApi);
+  private readonly me = inject(AuthStore).user;
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+
+  readonly label = input('Search people');
+  readonly hint = input<string | null>(null);
+  /** Ids not to offer (members already in, people already picked). */
+  readonly exclude = input<readonly string[]>([]);
+  /** List the directory before anything is typed. */
+  readonly browseWhenEmpty = input(false, { transform: booleanAttribute });
+  /** Words for each result's button, e.g. "Add" ("Add Ada Lovelace"). */
+  readonly action = input('Choose');
+  /** The field a surrounding cdk dialog focuses when it opens. */
+  readonly initialFocus = input(false, { transform: booleanAttribute });
+  /** While a pick is being handled, the buttons are disabled. */
+  readonly busy = input(false, { transform: booleanAttribute });
+
+  readonly picked = output<PublicUser>();
+
+  protected readonly id = `people-search-${++nextId}`;
+  protected readonly maxLength = SEARCH_QUERY_MAX_LENGTH;
+  protected readonly query = signal('');
+  private readonly state = signal<SearchState>({ query: '', users: null, loading: false, error: null });
+
+  protected readonly loading = computed(() => this.state().loading);
+  protected readonly error = computed(() => this.state().error);
+  protected readonly results = computed(() => {
+    const skip = new Set([...this.exclude(), this.me()?.id ?? '']);
+    return (this.state().users ?? []).filter((u) => !skip.has(u.id));
+  });
+  protected readonly searched = computed(() => this.state().users !== null);
+  protected readonly shownQuery = computed(() => this.state().query);
+
+  constructor() {
+    toObservable(this.query)
+      .pipe(
+        map((q) => q.trim()),
+        debounceTime(DEBOUNCE_MS),
+        distinctUntilChanged(),
+        switchMap((q) => {
+          if (!q && !this.browseWhenEmpty()) return of<SearchState>({ query: q, users: null, loading: false, error: null });
+          return this.usersApi.search({ q: q || undefined, pageSize: RESULTS }).pipe(
+            map((page): SearchState => ({ query: q, users: page.items, loading: false, error: null })),
+            catchError((err: unknown) => of<SearchState>({ query: q, users: [], loading: false, error: formMessage(toApiError(err)) })),
+            startWith<SearchState>({ ...this.state(), loading: true }),
+          );
+        }),
+        takeUntilDestroyed(),
+      )
+      .subscribe((state) => this.state.set(state));
+  }
+
+  /** Puts the cursor in the search field. */
+  focus(): void {
+    this.host.querySelector<HTMLInputElement>('input')?.focus();
+  }
+
+  /** Empties the search (after a pick, say). */
+  clear(): void {
+    this.query.set('');
+  }
+
+  protected updateQuery(event: Event): void {
+    this.query.set((event.target as HTMLInputElement).value);
+  }
+
+  protected pick(user: PublicUser): void {
+    if (!this.busy()) this.picked.emit(user);
+  }
+
+  /** Down from the field enters the list; up and down move along it; up from the top goes back to the field. */
+  protected moveFocus(event: KeyboardEvent, index: number): void {
+    const buttons = Array.from(this.host.querySelectorAll<HTMLButtonElement>('.person'));
+    let target: HTMLElement | undefined;
+    if (index < 0 && event.key === 'ArrowUp') return;
+    if (event.key === 'ArrowDown') target = buttons[Math.min(index + 1, buttons.length - 1)];
+    else if (event.key === 'ArrowUp') target = index <= 0 ? this.host.querySelector<HTMLInputElement>('input') ?? undefined : buttons[index - 1];
+    else return;
+    event.preventDefault();
+    target?.focus();
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable, inject, signal } from '@angular/core';
+import { RoomMember } from '@parley/contracts';
+import { firstValueFrom } from 'rxjs';
+import { Realtime } from '../core/realtime';
+import { RoomsApi } from '../core/rooms-api';
+import { PeopleStore } from './people-store';
+
+/**
+ * The members of the rooms I opened, with their roles and read positions ("Seen by"), kept fresh by
+ * `member:joined`, `member:role`, `room:left` and `receipt`.
+ */
+@Injectable({ providedIn: 'root' })
+export class MembersStore {
+  private readonly realtime = inject(Realtime);
+  private readonly roomsApi = inject(RoomsApi);
+  private readonly people = inject(PeopleStore);
+
+  private readonly byRoom = signal<Readonly<Record<string, RoomMember[]>>>({});
+  private me: string | null = null;
+
+  constructor() {
+    const r = this.realtime;
+    r.on('receipt', ({ roomId, userId, seq }) =>
+      this.patch(roomId, (list) => list.map((m) => (m.user.id === userId && m.lastReadSeq < seq ? { ...m, lastReadSeq: seq } : m))),
+    );
+    r.on('member:joined', ({ roomId, member }) => {
+      this.people.rememberUsers([member.user]);
+      this.patch(roomId, (list) => [...list.filter((m) => m.user.id !== member.user.id), member]);
+    });
+    r.on('member:role', ({ roomId, userId, role }) => this.patch(roomId, (list) => list.map((m) => (m.user.id === userId ? { ...m, role } : m))));
+    r.on('room:left', ({ roomId, userId }) => {
+      if (userId === this.me) this.drop(roomId);
+      else this.patch(roomId, (list) => list.filter((m) => m.user.id !== userId));
+    });
+  }
+
+  reset(me: string | null): void {
+    this.me = me;
+    this.byRoom.set({});
+  }
+
+  of(roomId: string): RoomMember[] | null {
+    return this.byRoom()[roomId] ?? null;
+  }
+
+  /** Everyone but me who has read up to the seq (for "Seen by"). */
+  seenBy(roomId: string, seq: number): RoomMember[] {
+    return (this.byRoom()[roomId] ?? []).filter((m) => m.user.id !== this.me && m.lastReadSeq >= seq);
+  }
+
+  /** Everyone in the rooms loaded so far (whose presence is worth asking for). */
+  userIds(): string[] {
+    return Object.values(this.byRoom()).flatMap((list) => list.map((m) => m.user.id));
+  }
+
+  async load(roomId: string): Promise<void> {
+    try {
+      const members = await firstValueFrom(this.roomsApi.members(roomId));
+      this.byRoom.update((all) => ({ ...all, [roomId]: members }));
+      this.people.rememberUsers(members.map((m) => m.user));
+      if (this.realtime.online()) void this.people.queryPresence(members.map((m) => m.user.id).filter((id) => id !== this.me));
+    } catch {
+      // Without members the conversation still works; names are looked up one by one instead.
+    }
+  }
+
+  drop(roomId: string): void {
+    if (!(roomId in this.byRoom())) return;
+    this.byRoom.update((all) => {
+      const next = { ...all };
+      delete next[roomId];
+      return next;
+    });
+  }
+
+  private patch(roomId: string, change: (list: RoomMember[]) => RoomMember[]): void {
+    const list = this.byRoom()[roomId];
+    if (list) this.byRoom.update((all) => ({ ...all, [roomId]: change(list) }));
+  }
+}

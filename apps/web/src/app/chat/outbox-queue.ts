@@ -1,0 +1,130 @@
+import { Injectable, inject, signal } from '@angular/core';
+import { Message, SocketErrorCode } from '@parley/contracts';
+import { Realtime, SocketRequestError } from '../core/realtime';
+import { OUTBOX_STORAGE, OutboxEntry, readOutbox, writeOutbox } from './outbox';
+
+/** A clientMsgId: a UUID (crypto.randomUUID needs a secure context; getRandomValues works everywhere). */
+export function newClientMsgId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * My messages on their way: queued at once (kept in localStorage per user, so a reload keeps them), sent one
+ * at a time in order with `message:send` while connected and caught up, and left 'failed' (with the reason)
+ * when the server refuses one. The same clientMsgId makes a resend safe: the server answers with the original.
+ */
+@Injectable({ providedIn: 'root' })
+export class OutboxQueue {
+  private readonly realtime = inject(Realtime);
+  private readonly storage = inject(OUTBOX_STORAGE);
+
+  private me: string | null = null;
+  private ready = false;
+  private flushing = false;
+  private readonly queue = signal<readonly OutboxEntry[]>([]);
+
+  readonly entries = this.queue.asReadonly();
+  /** Where the server's copy of a sent message goes (the chat store). */
+  onDelivered: (message: Message) => void = () => undefined;
+
+  /** A new session: this user's saved queue, not sent until the connection has caught up. */
+  reset(userId: string | null): void {
+    this.me = userId;
+    this.ready = false;
+    this.queue.set(userId ? readOutbox(this.storage, userId) : []);
+  }
+
+  /** Connected and caught up (true) or disconnected (false). */
+  setReady(ready: boolean): void {
+    this.ready = ready;
+    if (ready) void this.flush();
+  }
+
+  add(roomId: string, body: string, replyToId: string | null): void {
+    const entry: OutboxEntry = {
+      clientMsgId: newClientMsgId(),
+      roomId,
+      body,
+      replyToId,
+      createdAt: new Date().toISOString(),
+      state: 'sending',
+      error: null,
+      autoRetried: false,
+    };
+    this.update((list) => [...list, entry]);
+    void this.flush();
+  }
+
+  retry(clientMsgId: string): void {
+    this.patch(clientMsgId, { state: 'sending', error: null, autoRetried: false });
+    void this.flush();
+  }
+
+  discard(clientMsgId: string): void {
+    this.update((list) => list.filter((e) => e.clientMsgId !== clientMsgId));
+  }
+
+  /** The server has these (however we heard of it): they leave the queue. */
+  delivered(clientMsgIds: ReadonlySet<string>): void {
+    this.update((list) => (list.some((e) => clientMsgIds.has(e.clientMsgId)) ? list.filter((e) => !clientMsgIds.has(e.clientMsgId)) : list));
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.ready && this.realtime.online()) {
+        const entry = this.queue().find((e) => e.state === 'sending');
+        if (!entry || !(await this.deliver(entry))) break;
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Sends one queued message; false when the connection is gone (the queue waits for the next one). */
+  private async deliver(entry: OutboxEntry): Promise<boolean> {
+    try {
+      const { message } = await this.realtime.request('message:send', {
+        roomId: entry.roomId,
+        clientMsgId: entry.clientMsgId,
+        body: entry.body,
+        ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
+      });
+      this.onDelivered(message);
+      this.discard(entry.clientMsgId);
+      return true;
+    } catch (err) {
+      if (!(err instanceof SocketRequestError)) {
+        this.patch(entry.clientMsgId, { state: 'failed', error: 'Not sent.' });
+        return true;
+      }
+      if (err.noAnswer && !this.realtime.online()) return false;
+      if (err.code === SocketErrorCode.RateLimited && !entry.autoRetried) {
+        this.patch(entry.clientMsgId, { autoRetried: true });
+        await delay(err.error.retryAfterMs ?? 1000);
+        return true;
+      }
+      this.patch(entry.clientMsgId, { state: 'failed', error: err.noAnswer ? 'The server did not answer.' : err.message });
+      return true;
+    }
+  }
+
+  private update(change: (list: readonly OutboxEntry[]) => readonly OutboxEntry[]): void {
+    const next = change(this.queue());
+    if (next === this.queue()) return;
+    this.queue.set(next);
+    if (this.me) writeOutbox(this.storage, this.me, next);
+  }
+
+  private patch(clientMsgId: string, patch: Partial<OutboxEntry>): void {
+    this.update((list) => list.map((e) => (e.clientMsgId === clientMsgId ? { ...e, ...patch } : e)));
+  }
+}

@@ -1,0 +1,183 @@
+import { Injectable, inject, signal } from '@angular/core';
+import { Presence, PresenceStatus, PublicUser, TypingEvent } from '@parley/contracts';
+import { firstValueFrom } from 'rxjs';
+import { Realtime } from '../core/realtime';
+import { UsersApi } from '../core/users-api';
+
+/** Users one `presence:query` asks about. */
+const PRESENCE_QUERY_CHUNK = 100;
+
+/** "Ana is typing…", "Ana and Bo are typing…", "Several people are typing…" (empty when nobody is). */
+export function typingSentence(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return 'Several people are typing…';
+}
+
+/**
+ * What the chat knows about people: their names and, where seen, their whole public profile with the picture
+ * (from rooms, members and the directory), their presence
+ * (from `presence` events and `presence:query`) and who is typing where (until the indicator expires).
+ */
+@Injectable({ providedIn: 'root' })
+export class PeopleStore {
+  private readonly realtime = inject(Realtime);
+  private readonly usersApi = inject(UsersApi);
+
+  private readonly names = signal<Readonly<Record<string, string>>>({});
+  /** Whole profiles seen (room peers, members, directory look-ups): their pictures and profile cards. */
+  private readonly users = signal<Readonly<Record<string, PublicUser>>>({});
+  private readonly presence = signal<Readonly<Record<string, Presence>>>({});
+  /** Per room: who is typing, until when (epoch ms). */
+  private readonly typing = signal<Readonly<Record<string, Readonly<Record<string, number>>>>>({});
+  private readonly lookups = new Set<string>();
+  private typingTimer: ReturnType<typeof setTimeout> | null = null;
+  private me: string | null = null;
+
+  constructor() {
+    this.realtime.on('presence', (p) => this.presence.update((all) => ({ ...all, [p.userId]: p })));
+    this.realtime.on('typing', (e) => this.typingStarted(e));
+  }
+
+  /** A new session: forget everything about the previous one. */
+  reset(me: string | null): void {
+    this.me = me;
+    this.names.set({});
+    this.users.set({});
+    this.presence.set({});
+    this.typing.set({});
+    this.lookups.clear();
+  }
+
+  /** Remembers names seen anywhere (room peers, members, message previews). */
+  rememberNames(entries: Iterable<readonly [string, string]>): void {
+    const known = this.names();
+    let next: Record<string, string> | null = null;
+    for (const [id, name] of entries) {
+      if (!name || known[id] === name) continue;
+      next ??= { ...known };
+      next[id] = name;
+    }
+    if (next) this.names.set(next);
+  }
+
+  /** Remembers whole profiles (names and pictures), e.g. room members and direct-room peers. */
+  rememberUsers(users: Iterable<PublicUser>): void {
+    const list = [...users];
+    const known = this.users();
+    let next: Record<string, PublicUser> | null = null;
+    for (const user of list) {
+      const old = known[user.id];
+      if (old && old.displayName === user.displayName && old.avatarUrl === user.avatarUrl && old.username === user.username && old.statusText === user.statusText) {
+        continue;
+      }
+      next ??= { ...known };
+      next[user.id] = user;
+    }
+    if (next) this.users.set(next);
+    this.rememberNames(list.map((u) => [u.id, u.displayName] as const));
+  }
+
+  /** Their public profile if it has been seen (synchronous, no lookup). */
+  userOf(userId: string): PublicUser | undefined {
+    return this.users()[userId];
+  }
+
+  /** Their picture's URL if known; null shows the initials. */
+  avatarOf(userId: string): string | null {
+    return this.users()[userId]?.avatarUrl ?? null;
+  }
+
+  /** The person's display name, or the fallback while it is being looked up in the directory. */
+  nameOf(userId: string, fallback = 'Someone'): string {
+    const name = this.names()[userId];
+    if (name !== undefined) return name;
+    this.lookUp(userId);
+    return fallback;
+  }
+
+  /** Synchronous: the name if known, no lookup. */
+  knownName(userId: string): string | undefined {
+    return this.names()[userId];
+  }
+
+  presenceOf(userId: string): PresenceStatus {
+    return this.presence()[userId]?.status ?? PresenceStatus.Offline;
+  }
+
+  lastSeenOf(userId: string): string | null {
+    return this.presence()[userId]?.lastSeenAt ?? null;
+  }
+
+  /** Asks the server for the presence of the people on screen (presence events keep it fresh afterwards). */
+  async queryPresence(userIds: Iterable<string>): Promise<void> {
+    const ids = [...new Set(userIds)];
+    for (let i = 0; i < ids.length; i += PRESENCE_QUERY_CHUNK) {
+      try {
+        const { presence } = await this.realtime.request('presence:query', { userIds: ids.slice(i, i + PRESENCE_QUERY_CHUNK) });
+        this.presence.update((all) => {
+          const next = { ...all };
+          for (const p of presence) next[p.userId] = p;
+          return next;
+        });
+      } catch {
+        // Offline or refused: the dots stay as they were until the next query or event.
+      }
+    }
+  }
+
+  /** Names of the people typing in a room right now (read in a computed: it follows indicators as they come and expire). */
+  typingNames(roomId: string): string[] {
+    const now = Date.now();
+    const entries = Object.entries(this.typing()[roomId] ?? {});
+    return entries.filter(([userId, until]) => until > now && userId !== this.me).map(([userId]) => this.nameOf(userId));
+  }
+
+  /** Their message arrived: they are no longer typing it. */
+  stoppedTyping(roomId: string, userId: string): void {
+    const room = this.typing()[roomId];
+    if (!room || !(userId in room)) return;
+    const rest = { ...room };
+    delete rest[userId];
+    this.typing.update((all) => ({ ...all, [roomId]: rest }));
+  }
+
+  private typingStarted(event: TypingEvent): void {
+    const until = Date.now() + event.expiresInMs;
+    this.typing.update((all) => ({ ...all, [event.roomId]: { ...(all[event.roomId] ?? {}), [event.userId]: until } }));
+    this.scheduleExpiry();
+  }
+
+  /** One timer for the earliest expiry; it prunes and re-arms itself. */
+  private scheduleExpiry(): void {
+    if (this.typingTimer) clearTimeout(this.typingTimer);
+    const all = Object.values(this.typing()).flatMap((room) => Object.values(room));
+    if (all.length === 0) {
+      this.typingTimer = null;
+      return;
+    }
+    const wait = Math.max(0, Math.min(...all) - Date.now()) + 20;
+    this.typingTimer = setTimeout(() => {
+      const now = Date.now();
+      const next: Record<string, Record<string, number>> = {};
+      for (const [roomId, room] of Object.entries(this.typing())) {
+        const live = Object.entries(room).filter(([, until]) => until > now);
+        if (live.length) next[roomId] = Object.fromEntries(live);
+      }
+      this.typing.set(next);
+      this.scheduleExpiry();
+    }, wait);
+  }
+
+  private lookUp(userId: string): void {
+    if (this.lookups.has(userId)) return;
+    this.lookups.add(userId);
+    // A signal read inside a template must not write signals synchronously: look up after this turn.
+    queueMicrotask(() => {
+      firstValueFrom(this.usersApi.get(userId))
+        .then((user) => this.rememberUsers([user]))
+        .catch(() => undefined);
+    });
+  }
+}

@@ -1,0 +1,196 @@
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
+import { RouterLink } from '@angular/router';
+import { RoomKind, RoomRole } from '@parley/contracts';
+import { FriendsStore } from '../../friends/friends-store';
+import { formMessage, toApiError } from '../../core/api-error';
+import { ChatActions } from '../chat-actions';
+import { ChatMessage } from '../chat-message';
+import { ChatStore } from '../chat-store';
+import { Composer, ComposerEdit, ComposerReply } from '../composer/composer';
+import { toPlainText } from '../message-body/render-markdown';
+import { ListRow, MessageAction, ReplyQuote } from '../message-item/message-item';
+import { MessageList } from '../message-list/message-list';
+import { PageVisibility } from '../page-visibility';
+import { typingSentence } from '../people-store';
+import { RoomHeader } from '../room-header/room-header';
+import { buildTimeline } from '../timeline';
+import { seenText } from './seen-text';
+
+const QUOTE_MAX = 200;
+
+/** One conversation (route `r/:roomId`): header, the virtually scrolled messages, who is typing, the composer. */
+@Component({
+  selector: 'app-room-page',
+  imports: [RoomHeader, MessageList, Composer, RouterLink],
+  templateUrl: './room-page.html',
+  styleUrl: './room-page.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class RoomPage {
+  private readonly store = inject(ChatStore);
+  private readonly actions = inject(ChatActions);
+  private readonly visibility = inject(PageVisibility);
+  private readonly friends = inject(FriendsStore);
+  private readonly list = viewChild(MessageList);
+
+  /** From the route. */
+  readonly roomId = input.required<string>();
+
+  protected readonly room = computed(() => this.store.room(this.roomId()));
+  protected readonly timeline = computed(() => this.store.timeline(this.roomId()));
+  protected readonly roomsState = this.store.roomsState;
+  protected readonly offline = computed(() => this.store.connection() !== 'online');
+  protected readonly connecting = computed(() => this.store.connection() === 'connecting');
+  protected readonly direct = computed(() => this.room()?.kind === RoomKind.Direct);
+  protected readonly moderator = computed(() => {
+    const role = this.room()?.myRole;
+    return role === RoomRole.Owner || role === RoomRole.Admin;
+  });
+  protected readonly archived = computed(() => (this.room()?.archivedAt ?? null) !== null);
+  /** One list per room: switching rooms starts a fresh list (scroll position, measurements). */
+  protected readonly listKeys = computed(() => [this.roomId()]);
+
+  protected readonly replyTo = signal<ComposerReply | null>(null);
+  protected readonly editing = signal<ComposerEdit | null>(null);
+  protected readonly atBottom = signal(true);
+  protected readonly actionError = signal<string | null>(null);
+
+  protected readonly typingText = computed(() => typingSentence(this.store.people.typingNames(this.roomId())));
+  protected readonly placeholder = computed(() => {
+    const room = this.room();
+    if (!room) return 'Write a message';
+    return room.kind === RoomKind.Public ? `Message #${room.name}` : `Message ${room.name}`;
+  });
+  protected readonly disabledReason = computed(() => (this.archived() ? 'This room is archived: nobody can send messages here.' : null));
+
+  protected readonly rows = computed<ListRow[]>(() => {
+    const roomId = this.roomId();
+    const messages = this.store.messages(roomId)();
+    const me = this.store.userId;
+    const byId = new Map(messages.map((m) => [m.id, m]));
+    const lastMine = [...messages].reverse().find((m) => m.senderId === me && m.state === 'sent' && m.deletedAt === null);
+    const room = this.room();
+    const seen = lastMine && room ? seenText(this.store.seenBy(roomId, lastMine.seq), room.memberCount, room.kind === RoomKind.Direct) : null;
+    const fromBeginning = !(this.timeline()?.hasOlder ?? false);
+    // Messages from people I blocked are collapsed in group and public rooms (a direct room with them is mine to open).
+    const blockedIds = room && room.kind !== RoomKind.Direct ? this.friends.blockedIds() : null;
+    const people = this.store.people;
+    return buildTimeline(messages, me, new Date(), fromBeginning).map((row) =>
+      row.kind === 'day'
+        ? row
+        : {
+            ...row,
+            senderName: row.mine ? 'You' : people.nameOf(row.message.senderId),
+            sender: people.userOf(row.message.senderId) ?? null,
+            blocked: !row.mine && (blockedIds?.has(row.message.senderId) ?? false),
+            reply: row.message.replyToId ? this.quote(row.message.replyToId, byId) : null,
+            seen: row.message === lastMine ? seen : null,
+          },
+    );
+  });
+
+  constructor() {
+    // A new room: forget the reply/edit of the previous one.
+    effect(() => {
+      this.roomId();
+      untracked(() => {
+        this.replyTo.set(null);
+        this.editing.set(null);
+        this.actionError.set(null);
+        this.atBottom.set(true);
+      });
+    });
+    // Load what this client does not hold yet, once the room is known to be mine.
+    effect(() => {
+      const id = this.roomId();
+      if (this.room()) untracked(() => this.store.openRoom(id));
+    });
+    // Open, visible and scrolled to the bottom: everything here is read.
+    effect(() => {
+      const room = this.room();
+      if (!room || !this.visibility.visible() || !this.atBottom() || this.timeline()?.status !== 'ready') return;
+      if (room.lastReadSeq < room.lastSeq) untracked(() => this.store.markRead(room.id));
+    });
+  }
+
+  protected send(body: string): void {
+    this.store.send(this.roomId(), body, this.replyTo()?.id ?? null);
+    this.replyTo.set(null);
+    // My own message always brings the conversation to the bottom.
+    setTimeout(() => this.list()?.scrollToBottom());
+  }
+
+  protected async saveEdit(edit: ComposerEdit): Promise<void> {
+    this.editing.set(null);
+    await this.run(() => this.store.edit(edit.id, edit.body));
+  }
+
+  protected handle(action: MessageAction): void {
+    const message = action.message;
+    this.actionError.set(null);
+    switch (action.kind) {
+      case 'reply':
+        this.editing.set(null);
+        this.replyTo.set({ id: message.id, senderName: this.senderName(message), text: this.plain(message.body) });
+        break;
+      case 'edit':
+        this.replyTo.set(null);
+        this.editing.set({ id: message.id, body: message.body });
+        break;
+      case 'delete':
+        if (this.editing()?.id === message.id) this.editing.set(null);
+        void this.run(() => this.store.remove(message.id));
+        break;
+      case 'retry':
+        this.store.retry(message.clientMsgId);
+        break;
+      case 'discard':
+        this.store.discard(message.clientMsgId);
+        break;
+      case 'quote':
+        if (message.replyToId) this.list()?.scrollToMessage(message.replyToId);
+        break;
+    }
+  }
+
+  protected loadOlder(): void {
+    void this.store.loadOlder(this.roomId());
+  }
+
+  protected reloadMessages(): void {
+    void this.store.loadLatest(this.roomId());
+  }
+
+  protected openSettings(): void {
+    void this.actions.roomSettings(this.roomId());
+  }
+
+  protected typing(): void {
+    this.store.typing(this.roomId());
+  }
+
+  private quote(id: string, byId: Map<string, ChatMessage>): ReplyQuote {
+    const original = byId.get(id);
+    if (!original) return { id, senderName: 'Reply', text: '', state: 'not-loaded' };
+    const senderName = this.senderName(original);
+    if (original.deletedAt) return { id, senderName, text: '', state: 'deleted' };
+    return { id, senderName, text: this.plain(original.body), state: 'shown' };
+  }
+
+  private senderName(message: ChatMessage): string {
+    return message.senderId === this.store.userId ? 'You' : this.store.people.nameOf(message.senderId);
+  }
+
+  private plain(body: string): string {
+    const text = toPlainText(body);
+    return text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX - 1)}…` : text;
+  }
+
+  private async run(task: () => Promise<void>): Promise<void> {
+    try {
+      await task();
+    } catch (err) {
+      this.actionError.set(formMessage(toApiError(err)));
+    }
+  }
+}

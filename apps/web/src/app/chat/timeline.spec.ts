@@ -1,0 +1,101 @@
+import { sentMessage } from './chat-message';
+import { notificationContent } from './message-notifier';
+import { arrivedAfter } from './message-list/message-list';
+import { typingSentence } from './people-store';
+import { seenText } from './room-page/seen-text';
+import { listTime } from './room-list/list-time';
+import { titleWithUnread } from './tab-title';
+import { buildTimeline, dayLabel } from './timeline';
+import { makeMember, makeMessage, makeUser } from './testing/chat-fakes';
+
+jest.mock('./message-body/render-markdown', () => ({ toPlainText: (body: string) => body }));
+
+const at = (iso: string, seq: number, senderId = 'ana') => sentMessage(makeMessage({ roomId: 'r', seq, senderId, createdAt: iso }));
+
+describe('buildTimeline', () => {
+  const now = new Date(2025, 2, 12, 15, 0);
+
+  it('puts a separator before each day and groups one sender within five minutes', () => {
+    const messages = [
+      at(new Date(2025, 2, 11, 9, 0).toISOString(), 1),
+      at(new Date(2025, 2, 12, 9, 0).toISOString(), 2),
+      at(new Date(2025, 2, 12, 9, 4).toISOString(), 3),
+      at(new Date(2025, 2, 12, 9, 10).toISOString(), 4),
+      at(new Date(2025, 2, 12, 9, 11).toISOString(), 5, 'me'),
+    ];
+    const rows = buildTimeline(messages, 'me', now);
+    expect(rows.map((r) => (r.kind === 'day' ? r.label : `${r.message.seq}${r.first ? 'F' : ''}${r.last ? 'L' : ''}${r.mine ? 'M' : ''}`))).toEqual([
+      'Yesterday',
+      '1FL',
+      'Today',
+      '2F',
+      '3L',
+      '4FL',
+      '5FLM',
+    ]);
+  });
+
+  it('leaves out the first separator until the history reaches its beginning', () => {
+    const messages = [at(new Date(2025, 2, 12, 9, 0).toISOString(), 51), at(new Date(2025, 2, 12, 9, 1).toISOString(), 52)];
+    expect(buildTimeline(messages, 'me', now, false).map((r) => r.kind)).toEqual(['message', 'message']);
+    expect(buildTimeline(messages, 'me', now, true).map((r) => r.kind)).toEqual(['day', 'message', 'message']);
+  });
+
+  it('labels days as today, yesterday, a weekday this week, else a date', () => {
+    expect(dayLabel(new Date(2025, 2, 12, 1), now)).toBe('Today');
+    expect(dayLabel(new Date(2025, 2, 11, 23), now)).toBe('Yesterday');
+    expect(dayLabel(new Date(2025, 2, 8), now, 'en-GB')).toBe('Saturday');
+    expect(dayLabel(new Date(2025, 0, 3), now, 'en-GB')).toBe('Fri 3 January');
+    expect(dayLabel(new Date(2023, 0, 3), now, 'en-GB')).toBe('Tue, 3 January 2023');
+  });
+});
+
+describe('the small words of the chat', () => {
+  it('says who has seen my last message', () => {
+    const [ana, bo, cy, di] = ['Ana', 'Bo', 'Cy', 'Di'].map((displayName) => makeMember(makeUser({ displayName })));
+    expect(seenText([], 2, true)).toBeNull();
+    expect(seenText([ana!], 2, true)).toBe('Seen');
+    expect(seenText([ana!], 6, false)).toBe('Seen by Ana');
+    expect(seenText([ana!, bo!, cy!], 6, false)).toBe('Seen by Ana, Bo and Cy');
+    expect(seenText([ana!, bo!, cy!, di!], 6, false)).toBe('Seen by 4');
+    expect(seenText([ana!, bo!], 3, false)).toBe('Seen by everyone');
+  });
+
+  it('says who is typing', () => {
+    expect(typingSentence([])).toBe('');
+    expect(typingSentence(['Ana'])).toBe('Ana is typing…');
+    expect(typingSentence(['Ana', 'Bo'])).toBe('Ana and Bo are typing…');
+    expect(typingSentence(['Ana', 'Bo', 'Cy'])).toBe('Several people are typing…');
+  });
+
+  it('puts the unread count in the tab title', () => {
+    expect(titleWithUnread('Chats · Parley', 0)).toBe('Chats · Parley');
+    expect(titleWithUnread('Chats · Parley', 3)).toBe('(3) Chats · Parley');
+    expect(titleWithUnread('(3) Chats · Parley', 4)).toBe('(4) Chats · Parley');
+    expect(titleWithUnread('(4) Chats · Parley', 0)).toBe('Chats · Parley');
+    expect(titleWithUnread('Parley', 250)).toBe('(99+) Parley');
+  });
+
+  it('shows room list times as a clock today, then yesterday, weekday, date', () => {
+    const now = new Date(2025, 2, 12, 15, 0);
+    expect(listTime(new Date(2025, 2, 12, 9, 5).toISOString(), now, 'en-GB')).toBe('09:05');
+    expect(listTime(new Date(2025, 2, 11, 9, 5).toISOString(), now, 'en-GB')).toBe('Yesterday');
+    expect(listTime(new Date(2025, 2, 9, 9, 5).toISOString(), now, 'en-GB')).toBe('Sun');
+    expect(listTime(new Date(2025, 0, 9).toISOString(), now, 'en-GB')).toBe('9 Jan');
+  });
+
+  it('titles a notification by sender (direct) or sender and room', () => {
+    const base = { roomId: 'r', roomName: 'Design', senderName: 'Ana', text: 'New mockups are up' };
+    expect(notificationContent({ ...base, direct: true })).toEqual({ title: 'Ana', body: 'New mockups are up' });
+    expect(notificationContent({ ...base, direct: false })).toEqual({ title: 'Ana in Design', body: 'New mockups are up' });
+    expect(notificationContent({ ...base, direct: false, text: 'x'.repeat(300) }).body).toHaveLength(180);
+  });
+
+  it('counts the messages from others that arrived after the last row seen', () => {
+    const rows = buildTimeline([at('2025-03-12T09:00:00Z', 1), at('2025-03-12T09:01:00Z', 2, 'me'), at('2025-03-12T09:02:00Z', 3)], 'me');
+    const firstKey = rows[1]!.key;
+    expect(arrivedAfter(rows, firstKey)).toBe(1);
+    expect(arrivedAfter(rows, rows.at(-1)!.key)).toBe(0);
+    expect(arrivedAfter(rows, null)).toBe(0);
+  });
+});

@@ -1,0 +1,33 @@
+import { nextSyncCursors } from './realtime';
+
+const message = (roomId: string, seq: number, rev = seq) => ({
+  id: `${roomId}-${seq}`,
+  roomId,
+  seq,
+  rev,
+  senderId: 'u',
+  body: '',
+  clientMsgId: `c${seq}`,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  editedAt: null,
+  deletedAt: null,
+  replyToId: null,
+});
+
+describe('nextSyncCursors', () => {
+  it('is done when no room has more', () => {
+    expect(nextSyncCursors({ since: { a: 1 }, revs: { a: 1 } }, { rooms: [{ roomId: 'a', messages: [message('a', 2)], lastSeq: 2, lastRev: 2, hasMore: false }], removed: [] })).toBeNull();
+  });
+
+  it('continues rooms with more from the cursors they answered with, keeping the other rooms', () => {
+    const next = nextSyncCursors(
+      { since: { a: 1, b: 7, gone: 3 }, revs: { a: 1, b: 9, gone: 3 } },
+      { rooms: [{ roomId: 'a', messages: [message('a', 2), message('a', 3, 12)], lastSeq: 3, lastRev: 950, hasMore: true }], removed: ['gone'] },
+    );
+    expect(next).toEqual({ since: { a: 3, b: 7 }, revs: { a: 950, b: 9 } });
+  });
+
+  it('stops rather than loop when a round brings nothing new', () => {
+    expect(nextSyncCursors({ since: { a: 3 }, revs: { a: 9 } }, { rooms: [{ roomId: 'a', messages: [], lastSeq: 3, lastRev: 9, hasMore: true }], removed: [] })).toBeNull();
+  });
+});

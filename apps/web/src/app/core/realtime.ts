@@ -1,0 +1,279 @@
+import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
+import { Router } from '@angular/router';
+import {
+  Ack,
+  ClientToServerEvents,
+  PRESENCE_ACTIVITY_THROTTLE_MS,
+  SOCKET_PATH,
+  ServerToClientEvents,
+  SocketError,
+  SocketErrorCode,
+  SyncPayload,
+  SyncResult,
+} from '@parley/contracts';
+import { firstValueFrom } from 'rxjs';
+import { Socket, io } from 'socket.io-client';
+import { AuthApi } from './auth-api';
+import { AuthStore } from './auth-store';
+
+/** `connecting` until the first connection of a sign-in; `offline` whenever it dropped and has not come back yet. */
+export type ConnectionStatus = 'connecting' | 'online' | 'offline';
+
+type ParleySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type EventName = keyof ServerToClientEvents;
+type ClientEvent = keyof ClientToServerEvents;
+/** What the server's acknowledgement of a client event carries when it succeeds. */
+export type AckResult<E extends ClientEvent> = ClientToServerEvents[E] extends (payload: never, ack: Ack<infer R>) => void ? R : never;
+export type RequestPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
+
+/** How long an acknowledgement may take before the request counts as failed. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+const SYNC_TIMEOUT_MS = 20_000;
+/** Catching up is retried this often while connected, then left to the next reconnect. */
+const SYNC_ATTEMPTS = 3;
+/** A sync with more than this many rounds is a server that never says "no more". */
+const SYNC_MAX_ROUNDS = 50;
+
+/** A client event the server refused (its SocketError), or that never got an answer (`unavailable`). */
+export class SocketRequestError extends Error {
+  constructor(
+    readonly error: SocketError,
+    /** True when nothing came back: not connected, or no acknowledgement in time. */
+    readonly noAnswer = false,
+  ) {
+    super(error.message);
+    this.name = 'SocketRequestError';
+  }
+
+  get code(): SocketErrorCode {
+    return this.error.code;
+  }
+}
+
+function isErrorAck(response: unknown): response is { error: SocketError } {
+  return typeof response === 'object' && response !== null && 'error' in response;
+}
+
+/**
+ * The cursors for the next sync round: a room that said `hasMore` continues from the `lastSeq`/`lastRev` it
+ * answered with (how far that answer got). Null when everything has arrived, or when a round made no
+ * progress (which would otherwise loop forever).
+ */
+export function nextSyncCursors(sent: SyncPayload, result: SyncResult): SyncPayload | null {
+  const since = { ...sent.since };
+  const revs = { ...(sent.revs ?? {}) };
+  let progress = false;
+  for (const room of result.rooms) {
+    if (!room.hasMore) continue;
+    if (room.lastSeq > (since[room.roomId] ?? 0) || room.lastRev > (revs[room.roomId] ?? 0)) progress = true;
+    since[room.roomId] = Math.max(since[room.roomId] ?? 0, room.lastSeq);
+    revs[room.roomId] = Math.max(revs[room.roomId] ?? 0, room.lastRev);
+  }
+  for (const roomId of result.removed) {
+    delete since[roomId];
+    delete revs[roomId];
+  }
+  return progress ? { since, revs } : null;
+}
+
+/** What the chat store gives the connection, so that every (re)connect catches up with what was missed. */
+export interface SyncTarget {
+  /** A new user signed in (or null: signed out): forget the previous one's state. */
+  sessionChanged(userId: string | null): void;
+  /** Where the client is; may wait for (or refresh) the room list first. */
+  syncCursors(reconnect: boolean): Promise<SyncPayload>;
+  applySync(result: SyncResult): void;
+  /** Caught up: queued messages may go now. */
+  synced(): void;
+  /** The connection dropped. */
+  disconnected(): void;
+}
+
+/**
+ * The one Socket.IO connection of the signed-in user: opened at sign-in, closed at sign-out, authenticated
+ * by the session cookie. Features subscribe with `on()` and ask with `request()`.
+ */
+@Injectable({ providedIn: 'root' })
+export class Realtime {
+  private readonly auth = inject(AuthStore);
+  private readonly authApi = inject(AuthApi);
+  private readonly router = inject(Router);
+
+  private socket: ParleySocket | null = null;
+  private userId: string | null = null;
+  private target: SyncTarget | null = null;
+  private hasConnected = false;
+  private readonly listeners: [EventName, (...args: never[]) => void][] = [];
+  private readonly state = signal<ConnectionStatus>('offline');
+  private lastActivityReport = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  readonly status = this.state.asReadonly();
+  readonly online = computed(() => this.state() === 'online');
+
+  constructor() {
+    const userId = computed(() => this.auth.user()?.id ?? null);
+    // Now for whoever is signed in already, then on every change of user.
+    this.switchUser(userId());
+    effect(() => {
+      const id = userId();
+      untracked(() => this.switchUser(id));
+    });
+    if (typeof document !== 'undefined') {
+      document.addEventListener('visibilitychange', () => this.reportActivity(document.visibilityState === 'visible' ? 'active' : 'idle'));
+      for (const type of ['pointerdown', 'keydown'] as const) {
+        document.addEventListener(type, () => this.reportActivity('active'), { passive: true, capture: true });
+      }
+      // Back online: try at once instead of waiting for the next back-off step.
+      window.addEventListener('online', () => {
+        if (this.socket && !this.socket.connected && !this.socket.active) this.socket.connect();
+      });
+    }
+  }
+
+  /** The chat store registers itself here; it hears about the current user at once. */
+  attach(target: SyncTarget): void {
+    this.target = target;
+    target.sessionChanged(this.userId);
+  }
+
+  /** Subscribes to a server event on this and every later connection. */
+  on<E extends EventName>(event: E, handler: ServerToClientEvents[E]): void {
+    const listener = handler as unknown as (...args: never[]) => void;
+    this.listeners.push([event, listener]);
+    (this.socket as unknown as { on(e: string, l: (...args: never[]) => void): void } | null)?.on(event, listener);
+  }
+
+  /**
+   * Sends a client event and waits for its acknowledgement: the result, or a thrown SocketRequestError
+   * carrying the server's SocketError (`unavailable` when not connected or no answer came in time).
+   */
+  async request<E extends ClientEvent>(event: E, payload: RequestPayload<E>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<AckResult<E>> {
+    const socket = this.socket;
+    if (!socket?.connected) {
+      throw new SocketRequestError({ code: SocketErrorCode.Unavailable, message: 'Not connected to the server.' }, true);
+    }
+    let response: unknown;
+    try {
+      const timed = socket.timeout(timeoutMs) as unknown as { emitWithAck(ev: string, payload: unknown): Promise<unknown> };
+      response = await timed.emitWithAck(event, payload);
+    } catch {
+      throw new SocketRequestError({ code: SocketErrorCode.Unavailable, message: 'The server did not answer in time.' }, true);
+    }
+    if (isErrorAck(response)) throw new SocketRequestError(response.error);
+    return response as AckResult<E>;
+  }
+
+  private switchUser(userId: string | null): void {
+    if (userId === this.userId) return;
+    this.close();
+    this.userId = userId;
+    this.target?.sessionChanged(userId);
+    if (userId) this.open();
+  }
+
+  private open(): void {
+    this.hasConnected = false;
+    this.state.set('connecting');
+    const socket: ParleySocket = io({
+      path: SOCKET_PATH,
+      withCredentials: true,
+      forceNew: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 3000,
+    });
+    this.socket = socket;
+    const raw = socket as unknown as { on(e: string, l: (...args: never[]) => void): void };
+    for (const [event, listener] of this.listeners) raw.on(event, listener);
+
+    socket.on('connect', () => {
+      const reconnect = this.hasConnected;
+      this.hasConnected = true;
+      this.state.set('online');
+      this.lastActivityReport = 0;
+      if (typeof document !== 'undefined') this.reportActivity(document.visibilityState === 'visible' ? 'active' : 'idle');
+      void this.catchUp(socket, reconnect, 1);
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.socket !== socket) return;
+      this.state.set('offline');
+      this.target?.disconnected();
+      // The server closed it on purpose (socket.io will not reconnect by itself): session over, or try again later.
+      if (reason === 'io server disconnect') void this.checkSession(socket);
+    });
+    socket.on('connect_error', () => {
+      if (this.socket !== socket) return;
+      this.state.set('offline');
+      // The server refused the handshake (not a network failure): socket.io will not retry on its own.
+      if (!socket.active) void this.checkSession(socket);
+    });
+    socket.on('session:ended', ({ reason }) => this.sessionEnded(reason !== 'logout'));
+  }
+
+  private close(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.removeAllListeners();
+    socket?.disconnect();
+    this.state.set('offline');
+  }
+
+  /** Runs `sync` from the store's cursors until nothing more is waiting, then lets the store send its queue. */
+  private async catchUp(socket: ParleySocket, reconnect: boolean, attempt: number): Promise<void> {
+    const target = this.target;
+    if (!target) return;
+    try {
+      let cursors: SyncPayload | null = await target.syncCursors(reconnect);
+      for (let round = 0; cursors && round < SYNC_MAX_ROUNDS; round++) {
+        if (this.socket !== socket || !socket.connected) return;
+        const result = await this.request('sync', cursors, SYNC_TIMEOUT_MS);
+        if (this.socket !== socket) return;
+        target.applySync(result);
+        cursors = nextSyncCursors(cursors, result);
+      }
+      if (this.socket === socket && socket.connected) target.synced();
+    } catch {
+      // Still connected: try again shortly; otherwise the next connect starts over.
+      if (attempt < SYNC_ATTEMPTS && this.socket === socket && socket.connected) {
+        this.retryTimer = setTimeout(() => void this.catchUp(socket, true, attempt + 1), 1000 * attempt);
+      }
+    }
+  }
+
+  /** A refused handshake: either the session is over (go to sign-in) or the server had a moment; retry later. */
+  private async checkSession(socket: ParleySocket): Promise<void> {
+    try {
+      const { user } = await firstValueFrom(this.authApi.session());
+      if (this.socket !== socket) return;
+      if (!user || user.id !== this.userId) {
+        this.sessionEnded();
+        return;
+      }
+    } catch {
+      // The server cannot be reached at all: keep trying below.
+    }
+    if (this.socket !== socket) return;
+    this.retryTimer = setTimeout(() => {
+      if (this.socket === socket && !socket.connected) socket.connect();
+    }, 5000);
+  }
+
+  /** The session is over: sign-in again. A plain logout (this session, maybe from another tab) is no surprise to explain. */
+  private sessionEnded(explain = true): void {
+    if (!this.auth.signedIn()) return;
+    const returnUrl = this.router.url;
+    this.auth.forgetSession();
+    void this.router.navigate(['/login'], explain ? { queryParams: { returnUrl, expired: 1 } } : {});
+  }
+
+  /** Tells the server whether the user is around (it shows them away after a while without). Throttled. */
+  private reportActivity(state: 'active' | 'idle'): void {
+    if (!this.socket?.connected) return;
+    const now = Date.now();
+    if (state === 'active' && now - this.lastActivityReport < PRESENCE_ACTIVITY_THROTTLE_MS) return;
+    this.lastActivityReport = state === 'active' ? now : 0;
+    this.request('presence:activity', { state }).catch(() => undefined);
+  }
+}

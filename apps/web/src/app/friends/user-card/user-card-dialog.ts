@@ -1,0 +1,33 @@
+import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { PublicUser } from '@parley/contracts';
+import { labelDialog } from '../../chat/dialogs/dialog-label';
+import { UserCard } from './user-card';
+
+export interface UserCardDialogData {
+  user: PublicUser;
+}
+
+/** A profile card in a dialog; it closes by itself once a conversation with the person is open. */
+@Component({
+  selector: 'app-user-card-dialog',
+  imports: [UserCard],
+  template: `
+    <button type="button" class="close" aria-label="Close" (click)="close()">
+      <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" /></svg>
+    </button>
+    <app-user-card [user]="data.user" [headingId]="titleId" (conversationOpened)="close()" />
+  `,
+  styleUrl: './user-card-dialog.css',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class UserCardDialog {
+  private readonly dialogRef = inject<DialogRef<void, UserCardDialog>>(DialogRef);
+
+  protected readonly data = inject<UserCardDialogData>(DIALOG_DATA);
+  protected readonly titleId = labelDialog('user-card');
+
+  protected close(): void {
+    this.dialogRef.close();
+  }
+}
