@@ -1,6 +1,7 @@
 import { ErrorCode } from '@parley/contracts';
 import request from 'supertest';
 import { RunningServer, startServer, withServer } from '@parley/testing';
+import { DatabaseKind, databaseUrlOf, startOn } from './support/database-targets';
 import { makeUser, register } from './support/factories';
 
 const login = (url: string, body: { login: string; password: string }, ip?: string) => {
@@ -67,6 +68,54 @@ describe('brute-force lockout (per account, whatever the IP)', () => {
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     // Both run a full argon2id verification (tens of ms); without the dummy hash the unknown case takes ~1 ms.
     expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
+  });
+});
+
+/**
+ * Attempts sent all at once, from many addresses and (on PostgreSQL) to two API processes sharing the
+ * database: the lock must still let at most LOGIN_LOCKOUT_THRESHOLD wrong passwords be checked.
+ */
+describe.each<DatabaseKind>(['sqlite', 'postgres'])('the lockout under parallel attempts on %s', (kind) => {
+  let servers: RunningServer[] = [];
+  const env = { TRUST_PROXY: 'true' };
+  beforeAll(async () => {
+    const first = await startOn(kind, { env });
+    servers = [first];
+    if (kind === 'postgres') servers.push(await startServer({ env: { ...env, DATABASE_URL: databaseUrlOf(first) } }));
+  });
+  afterAll(async () => {
+    for (const s of servers.slice(1)) await s.dispose();
+    await servers[0]?.dispose();
+  });
+
+  /** Sends every attempt at once, spread over the servers and over 250 addresses. */
+  const burst = (attempts: { login: string; password: string }[]) =>
+    Promise.all(attempts.map((body, i) => login(servers[i % servers.length].url, body, `10.9.${i % 250}.${1 + (i % 7)}`)));
+
+  it('checks at most 5 of 18 wrong passwords sent at once; the rest and the right one then get 429', async () => {
+    const data = makeUser();
+    await register(servers[0].url, data);
+    const res = await burst(Array.from({ length: 18 }, (_, i) => ({ login: data.username, password: `wrong guess ${i}` })));
+    expect(res.filter((r) => r.status === 401)).toHaveLength(5);
+    const refused = res.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(13);
+    for (const r of refused) {
+      expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(r.body).toMatchObject({ code: ErrorCode.RateLimited, message: 'Too many failed sign-in attempts for this account; try again later' });
+    }
+    for (const s of servers) await login(s.url, { login: data.username, password: data.password }).expect(429);
+  });
+
+  it('lets a right password sent among the wrong ones count as one of the 5, and never more are checked', async () => {
+    const data = makeUser();
+    await register(servers[0].url, data);
+    const attempts = Array.from({ length: 18 }, (_, i) => ({ login: data.email, password: `wrong guess ${i}` }));
+    attempts.splice(9, 0, { login: data.email, password: data.password });
+    const res = await burst(attempts);
+    const checked = res.filter((r) => r.status === 401 || r.status === 200);
+    expect(checked.length).toBeLessThanOrEqual(5);
+    expect(res.filter((r) => r.status === 429)).toHaveLength(19 - checked.length);
+    expect(res.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
   });
 });
 

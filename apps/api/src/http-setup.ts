@@ -1,11 +1,12 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import express, { NextFunction, Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { Logger as Pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { toErrorBody } from './common/error-body';
+import { jsonBodyParser } from './common/json-body';
 import { securityHeaders } from './common/security-headers';
 import { ApiValidationPipe } from './common/validation.pipe';
 import { serveWebApp } from './common/web-app';
@@ -49,7 +50,7 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig, logger
     app.enableCors({ origin: config.allowedOrigins, credentials: true, exposedHeaders: ['Retry-After', 'X-Request-Id'] });
   }
   app.use(cookieParser());
-  app.use('/api', express.json({ limit: config.jsonBodyLimit, strict: true }));
+  app.use('/api', ...jsonBodyParser(config.jsonBodyLimit));
   // Body-parser errors (malformed JSON, too large) happen before Nest's routing: give them the one error shape.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);

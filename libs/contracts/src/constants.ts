@@ -17,6 +17,11 @@ export const LOGIN_MAX_LENGTH = EMAIL_MAX_LENGTH;
 export const SEARCH_QUERY_MAX_LENGTH = 64;
 export const PAGE_SIZE_DEFAULT = 20;
 export const PAGE_SIZE_MAX = 100;
+/**
+ * The deepest nesting of objects and arrays a JSON request body or socket payload may have. Parley's own
+ * payloads need 3; anything deeper is refused with 400 before it is looked at.
+ */
+export const JSON_MAX_DEPTH = 32;
 
 /** The HttpOnly session cookie set by login. */
 export const SESSION_COOKIE = 'parley_session';

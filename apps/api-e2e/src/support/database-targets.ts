@@ -3,11 +3,21 @@ import { createTempDatabase, TempDatabase } from './postgres';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
+const urls = new WeakMap<RunningServer, string>();
+
+/** The DATABASE_URL a server started by `startOn('postgres')` uses, so a second process can share it. */
+export function databaseUrlOf(server: RunningServer): string {
+  const url = urls.get(server);
+  if (!url) throw new Error('This server runs on SQLite, which one process owns');
+  return url;
+}
+
 /** Starts the server on a fresh database of the given kind; `dispose()` stops it and drops the database. */
 export async function startOn(kind: DatabaseKind, opts: StartOptions = {}): Promise<RunningServer> {
   let db: TempDatabase | undefined;
   if (kind === 'postgres') db = await createTempDatabase();
   const server = await startServer({ ...opts, env: { ...(db ? { DATABASE_URL: db.url } : {}), ...opts.env } });
+  if (db) urls.set(server, db.url);
   const dispose = server.dispose;
   server.dispose = async () => {
     await dispose();

@@ -53,6 +53,27 @@ export function call<E extends keyof ClientToServerEvents>(socket: ClientSocket,
   return (socket.timeout(timeoutMs) as unknown as { emitWithAck(e: string, p: unknown): Promise<AckOf<E>> }).emitWithAck(event, payload);
 }
 
+/**
+ * Emits an event whose payload is given as raw JSON text, written straight to the connection as a
+ * Socket.IO EVENT packet with an ack id: for payloads the client library itself could not encode (it
+ * recurses), such as 5,000 levels of nesting. Resolves with the server's ack.
+ */
+export function callRaw(socket: ClientSocket, event: string, payloadJson: string, timeoutMs = 5000): Promise<unknown> {
+  const internals = socket as unknown as { ids: number; acks: Record<number, (...args: unknown[]) => void>; io: { engine: { write(data: string): void } } };
+  const id = internals.ids++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      delete internals.acks[id];
+      reject(new Error(`no ack for ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    internals.acks[id] = (answer: unknown) => {
+      clearTimeout(timer);
+      resolve(answer);
+    };
+    internals.io.engine.write(`2${id}${JSON.stringify([event]).slice(0, -1)},${payloadJson}]`);
+  });
+}
+
 export function errorOf(answer: unknown): SocketError | undefined {
   return (answer as { error?: SocketError }).error;
 }

@@ -9,23 +9,19 @@ import { AdminUserDto, AdminUserPageDto } from '../users/dto/users.dto';
 import { UserEntity } from '../users/user.entity';
 import { toAdminUser } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
-import { SessionsService } from '../auth/sessions.service';
 
 @ApiTags('admin')
 @ApiAuth()
 @RequireRole(UserRole.Admin)
 @Controller('admin/users')
 export class AdminUsersController {
-  constructor(
-    private readonly users: UsersService,
-    private readonly sessions: SessionsService,
-  ) {}
+  constructor(private readonly users: UsersService) {}
 
   @Get()
   @ApiOperation({ summary: 'List all users', description: 'Every account, active or not, with email, role and last sign-in. Admins only.' })
   @ApiOkResponse({ type: AdminUserPageDto })
   async list(@Query() query: SearchPageQueryDto): Promise<Page<AdminUser>> {
-    const page = await this.users.search(query.q, query.page, query.pageSize, { includeInactive: true });
+    const page = await this.users.search(query.q, query.page, query.pageSize, { includeInactive: true, emailSubstring: true });
     return { ...page, items: page.items.map(toAdminUser) };
   }
 
@@ -34,21 +30,20 @@ export class AdminUsersController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Deactivate a user',
-    description: 'Ends all of the user\'s sessions at once; they cannot sign in and their access tokens stop working. Admins only.',
+    description:
+      'Ends all of the user\'s sessions at once and revokes their personal access tokens (reactivating the account does not bring them back); they cannot sign in. Admins only.',
   })
   @ApiOkResponse({ type: AdminUserDto })
   @ApiErrors(404)
   async deactivate(@CurrentUserEntity() me: UserEntity, @Param('id', uuidParam('id')) id: string): Promise<AdminUser> {
     if (id === me.id) throw new BadRequestException('You cannot deactivate your own account');
-    const user = await this.users.setActive(id, false);
-    await this.sessions.revokeAllForUser(id, undefined, 'deactivated');
-    return toAdminUser(user);
+    return toAdminUser(await this.users.setActive(id, false));
   }
 
   @Post(':id/reactivate')
   @ApiUuidParam('id', 'The user to reactivate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Reactivate a user', description: 'The user can sign in again. Admins only.' })
+  @ApiOperation({ summary: 'Reactivate a user', description: 'The user can sign in again. Their old access tokens stay revoked. Admins only.' })
   @ApiOkResponse({ type: AdminUserDto })
   @ApiErrors(404)
   async reactivate(@Param('id', uuidParam('id')) id: string): Promise<AdminUser> {

@@ -17,7 +17,10 @@ export class AccessTokensService {
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
     private readonly events: AppEvents,
-  ) {}
+  ) {
+    // A deactivated account's tokens are revoked, not suspended: reactivating it does not bring them back.
+    events.on('user.deactivated', ({ userId }) => this.revokeAllForUser(userId));
+  }
 
   async create(userId: string, name: string): Promise<CreatedAccessToken | 'too_many'> {
     if ((await this.tokens.countBy({ userId })) >= MAX_ACCESS_TOKENS_PER_USER) return 'too_many';
@@ -36,6 +39,15 @@ export class AccessTokensService {
     const result = await this.tokens.delete({ id, userId });
     if (!result.affected) throw new NotFoundException('Token not found');
     await this.events.emit('auth.token-revoked', { userId, tokenId: id });
+  }
+
+  /** Revokes every token of the user (their integrations must be given new ones). */
+  async revokeAllForUser(userId: string): Promise<number> {
+    const rows = await this.tokens.find({ where: { userId }, select: { id: true } });
+    if (rows.length === 0) return 0;
+    await this.tokens.delete({ userId });
+    for (const { id } of rows) await this.events.emit('auth.token-revoked', { userId, tokenId: id });
+    return rows.length;
   }
 
   async findByToken(token: string): Promise<AccessTokenEntity | null> {

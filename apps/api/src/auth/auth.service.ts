@@ -58,13 +58,11 @@ export class AuthService {
   async validateCredentials(login: string, password: string): Promise<UserEntity> {
     const user = await this.users.findByLoginWithHash(login);
     const key = user ? `user:${user.id}` : `login:${login.trim().toLowerCase().slice(0, 254)}`;
-    await this.lockout.assertNotLocked(key);
+    // Counted as a failure before the (slow) check, so parallel guesses cannot slip past the lock.
+    const attempt = await this.lockout.claim(key);
     const ok = await this.passwords.verify(user?.passwordHash, password);
-    if (!ok || !user) {
-      await this.lockout.recordFailure(key);
-      throw new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
-    }
-    await this.lockout.clear(key);
+    if (!ok || !user) throw new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    await this.lockout.succeeded(attempt);
     if (user.deactivatedAt) {
       throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.AccountDeactivated, 'This account has been deactivated; ask an admin');
     }

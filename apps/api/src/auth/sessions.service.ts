@@ -27,7 +27,9 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly events: AppEvents,
-  ) {}
+  ) {
+    events.on('user.deactivated', ({ userId }) => this.revokeAllForUser(userId, undefined, 'deactivated'));
+  }
 
   async create(userId: string, meta: SessionMeta): Promise<{ token: string; session: SessionEntity }> {
     const token = generateToken(SESSION_TOKEN_PREFIX);

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { ApiError, ErrorCode } from '@parley/contracts';
 import { STATUS_CODES } from 'node:http';
 import { ApiException } from './api-exceptions';
+import { JSON_TOO_DEEP_MESSAGE } from './json-depth';
 
 const codeByStatus: Partial<Record<number, ErrorCode>> = {
   400: ErrorCode.BadRequest,
@@ -62,6 +63,9 @@ function errorFromHttpLikeError(err: unknown): ApiError | undefined {
   switch (e.type) {
     case 'entity.parse.failed':
       message = 'Malformed JSON in request body';
+      break;
+    case 'entity.too.deep':
+      message = JSON_TOO_DEEP_MESSAGE;
       break;
     case 'entity.too.large':
       message = 'Request body is too large';

@@ -2,14 +2,19 @@ import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@
 import { FieldError } from '@parley/contracts';
 import { ValidationFailedException } from './api-exceptions';
 
-function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
+/**
+ * class-validator's errors as per-field details, the first problem per field, for REST and socket payloads
+ * alike. A field the DTO does not know is "`field` is not a known field" (class-validator says "property x
+ * should not exist").
+ */
+export function validationDetails(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    for (const msg of Object.values(e.constraints ?? {})) {
-      out.push({ field, message: msg });
-    }
-    if (e.children?.length) out.push(...flatten(e.children, field));
+    const constraints = e.constraints ?? {};
+    const first = Object.keys(constraints)[0];
+    if (first) out.push({ field, message: first === 'whitelistValidation' ? `${field} is not a known field` : constraints[first] });
+    if (e.children?.length) out.push(...validationDetails(e.children, field));
   }
   return out;
 }
@@ -29,7 +34,7 @@ export class ApiValidationPipe extends ValidationPipe {
       transform: true,
       transformOptions: { enableImplicitConversion: false },
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) => new ValidationFailedException(flatten(errors)),
+      exceptionFactory: (errors) => new ValidationFailedException(validationDetails(errors)),
     });
   }
 

@@ -1,8 +1,10 @@
 import { HttpException, Logger } from '@nestjs/common';
 import { SocketError, SocketErrorCode } from '@parley/contracts';
 import { plainToInstance } from 'class-transformer';
-import { validate, ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
 import { ApiException } from '../common/api-exceptions';
+import { isTooDeep, JSON_TOO_DEEP_MESSAGE } from '../common/json-depth';
+import { validationDetails } from '../common/validation.pipe';
 import { SendRateLimitedException } from '../messages/messages.service';
 
 /** A socket payload that failed validation, answered as an ack error. */
@@ -12,23 +14,21 @@ export class SocketPayloadError extends Error {
   }
 }
 
-function flatten(errors: ValidationError[], prefix = ''): { field: string; message: string }[] {
-  return errors.flatMap((e) => {
-    const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).slice(0, 1).map((message) => ({ field, message }));
-    return [...own, ...flatten(e.children ?? [], field)];
-  });
+/** Every socket payload is a JSON object of bounded depth (deeper ones would overflow class-transformer). */
+export function assertPayloadObject(payload: unknown): asserts payload is Record<string, unknown> {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new SocketPayloadError({ code: SocketErrorCode.ValidationFailed, message: 'The payload must be an object' });
+  }
+  if (isTooDeep(payload)) throw new SocketPayloadError({ code: SocketErrorCode.ValidationFailed, message: JSON_TOO_DEEP_MESSAGE });
 }
 
 /** Validates a socket payload exactly like a REST body: an object, known fields only, every rule. */
 export async function validatePayload<T extends object>(cls: new () => T, payload: unknown): Promise<T> {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new SocketPayloadError({ code: SocketErrorCode.ValidationFailed, message: 'The payload must be an object' });
-  }
+  assertPayloadObject(payload);
   const instance = plainToInstance(cls, payload);
   const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
   if (errors.length > 0) {
-    const details = flatten(errors).map((d) => (d.message.includes('should not exist') ? { ...d, message: `${d.field} is not a known field` } : d));
+    const details = validationDetails(errors);
     throw new SocketPayloadError({ code: SocketErrorCode.ValidationFailed, message: details.map((d) => d.message).join('; '), details });
   }
   return instance;

@@ -1,6 +1,6 @@
 import { SocketErrorCode, SYNC_ROOMS_MAX, SyncPayload } from '@parley/contracts';
 import { isUUID } from 'class-validator';
-import { SocketPayloadError } from './socket-errors';
+import { assertPayloadObject, SocketPayloadError } from './socket-errors';
 
 const fail = (field: string, message: string) =>
   new SocketPayloadError({ code: SocketErrorCode.ValidationFailed, message, details: [{ field, message }] });
@@ -23,9 +23,7 @@ function cursorMap(value: unknown, field: string, required: boolean): Record<str
 
 /** `sync` carries maps keyed by room id, which DTO classes cannot describe; checked here with the same rigour. */
 export function parseSyncPayload(payload: unknown): Required<Pick<SyncPayload, 'since'>> & Pick<SyncPayload, 'revs'> {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-    throw new SocketPayloadError({ code: SocketErrorCode.ValidationFailed, message: 'The payload must be an object' });
-  }
+  assertPayloadObject(payload);
   const unknown = Object.keys(payload).filter((k) => k !== 'since' && k !== 'revs');
   if (unknown.length) throw fail(unknown[0], `${unknown[0]} is not a known field`);
   const p = payload as Record<string, unknown>;

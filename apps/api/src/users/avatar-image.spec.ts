@@ -96,12 +96,16 @@ describe('avatar images', () => {
     ['Émile', 'emile', 'É'],
     ['   ', 'zed', 'Z'],
     ['🦊 Fox', 'fox', '🦊F'],
+    ['\u0001Bob \u0007Ray', 'bob', 'BR'],
+    ['\u202eAda', 'ada', 'A'],
+    ['\u0000\u0001', 'quiet', 'Q'],
+    ['👩‍💻 Dev', 'dev', '👩‍💻D'],
   ])('draws the initials of %j (username %s) as %s', (name, username, initials) => {
     expect(initialsOf(name, username)).toBe(initials);
   });
 
-  it('draws initials as a WebP, escaping whatever the name holds', async () => {
-    const out = await renderInitialsAvatar('4f9c2a8e-1b7d-4c3e-9a6f-2d8e5b7c1a90', initialsOf('<& "x', 'x'));
+  it.each([['<& "x'], ['\u0001\u0002 \u001b[31m'], ['\u0008Eve'], ['\ufffe\uffff x']])('draws initials as a WebP whatever the name %j holds', async (name) => {
+    const out = await renderInitialsAvatar('4f9c2a8e-1b7d-4c3e-9a6f-2d8e5b7c1a90', initialsOf(name, 'x'));
     expect(await sharp(out).metadata()).toMatchObject({ format: 'webp', width: 256, height: 256 });
   });
 });

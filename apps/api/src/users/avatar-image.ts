@@ -82,11 +82,16 @@ export async function normaliseAvatar(data: Buffer, limits: AvatarLimits): Promi
 
 const PALETTE = ['#5b6cc9', '#2f8f6b', '#c25b3f', '#8a5bc2', '#b08a1e', '#2b84a8', '#c2477a', '#5f7d2e', '#7a6a58', '#3d6fb6'];
 
+/** Control, format (but the emoji joiner), surrogate, private-use and unassigned code points. */
+const INVISIBLE = /[\p{Cc}\p{Cs}\p{Co}\p{Cn}]|(?!\u200d)\p{Cf}/gu;
+
 /** One or two letters: the first of the first two words of the name (whole characters, so emoji and accents survive). */
 export function initialsOf(displayName: string, username: string): string {
   const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   const first = (word: string) => segmenter.segment(word)[Symbol.iterator]().next().value?.segment ?? '';
-  const words = displayName.trim().split(/\s+/u).filter(Boolean);
+  // Only visible characters can be drawn (and only they are valid in the SVG's XML): names stored before
+  // control characters were refused may still hold some.
+  const words = displayName.replace(INVISIBLE, '').trim().split(/\s+/u).filter(Boolean);
   const letters = words.length ? [first(words[0]), words.length > 1 ? first(words[words.length - 1]) : ''] : [first(username)];
   return letters.join('').toLocaleUpperCase() || '?';
 }

@@ -110,20 +110,28 @@ export class UsersService {
     return user;
   }
 
-  /** The directory: active users matching `q` in username, display name or email. */
-  async search(q: string | undefined, page: number, pageSize: number, opts: { includeInactive?: boolean } = {}): Promise<Page<UserEntity>> {
+  /**
+   * The directory: active users whose username or display name contains `q`. An email address is private
+   * (profiles hide it), so it matches only when `q` is the whole address; admins, who see every address,
+   * match parts of it too.
+   */
+  async search(
+    q: string | undefined,
+    page: number,
+    pageSize: number,
+    opts: { includeInactive?: boolean; emailSubstring?: boolean } = {},
+  ): Promise<Page<UserEntity>> {
     const qb = this.users.createQueryBuilder('u');
     if (!opts.includeInactive) qb.where({ deactivatedAt: IsNull() });
     const term = q?.trim();
     if (term) {
       const pattern = likePattern(term);
       qb.andWhere(
-        new Brackets((w) =>
-          w
-            .where("u.username LIKE :p ESCAPE '\\'", { p: pattern })
-            .orWhere("LOWER(u.displayName) LIKE :p ESCAPE '\\'", { p: pattern })
-            .orWhere("u.email LIKE :p ESCAPE '\\'", { p: pattern }),
-        ),
+        new Brackets((w) => {
+          w.where("u.username LIKE :p ESCAPE '\\'", { p: pattern }).orWhere("LOWER(u.displayName) LIKE :p ESCAPE '\\'", { p: pattern });
+          if (opts.emailSubstring) w.orWhere("u.email LIKE :p ESCAPE '\\'", { p: pattern });
+          else w.orWhere('u.email = :email', { email: term.toLowerCase() });
+        }),
       );
     }
     const [items, total] = await qb

@@ -11,6 +11,7 @@ import {
   SendMessageRequest,
 } from '@parley/contracts';
 import { Type } from 'class-transformer';
+import { PlainText } from '../../common/field-rules';
 import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 
 @ValidatorConstraint({ name: 'notBlank' })
@@ -32,6 +33,7 @@ function BodyField(): PropertyDecorator {
     IsString({ message: 'body must be text' })(target, key);
     MaxLength(MESSAGE_MAX_LENGTH, { message: `body must be at most ${MESSAGE_MAX_LENGTH} characters` })(target, key);
     Validate(NotBlank)(target, key);
+    PlainText('body')(target, key);
   };
 }
 

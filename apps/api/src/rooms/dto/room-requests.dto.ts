@@ -16,19 +16,9 @@ import {
   UpdateRoomRequest,
 } from '@parley/contracts';
 import { applyDecorators } from '@nestjs/common';
-import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/paging';
-
-const trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
-
-type Presence = { optional?: boolean };
-
-function presence(name: string, opts: Presence, doc: Record<string, unknown>) {
-  return opts.optional
-    ? [IsOptional(), ApiPropertyOptional(doc)]
-    : [IsDefined({ message: `${name} is required` }), ApiProperty(doc)];
-}
+import { PlainLine, Presence, presence, trimmed } from '../../common/field-rules';
 
 /** A room name: trimmed, 1–80 characters. */
 export function RoomNameField(opts: Presence = {}) {
@@ -37,6 +27,7 @@ export function RoomNameField(opts: Presence = {}) {
     trimmed(),
     IsString({ message: 'name must be text' }),
     Length(1, ROOM_NAME_MAX_LENGTH, { message: `name must be 1 to ${ROOM_NAME_MAX_LENGTH} characters` }),
+    PlainLine('name'),
   );
 }
 
@@ -47,6 +38,7 @@ export function RoomTopicField() {
     trimmed(),
     IsString({ message: 'topic must be text' }),
     MaxLength(ROOM_TOPIC_MAX_LENGTH, { message: `topic must be at most ${ROOM_TOPIC_MAX_LENGTH} characters` }),
+    PlainLine('topic'),
   );
 }
 

@@ -1,5 +1,4 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   DISPLAY_NAME_MAX_LENGTH,
   EMAIL_MAX_LENGTH,
@@ -10,20 +9,8 @@ import {
   USERNAME_MIN_LENGTH,
   USERNAME_PATTERN,
 } from '@parley/contracts';
-import { Transform } from 'class-transformer';
-import { IsDefined, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
-
-const trimmed = (lower: boolean) =>
-  Transform(({ value }) => (typeof value === 'string' ? (lower ? value.trim().toLowerCase() : value.trim()) : value));
-
-/** Composite validators: one decorator says "required or optional, validated, documented". */
-type Presence = { optional?: boolean };
-
-function presence(name: string, opts: Presence, doc: Record<string, unknown>) {
-  return opts.optional
-    ? [IsOptional(), ApiPropertyOptional(doc)]
-    : [IsDefined({ message: `${name} is required` }), ApiProperty(doc)];
-}
+import { IsEmail, IsString, Length, Matches, MaxLength, MinLength } from 'class-validator';
+import { PlainLine, Presence, presence, trimmed } from '../../common/field-rules';
 
 export function UsernameField(opts: Presence = {}) {
   return applyDecorators(
@@ -59,6 +46,7 @@ export function DisplayNameField(opts: Presence = {}) {
     trimmed(false),
     IsString({ message: 'displayName must be text' }),
     Length(1, DISPLAY_NAME_MAX_LENGTH, { message: `displayName must be 1 to ${DISPLAY_NAME_MAX_LENGTH} characters` }),
+    PlainLine('displayName'),
   );
 }
 
@@ -68,6 +56,7 @@ export function StatusTextField(opts: Presence = {}) {
     trimmed(false),
     IsString({ message: 'statusText must be text' }),
     MaxLength(STATUS_TEXT_MAX_LENGTH, { message: `statusText must be at most ${STATUS_TEXT_MAX_LENGTH} characters` }),
+    PlainLine('statusText'),
   );
 }
 
