@@ -52,14 +52,16 @@ describe('UsersService', () => {
     await expect(users.updateProfile(a, { email: b.email })).rejects.toMatchObject({ status: 409 });
   });
 
-  it('searches active users by username, display name or email, escaping wildcards', async () => {
+  it('searches active users by username, display name or their whole email, escaping wildcards', async () => {
     await users.create(makeNewUser({ username: 'grace', displayName: 'Grace Hopper', email: 'gh@navy.example' }));
     await users.create(makeNewUser({ username: 'alan', displayName: 'Alan Turing', email: 'at@bletchley.example' }));
     const gone = await users.create(makeNewUser({ username: 'gracie', displayName: 'Gracie Gone' }));
     await users.setActive(gone.id, false);
 
     expect((await users.search('HOPPER', 1, 10)).items.map((u) => u.username)).toEqual(['grace']);
-    expect((await users.search('bletchley', 1, 10)).items.map((u) => u.username)).toEqual(['alan']);
+    expect((await users.search('bletchley', 1, 10)).items.map((u) => u.username)).toEqual([]);
+    expect((await users.search('AT@bletchley.example', 1, 10)).items.map((u) => u.username)).toEqual(['alan']);
+    expect((await users.search('bletchley', 1, 10, { emailSubstring: true })).items.map((u) => u.username)).toEqual(['alan']);
     expect((await users.search('grac', 1, 10)).items.map((u) => u.username)).toEqual(['grace']);
     expect((await users.search('grac', 1, 10, { includeInactive: true })).total).toBe(2);
     expect((await users.search('%', 1, 10)).total).toBe(0);
