@@ -27,5 +27,8 @@ module.exports = {
   moduleNameMapper: {
     '^@parley/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
     '^@parley/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),
+    // file-type's export map offers Node only `import`/`module-sync` entries, which Jest's resolver does not
+    // ask for; its Node entry is named directly (and compiled to CommonJS like the packages above).
+    '^file-type$': path.join(__dirname, 'node_modules/file-type/index.js'),
   },
 };

@@ -48,12 +48,30 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
   return sortKeys(document);
 }
 
+/**
+ * Swagger UI's "Try it out" runs in a page of this origin, so the browser sends the web app's session cookie
+ * with it, and a cookie-authenticated write needs the CSRF header. This echoes the XSRF-TOKEN cookie in
+ * X-XSRF-TOKEN, as the web app does. It runs in the browser: Nest writes its source into swagger-ui-init.js
+ * (a script file, so the docs' CSP needs no inline script), hence no imports and literal names.
+ */
+function echoCsrfCookie(req: { headers: Record<string, string> }) {
+  const doc = (globalThis as unknown as { document?: { cookie: string } }).document;
+  const match = doc ? /(?:^|;\s*)XSRF-TOKEN=([^;]*)/.exec(doc.cookie) : null;
+  if (match) req.headers['X-XSRF-TOKEN'] = decodeURIComponent(match[1]);
+  return req;
+}
+
 export function setupOpenApi(app: INestApplication, config: AppConfig): void {
   const document = buildOpenApiDocument(app, config);
   SwaggerModule.setup('api/docs', app, document, {
     jsonDocumentUrl: 'api/docs-json',
     yamlDocumentUrl: 'api/docs-yaml',
     customSiteTitle: 'Parley API',
-    swaggerOptions: { persistAuthorization: false, operationsSorter: 'alpha', tagsSorter: 'alpha' },
+    swaggerOptions: {
+      persistAuthorization: false,
+      operationsSorter: 'alpha',
+      tagsSorter: 'alpha',
+      requestInterceptor: echoCsrfCookie,
+    },
   });
 }

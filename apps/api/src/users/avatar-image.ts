@@ -1,7 +1,7 @@
 import { AVATAR_ACCEPTED_TYPES, AVATAR_SIZE_PX } from '@parley/contracts';
 import sharp, { type Metadata } from 'sharp';
 // Types only: the package's export map is invisible to this project's (node10) module resolution.
-import type * as FileType from 'file-type/source/index.js';
+import type * as FileType from 'file-type/index.js';
 
 /** Why an upload was refused, in words for the user. The caller turns it into a 400. */
 export class AvatarRejected extends Error {}

