@@ -2,7 +2,7 @@ import { BlockedUser, ErrorCode, Friend, FriendRequestList, Presence, RoomSummar
 import type { RunningServer } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { closeSockets, createRoom, socketFor } from './support/chat';
+import { closeSockets, createRoom, send, socketFor } from './support/chat';
 import { DatabaseKind, startOn } from './support/database-targets';
 import { bearer, befriend, blockUser, CSRF_HEADER, Signed, signUp } from './support/factories';
 import { call, errorOf, next, record, sleep } from './support/sockets';
@@ -152,6 +152,36 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('blocking on %s', (kind) => 
 
       await request(url).delete(`/api/blocks/${ben.user.id}`).set(bearer(ana)).expect(204);
       await post(ben).expect(201);
+    });
+
+    it('stops edits, typing and read receipts in a shared direct room after a block, both ways', async () => {
+      const [ana, ben] = await people(2);
+      await befriend(url, ana, ben);
+      const room = (await openDirect(ana, ben).expect(201)).body as RoomSummary;
+      const [sa, sb] = [await socketFor(url, ana), await socketFor(url, ben)];
+      const old = await send(sb, room.id, 'before the block');
+      const mine = await send(sa, room.id, 'mine before the block');
+      await blockUser(url, ana, ben);
+      const anaHears = { updated: record(sa, 'message:updated'), typing: record(sa, 'typing'), receipt: record(sa, 'receipt') };
+      const benHears = { typing: record(sb, 'typing'), receipt: record(sb, 'receipt') };
+
+      const edit = await request(url).patch(`/api/messages/${old.id}`).set(bearer(ben)).send({ body: 'edited after the block' }).expect(403);
+      expect(edit.body.message).toBe('You cannot edit messages for this user: they have blocked you');
+      expect(errorOf(await call(sb, 'message:edit', { messageId: old.id, body: 'again' }))).toMatchObject({ code: 'forbidden' });
+      expect(errorOf(await call(sa, 'message:edit', { messageId: mine.id, body: 'mine' }))).toMatchObject({
+        code: 'forbidden',
+        message: 'You cannot edit messages for a user you blocked; unblock them first',
+      });
+      expect(errorOf(await call(sb, 'typing', { roomId: room.id }))).toMatchObject({ code: 'forbidden', message: 'You cannot show typing to this user: they have blocked you' });
+      expect(errorOf(await call(sa, 'typing', { roomId: room.id }))).toMatchObject({ code: 'forbidden' });
+      // Reading still moves your own marker (your unread count), but nobody is told.
+      expect(await call(sb, 'room:read', { roomId: room.id, seq: mine.seq })).toEqual({ roomId: room.id, lastReadSeq: mine.seq });
+      expect(await call(sa, 'room:read', { roomId: room.id, seq: mine.seq })).toEqual({ roomId: room.id, lastReadSeq: mine.seq });
+      await sleep(300);
+      expect(anaHears).toEqual({ updated: [], typing: [], receipt: [] });
+      expect(benHears).toEqual({ typing: [], receipt: [] });
+      const history = await request(url).get(`/api/rooms/${room.id}/messages`).set(bearer(ana)).expect(200);
+      expect(history.body.items.map((m: { body: string }) => m.body)).toEqual(['before the block', 'mine before the block']);
     });
 
     it('hides your presence from a user you blocked, in answers and in live updates', async () => {

@@ -12,6 +12,7 @@ import { EventsModule } from './events/app-events';
 import { FriendsModule } from './friends/friends.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { LimitsModule } from './limits/limits.module';
 import { MessagesModule } from './messages/messages.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RoomsModule } from './rooms/rooms.module';
@@ -26,6 +27,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         EventsModule,
+        LimitsModule,
         ThrottlerModule.forRoot(throttlerOptions(config)),
         HealthModule,
         UsersModule,

@@ -7,6 +7,11 @@ export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 100;
 /** The most messages `sync` returns per room in one answer; `hasMore` tells the client to ask again. */
 export const SYNC_ROOM_LIMIT = 500;
+/**
+ * The most messages one `sync` answer holds, all rooms together. Rooms it had no room left for come back in
+ * `pending`, to be asked again (with the same cursors).
+ */
+export const SYNC_ANSWER_MESSAGES_MAX = 1000;
 /** Rooms one `sync` may ask about. */
 export const SYNC_ROOMS_MAX = 500;
 

@@ -85,7 +85,10 @@ export interface SyncPayload {
   /** Per room: the highest `rev` the client holds; with it, edits and deletions of older messages come too. */
   revs?: Record<string, number>;
 }
+/** The most users one `presence:query` may ask about. */
+export const PRESENCE_QUERY_MAX = 100;
 export interface PresenceQueryPayload {
+  /** At most PRESENCE_QUERY_MAX ids. */
   userIds: string[];
 }
 export interface PresenceActivityPayload {
@@ -107,6 +110,11 @@ export interface SyncResult {
   rooms: SyncRoom[];
   /** Rooms in `since` the user is no longer a member of (or that never existed). */
   removed: string[];
+  /**
+   * Rooms in `since` this answer did not reach (it holds at most SYNC_ANSWER_MESSAGES_MAX messages): ask
+   * again for them, with the cursors you sent. Rooms answered with `hasMore` continue from their new cursors.
+   */
+  pending: string[];
 }
 export interface TypingEvent {
   roomId: string;

@@ -56,6 +56,8 @@ export const envSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['full', 'normal']).default('normal'),
   SOCKET_SEND_RATE_PER_SECOND: int(1, 100_000).default(10),
   SOCKET_SEND_BURST: int(1, 100_000).default(20),
+  SOCKET_EVENT_RATE_PER_SECOND: int(1, 1_000_000).default(20),
+  SOCKET_EVENT_BURST: int(1, 1_000_000).default(60),
   SOCKETS_PER_USER_MAX: int(1, 100_000).default(20),
   PRESENCE_OFFLINE_GRACE_MS: int(0, 600_000).default(5000),
 

@@ -42,6 +42,10 @@ export interface AppConfig {
     sendRatePerSecond: number;
     /** ...holding at most this many tokens (the burst). */
     sendBurst: number;
+    /** Every other socket event costs tokens (sync and presence queries more): refilled at this rate... */
+    eventRatePerSecond: number;
+    /** ...holding at most this many. */
+    eventBurst: number;
     socketsPerUserMax: number;
     /** How long a user whose last socket closed still shows online (a page reload is not "offline"). */
     presenceOfflineGraceMs: number;
@@ -186,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     realtime: {
       sendRatePerSecond: e.SOCKET_SEND_RATE_PER_SECOND,
       sendBurst: e.SOCKET_SEND_BURST,
+      eventRatePerSecond: e.SOCKET_EVENT_RATE_PER_SECOND,
+      eventBurst: e.SOCKET_EVENT_BURST,
       socketsPerUserMax: e.SOCKETS_PER_USER_MAX,
       presenceOfflineGraceMs: e.PRESENCE_OFFLINE_GRACE_MS,
     },

@@ -208,9 +208,9 @@ describe('friends and blocks', () => {
       await expect(relations.assertCanOpenDirect(bob.id, cal.id)).rejects.toMatchObject({ status: 403, message: expect.stringContaining('only message your friends') });
       await expect(relations.assertCanOpenDirect(ada.id, cal.id)).rejects.toMatchObject({ status: 403, message: expect.stringContaining('they have blocked you') });
       await expect(relations.assertCanOpenDirect(cal.id, ada.id)).rejects.toMatchObject({ status: 403, message: expect.stringContaining('a user you blocked') });
-      await expect(relations.assertCanPostInDirect(ada.id, cal.id)).rejects.toMatchObject({ status: 403, code: 'forbidden' });
-      await expect(relations.assertCanPostInDirect(cal.id, ada.id)).rejects.toMatchObject({ status: 403 });
-      await expect(relations.assertCanPostInDirect(bob.id, cal.id)).resolves.toBeUndefined();
+      await expect(relations.assertNotBlocked(ada.id, cal.id, 'send messages to')).rejects.toMatchObject({ status: 403, code: 'forbidden' });
+      await expect(relations.assertNotBlocked(cal.id, ada.id, 'send messages to')).rejects.toMatchObject({ status: 403 });
+      await expect(relations.assertNotBlocked(bob.id, cal.id, 'send messages to')).resolves.toBeUndefined();
     });
   });
 

@@ -73,12 +73,11 @@ export class RelationsService {
     }
   }
 
-  /** May `senderId` post in the direct room they share with `otherId`? Not when either blocked the other. */
-  async assertCanPostInDirect(senderId: string, otherId: string): Promise<void> {
-    await this.assertNotBlocked(senderId, otherId, 'send messages to');
-  }
-
-  private async assertNotBlocked(me: string, otherId: string, what: string): Promise<void> {
+  /**
+   * 403 when either blocked the other, saying which: "You cannot <what> a user you blocked; …" or "You
+   * cannot <what> this user: they have blocked you".
+   */
+  async assertNotBlocked(me: string, otherId: string, what: string): Promise<void> {
     const found = await this.blocksBetween(me, otherId);
     if (found.some((b) => b.blockerId === me)) throw forbidden(`You cannot ${what} a user you blocked; unblock them first`);
     if (found.length) throw forbidden(`You cannot ${what} this user: they have blocked you`);

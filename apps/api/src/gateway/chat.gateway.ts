@@ -1,21 +1,23 @@
 import { Inject, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
-import { ClientToServerEvents, TYPING_TTL_MS } from '@parley/contracts';
+import { ClientToServerEvents, PRESENCE_QUERY_MAX, TYPING_TTL_MS } from '@parley/contracts';
 import { ArrayMaxSize, IsArray, IsIn, IsUUID } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AppEvents, SessionEndReason } from '../events/app-events';
 import { MessagesService } from '../messages/messages.service';
 import { SocketDeleteDto, SocketEditDto, SocketReadDto, SocketRoomDto, SocketSendDto } from '../messages/dto/messages.dto';
 import { channel, ParleyServer, ParleySocket, RealtimeService } from '../realtime/realtime.service';
+import { DirectRoomsService } from '../rooms/direct-rooms.service';
 import { RoomsService } from '../rooms/rooms.service';
 import { PresenceService } from './presence.service';
 import { HandshakeError, SocketAuthService } from './socket-auth.service';
 import { toSocketError, validatePayload } from './socket-errors';
+import { SocketLimits } from './socket-limits';
 import { parseSyncPayload } from './sync-payload';
 
 class PresenceQueryDto {
   @IsArray({ message: 'userIds must be a list' })
-  @ArrayMaxSize(500, { message: 'userIds may hold at most 500 ids' })
+  @ArrayMaxSize(PRESENCE_QUERY_MAX, { message: `userIds may hold at most ${PRESENCE_QUERY_MAX} ids` })
   @IsUUID('all', { each: true, message: 'userIds must hold user ids (UUIDs)' })
   userIds!: string[];
 }
@@ -51,6 +53,8 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     private readonly presence: PresenceService,
     private readonly realtime: RealtimeService,
     private readonly events: AppEvents,
+    private readonly limits: SocketLimits,
+    private readonly directRooms: DirectRoomsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -123,6 +127,7 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     this.handle(socket, 'typing', async (payload) => {
       const dto = await validatePayload(SocketRoomDto, payload);
       if (!socket.rooms.has(channel.room(dto.roomId))) await this.rooms.requireMembership(dto.roomId, userId);
+      await this.directRooms.assertNotBlocked(dto.roomId, userId, 'show typing to');
       let relayed = this.typingRelayedAt.get(socket);
       if (!relayed) this.typingRelayedAt.set(socket, (relayed = new Map()));
       const now = Date.now();
@@ -153,21 +158,24 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     return { id: socket.data.userId, role: socket.data.role };
   }
 
-  /** Registers an event handler that always answers through the ack (when the client asked for one). */
+  /**
+   * Registers an event handler that always answers through the ack (when the client asked for one). Each
+   * event is admitted by the socket limits first; a refusal is answered at once, without running anything.
+   */
   private handle(socket: ParleySocket, event: keyof ClientToServerEvents, fn: Handler): void {
     socket.on(event, (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
       const payload = args[0];
-      let result: Promise<unknown>;
-      try {
-        result = fn(payload);
-      } catch (err) {
-        result = Promise.reject(err);
-      }
-      result.then(
-        (value) => ack?.(value),
-        (err: unknown) => ack?.({ error: toSocketError(err) }),
-      );
+      void this.limits.admit(socket, event, payload).then(async (refused) => {
+        if (refused) return ack?.({ error: refused });
+        try {
+          ack?.(await fn(payload));
+        } catch (err) {
+          ack?.({ error: toSocketError(err) });
+        } finally {
+          this.limits.done(socket, event);
+        }
+      });
     });
   }
 

@@ -9,10 +9,11 @@ import { UserEntity } from '../users/user.entity';
 import { ChatGateway } from './chat.gateway';
 import { PresenceService } from './presence.service';
 import { SocketAuthService } from './socket-auth.service';
+import { SocketLimits } from './socket-limits';
 
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, FriendsModule, TypeOrmModule.forFeature([UserEntity, RoomMemberEntity])],
-  providers: [ChatGateway, PresenceService, SocketAuthService],
+  providers: [ChatGateway, PresenceService, SocketAuthService, SocketLimits],
   exports: [PresenceService],
 })
 export class GatewayModule {}

@@ -7,12 +7,12 @@ import { MessageEntity } from './message.entity';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
-import { SendThrottle } from './send-throttle';
+import { ReceiptAnnouncer } from './receipt-announcer';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity, RoomEntity]), RoomsModule, FriendsModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, SendThrottle],
+  providers: [MessagesService, MessageWriter, ReceiptAnnouncer],
   exports: [MessagesService],
 })
 export class MessagesModule {}

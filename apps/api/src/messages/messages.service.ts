@@ -5,8 +5,8 @@ import {
   HISTORY_PAGE_DEFAULT,
   Message,
   MessagePage,
-  RoomKind,
   RoomRole,
+  SYNC_ANSWER_MESSAGES_MAX,
   SYNC_ROOM_LIMIT,
   SyncResult,
   SyncRoom,
@@ -14,14 +14,15 @@ import {
 } from '@parley/contracts';
 import { Between, In, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { ApiException, RateLimitedException } from '../common/api-exceptions';
-import { RelationsService } from '../friends/relations.service';
 import { RealtimeService } from '../realtime/realtime.service';
 import { RoomEntity } from '../rooms/room.entity';
 import { RoomsService } from '../rooms/rooms.service';
 import { MessageEntity } from './message.entity';
 import { rowToMessage } from './message-store';
 import { MessageWriter } from './message-writer';
-import { SendThrottle } from './send-throttle';
+import { SendThrottle } from '../limits/send-throttle';
+import { DirectRoomsService } from '../rooms/direct-rooms.service';
+import { ReceiptAnnouncer } from './receipt-announcer';
 
 /** The sender of a request: enough of the user to apply the rules. */
 export interface Actor {
@@ -53,13 +54,8 @@ const toMessage = (e: MessageEntity): Message => rowToMessage(e);
 const roomNotFound = () => new NotFoundException('Room not found');
 const messageNotFound = () => new NotFoundException('Message not found');
 
-/** Rooms whose kind is remembered by the send path (kinds never change). */
-const ROOM_KIND_CACHE_MAX = 10_000;
-
 @Injectable()
 export class MessagesService {
-  private readonly roomKinds = new Map<string, string[] | null>();
-
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
@@ -67,18 +63,24 @@ export class MessagesService {
     private readonly writer: MessageWriter,
     private readonly throttle: SendThrottle,
     private readonly realtime: RealtimeService,
-    private readonly relations: RelationsService,
+    private readonly directRooms: DirectRoomsService,
+    private readonly receipts: ReceiptAnnouncer,
   ) {}
+
+  /** Every write (send, edit, delete) takes a token from the sender's bucket first: 429 when it is empty. */
+  private async takeWriteToken(actor: Actor): Promise<void> {
+    const waitMs = await this.throttle.take(actor.id);
+    if (waitMs > 0) throw new SendRateLimitedException(waitMs);
+  }
 
   /**
    * Stores a message and fans it out to the room. Resolves only after the message is committed; a resend
    * of the same clientMsgId resolves with the stored original (`created: false`) and is not fanned out again.
    */
   async send(actor: Actor, roomId: string, input: SendInput, opts: SendOptions = {}): Promise<{ message: Message; created: boolean }> {
-    const waitMs = this.throttle.take(actor.id);
-    if (waitMs > 0) throw new SendRateLimitedException(waitMs);
+    await this.takeWriteToken(actor);
     if (!opts.memberKnown) await this.roomsService.requireMembership(roomId, actor.id);
-    await this.assertNotBlockedInDirect(actor.id, roomId);
+    await this.directRooms.assertNotBlocked(roomId, actor.id, 'send messages to');
     const replyToId = input.replyToId ?? null;
     if (replyToId && !(await this.messages.exists({ where: { id: replyToId, roomId } }))) {
       throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'replyToId must be a message in this room', [
@@ -99,29 +101,6 @@ export class MessagesService {
     return { message: outcome.message, created: outcome.created };
   }
 
-  /** In a direct room, a block either way stops both people from posting. */
-  private async assertNotBlockedInDirect(senderId: string, roomId: string): Promise<void> {
-    const members = await this.directPair(roomId);
-    if (!members) return;
-    const other = members.find((id) => id !== senderId);
-    if (other) await this.relations.assertCanPostInDirect(senderId, other);
-  }
-
-  /**
-   * The two members of a direct room, or null for other kinds. A room's kind and its pair never change, so
-   * the answer is cached (bounded), which keeps a database read off the hot send path.
-   */
-  private async directPair(roomId: string): Promise<string[] | null> {
-    const cached = this.roomKinds.get(roomId);
-    if (cached !== undefined) return cached;
-    const room = await this.rooms.findOne({ where: { id: roomId }, select: { id: true, kind: true, directKey: true } });
-    if (!room) return null;
-    const pair = room.kind === RoomKind.Direct && room.directKey ? room.directKey.split(':') : null;
-    if (this.roomKinds.size >= ROOM_KIND_CACHE_MAX) this.roomKinds.delete(this.roomKinds.keys().next().value!);
-    this.roomKinds.set(roomId, pair);
-    return pair;
-  }
-
   private fanOut(roomId: string, event: 'message:new' | 'message:updated', message: Message, exceptSocketId?: string): void {
     if (exceptSocketId) this.realtime.toRoomExcept(roomId, exceptSocketId, event, message);
     else this.realtime.toRoom(roomId, event, message);
@@ -137,8 +116,10 @@ export class MessagesService {
   }
 
   async edit(actor: Actor, messageId: string, body: string): Promise<Message> {
+    await this.takeWriteToken(actor);
     const { message, room } = await this.visibleMessage(actor, messageId);
     if (message.senderId !== actor.id) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only edit your own messages');
+    await this.directRooms.assertNotBlocked(room.id, actor.id, 'edit messages for');
     if (message.deletedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This message was deleted');
     if (room.archivedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
     if (message.body === body) return toMessage(message);
@@ -150,6 +131,7 @@ export class MessagesService {
 
   /** Deletes a message, leaving a tombstone. Senders delete their own; room owners and admins any. */
   async remove(actor: Actor, messageId: string): Promise<Message> {
+    await this.takeWriteToken(actor);
     const { message, room, role } = await this.visibleMessage(actor, messageId);
     const moderator = role === RoomRole.Owner || role === RoomRole.Admin || (room.kind === 'public' && actor.role === UserRole.Admin);
     if (message.senderId !== actor.id && !moderator) {
@@ -181,56 +163,78 @@ export class MessagesService {
    * Everything a reconnecting client missed, per room, from the database (so it holds across restarts):
    * messages after its seq and, when it sends revs, older messages changed after its rev; in seq order.
    * The room's counters are read first and the message queries bounded by them, so the returned cursors
-   * never run ahead of the returned messages.
+   * never run ahead of the returned messages. One answer holds at most SYNC_ANSWER_MESSAGES_MAX messages:
+   * rooms beyond that come back in `pending`. Rooms with nothing new cost no query.
    */
   async sync(actor: Actor, since: Record<string, number>, revs: Record<string, number> = {}): Promise<SyncResult> {
     const wanted = Object.keys(since);
     const mine = new Set(await this.roomsService.roomIdsForUser(actor.id));
     const removed = wanted.filter((id) => !mine.has(id));
     const roomIds = wanted.filter((id) => mine.has(id));
-    const rows = roomIds.length ? await this.rooms.find({ where: { id: In(roomIds) }, select: { id: true, lastSeq: true, lastRev: true } }) : [];
+    const found = roomIds.length ? await this.rooms.find({ where: { id: In(roomIds) }, select: { id: true, lastSeq: true, lastRev: true } }) : [];
+    const counters = new Map(found.map((r) => [r.id, r]));
     const rooms: SyncRoom[] = [];
-    for (const room of rows) {
+    const pending: string[] = [];
+    let budget = SYNC_ANSWER_MESSAGES_MAX;
+    for (const roomId of roomIds) {
+      const room = counters.get(roomId);
+      if (!room) continue;
       const fromSeq = Math.min(since[room.id], room.lastSeq);
       const fromRev = revs[room.id];
+      const changedSince = fromRev !== undefined && fromRev < room.lastRev;
+      if (fromSeq >= room.lastSeq && !changedSince) {
+        rooms.push({ roomId, messages: [], lastSeq: room.lastSeq, lastRev: room.lastRev, hasMore: false });
+        continue;
+      }
+      if (budget <= 0) {
+        pending.push(roomId);
+        continue;
+      }
+      const limit = Math.min(SYNC_ROOM_LIMIT, budget);
       // New to the client: seq above its cursor, up to the room's seq as read above (current state).
       const fresh = await this.messages.find({
-        where: { roomId: room.id, seq: Between(fromSeq + 1, room.lastSeq) },
+        where: { roomId, seq: Between(fromSeq + 1, room.lastSeq) },
         order: { seq: 'ASC' },
-        take: SYNC_ROOM_LIMIT + 1,
+        take: limit + 1,
       });
-      const freshMore = fresh.length > SYNC_ROOM_LIMIT;
-      const newOnes = fresh.slice(0, SYNC_ROOM_LIMIT);
+      const freshMore = fresh.length > limit;
+      const newOnes = fresh.slice(0, limit);
       // Changed since the client's rev: edits and deletions of messages it already holds, oldest change first.
       let changed: MessageEntity[] = [];
       let changedMore = false;
-      if (fromRev !== undefined && fromRev < room.lastRev) {
+      const changeLimit = limit - newOnes.length;
+      if (changedSince && changeLimit > 0) {
         changed = await this.messages.find({
-          where: { roomId: room.id, seq: LessThanOrEqual(fromSeq), rev: MoreThan(fromRev) },
+          where: { roomId, seq: LessThanOrEqual(fromSeq), rev: MoreThan(fromRev) },
           order: { rev: 'ASC' },
-          take: SYNC_ROOM_LIMIT + 1,
+          take: changeLimit + 1,
         });
-        changedMore = changed.length > SYNC_ROOM_LIMIT;
-        changed = changed.slice(0, SYNC_ROOM_LIMIT);
+        changedMore = changed.length > changeLimit;
+        changed = changed.slice(0, changeLimit);
+      } else if (changedSince) {
+        changedMore = true;
       }
+      budget -= newOnes.length + changed.length;
       rooms.push({
-        roomId: room.id,
+        roomId,
         messages: [...changed, ...newOnes].sort((x, y) => x.seq - y.seq).map(toMessage),
         lastSeq: freshMore ? newOnes[newOnes.length - 1].seq : room.lastSeq,
         // Every change up to room.lastRev is reflected unless the change list was cut short.
-        lastRev: changedMore ? changed[changed.length - 1].rev : room.lastRev,
+        lastRev: changedMore ? (changed.length ? changed[changed.length - 1].rev : fromRev!) : room.lastRev,
         hasMore: freshMore || changedMore,
       });
     }
-    return { rooms, removed };
+    return { rooms, removed, pending };
   }
 
-  /** Records that the actor has read the room up to `seq` and tells the room (read receipts). */
+  /**
+   * Records that the actor has read the room up to `seq`. Only a marker that moves is announced to the room
+   * (read receipts, coalesced), and not across a block in a direct room.
+   */
   async markRead(actor: Actor, roomId: string, seq: number): Promise<number> {
-    await this.roomsService.requireMembership(roomId, actor.id);
-    const stored = await this.roomsService.setLastRead(roomId, actor.id, seq);
-    this.realtime.toRoom(roomId, 'receipt', { roomId, userId: actor.id, seq: stored });
-    return stored;
+    const { lastReadSeq, moved } = await this.roomsService.setLastRead(roomId, actor.id, seq);
+    if (moved && !(await this.directRooms.isBlocked(roomId, actor.id))) this.receipts.announce(roomId, actor.id, lastReadSeq);
+    return lastReadSeq;
   }
 
   /** For the gateway's fast path: the room ids of messages are checked again here. */

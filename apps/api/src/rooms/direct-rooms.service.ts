@@ -16,9 +16,17 @@ export function directKeyFor(a: string, b: string): string {
   return [a, b].sort().join(':');
 }
 
+/** Rooms whose pair is remembered (a room's kind and its pair never change). */
+const PAIR_CACHE_MAX = 10_000;
+
+/** What a member does in a direct room that a block (either way) stops, in the words of the refusal. */
+export type DirectAction = 'send messages to' | 'edit messages for' | 'show typing to';
+
 /** One-to-one conversations: exactly two members, one room per pair, nobody leaves. */
 @Injectable()
 export class DirectRoomsService {
+  private readonly pairs = new Map<string, string[] | null>();
+
   constructor(
     @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -60,6 +68,39 @@ export class DirectRoomsService {
       { userId: other.id, role: RoomRole.Member },
     ]);
     return { view: await this.roomsService.viewFor(room.id, me.id), created: true };
+  }
+
+  /**
+   * The two members of a direct room, or null for other kinds. Cached (bounded): the hot send path asks for
+   * every message and the answer never changes.
+   */
+  async pairOf(roomId: string): Promise<string[] | null> {
+    const cached = this.pairs.get(roomId);
+    if (cached !== undefined) return cached;
+    const room = await this.rooms.findOne({ where: { id: roomId }, select: { id: true, kind: true, directKey: true } });
+    if (!room) return null;
+    const pair = room.kind === RoomKind.Direct && room.directKey ? room.directKey.split(':') : null;
+    if (this.pairs.size >= PAIR_CACHE_MAX) this.pairs.delete(this.pairs.keys().next().value!);
+    this.pairs.set(roomId, pair);
+    return pair;
+  }
+
+  /** The other member when `roomId` is a direct room of `userId`'s; null otherwise. */
+  async peerIn(roomId: string, userId: string): Promise<string | null> {
+    const pair = await this.pairOf(roomId);
+    return pair?.find((id) => id !== userId) ?? null;
+  }
+
+  /** In a direct room, a block either way stops both people from messaging, editing and typing (403). */
+  async assertNotBlocked(roomId: string, userId: string, action: DirectAction): Promise<void> {
+    const peer = await this.peerIn(roomId, userId);
+    if (peer) await this.relations.assertNotBlocked(userId, peer, action);
+  }
+
+  /** Whether this is a direct room whose two members are kept apart by a block (either way). */
+  async isBlocked(roomId: string, userId: string): Promise<boolean> {
+    const peer = await this.peerIn(roomId, userId);
+    return peer !== null && (await this.relations.blockedEitherWay(userId, peer));
   }
 
   /**

@@ -33,6 +33,6 @@ import { RoomsService } from './rooms.service';
     RoomInvitesService,
     GeneralRoomService,
   ],
-  exports: [RoomsService],
+  exports: [RoomsService, DirectRoomsService],
 })
 export class RoomsModule {}

@@ -34,7 +34,7 @@ describe('RoomsService', () => {
       const [forAda] = await list(ada);
       expect(forAda).toMatchObject({ lastSeq: 5, lastReadSeq: 0, unreadCount: 3 });
 
-      expect(await kit.rooms.setLastRead(room.id, ada.id, 2)).toBe(2);
+      expect(await kit.rooms.setLastRead(room.id, ada.id, 2)).toEqual({ lastReadSeq: 2, moved: true });
       expect((await list(ada))[0].unreadCount).toBe(1);
       // Bob's own messages never count for him.
       expect((await list(bob))[0].unreadCount).toBe(1);
@@ -117,8 +117,9 @@ describe('RoomsService', () => {
     it('moves the read marker forward only, and never past the last message', async () => {
       const room = await group(ada, 'Reads', [bob.id]);
       for (let i = 0; i < 3; i++) await kit.postMessage(room.id, ada, `m${i}`);
-      expect(await kit.rooms.setLastRead(room.id, bob.id, 99)).toBe(3);
-      expect(await kit.rooms.setLastRead(room.id, bob.id, 1)).toBe(3);
+      expect(await kit.rooms.setLastRead(room.id, bob.id, 99)).toEqual({ lastReadSeq: 3, moved: true });
+      expect(await kit.rooms.setLastRead(room.id, bob.id, 1)).toEqual({ lastReadSeq: 3, moved: false });
+      expect(await kit.rooms.setLastRead(room.id, bob.id, 3)).toEqual({ lastReadSeq: 3, moved: false });
       expect((await kit.rooms.summaryFor(room.id, bob.id)).lastReadSeq).toBe(3);
       await expect(kit.rooms.setLastRead(room.id, (await kit.makeUser()).id, 1)).rejects.toMatchObject({ status: 404 });
     });

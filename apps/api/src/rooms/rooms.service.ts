@@ -102,16 +102,18 @@ export class RoomsService {
   }
 
   /**
-   * Moves the member's read marker forward, never past the room's last message and never back.
-   * Returns the stored value.
+   * Moves the member's read marker forward, never past the room's last message and never back (404 for a
+   * non-member). Returns the stored value and whether this call moved it.
    */
-  async setLastRead(roomId: string, userId: string, seq: number): Promise<number> {
+  async setLastRead(roomId: string, userId: string, seq: number): Promise<{ lastReadSeq: number; moved: boolean }> {
     const { room, member } = await this.requireMembership(roomId, userId);
     const target = Math.min(Math.max(0, Math.floor(seq)), room.lastSeq);
-    if (target <= member.lastReadSeq) return member.lastReadSeq;
-    await this.members.update({ roomId, userId, lastReadSeq: LessThan(target) }, { lastReadSeq: target });
+    if (target <= member.lastReadSeq) return { lastReadSeq: member.lastReadSeq, moved: false };
+    const result = await this.members.update({ roomId, userId, lastReadSeq: LessThan(target) }, { lastReadSeq: target });
+    if (result.affected) return { lastReadSeq: target, moved: true };
+    // Another request moved it at the same moment, at least as far.
     const stored = await this.members.findOneBy({ roomId, userId });
-    return stored?.lastReadSeq ?? target;
+    return { lastReadSeq: stored?.lastReadSeq ?? target, moved: false };
   }
 
   /** Members with their users: owner first, then admins, then by name. */

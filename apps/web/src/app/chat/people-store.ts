@@ -1,11 +1,9 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { Presence, PresenceStatus, PublicUser, TypingEvent } from '@parley/contracts';
+import { Presence, PRESENCE_QUERY_MAX, PresenceStatus, PublicUser, TypingEvent } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { Realtime } from '../core/realtime';
 import { UsersApi } from '../core/users-api';
 
-/** Users one `presence:query` asks about. */
-const PRESENCE_QUERY_CHUNK = 100;
 
 /** "Ana is typing…", "Ana and Bo are typing…", "Several people are typing…" (empty when nobody is). */
 export function typingSentence(names: readonly string[]): string {
@@ -113,9 +111,9 @@ export class PeopleStore {
   /** Asks the server for the presence of the people on screen (presence events keep it fresh afterwards). */
   async queryPresence(userIds: Iterable<string>): Promise<void> {
     const ids = [...new Set(userIds)];
-    for (let i = 0; i < ids.length; i += PRESENCE_QUERY_CHUNK) {
+    for (let i = 0; i < ids.length; i += PRESENCE_QUERY_MAX) {
       try {
-        const { presence } = await this.realtime.request('presence:query', { userIds: ids.slice(i, i + PRESENCE_QUERY_CHUNK) });
+        const { presence } = await this.realtime.request('presence:query', { userIds: ids.slice(i, i + PRESENCE_QUERY_MAX) });
         this.presence.update((all) => {
           const next = { ...all };
           for (const p of presence) next[p.userId] = p;

@@ -16,18 +16,34 @@ const message = (roomId: string, seq: number, rev = seq) => ({
 
 describe('nextSyncCursors', () => {
   it('is done when no room has more', () => {
-    expect(nextSyncCursors({ since: { a: 1 }, revs: { a: 1 } }, { rooms: [{ roomId: 'a', messages: [message('a', 2)], lastSeq: 2, lastRev: 2, hasMore: false }], removed: [] })).toBeNull();
+    expect(nextSyncCursors({ since: { a: 1 }, revs: { a: 1 } }, { rooms: [{ roomId: 'a', messages: [message('a', 2)], lastSeq: 2, lastRev: 2, hasMore: false }], removed: [], pending: [] })).toBeNull();
   });
 
-  it('continues rooms with more from the cursors they answered with, keeping the other rooms', () => {
+  it('continues rooms with more from the cursors they answered with, and only them', () => {
     const next = nextSyncCursors(
       { since: { a: 1, b: 7, gone: 3 }, revs: { a: 1, b: 9, gone: 3 } },
-      { rooms: [{ roomId: 'a', messages: [message('a', 2), message('a', 3, 12)], lastSeq: 3, lastRev: 950, hasMore: true }], removed: ['gone'] },
+      {
+        rooms: [
+          { roomId: 'a', messages: [message('a', 2), message('a', 3, 12)], lastSeq: 3, lastRev: 950, hasMore: true },
+          { roomId: 'b', messages: [], lastSeq: 7, lastRev: 9, hasMore: false },
+        ],
+        removed: ['gone'],
+        pending: [],
+      },
     );
-    expect(next).toEqual({ since: { a: 3, b: 7 }, revs: { a: 950, b: 9 } });
+    expect(next).toEqual({ since: { a: 3 }, revs: { a: 950 } });
+  });
+
+  it('asks again, from where they were, for the rooms an answer did not reach', () => {
+    const next = nextSyncCursors(
+      { since: { a: 1, b: 7, c: 4 }, revs: { a: 1, b: 9 } },
+      { rooms: [{ roomId: 'a', messages: [message('a', 2)], lastSeq: 2, lastRev: 2, hasMore: false }], removed: [], pending: ['b', 'c'] },
+    );
+    expect(next).toEqual({ since: { b: 7, c: 4 }, revs: { b: 9 } });
   });
 
   it('stops rather than loop when a round brings nothing new', () => {
-    expect(nextSyncCursors({ since: { a: 3 }, revs: { a: 9 } }, { rooms: [{ roomId: 'a', messages: [], lastSeq: 3, lastRev: 9, hasMore: true }], removed: [] })).toBeNull();
+    expect(nextSyncCursors({ since: { a: 3 }, revs: { a: 9 } }, { rooms: [{ roomId: 'a', messages: [], lastSeq: 3, lastRev: 9, hasMore: true }], removed: [], pending: [] })).toBeNull();
+    expect(nextSyncCursors({ since: { a: 3 } }, { rooms: [], removed: [], pending: ['a'] })).toBeNull();
   });
 });

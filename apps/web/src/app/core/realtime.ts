@@ -55,25 +55,33 @@ function isErrorAck(response: unknown): response is { error: SocketError } {
 }
 
 /**
- * The cursors for the next sync round: a room that said `hasMore` continues from the `lastSeq`/`lastRev` it
- * answered with (how far that answer got). Null when everything has arrived, or when a round made no
- * progress (which would otherwise loop forever).
+ * The cursors for the next sync round: rooms that said `hasMore` continue from the `lastSeq`/`lastRev` they
+ * answered with (how far that answer got), and rooms the answer did not reach (`pending`) are asked again
+ * from where they were. Null when everything has arrived, or when a round made no progress (which would
+ * otherwise loop forever).
  */
 export function nextSyncCursors(sent: SyncPayload, result: SyncResult): SyncPayload | null {
-  const since = { ...sent.since };
-  const revs = { ...(sent.revs ?? {}) };
+  const since: Record<string, number> = {};
+  const revs: Record<string, number> = {};
   let progress = false;
   for (const room of result.rooms) {
-    if (!room.hasMore) continue;
-    if (room.lastSeq > (since[room.roomId] ?? 0) || room.lastRev > (revs[room.roomId] ?? 0)) progress = true;
-    since[room.roomId] = Math.max(since[room.roomId] ?? 0, room.lastSeq);
-    revs[room.roomId] = Math.max(revs[room.roomId] ?? 0, room.lastRev);
+    const seq = sent.since[room.roomId] ?? 0;
+    const rev = sent.revs?.[room.roomId] ?? 0;
+    if (!room.hasMore) {
+      progress = true;
+      continue;
+    }
+    if (room.lastSeq > seq || room.lastRev > rev) progress = true;
+    since[room.roomId] = Math.max(seq, room.lastSeq);
+    revs[room.roomId] = Math.max(rev, room.lastRev);
   }
-  for (const roomId of result.removed) {
-    delete since[roomId];
-    delete revs[roomId];
+  for (const roomId of result.pending ?? []) {
+    if (sent.since[roomId] === undefined) continue;
+    since[roomId] = sent.since[roomId];
+    const rev = sent.revs?.[roomId];
+    if (rev !== undefined) revs[roomId] = rev;
   }
-  return progress ? { since, revs } : null;
+  return progress && Object.keys(since).length > 0 ? { since, revs } : null;
 }
 
 /** What the chat store gives the connection, so that every (re)connect catches up with what was missed. */

@@ -1,6 +1,6 @@
 import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { Router } from '@angular/router';
-import { BlockedUser, Friend, FriendRequest, Presence, PresenceStatus, PublicUser } from '@parley/contracts';
+import { BlockedUser, Friend, FriendRequest, Presence, PRESENCE_QUERY_MAX, PresenceStatus, PublicUser } from '@parley/contracts';
 import { Observable, firstValueFrom } from 'rxjs';
 import { ChatStore } from '../chat/chat-store';
 import { formMessage, toApiError } from '../core/api-error';
@@ -22,8 +22,6 @@ import {
   withoutRequest,
 } from './friends-state';
 
-/** Users one `presence:query` asks about. */
-const PRESENCE_QUERY_CHUNK = 100;
 
 /**
  * The signed-in user's friends, pending requests and blocks, kept current by the `friend:*` and `presence`
@@ -114,9 +112,9 @@ export class FriendsStore {
    */
   async lookUpPresence(userIds: Iterable<string>): Promise<void> {
     const ids = [...new Set(userIds)].filter((id) => id !== this.me());
-    for (let i = 0; i < ids.length; i += PRESENCE_QUERY_CHUNK) {
+    for (let i = 0; i < ids.length; i += PRESENCE_QUERY_MAX) {
       try {
-        const { presence } = await this.realtime.request('presence:query', { userIds: ids.slice(i, i + PRESENCE_QUERY_CHUNK) });
+        const { presence } = await this.realtime.request('presence:query', { userIds: ids.slice(i, i + PRESENCE_QUERY_MAX) });
         this.state.update((s) => presence.reduce(withPresence, s));
         this.otherPresence.update((all) => {
           const next = { ...all };

@@ -141,7 +141,7 @@ export class FakeRealtime {
         return { message };
       }
       case 'sync':
-        return { rooms: [], removed: [] };
+        return { rooms: [], removed: [], pending: [] };
       case 'room:read': {
         const p = payload as { roomId: string; seq: number };
         return { roomId: p.roomId, lastReadSeq: p.seq };
