@@ -1,6 +1,7 @@
 import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import {
   HISTORY_PAGE_DEFAULT,
+  HistoryQuery,
   Message,
   MessageDeletedEvent,
   RoomKind,
@@ -22,31 +23,11 @@ import { toPlainText } from './message-body/render-markdown';
 import { pendingMessage } from './outbox';
 import { OutboxQueue } from './outbox-queue';
 import { PeopleStore } from './people-store';
+import { ReadMarkers } from './read-markers';
 import { applyMessage, applyMyRead, compareRooms } from './room-summaries';
+import { EMPTY_TIMELINE, RoomTimeline, firstUnreadQuery, fitsTimeline, holdsFirstUnread, openingQuery, timelineFromPage, timelineWithNewer } from './room-timeline';
 
-/** The messages of one room this client holds: the latest page and whatever came after it, plus older pages. */
-export interface RoomTimeline {
-  status: 'loading' | 'ready' | 'error';
-  /** Ascending seq, one per id. */
-  items: Message[];
-  hasOlder: boolean;
-  loadingOlder: boolean;
-  error: string | null;
-  /** The room's last seq and rev when loading began: the page covers at least up to them. */
-  startSeq: number;
-  startRev: number;
-}
-
-const EMPTY_TIMELINE: RoomTimeline = { status: 'loading', items: [], hasOlder: false, loadingOlder: false, error: null, startSeq: 0, startRev: 0 };
-
-/**
- * The messages a held timeline takes: everything at or after its oldest message, and anything at all once it
- * reaches the room's beginning. An older message (an edit the sync reports) would leave a hole before it.
- */
-export function fitsTimeline(timeline: RoomTimeline, message: Message): boolean {
-  const first = timeline.items[0];
-  return !first || !timeline.hasOlder || message.seq >= first.seq;
-}
+export type { RoomTimeline } from './room-timeline';
 
 interface Cursor {
   seq: number;
@@ -66,6 +47,7 @@ export class ChatStore implements SyncTarget {
   private readonly outboxQueue = inject(OutboxQueue);
   private readonly membersStore = inject(MembersStore);
   private readonly notifier = inject(MessageNotifier);
+  private readonly readMarkers = inject(ReadMarkers);
   readonly people = inject(PeopleStore);
 
   private me: string | null = null;
@@ -77,8 +59,6 @@ export class ChatStore implements SyncTarget {
   private roomsLoad: Promise<void> | null = null;
   /** Where each room stood when the connection dropped: the sync after reconnecting starts there. */
   private cursorsAtDisconnect: Record<string, Cursor> | null = null;
-  /** Reads not yet confirmed by the server (sent again after a reconnect). */
-  private readonly unconfirmedReads = new Map<string, number>();
   private roomsRefresh: ReturnType<typeof setTimeout> | null = null;
   /** Rooms joined or left by event, so that a room list fetched before the event does not undo it. */
   private readonly membershipChanges = new Map<string, { joined: boolean; at: number }>();
@@ -106,6 +86,7 @@ export class ChatStore implements SyncTarget {
       if (userId === this.me) this.patchRoom(roomId, (room) => ({ ...room, myRole: role }));
     });
     this.outboxQueue.onDelivered = (message) => this.ingest([message]);
+    this.readMarkers.onConfirmed = (roomId, lastReadSeq) => this.receipt(roomId, this.me ?? '', lastReadSeq);
     r.attach(this);
   }
 
@@ -161,7 +142,7 @@ export class ChatStore implements SyncTarget {
     this.timelines.set({});
     this.membersStore.reset(userId);
     this.views.clear();
-    this.unconfirmedReads.clear();
+    this.readMarkers.reset();
     this.membershipChanges.clear();
     this.cursorsAtDisconnect = null;
     this.roomsLoad = null;
@@ -193,7 +174,7 @@ export class ChatStore implements SyncTarget {
 
   synced(): void {
     this.cursorsAtDisconnect = null;
-    for (const [roomId, seq] of this.unconfirmedReads) this.sendRead(roomId, seq);
+    this.readMarkers.resend();
     this.outboxQueue.setReady(true);
     const peers = this.rooms().flatMap((r) => (r.peer ? [r.peer.id] : []));
     const members = this.membersStore.userIds();
@@ -229,7 +210,7 @@ export class ChatStore implements SyncTarget {
           if (current && current.lastRev > room.lastRev) byId[roomId] = current;
         }
         // Reads this client made that the server has not confirmed yet still count.
-        for (const [roomId, seq] of this.unconfirmedReads) {
+        for (const [roomId, seq] of this.readMarkers.pending()) {
           if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines()[roomId]?.items ?? null);
         }
         this.roomsById.set(byId);
@@ -265,30 +246,46 @@ export class ChatStore implements SyncTarget {
 
   // ---- opening a room ----
 
-  /** The room is on screen: load its latest messages and members if this client has none yet. */
+  /**
+   * The room is on screen: load its messages if this client holds none yet, or if what it holds does not
+   * include my first unread message (the latest page, or the page around that message in a long backlog).
+   */
   openRoom(roomId: string): void {
-    if (!this.timelines()[roomId] || this.timelines()[roomId]!.status === 'error') void this.loadLatest(roomId);
+    const timeline = this.timelines()[roomId];
+    const room = this.roomsById()[roomId];
+    if (!timeline || timeline.status === 'error') void this.loadFirstPage(roomId);
+    else if (room && room.unreadCount > 0 && timeline.status === 'ready' && !holdsFirstUnread(timeline, room.lastReadSeq)) {
+      void this.loadFirstUnread(roomId, room.lastReadSeq);
+    }
     if (!this.membersStore.of(roomId)) void this.membersStore.load(roomId);
   }
 
-  async loadLatest(roomId: string): Promise<void> {
+  /** Starts the room afresh: the page the room opens at. */
+  loadFirstPage(roomId: string): Promise<void> {
     const room = this.roomsById()[roomId];
     const start = { startSeq: room?.lastSeq ?? 0, startRev: room?.lastRev ?? 0 };
     this.setTimeline(roomId, () => ({ ...EMPTY_TIMELINE, ...start }));
+    return this.loadPage(roomId, room ? openingQuery(room) : { limit: HISTORY_PAGE_DEFAULT });
+  }
+
+  /** The latest page in place of what is held (the "jump down" when newer pages are missing). */
+  loadLatest(roomId: string): Promise<void> {
+    return this.loadPage(roomId, { limit: HISTORY_PAGE_DEFAULT });
+  }
+
+  /** The page around the first message after `readSeq`, in place of what is held ("Jump to first unread"). */
+  loadFirstUnread(roomId: string, readSeq: number): Promise<void> {
+    return this.loadPage(roomId, firstUnreadQuery(readSeq));
+  }
+
+  /** Loads a page in place of the held messages, which stay on screen until it is in. */
+  private async loadPage(roomId: string, query: HistoryQuery): Promise<void> {
     try {
-      const page = await firstValueFrom(this.messagesApi.history(roomId, { limit: HISTORY_PAGE_DEFAULT }));
-      const first = page.items[0]?.seq;
-      // Whatever arrived meanwhile stays, unless it is older than the page (that would leave a gap).
-      this.setTimeline(roomId, (t) => ({
-        ...t,
-        status: 'ready',
-        items: page.hasMore && first !== undefined ? t.items.filter((m) => m.seq >= first) : t.items,
-        hasOlder: page.hasMore,
-        error: null,
-      }));
+      const page = await firstValueFrom(this.messagesApi.history(roomId, query));
+      this.setTimeline(roomId, (t) => timelineFromPage(t, page, query, this.roomsById()[roomId]?.lastSeq ?? 0));
       this.ingest(page.items);
     } catch (err) {
-      this.setTimeline(roomId, (t) => ({ ...t, status: 'error', error: formMessage(toApiError(err)) }));
+      this.setTimeline(roomId, (t) => (t.status === 'ready' ? t : { ...t, status: 'error', error: formMessage(toApiError(err)) }));
     }
   }
 
@@ -304,6 +301,22 @@ export class ChatStore implements SyncTarget {
       this.setTimeline(roomId, (t) => ({ ...t, items: upsertMessages(t.items, page.items), hasOlder: page.hasMore, loadingOlder: false }));
     } catch {
       this.setTimeline(roomId, (t) => ({ ...t, loadingOlder: false }));
+    }
+  }
+
+  /** Scrolled to the end of what is held while newer messages are missing: the page after the newest one held. */
+  async loadNewer(roomId: string): Promise<void> {
+    const timeline = this.timelines()[roomId];
+    if (!timeline || timeline.status !== 'ready' || !timeline.hasNewer || timeline.loadingNewer) return;
+    const after = timeline.items.at(-1)?.seq;
+    if (after === undefined) return;
+    this.setTimeline(roomId, (t) => ({ ...t, loadingNewer: true }));
+    try {
+      const page = await firstValueFrom(this.messagesApi.history(roomId, { after, limit: HISTORY_PAGE_DEFAULT }));
+      this.setTimeline(roomId, (t) => timelineWithNewer(t, page, this.roomsById()[roomId]?.lastSeq ?? 0));
+      this.ingest(page.items);
+    } catch {
+      this.setTimeline(roomId, (t) => ({ ...t, loadingNewer: false }));
     }
   }
 
@@ -337,26 +350,19 @@ export class ChatStore implements SyncTarget {
     if (this.realtime.online()) this.realtime.request('typing', { roomId }).catch(() => undefined);
   }
 
-  /** The room is open, visible and scrolled to the bottom: everything in it is read. */
-  markRead(roomId: string): void {
+  /**
+   * I have seen the room's messages up to `seq` (it was on screen while the tab was visible and focused):
+   * my read position moves there (never back, never past the room's last message), the badge goes down
+   * at once, and the server hears of it.
+   */
+  markSeen(roomId: string, seq: number): void {
     const room = this.roomsById()[roomId];
-    if (!room || !this.me) return;
-    const seq = Math.max(room.lastSeq, this.timelines()[roomId]?.items.at(-1)?.seq ?? 0);
-    if (seq <= room.lastReadSeq) return;
-    this.patchRoom(roomId, (r) => applyMyRead(r, seq, this.me!, this.timelines()[roomId]?.items ?? null));
-    this.unconfirmedReads.set(roomId, seq);
-    this.sendRead(roomId, seq);
-  }
-
-  private sendRead(roomId: string, seq: number): void {
-    if (!this.realtime.online()) return;
-    this.realtime
-      .request('room:read', { roomId, seq })
-      .then(({ lastReadSeq }) => {
-        if (this.unconfirmedReads.get(roomId) === seq) this.unconfirmedReads.delete(roomId);
-        this.receipt(roomId, this.me ?? '', lastReadSeq);
-      })
-      .catch(() => undefined);
+    const me = this.me;
+    if (!room || !me) return;
+    const upTo = Math.min(seq, room.lastSeq);
+    if (upTo <= room.lastReadSeq) return;
+    this.patchRoom(roomId, (r) => applyMyRead(r, upTo, me, this.timelines()[roomId]?.items ?? null));
+    this.readMarkers.moveTo(roomId, upTo);
   }
 
   // ---- incoming ----
@@ -453,7 +459,7 @@ export class ChatStore implements SyncTarget {
     this.roomsById.update(without);
     this.timelines.update(without);
     this.membersStore.drop(roomId);
-    this.unconfirmedReads.delete(roomId);
+    this.readMarkers.forget(roomId);
   }
 
   // ---- helpers ----
@@ -466,7 +472,10 @@ export class ChatStore implements SyncTarget {
     const cursors: Record<string, Cursor> = {};
     for (const [roomId, timeline] of Object.entries(this.timelines())) {
       if (timeline.items.length > 0) {
-        cursors[roomId] = { seq: timeline.items.at(-1)!.seq, rev: Math.max(timeline.startRev, ...timeline.items.map((m) => m.rev)) };
+        const rev = Math.max(timeline.startRev, ...timeline.items.map((m) => m.rev));
+        // Newer messages that are not held were still counted by the room list: it goes on from its own seq.
+        const seq = timeline.hasNewer ? Math.max(this.roomsById()[roomId]?.lastSeq ?? 0, timeline.items.at(-1)!.seq) : timeline.items.at(-1)!.seq;
+        cursors[roomId] = { seq, rev };
       } else if (timeline.status === 'loading') {
         cursors[roomId] = { seq: timeline.startSeq, rev: timeline.startRev };
       }
