@@ -114,3 +114,138 @@ for (const [label, viewport] of [
     await session.assertClean();
   });
 }
+
+/** The seqs of the messages whose text is entirely inside the visible part of the list ("Backlog N" → N). */
+async function seqsOnScreen(page: Page): Promise<number[]> {
+  return messageRegion(page).evaluate((region) => {
+    const frame = region.getBoundingClientRect();
+    const seqs: number[] = [];
+    for (const body of Array.from(region.querySelectorAll('app-message-body'))) {
+      const box = body.getBoundingClientRect();
+      const match = /^Backlog (\d+)$/.exec(body.textContent?.trim() ?? '');
+      if (match && box.top >= frame.top - 1 && box.bottom <= frame.bottom + 1) seqs.push(Number(match[1]));
+    }
+    return seqs.sort((a, b) => a - b);
+  });
+}
+
+async function myRoom(who: ApiUser, roomId: string): Promise<RoomSummary> {
+  const rooms = await rest<RoomSummary[]>(server.url, who, 'GET', '/api/rooms');
+  return rooms.find((r) => r.id === roomId)!;
+}
+
+/** The "New messages" line is inside the visible part of the list. */
+async function lineOnScreen(page: Page): Promise<boolean> {
+  const line = messageRegion(page).getByRole('separator', { name: 'New messages' });
+  if ((await line.count()) !== 1) return false;
+  const [box, frame] = await Promise.all([line.boundingBox(), messageRegion(page).boundingBox()]);
+  return !!box && !!frame && box.y >= frame.y - 1 && box.y + box.height <= frame.y + frame.height + 1;
+}
+
+/** The count in front of the tab title ("(12) …", "(99+) …"), '' when none. */
+const unreadInTitle = async (page: Page) => /^\((\d+\+?)\)/.exec(await page.title())?.[1] ?? '';
+const asShown = (count: number) => (count === 0 ? '' : count > 99 ? '99+' : String(count));
+
+for (const [label, viewport] of [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+] as const) {
+  test(`${label}: a room with 130 unread opens at the first of them, and only what was on screen counts as read`, async () => {
+    const { bo, anaApi, boApi, room } = await groupOfTwo('Backlog');
+    await seedMessages(server.url, anaApi, room.id, 'Backlog', 150);
+    // Bo read the first 20 yesterday: 130 are unread.
+    await rest(server.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 20 });
+    expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 20, unreadCount: 130 });
+
+    const session = await signedIn(bo, viewport);
+    const { page } = session;
+    await eventually(async () => expect(await unreadInTitle(page)).toBe('99+'));
+    await conversationLink(page, room.name).click();
+
+    // It opens at the "New messages" line, with the first unread message right under it, not at the newest.
+    await eventually(async () => expect(await lineOnScreen(page)).toBe(true));
+    await eventually(async () => expect(await seqsOnScreen(page)).toContain(21));
+    const firstScreen = await seqsOnScreen(page);
+    expect(firstScreen).not.toContain(150);
+    const line = await messageRegion(page).getByRole('separator', { name: 'New messages' }).boundingBox();
+    const first = await messageByText(page, exactly('Backlog 21')).boundingBox();
+    const lastRead = await messageByText(page, exactly('Backlog 20')).boundingBox();
+    expect(line!.y).toBeGreaterThan(lastRead!.y);
+    expect(first!.y).toBeGreaterThan(line!.y);
+    await session.screenshot(`timeline-${label}-opened-at-first-unread`);
+
+    // What is on screen is read, and nothing beyond it: the server's marker is the last message fully in view.
+    await eventually(async () => {
+      const seen = await seqsOnScreen(page);
+      const server = await myRoom(boApi, room.id);
+      expect(server.lastReadSeq).toBeGreaterThan(20);
+      expect(server.lastReadSeq).toBeLessThanOrEqual(Math.max(...seen));
+      expect(server.lastReadSeq).toBeGreaterThanOrEqual(Math.max(...seen) - 1);
+      expect(server.unreadCount).toBe(150 - server.lastReadSeq);
+      expect(await unreadInTitle(page)).toBe(asShown(150 - server.lastReadSeq));
+    });
+    const afterOpening = await myRoom(boApi, room.id);
+    expect(afterOpening.unreadCount).toBeGreaterThan(100);
+    if (label === 'desktop') {
+      await expectVisible(conversationLink(page, room.name).getByText(asShown(afterOpening.unreadCount), { exact: true }));
+    }
+    // The jump down says how many are still unread below.
+    await expectVisible(page.getByRole('button', { name: `${afterOpening.unreadCount} new messages` }));
+
+    // Reading on: scrolled down a few screens, the marker follows what went by; the line is now above.
+    await messageRegion(page).hover();
+    for (let i = 0; i < 4; i++) {
+      await page.mouse.wheel(0, 500);
+      await page.waitForTimeout(150);
+    }
+    await eventually(async () => {
+      const server = await myRoom(boApi, room.id);
+      expect(server.lastReadSeq).toBeGreaterThan(afterOpening.lastReadSeq);
+      expect(server.lastReadSeq).toBeLessThanOrEqual(Math.max(...(await seqsOnScreen(page))));
+    });
+    expect((await myRoom(boApi, room.id)).unreadCount).toBeGreaterThan(0);
+    const jumpUp = page.getByRole('button', { name: 'Jump to first unread' });
+    await expectVisible(jumpUp);
+    await session.screenshot(`timeline-${label}-scrolled-with-pills`);
+
+    // "Jump to first unread" brings the line back into view.
+    await jumpUp.click();
+    await eventually(async () => expect(await lineOnScreen(page)).toBe(true));
+    await expectHidden(jumpUp);
+
+    if (label === 'desktop') {
+      // Scrolling all the way down (the newer pages load on the way) reads everything.
+      await messageRegion(page).hover();
+      await eventually(async () => {
+        await page.mouse.wheel(0, 2000);
+        expect(await seqsOnScreen(page)).toContain(150);
+      }, 20_000);
+    } else {
+      // The jump down loads the newest messages and goes there.
+      await page.getByRole('button', { name: /new messages/ }).click();
+      await eventually(async () => expect(await seqsOnScreen(page)).toContain(150), 10_000);
+    }
+    await eventually(async () => expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 150, unreadCount: 0 }));
+    await eventually(async () => expect(await unreadInTitle(page)).toBe(''));
+    await expectHidden(page.getByRole('button', { name: /new messages/ }));
+
+    // At the bottom, a new message is read as it arrives.
+    await rest(server.url, anaApi, 'POST', `/api/rooms/${room.id}/messages`, { body: 'Backlog 151', clientMsgId: `live-${Date.now()}` });
+    await eventually(async () => expect(await seqsOnScreen(page)).toContain(151));
+    await eventually(async () => expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 151, unreadCount: 0 }));
+
+    // The line stays while the room is open (the jump brings back the page it is on)...
+    await page.getByRole('button', { name: 'Jump to first unread' }).click();
+    await eventually(async () => expect(await lineOnScreen(page)).toBe(true));
+
+    // ...and is gone the next time the room is opened with nothing unread.
+    if (label === 'phone') await page.getByRole('link', { name: 'Back to conversations' }).click();
+    else await page.goto('/');
+    await conversationLink(page, room.name).click();
+    await eventually(async () => expect(await seqsOnScreen(page)).toContain(151));
+    await expectHidden(messageRegion(page).getByRole('separator', { name: 'New messages' }));
+    await expectHidden(page.getByRole('button', { name: 'Jump to first unread' }));
+
+    await session.assertClean();
+  });
+}

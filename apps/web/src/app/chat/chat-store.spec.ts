@@ -455,6 +455,11 @@ describe('ChatStore: opening a room with a long backlog', () => {
     expect(h.store.timeline('a')).toMatchObject({ hasOlder: true, hasNewer: true });
     expect(h.store.room('a')).toMatchObject({ lastReadSeq: 370, unreadCount: 130 });
     expect(h.realtime.requestsFor('room:read')).toEqual([]);
+
+    // Ten of them seen: the badge goes down by ten (the rest are not loaded, but still counted).
+    h.store.markSeen('a', 380);
+    expect(h.store.room('a')).toMatchObject({ lastReadSeq: 380, unreadCount: 120 });
+    expect(h.realtime.requestsFor('room:read')).toEqual([{ roomId: 'a', seq: 380 }]);
   });
 
   it('new messages wait while newer pages are missing; loading them joins up to the end', async () => {
