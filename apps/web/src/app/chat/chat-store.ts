@@ -1,7 +1,5 @@
 import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import {
-  HISTORY_PAGE_DEFAULT,
-  HistoryQuery,
   Message,
   MessageDeletedEvent,
   RoomKind,
@@ -12,11 +10,10 @@ import {
   SyncResult,
 } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
-import { formMessage, toApiError } from '../core/api-error';
 import { MessagesApi } from '../core/messages-api';
 import { Realtime, SyncTarget } from '../core/realtime';
 import { RoomsApi } from '../core/rooms-api';
-import { ChatMessage, sentMessage, tombstone, upsertMessages } from './chat-message';
+import { ChatMessage, sentMessage, tombstone } from './chat-message';
 import { MembersStore } from './members-store';
 import { MessageNotifier } from './message-notifier';
 import { toPlainText } from './message-body/render-markdown';
@@ -25,14 +22,10 @@ import { OutboxQueue } from './outbox-queue';
 import { PeopleStore } from './people-store';
 import { ReadMarkers } from './read-markers';
 import { applyMessage, applyMyRead, compareRooms } from './room-summaries';
-import { EMPTY_TIMELINE, RoomTimeline, firstUnreadQuery, fitsTimeline, holdsFirstUnread, openingQuery, timelineFromPage, timelineWithNewer } from './room-timeline';
+import { RoomTimeline, holdsFirstUnread } from './room-timeline';
+import { Cursor, RoomTimelines } from './room-timelines';
 
 export type { RoomTimeline } from './room-timeline';
-
-interface Cursor {
-  seq: number;
-  rev: number;
-}
 
 /**
  * The chat's state: my rooms (kept fresh by socket events), the messages of the rooms I opened, members
@@ -48,12 +41,12 @@ export class ChatStore implements SyncTarget {
   private readonly membersStore = inject(MembersStore);
   private readonly notifier = inject(MessageNotifier);
   private readonly readMarkers = inject(ReadMarkers);
+  private readonly timelines = inject(RoomTimelines);
   readonly people = inject(PeopleStore);
 
   private me: string | null = null;
   private readonly roomsById = signal<Readonly<Record<string, RoomSummary>>>({});
   private readonly roomsStatus = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
-  private readonly timelines = signal<Readonly<Record<string, RoomTimeline>>>({});
   private readonly views = new Map<string, Signal<ChatMessage[]>>();
 
   private roomsLoad: Promise<void> | null = null;
@@ -87,6 +80,8 @@ export class ChatStore implements SyncTarget {
     });
     this.outboxQueue.onDelivered = (message) => this.ingest([message]);
     this.readMarkers.onConfirmed = (roomId, lastReadSeq) => this.receipt(roomId, this.me ?? '', lastReadSeq);
+    this.timelines.roomLastSeq = (roomId) => this.roomsById()[roomId]?.lastSeq ?? 0;
+    this.timelines.onPage = (messages) => this.ingest(messages);
     r.attach(this);
   }
 
@@ -97,7 +92,7 @@ export class ChatStore implements SyncTarget {
   }
 
   timeline(roomId: string): RoomTimeline | null {
-    return this.timelines()[roomId] ?? null;
+    return this.timelines.get(roomId);
   }
 
   members(roomId: string): RoomMember[] | null {
@@ -109,7 +104,7 @@ export class ChatStore implements SyncTarget {
     let view = this.views.get(roomId);
     if (!view) {
       view = computed(() => {
-        const held = this.timelines()[roomId]?.items ?? [];
+        const held = this.timelines.all()[roomId]?.items ?? [];
         const sent = held.map(sentMessage);
         const me = this.me;
         if (!me) return sent;
@@ -139,7 +134,7 @@ export class ChatStore implements SyncTarget {
     this.me = userId;
     this.roomsById.set({});
     this.roomsStatus.set('idle');
-    this.timelines.set({});
+    this.timelines.reset();
     this.membersStore.reset(userId);
     this.views.clear();
     this.readMarkers.reset();
@@ -153,7 +148,7 @@ export class ChatStore implements SyncTarget {
 
   async syncCursors(reconnect: boolean): Promise<SyncPayload> {
     // What this client holds right now, before anything that arrives on the new connection moves it.
-    const held: Record<string, Cursor> = { ...this.heldCursors(), ...(this.cursorsAtDisconnect ?? {}) };
+    const held: Record<string, Cursor> = { ...this.timelines.cursors(), ...(this.cursorsAtDisconnect ?? {}) };
     if (reconnect || !this.roomsLoad) await this.loadRooms();
     else await this.roomsLoad;
     const since: Record<string, number> = {};
@@ -183,7 +178,7 @@ export class ChatStore implements SyncTarget {
 
   disconnected(): void {
     this.outboxQueue.setReady(false);
-    this.cursorsAtDisconnect ??= this.heldCursors();
+    this.cursorsAtDisconnect ??= this.timelines.cursors();
   }
 
   // ---- rooms ----
@@ -211,10 +206,10 @@ export class ChatStore implements SyncTarget {
         }
         // Reads this client made that the server has not confirmed yet still count.
         for (const [roomId, seq] of this.readMarkers.pending()) {
-          if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines()[roomId]?.items ?? null);
+          if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines.held(roomId));
         }
         this.roomsById.set(byId);
-        this.timelines.update((all) => Object.fromEntries(Object.entries(all).filter(([id]) => byId[id])));
+        this.timelines.keepOnly((id) => id in byId);
         this.rememberRoomNames(list);
         this.roomsStatus.set('ready');
       },
@@ -251,73 +246,36 @@ export class ChatStore implements SyncTarget {
    * include my first unread message (the latest page, or the page around that message in a long backlog).
    */
   openRoom(roomId: string): void {
-    const timeline = this.timelines()[roomId];
-    const room = this.roomsById()[roomId];
-    if (!timeline || timeline.status === 'error') void this.loadFirstPage(roomId);
+    const timeline = this.timelines.get(roomId);
+    const room = this.roomsById()[roomId] ?? null;
+    if (!timeline || timeline.status === 'error') void this.timelines.loadFirstPage(roomId, room);
     else if (room && room.unreadCount > 0 && timeline.status === 'ready' && !holdsFirstUnread(timeline, room.lastReadSeq)) {
-      void this.loadFirstUnread(roomId, room.lastReadSeq);
+      void this.timelines.loadFirstUnread(roomId, room.lastReadSeq);
     }
     if (!this.membersStore.of(roomId)) void this.membersStore.load(roomId);
   }
 
-  /** Starts the room afresh: the page the room opens at. */
+  /** Starts the room afresh ("Try again" after a failed load). */
   loadFirstPage(roomId: string): Promise<void> {
-    const room = this.roomsById()[roomId];
-    const start = { startSeq: room?.lastSeq ?? 0, startRev: room?.lastRev ?? 0 };
-    this.setTimeline(roomId, () => ({ ...EMPTY_TIMELINE, ...start }));
-    return this.loadPage(roomId, room ? openingQuery(room) : { limit: HISTORY_PAGE_DEFAULT });
+    return this.timelines.loadFirstPage(roomId, this.roomsById()[roomId] ?? null);
   }
 
   /** The latest page in place of what is held (the "jump down" when newer pages are missing). */
   loadLatest(roomId: string): Promise<void> {
-    return this.loadPage(roomId, { limit: HISTORY_PAGE_DEFAULT });
+    return this.timelines.loadLatest(roomId);
   }
 
   /** The page around the first message after `readSeq`, in place of what is held ("Jump to first unread"). */
   loadFirstUnread(roomId: string, readSeq: number): Promise<void> {
-    return this.loadPage(roomId, firstUnreadQuery(readSeq));
+    return this.timelines.loadFirstUnread(roomId, readSeq);
   }
 
-  /** Loads a page in place of the held messages, which stay on screen until it is in. */
-  private async loadPage(roomId: string, query: HistoryQuery): Promise<void> {
-    try {
-      const page = await firstValueFrom(this.messagesApi.history(roomId, query));
-      this.setTimeline(roomId, (t) => timelineFromPage(t, page, query, this.roomsById()[roomId]?.lastSeq ?? 0));
-      this.ingest(page.items);
-    } catch (err) {
-      this.setTimeline(roomId, (t) => (t.status === 'ready' ? t : { ...t, status: 'error', error: formMessage(toApiError(err)) }));
-    }
+  loadOlder(roomId: string): Promise<void> {
+    return this.timelines.loadOlder(roomId);
   }
 
-  /** Scrolled to the top: the page before the oldest message held. */
-  async loadOlder(roomId: string): Promise<void> {
-    const timeline = this.timelines()[roomId];
-    if (!timeline || timeline.status !== 'ready' || !timeline.hasOlder || timeline.loadingOlder) return;
-    const before = timeline.items[0]?.seq;
-    if (before === undefined) return;
-    this.setTimeline(roomId, (t) => ({ ...t, loadingOlder: true }));
-    try {
-      const page = await firstValueFrom(this.messagesApi.history(roomId, { before, limit: HISTORY_PAGE_DEFAULT }));
-      this.setTimeline(roomId, (t) => ({ ...t, items: upsertMessages(t.items, page.items), hasOlder: page.hasMore, loadingOlder: false }));
-    } catch {
-      this.setTimeline(roomId, (t) => ({ ...t, loadingOlder: false }));
-    }
-  }
-
-  /** Scrolled to the end of what is held while newer messages are missing: the page after the newest one held. */
-  async loadNewer(roomId: string): Promise<void> {
-    const timeline = this.timelines()[roomId];
-    if (!timeline || timeline.status !== 'ready' || !timeline.hasNewer || timeline.loadingNewer) return;
-    const after = timeline.items.at(-1)?.seq;
-    if (after === undefined) return;
-    this.setTimeline(roomId, (t) => ({ ...t, loadingNewer: true }));
-    try {
-      const page = await firstValueFrom(this.messagesApi.history(roomId, { after, limit: HISTORY_PAGE_DEFAULT }));
-      this.setTimeline(roomId, (t) => timelineWithNewer(t, page, this.roomsById()[roomId]?.lastSeq ?? 0));
-      this.ingest(page.items);
-    } catch {
-      this.setTimeline(roomId, (t) => ({ ...t, loadingNewer: false }));
-    }
+  loadNewer(roomId: string): Promise<void> {
+    return this.timelines.loadNewer(roomId);
   }
 
   // ---- sending ----
@@ -361,7 +319,7 @@ export class ChatStore implements SyncTarget {
     if (!room || !me) return;
     const upTo = Math.min(seq, room.lastSeq);
     if (upTo <= room.lastReadSeq) return;
-    this.patchRoom(roomId, (r) => applyMyRead(r, upTo, me, this.timelines()[roomId]?.items ?? null));
+    this.patchRoom(roomId, (r) => applyMyRead(r, upTo, me, this.timelines.held(roomId)));
     this.readMarkers.moveTo(roomId, upTo);
   }
 
@@ -390,15 +348,10 @@ export class ChatStore implements SyncTarget {
 
     const byRoom = new Map<string, Message[]>();
     for (const m of messages) byRoom.set(m.roomId, [...(byRoom.get(m.roomId) ?? []), m]);
-    const timelines = { ...this.timelines() };
     const rooms = { ...this.roomsById() };
     let unknownRoom = false;
     for (const [roomId, list] of byRoom) {
-      const timeline = timelines[roomId];
-      const previous = timeline ? new Map(timeline.items.map((m) => [m.id, m])) : null;
-      if (timeline) {
-        timelines[roomId] = { ...timeline, items: upsertMessages(timeline.items, list.filter((m) => fitsTimeline(timeline, m))) };
-      }
+      const previous = this.timelines.apply(roomId, list);
       for (const m of list) this.people.stoppedTyping(roomId, m.senderId);
       let room = rooms[roomId];
       if (!room) {
@@ -411,14 +364,13 @@ export class ChatStore implements SyncTarget {
       }
       rooms[roomId] = room;
     }
-    this.timelines.set(timelines);
     this.roomsById.set(rooms);
     // A message from a room this client does not list yet (joined elsewhere a moment ago): refresh the list.
     if (unknownRoom) this.scheduleRoomsRefresh();
   }
 
   private messageDeleted(event: MessageDeletedEvent): void {
-    const held = this.timelines()[event.roomId]?.items.find((m) => m.id === event.messageId);
+    const held = this.timelines.held(event.roomId)?.find((m) => m.id === event.messageId);
     if (held) {
       this.ingest([tombstone(held, event.rev, event.deletedAt)]);
       return;
@@ -433,7 +385,7 @@ export class ChatStore implements SyncTarget {
 
   private receipt(roomId: string, userId: string, seq: number): void {
     if (userId === this.me) {
-      this.patchRoom(roomId, (room) => applyMyRead(room, seq, userId, this.timelines()[roomId]?.items ?? null));
+      this.patchRoom(roomId, (room) => applyMyRead(room, seq, userId, this.timelines.held(roomId)));
     }
   }
 
@@ -449,15 +401,14 @@ export class ChatStore implements SyncTarget {
   }
 
   private dropRoom(roomId: string): void {
-    const without = <T>(all: Readonly<Record<string, T>>) => {
+    this.membershipChanged(roomId, false);
+    this.roomsById.update((all) => {
       if (!(roomId in all)) return all;
       const next = { ...all };
       delete next[roomId];
       return next;
-    };
-    this.membershipChanged(roomId, false);
-    this.roomsById.update(without);
-    this.timelines.update(without);
+    });
+    this.timelines.drop(roomId);
     this.membersStore.drop(roomId);
     this.readMarkers.forget(roomId);
   }
@@ -466,28 +417,6 @@ export class ChatStore implements SyncTarget {
 
   private membershipChanged(roomId: string, joined: boolean): void {
     this.membershipChanges.set(roomId, { joined, at: ++this.membershipClock });
-  }
-
-  private heldCursors(): Record<string, Cursor> {
-    const cursors: Record<string, Cursor> = {};
-    for (const [roomId, timeline] of Object.entries(this.timelines())) {
-      if (timeline.items.length > 0) {
-        const rev = Math.max(timeline.startRev, ...timeline.items.map((m) => m.rev));
-        // Newer messages that are not held were still counted by the room list: it goes on from its own seq.
-        const seq = timeline.hasNewer ? Math.max(this.roomsById()[roomId]?.lastSeq ?? 0, timeline.items.at(-1)!.seq) : timeline.items.at(-1)!.seq;
-        cursors[roomId] = { seq, rev };
-      } else if (timeline.status === 'loading') {
-        cursors[roomId] = { seq: timeline.startSeq, rev: timeline.startRev };
-      }
-    }
-    return cursors;
-  }
-
-  private setTimeline(roomId: string, change: (t: RoomTimeline) => RoomTimeline): void {
-    this.timelines.update((all) => {
-      const current = all[roomId] ?? EMPTY_TIMELINE;
-      return { ...all, [roomId]: change(current) };
-    });
   }
 
   private patchRoom(roomId: string, change: (room: RoomSummary) => RoomSummary): void {

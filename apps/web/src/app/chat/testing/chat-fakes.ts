@@ -12,6 +12,7 @@ import { MembersStore } from '../members-store';
 import { OutboxQueue } from '../outbox-queue';
 import { PeopleStore } from '../people-store';
 import { ReadMarkers } from '../read-markers';
+import { RoomTimelines } from '../room-timelines';
 
 /**
  * Test doubles at the edges of the chat store: the socket (FakeRealtime answers client events the way the
@@ -255,6 +256,7 @@ export function chatHarness(options: { rooms?: RoomSummary[]; storage?: MemorySt
       OutboxQueue,
       MembersStore,
       ReadMarkers,
+      RoomTimelines,
       { provide: Realtime, useValue: realtime },
       {
         provide: RoomsApi,
