@@ -249,3 +249,20 @@ for (const [label, viewport] of [
     await session.assertClean();
   });
 }
+
+test('a few unread messages: the line shows above them, all are on screen and so read, and no jump is offered', async () => {
+  const { bo, anaApi, boApi, room } = await groupOfTwo('Few');
+  await seedMessages(server.url, anaApi, room.id, 'Backlog', 5);
+  await rest(server.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 2 });
+  const session = await signedIn(bo);
+  const { page } = session;
+  await conversationLink(page, room.name).click();
+
+  await eventually(async () => expect(await lineOnScreen(page)).toBe(true));
+  await eventually(async () => expect(await seqsOnScreen(page)).toEqual([1, 2, 3, 4, 5]));
+  await eventually(async () => expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 5, unreadCount: 0 }));
+  await expectHidden(conversationLink(page, room.name).getByText(/unread message/));
+  await page.waitForTimeout(300);
+  expect(await page.getByRole('button', { name: /Jump to|new message/ }).count()).toBe(0);
+  await session.assertClean();
+});

@@ -66,6 +66,12 @@ export class BottomPin {
     if (next) this.keep();
   }
 
+  /** A list too short to scroll is at its end, whatever moved it there (no scroll event says so). */
+  recheck(): void {
+    const el = this.scroller;
+    if (!this.pinnedState && el.scrollHeight <= el.clientHeight + 1 && this.options.canPin()) this.set(true);
+  }
+
   /** Pinned: make sure the end is in view (after a change of size or content). */
   keep(): void {
     if (!this.pinnedState) return;

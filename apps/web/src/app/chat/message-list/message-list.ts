@@ -37,6 +37,21 @@ function estimateRowHeight(row: ListRow | undefined): number {
   return row.message.body.length > 80 ? 84 : 52;
 }
 
+/** Calls back once the element's scroll position and height have held for two frames (or after about a second). */
+function whenStill(el: HTMLElement, done: () => void): void {
+  let last = '';
+  let still = 0;
+  let frames = 0;
+  const look = () => {
+    const now = `${el.scrollTop}/${el.scrollHeight}/${el.clientHeight}`;
+    still = now === last ? still + 1 : 0;
+    last = now;
+    if (still >= 2 || ++frames > 60) done();
+    else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+}
+
 /**
  * The conversation, virtually scrolled (only the rows on screen exist in the DOM; heights are measured as
  * they render). It opens at the "New messages" line when there is one, else at the bottom; stays at the
@@ -131,13 +146,11 @@ export class MessageList {
         const unread = rows.findIndex((r) => r.kind === 'unread');
         if (unread >= 0) this.scrollToRow(unread);
         else this.pin?.pin();
-        // Two frames: the virtualizer has measured and placed the rows it scrolled to.
-        requestAnimationFrame(() =>
-          requestAnimationFrame(() => {
-            this.settled = true;
-            this.scheduleCheck();
-          }),
-        );
+        // Once the virtualizer has measured and placed the rows it scrolled to.
+        whenStill(this.scroller()!.nativeElement, () => {
+          this.settled = true;
+          this.scheduleCheck();
+        });
       });
     });
 
@@ -258,6 +271,7 @@ export class MessageList {
   private checkView(): void {
     const el = this.scroller()?.nativeElement;
     if (!el || !this.opened) return;
+    this.pin?.recheck();
     const view = el.getBoundingClientRect();
     const rows = this.rows();
     const boxes: RowBox[] = [];
