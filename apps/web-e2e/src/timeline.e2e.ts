@@ -266,3 +266,34 @@ test('a few unread messages: the line shows above them, all are on screen and so
   expect(await page.getByRole('button', { name: /Jump to|new message/ }).count()).toBe(0);
   await session.assertClean();
 });
+
+test('messages arriving while I look at another window stay unread, under a "New messages" line, until I come back', async () => {
+  const { bo, anaApi, boApi, room } = await groupOfTwo('Away');
+  await seedMessages(server.url, anaApi, room.id, 'Backlog', 3);
+  await rest(server.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 3 });
+  const session = await signedIn(bo);
+  const { page } = session;
+  await conversationLink(page, room.name).click();
+  await eventually(async () => expect(await messageByText(page, exactly('Backlog 3')).count()).toBe(1));
+  await expectHidden(messageRegion(page).getByRole('separator', { name: 'New messages' }));
+
+  // Bo switches to another window (the tab stays visible); Ana writes twice.
+  await page.evaluate(() => window.dispatchEvent(new Event('blur')));
+  await seedMessages(server.url, anaApi, room.id, 'Later', 2);
+  await eventually(async () => expect(await messageByText(page, exactly('Later 2')).count()).toBe(1));
+  await page.waitForTimeout(700);
+  expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 3, unreadCount: 2 });
+  await eventually(async () => expect(await unreadInTitle(page)).toBe('2'));
+  await eventually(async () => expect(await lineOnScreen(page)).toBe(true));
+
+  // Back to the window: what is on screen is read; the line stays where the new ones began.
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await eventually(async () => expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 5, unreadCount: 0 }));
+  await eventually(async () => expect(await unreadInTitle(page)).toBe(''));
+  const line = await messageRegion(page).getByRole('separator', { name: 'New messages' }).boundingBox();
+  const first = await messageByText(page, exactly('Later 1')).boundingBox();
+  const before = await messageByText(page, exactly('Backlog 3')).boundingBox();
+  expect(line!.y).toBeGreaterThan(before!.y);
+  expect(first!.y).toBeGreaterThan(line!.y);
+  await session.assertClean();
+});

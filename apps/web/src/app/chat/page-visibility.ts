@@ -17,6 +17,6 @@ export class PageVisibility {
     if (typeof document === 'undefined') return;
     document.addEventListener('visibilitychange', () => this.state.set(document.visibilityState === 'visible'));
     window.addEventListener('focus', () => this.focusState.set(true));
-    window.addEventListener('blur', () => this.focusState.set(document.hasFocus()));
+    window.addEventListener('blur', () => this.focusState.set(false));
   }
 }
