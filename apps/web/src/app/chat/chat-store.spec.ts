@@ -1,6 +1,7 @@
 import { RoomKind, SocketErrorCode } from '@parley/contracts';
 import { SocketRequestError } from '../core/realtime';
 import { outboxStorageKey } from './outbox';
+import { READ_SEND_INTERVAL_MS } from './read-markers';
 import { ME, chatHarness, makeMember, makeMessage, makeRoom, makeUser, settle } from './testing/chat-fakes';
 
 // The real renderer needs a DOM (it is covered by render-markdown.spec.ts); previews here only need some text.
@@ -181,15 +182,56 @@ describe('ChatStore: messages of an open room', () => {
     expect(h.store.room('a')!.unreadCount).toBe(0);
   });
 
-  it('marks a room read at once and tells the server', async () => {
+  it('marks what was seen as read at once, never beyond, and tells the server', async () => {
     const h = chatHarness({ rooms: [makeRoom({ id: 'a', lastSeq: 7, lastRev: 7, lastReadSeq: 3, unreadCount: 4 })] });
+    h.messages.history.set('a', Array.from({ length: 7 }, (_, i) => makeMessage({ roomId: 'a', seq: i + 1, senderId: ana.id })));
     await h.realtime.connect();
-    h.store.markRead('a');
+    h.store.openRoom('a');
+    await settle();
+
+    h.store.markSeen('a', 5);
+    expect(h.store.room('a')).toMatchObject({ lastReadSeq: 5, unreadCount: 2 });
+    expect(h.store.totalUnread()).toBe(2);
+    expect(h.realtime.requestsFor('room:read')).toEqual([{ roomId: 'a', seq: 5 }]);
+    // Seeing an older message again moves nothing; a seq past the room's last message stops at it.
+    h.store.markSeen('a', 4);
+    expect(h.store.room('a')!.lastReadSeq).toBe(5);
+    h.store.markSeen('a', 99);
     expect(h.store.room('a')).toMatchObject({ lastReadSeq: 7, unreadCount: 0 });
-    expect(h.realtime.requestsFor('room:read')).toEqual([{ roomId: 'a', seq: 7 }]);
-    // Nothing new: no second request.
-    h.store.markRead('a');
-    expect(h.realtime.requestsFor('room:read')).toHaveLength(1);
+  });
+
+  it('reading down a backlog sends the newest position at most every interval, and the last one always', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+    try {
+      const h = chatHarness({ rooms: [makeRoom({ id: 'a', lastSeq: 130, lastRev: 130, lastReadSeq: 0, unreadCount: 130 })] });
+      await settle();
+      await h.realtime.connect();
+      for (let seq = 1; seq <= 40; seq++) h.store.markSeen('a', seq);
+      expect(h.realtime.requestsFor('room:read')).toEqual([{ roomId: 'a', seq: 1 }]);
+      expect(h.store.room('a')!.lastReadSeq).toBe(40);
+
+      jest.advanceTimersByTime(READ_SEND_INTERVAL_MS);
+      await settle();
+      expect(h.realtime.requestsFor('room:read')).toEqual([
+        { roomId: 'a', seq: 1 },
+        { roomId: 'a', seq: 40 },
+      ]);
+      jest.advanceTimersByTime(READ_SEND_INTERVAL_MS * 3);
+      await settle();
+      expect(h.realtime.requestsFor('room:read')).toHaveLength(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('a read made offline goes to the server after the reconnect, and a stale room list does not undo it', async () => {
+    const h = chatHarness({ rooms: [makeRoom({ id: 'a', lastSeq: 9, lastRev: 9, lastReadSeq: 2, unreadCount: 7 })] });
+    await settle();
+    h.store.markSeen('a', 6);
+    expect(h.realtime.requestsFor('room:read')).toEqual([]);
+    await h.realtime.connect();
+    expect(h.realtime.requestsFor('room:read')).toEqual([{ roomId: 'a', seq: 6 }]);
+    expect(h.store.room('a')!.lastReadSeq).toBe(6);
   });
 
   it('shows who is typing until the indicator expires or their message arrives', async () => {
@@ -389,5 +431,77 @@ describe('ChatStore: catching up after a reconnect', () => {
     h.realtime.responders.set('sync', () => ({ rooms: [], removed: ['gone'] }));
     await h.realtime.connect();
     expect(h.store.rooms().map((r) => r.id)).toEqual(['a']);
+  });
+});
+
+describe('ChatStore: opening a room with a long backlog', () => {
+  const history = Array.from({ length: 500 }, (_, i) => makeMessage({ roomId: 'a', seq: i + 1, senderId: ana.id, body: `m${i + 1}` }));
+
+  async function backlog() {
+    const h = chatHarness({ rooms: [makeRoom({ id: 'a', lastSeq: 500, lastRev: 500, lastReadSeq: 370, unreadCount: 130 })] });
+    h.messages.history.set('a', history);
+    await settle();
+    await h.realtime.connect();
+    h.store.openRoom('a');
+    await settle();
+    return h;
+  }
+
+  it('loads the page around the first unread message, not the newest, and reads nothing by itself', async () => {
+    const h = await backlog();
+    const seqs = h.store.messages('a')().map((m) => m.seq);
+    expect(seqs[0]).toBe(361);
+    expect(seqs).toContain(371);
+    expect(h.store.timeline('a')).toMatchObject({ hasOlder: true, hasNewer: true });
+    expect(h.store.room('a')).toMatchObject({ lastReadSeq: 370, unreadCount: 130 });
+    expect(h.realtime.requestsFor('room:read')).toEqual([]);
+
+    // Ten of them seen: the badge goes down by ten (the rest are not loaded, but still counted).
+    h.store.markSeen('a', 380);
+    expect(h.store.room('a')).toMatchObject({ lastReadSeq: 380, unreadCount: 120 });
+    expect(h.realtime.requestsFor('room:read')).toEqual([{ roomId: 'a', seq: 380 }]);
+  });
+
+  it('new messages wait while newer pages are missing; loading them joins up to the end', async () => {
+    const h = await backlog();
+    h.realtime.push('message:new', makeMessage({ roomId: 'a', seq: 501, senderId: ana.id }));
+    expect(h.store.messages('a')().some((m) => m.seq === 501)).toBe(false);
+    expect(h.store.room('a')!.unreadCount).toBe(131);
+    h.messages.history.set('a', [...history, makeMessage({ roomId: 'a', seq: 501, senderId: ana.id })]);
+
+    for (let i = 0; i < 5 && h.store.timeline('a')!.hasNewer; i++) await h.store.loadNewer('a');
+    const seqs = h.store.messages('a')().map((m) => m.seq);
+    expect(seqs.at(-1)).toBe(501);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => 361 + i));
+    expect(h.store.timeline('a')!.hasNewer).toBe(false);
+    // Now at the end: the next one is appended at once.
+    h.realtime.push('message:new', makeMessage({ roomId: 'a', seq: 502, senderId: ana.id }));
+    expect(h.store.messages('a')().at(-1)!.seq).toBe(502);
+  });
+
+  it('jumping to the latest and back to the first unread replaces what is held', async () => {
+    const h = await backlog();
+    await h.store.loadLatest('a');
+    expect(h.store.messages('a')().map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 451 + i));
+    expect(h.store.timeline('a')).toMatchObject({ hasOlder: true, hasNewer: false });
+    await h.store.loadFirstUnread('a', 370);
+    expect(h.store.messages('a')()[0]!.seq).toBe(361);
+    expect(h.store.timeline('a')!.hasNewer).toBe(true);
+  });
+
+  it('the sync after a reconnect goes on from the room list, not from the end of the partial page', async () => {
+    const h = await backlog();
+    h.realtime.disconnect();
+    await h.realtime.connect(true);
+    const [cursors] = h.realtime.requestsFor('sync').slice(-1) as { since: Record<string, number> }[];
+    expect(cursors!.since['a']).toBe(500);
+  });
+
+  it('opening again re-loads around the first unread when the held messages do not include it', async () => {
+    const h = await backlog();
+    await h.store.loadLatest('a');
+    h.store.openRoom('a');
+    await settle();
+    expect(h.store.messages('a')()[0]!.seq).toBe(361);
   });
 });

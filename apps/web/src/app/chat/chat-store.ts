@@ -1,6 +1,5 @@
 import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import {
-  HISTORY_PAGE_DEFAULT,
   Message,
   MessageDeletedEvent,
   RoomKind,
@@ -11,47 +10,22 @@ import {
   SyncResult,
 } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
-import { formMessage, toApiError } from '../core/api-error';
 import { MessagesApi } from '../core/messages-api';
 import { Realtime, SyncTarget } from '../core/realtime';
 import { RoomsApi } from '../core/rooms-api';
-import { ChatMessage, sentMessage, tombstone, upsertMessages } from './chat-message';
+import { ChatMessage, sentMessage, tombstone } from './chat-message';
 import { MembersStore } from './members-store';
 import { MessageNotifier } from './message-notifier';
 import { toPlainText } from './message-body/render-markdown';
 import { pendingMessage } from './outbox';
 import { OutboxQueue } from './outbox-queue';
 import { PeopleStore } from './people-store';
+import { ReadMarkers } from './read-markers';
 import { applyMessage, applyMyRead, compareRooms } from './room-summaries';
+import { RoomTimeline, holdsFirstUnread } from './room-timeline';
+import { Cursor, RoomTimelines } from './room-timelines';
 
-/** The messages of one room this client holds: the latest page and whatever came after it, plus older pages. */
-export interface RoomTimeline {
-  status: 'loading' | 'ready' | 'error';
-  /** Ascending seq, one per id. */
-  items: Message[];
-  hasOlder: boolean;
-  loadingOlder: boolean;
-  error: string | null;
-  /** The room's last seq and rev when loading began: the page covers at least up to them. */
-  startSeq: number;
-  startRev: number;
-}
-
-const EMPTY_TIMELINE: RoomTimeline = { status: 'loading', items: [], hasOlder: false, loadingOlder: false, error: null, startSeq: 0, startRev: 0 };
-
-/**
- * The messages a held timeline takes: everything at or after its oldest message, and anything at all once it
- * reaches the room's beginning. An older message (an edit the sync reports) would leave a hole before it.
- */
-export function fitsTimeline(timeline: RoomTimeline, message: Message): boolean {
-  const first = timeline.items[0];
-  return !first || !timeline.hasOlder || message.seq >= first.seq;
-}
-
-interface Cursor {
-  seq: number;
-  rev: number;
-}
+export type { RoomTimeline } from './room-timeline';
 
 /**
  * The chat's state: my rooms (kept fresh by socket events), the messages of the rooms I opened, members
@@ -66,19 +40,18 @@ export class ChatStore implements SyncTarget {
   private readonly outboxQueue = inject(OutboxQueue);
   private readonly membersStore = inject(MembersStore);
   private readonly notifier = inject(MessageNotifier);
+  private readonly readMarkers = inject(ReadMarkers);
+  private readonly timelines = inject(RoomTimelines);
   readonly people = inject(PeopleStore);
 
   private me: string | null = null;
   private readonly roomsById = signal<Readonly<Record<string, RoomSummary>>>({});
   private readonly roomsStatus = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
-  private readonly timelines = signal<Readonly<Record<string, RoomTimeline>>>({});
   private readonly views = new Map<string, Signal<ChatMessage[]>>();
 
   private roomsLoad: Promise<void> | null = null;
   /** Where each room stood when the connection dropped: the sync after reconnecting starts there. */
   private cursorsAtDisconnect: Record<string, Cursor> | null = null;
-  /** Reads not yet confirmed by the server (sent again after a reconnect). */
-  private readonly unconfirmedReads = new Map<string, number>();
   private roomsRefresh: ReturnType<typeof setTimeout> | null = null;
   /** Rooms joined or left by event, so that a room list fetched before the event does not undo it. */
   private readonly membershipChanges = new Map<string, { joined: boolean; at: number }>();
@@ -106,6 +79,9 @@ export class ChatStore implements SyncTarget {
       if (userId === this.me) this.patchRoom(roomId, (room) => ({ ...room, myRole: role }));
     });
     this.outboxQueue.onDelivered = (message) => this.ingest([message]);
+    this.readMarkers.onConfirmed = (roomId, lastReadSeq) => this.receipt(roomId, this.me ?? '', lastReadSeq);
+    this.timelines.roomLastSeq = (roomId) => this.roomsById()[roomId]?.lastSeq ?? 0;
+    this.timelines.onPage = (messages) => this.ingest(messages);
     r.attach(this);
   }
 
@@ -116,7 +92,7 @@ export class ChatStore implements SyncTarget {
   }
 
   timeline(roomId: string): RoomTimeline | null {
-    return this.timelines()[roomId] ?? null;
+    return this.timelines.get(roomId);
   }
 
   members(roomId: string): RoomMember[] | null {
@@ -128,7 +104,7 @@ export class ChatStore implements SyncTarget {
     let view = this.views.get(roomId);
     if (!view) {
       view = computed(() => {
-        const held = this.timelines()[roomId]?.items ?? [];
+        const held = this.timelines.all()[roomId]?.items ?? [];
         const sent = held.map(sentMessage);
         const me = this.me;
         if (!me) return sent;
@@ -158,10 +134,10 @@ export class ChatStore implements SyncTarget {
     this.me = userId;
     this.roomsById.set({});
     this.roomsStatus.set('idle');
-    this.timelines.set({});
+    this.timelines.reset();
     this.membersStore.reset(userId);
     this.views.clear();
-    this.unconfirmedReads.clear();
+    this.readMarkers.reset();
     this.membershipChanges.clear();
     this.cursorsAtDisconnect = null;
     this.roomsLoad = null;
@@ -172,7 +148,7 @@ export class ChatStore implements SyncTarget {
 
   async syncCursors(reconnect: boolean): Promise<SyncPayload> {
     // What this client holds right now, before anything that arrives on the new connection moves it.
-    const held: Record<string, Cursor> = { ...this.heldCursors(), ...(this.cursorsAtDisconnect ?? {}) };
+    const held: Record<string, Cursor> = { ...this.timelines.cursors(), ...(this.cursorsAtDisconnect ?? {}) };
     if (reconnect || !this.roomsLoad) await this.loadRooms();
     else await this.roomsLoad;
     const since: Record<string, number> = {};
@@ -193,7 +169,7 @@ export class ChatStore implements SyncTarget {
 
   synced(): void {
     this.cursorsAtDisconnect = null;
-    for (const [roomId, seq] of this.unconfirmedReads) this.sendRead(roomId, seq);
+    this.readMarkers.resend();
     this.outboxQueue.setReady(true);
     const peers = this.rooms().flatMap((r) => (r.peer ? [r.peer.id] : []));
     const members = this.membersStore.userIds();
@@ -202,7 +178,7 @@ export class ChatStore implements SyncTarget {
 
   disconnected(): void {
     this.outboxQueue.setReady(false);
-    this.cursorsAtDisconnect ??= this.heldCursors();
+    this.cursorsAtDisconnect ??= this.timelines.cursors();
   }
 
   // ---- rooms ----
@@ -229,11 +205,11 @@ export class ChatStore implements SyncTarget {
           if (current && current.lastRev > room.lastRev) byId[roomId] = current;
         }
         // Reads this client made that the server has not confirmed yet still count.
-        for (const [roomId, seq] of this.unconfirmedReads) {
-          if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines()[roomId]?.items ?? null);
+        for (const [roomId, seq] of this.readMarkers.pending()) {
+          if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines.held(roomId));
         }
         this.roomsById.set(byId);
-        this.timelines.update((all) => Object.fromEntries(Object.entries(all).filter(([id]) => byId[id])));
+        this.timelines.keepOnly((id) => id in byId);
         this.rememberRoomNames(list);
         this.roomsStatus.set('ready');
       },
@@ -265,46 +241,41 @@ export class ChatStore implements SyncTarget {
 
   // ---- opening a room ----
 
-  /** The room is on screen: load its latest messages and members if this client has none yet. */
+  /**
+   * The room is on screen: load its messages if this client holds none yet, or if what it holds does not
+   * include my first unread message (the latest page, or the page around that message in a long backlog).
+   */
   openRoom(roomId: string): void {
-    if (!this.timelines()[roomId] || this.timelines()[roomId]!.status === 'error') void this.loadLatest(roomId);
+    const timeline = this.timelines.get(roomId);
+    const room = this.roomsById()[roomId] ?? null;
+    if (!timeline || timeline.status === 'error') void this.timelines.loadFirstPage(roomId, room);
+    else if (room && room.unreadCount > 0 && timeline.status === 'ready' && !holdsFirstUnread(timeline, room.lastReadSeq)) {
+      void this.timelines.loadFirstUnread(roomId, room.lastReadSeq);
+    }
     if (!this.membersStore.of(roomId)) void this.membersStore.load(roomId);
   }
 
-  async loadLatest(roomId: string): Promise<void> {
-    const room = this.roomsById()[roomId];
-    const start = { startSeq: room?.lastSeq ?? 0, startRev: room?.lastRev ?? 0 };
-    this.setTimeline(roomId, () => ({ ...EMPTY_TIMELINE, ...start }));
-    try {
-      const page = await firstValueFrom(this.messagesApi.history(roomId, { limit: HISTORY_PAGE_DEFAULT }));
-      const first = page.items[0]?.seq;
-      // Whatever arrived meanwhile stays, unless it is older than the page (that would leave a gap).
-      this.setTimeline(roomId, (t) => ({
-        ...t,
-        status: 'ready',
-        items: page.hasMore && first !== undefined ? t.items.filter((m) => m.seq >= first) : t.items,
-        hasOlder: page.hasMore,
-        error: null,
-      }));
-      this.ingest(page.items);
-    } catch (err) {
-      this.setTimeline(roomId, (t) => ({ ...t, status: 'error', error: formMessage(toApiError(err)) }));
-    }
+  /** Starts the room afresh ("Try again" after a failed load). */
+  loadFirstPage(roomId: string): Promise<void> {
+    return this.timelines.loadFirstPage(roomId, this.roomsById()[roomId] ?? null);
   }
 
-  /** Scrolled to the top: the page before the oldest message held. */
-  async loadOlder(roomId: string): Promise<void> {
-    const timeline = this.timelines()[roomId];
-    if (!timeline || timeline.status !== 'ready' || !timeline.hasOlder || timeline.loadingOlder) return;
-    const before = timeline.items[0]?.seq;
-    if (before === undefined) return;
-    this.setTimeline(roomId, (t) => ({ ...t, loadingOlder: true }));
-    try {
-      const page = await firstValueFrom(this.messagesApi.history(roomId, { before, limit: HISTORY_PAGE_DEFAULT }));
-      this.setTimeline(roomId, (t) => ({ ...t, items: upsertMessages(t.items, page.items), hasOlder: page.hasMore, loadingOlder: false }));
-    } catch {
-      this.setTimeline(roomId, (t) => ({ ...t, loadingOlder: false }));
-    }
+  /** The latest page in place of what is held (the "jump down" when newer pages are missing). */
+  loadLatest(roomId: string): Promise<void> {
+    return this.timelines.loadLatest(roomId);
+  }
+
+  /** The page around the first message after `readSeq`, in place of what is held ("Jump to first unread"). */
+  loadFirstUnread(roomId: string, readSeq: number): Promise<void> {
+    return this.timelines.loadFirstUnread(roomId, readSeq);
+  }
+
+  loadOlder(roomId: string): Promise<void> {
+    return this.timelines.loadOlder(roomId);
+  }
+
+  loadNewer(roomId: string): Promise<void> {
+    return this.timelines.loadNewer(roomId);
   }
 
   // ---- sending ----
@@ -337,26 +308,19 @@ export class ChatStore implements SyncTarget {
     if (this.realtime.online()) this.realtime.request('typing', { roomId }).catch(() => undefined);
   }
 
-  /** The room is open, visible and scrolled to the bottom: everything in it is read. */
-  markRead(roomId: string): void {
+  /**
+   * I have seen the room's messages up to `seq` (it was on screen while the tab was visible and focused):
+   * my read position moves there (never back, never past the room's last message), the badge goes down
+   * at once, and the server hears of it.
+   */
+  markSeen(roomId: string, seq: number): void {
     const room = this.roomsById()[roomId];
-    if (!room || !this.me) return;
-    const seq = Math.max(room.lastSeq, this.timelines()[roomId]?.items.at(-1)?.seq ?? 0);
-    if (seq <= room.lastReadSeq) return;
-    this.patchRoom(roomId, (r) => applyMyRead(r, seq, this.me!, this.timelines()[roomId]?.items ?? null));
-    this.unconfirmedReads.set(roomId, seq);
-    this.sendRead(roomId, seq);
-  }
-
-  private sendRead(roomId: string, seq: number): void {
-    if (!this.realtime.online()) return;
-    this.realtime
-      .request('room:read', { roomId, seq })
-      .then(({ lastReadSeq }) => {
-        if (this.unconfirmedReads.get(roomId) === seq) this.unconfirmedReads.delete(roomId);
-        this.receipt(roomId, this.me ?? '', lastReadSeq);
-      })
-      .catch(() => undefined);
+    const me = this.me;
+    if (!room || !me) return;
+    const upTo = Math.min(seq, room.lastSeq);
+    if (upTo <= room.lastReadSeq) return;
+    this.patchRoom(roomId, (r) => applyMyRead(r, upTo, me, this.timelines.held(roomId)));
+    this.readMarkers.moveTo(roomId, upTo);
   }
 
   // ---- incoming ----
@@ -384,15 +348,10 @@ export class ChatStore implements SyncTarget {
 
     const byRoom = new Map<string, Message[]>();
     for (const m of messages) byRoom.set(m.roomId, [...(byRoom.get(m.roomId) ?? []), m]);
-    const timelines = { ...this.timelines() };
     const rooms = { ...this.roomsById() };
     let unknownRoom = false;
     for (const [roomId, list] of byRoom) {
-      const timeline = timelines[roomId];
-      const previous = timeline ? new Map(timeline.items.map((m) => [m.id, m])) : null;
-      if (timeline) {
-        timelines[roomId] = { ...timeline, items: upsertMessages(timeline.items, list.filter((m) => fitsTimeline(timeline, m))) };
-      }
+      const previous = this.timelines.apply(roomId, list);
       for (const m of list) this.people.stoppedTyping(roomId, m.senderId);
       let room = rooms[roomId];
       if (!room) {
@@ -405,14 +364,13 @@ export class ChatStore implements SyncTarget {
       }
       rooms[roomId] = room;
     }
-    this.timelines.set(timelines);
     this.roomsById.set(rooms);
     // A message from a room this client does not list yet (joined elsewhere a moment ago): refresh the list.
     if (unknownRoom) this.scheduleRoomsRefresh();
   }
 
   private messageDeleted(event: MessageDeletedEvent): void {
-    const held = this.timelines()[event.roomId]?.items.find((m) => m.id === event.messageId);
+    const held = this.timelines.held(event.roomId)?.find((m) => m.id === event.messageId);
     if (held) {
       this.ingest([tombstone(held, event.rev, event.deletedAt)]);
       return;
@@ -427,7 +385,7 @@ export class ChatStore implements SyncTarget {
 
   private receipt(roomId: string, userId: string, seq: number): void {
     if (userId === this.me) {
-      this.patchRoom(roomId, (room) => applyMyRead(room, seq, userId, this.timelines()[roomId]?.items ?? null));
+      this.patchRoom(roomId, (room) => applyMyRead(room, seq, userId, this.timelines.held(roomId)));
     }
   }
 
@@ -443,42 +401,22 @@ export class ChatStore implements SyncTarget {
   }
 
   private dropRoom(roomId: string): void {
-    const without = <T>(all: Readonly<Record<string, T>>) => {
+    this.membershipChanged(roomId, false);
+    this.roomsById.update((all) => {
       if (!(roomId in all)) return all;
       const next = { ...all };
       delete next[roomId];
       return next;
-    };
-    this.membershipChanged(roomId, false);
-    this.roomsById.update(without);
-    this.timelines.update(without);
+    });
+    this.timelines.drop(roomId);
     this.membersStore.drop(roomId);
-    this.unconfirmedReads.delete(roomId);
+    this.readMarkers.forget(roomId);
   }
 
   // ---- helpers ----
 
   private membershipChanged(roomId: string, joined: boolean): void {
     this.membershipChanges.set(roomId, { joined, at: ++this.membershipClock });
-  }
-
-  private heldCursors(): Record<string, Cursor> {
-    const cursors: Record<string, Cursor> = {};
-    for (const [roomId, timeline] of Object.entries(this.timelines())) {
-      if (timeline.items.length > 0) {
-        cursors[roomId] = { seq: timeline.items.at(-1)!.seq, rev: Math.max(timeline.startRev, ...timeline.items.map((m) => m.rev)) };
-      } else if (timeline.status === 'loading') {
-        cursors[roomId] = { seq: timeline.startSeq, rev: timeline.startRev };
-      }
-    }
-    return cursors;
-  }
-
-  private setTimeline(roomId: string, change: (t: RoomTimeline) => RoomTimeline): void {
-    this.timelines.update((all) => {
-      const current = all[roomId] ?? EMPTY_TIMELINE;
-      return { ...all, [roomId]: change(current) };
-    });
   }
 
   private patchRoom(roomId: string, change: (room: RoomSummary) => RoomSummary): void {

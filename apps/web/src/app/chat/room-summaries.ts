@@ -63,14 +63,21 @@ export function applyMessage(room: RoomSummary, message: Message, ctx: MessageCo
 
 /**
  * My own read position moved (here or on another device). With the messages at hand the unread count is
- * recounted; without them it is only known to be zero when everything is read.
+ * recounted (all of them held up to the end) or lowered by the unread messages read now (those held); without
+ * them it is only known to be zero when everything is read.
  */
 export function applyMyRead(room: RoomSummary, seq: number, me: string, held: readonly Message[] | null): RoomSummary {
   if (seq <= room.lastReadSeq) return room;
+  const unread = (m: Message) => m.senderId !== me && m.deletedAt === null;
+  const first = held?.[0]?.seq ?? Infinity;
+  const last = held?.at(-1)?.seq ?? 0;
   let unreadCount: number;
   if (seq >= room.lastSeq) unreadCount = 0;
-  else if (held && held.length > 0 && held[0]!.seq <= seq + 1) {
-    unreadCount = held.filter((m) => m.seq > seq && m.senderId !== me && m.deletedAt === null).length;
+  else if (held && first <= seq + 1 && last >= room.lastSeq) {
+    unreadCount = held.filter((m) => m.seq > seq && unread(m)).length;
+  } else if (held && first <= room.lastReadSeq + 1 && last >= seq) {
+    const readNow = held.filter((m) => m.seq > room.lastReadSeq && m.seq <= seq && unread(m)).length;
+    unreadCount = Math.max(0, room.unreadCount - readNow);
   } else unreadCount = room.unreadCount;
   return { ...room, lastReadSeq: seq, unreadCount };
 }

@@ -1,6 +1,5 @@
 import { sentMessage } from './chat-message';
 import { notificationContent } from './message-notifier';
-import { arrivedAfter } from './message-list/message-list';
 import { typingSentence } from './people-store';
 import { seenText } from './room-page/seen-text';
 import { listTime } from './room-list/list-time';
@@ -23,8 +22,8 @@ describe('buildTimeline', () => {
       at(new Date(2025, 2, 12, 9, 10).toISOString(), 4),
       at(new Date(2025, 2, 12, 9, 11).toISOString(), 5, 'me'),
     ];
-    const rows = buildTimeline(messages, 'me', now);
-    expect(rows.map((r) => (r.kind === 'day' ? r.label : `${r.message.seq}${r.first ? 'F' : ''}${r.last ? 'L' : ''}${r.mine ? 'M' : ''}`))).toEqual([
+    const rows = buildTimeline(messages, 'me', { now });
+    expect(rows.map((r) => (r.kind === 'day' ? r.label : r.kind === 'unread' ? 'unread' : `${r.message.seq}${r.first ? 'F' : ''}${r.last ? 'L' : ''}${r.mine ? 'M' : ''}`))).toEqual([
       'Yesterday',
       '1FL',
       'Today',
@@ -37,8 +36,29 @@ describe('buildTimeline', () => {
 
   it('leaves out the first separator until the history reaches its beginning', () => {
     const messages = [at(new Date(2025, 2, 12, 9, 0).toISOString(), 51), at(new Date(2025, 2, 12, 9, 1).toISOString(), 52)];
-    expect(buildTimeline(messages, 'me', now, false).map((r) => r.kind)).toEqual(['message', 'message']);
-    expect(buildTimeline(messages, 'me', now, true).map((r) => r.kind)).toEqual(['day', 'message', 'message']);
+    expect(buildTimeline(messages, 'me', { now, fromBeginning: false }).map((r) => r.kind)).toEqual(['message', 'message']);
+    expect(buildTimeline(messages, 'me', { now, fromBeginning: true }).map((r) => r.kind)).toEqual(['day', 'message', 'message']);
+  });
+
+  it('puts the "New messages" line above the first message from someone else after my read position', () => {
+    const messages = [
+      at(new Date(2025, 2, 12, 9, 0).toISOString(), 1),
+      at(new Date(2025, 2, 12, 9, 1).toISOString(), 2),
+      at(new Date(2025, 2, 12, 9, 2).toISOString(), 3, 'me'),
+      at(new Date(2025, 2, 12, 9, 3).toISOString(), 4),
+      at(new Date(2025, 2, 12, 9, 4).toISOString(), 5),
+    ];
+    const describe = (rows: ReturnType<typeof buildTimeline>) => rows.map((r) => (r.kind === 'message' ? `${r.message.seq}${r.first ? 'F' : ''}` : r.kind));
+    // Read up to 1: the line goes before 2, which starts a new group (name and avatar again).
+    expect(describe(buildTimeline(messages, 'me', { now, unreadAfter: 1 }))).toEqual(['day', '1F', 'unread', '2F', '3F', '4F', '5']);
+    // My own message after the read position is not "new": the line goes before the next one from someone else.
+    expect(describe(buildTimeline(messages, 'me', { now, unreadAfter: 2 }))).toEqual(['day', '1F', '2', '3F', 'unread', '4F', '5']);
+    // Nothing after the read position, or no read position: no line.
+    expect(describe(buildTimeline(messages, 'me', { now, unreadAfter: 5 }))).not.toContain('unread');
+    expect(describe(buildTimeline(messages, 'me', { now }))).not.toContain('unread');
+    // A deleted message is not counted as unread: the line goes before the next one.
+    const deleted = [messages[0]!, { ...messages[1]!, deletedAt: '2025-03-12T09:05:00Z', body: '' }, ...messages.slice(2)];
+    expect(describe(buildTimeline(deleted, 'me', { now, unreadAfter: 1 }))).toEqual(['day', '1F', '2', '3F', 'unread', '4F', '5']);
   });
 
   it('labels days as today, yesterday, a weekday this week, else a date', () => {
@@ -89,13 +109,5 @@ describe('the small words of the chat', () => {
     expect(notificationContent({ ...base, direct: true })).toEqual({ title: 'Ana', body: 'New mockups are up' });
     expect(notificationContent({ ...base, direct: false })).toEqual({ title: 'Ana in Design', body: 'New mockups are up' });
     expect(notificationContent({ ...base, direct: false, text: 'x'.repeat(300) }).body).toHaveLength(180);
-  });
-
-  it('counts the messages from others that arrived after the last row seen', () => {
-    const rows = buildTimeline([at('2025-03-12T09:00:00Z', 1), at('2025-03-12T09:01:00Z', 2, 'me'), at('2025-03-12T09:02:00Z', 3)], 'me');
-    const firstKey = rows[1]!.key;
-    expect(arrivedAfter(rows, firstKey)).toBe(1);
-    expect(arrivedAfter(rows, rows.at(-1)!.key)).toBe(0);
-    expect(arrivedAfter(rows, null)).toBe(0);
   });
 });

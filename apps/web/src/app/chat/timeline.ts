@@ -20,7 +20,26 @@ export interface MessageRow {
   last: boolean;
 }
 
-export type TimelineRow = DayRow | MessageRow;
+/** The "New messages" line above the first message that was unread when the room was opened. */
+export interface UnreadRow {
+  kind: 'unread';
+  key: 'unread';
+}
+
+export type TimelineRow = DayRow | UnreadRow | MessageRow;
+
+export interface TimelineOptions {
+  now?: Date;
+  /** False while older messages may exist: the first day then gets no separator. */
+  fromBeginning?: boolean;
+  /** My read position when the room was opened: the "New messages" line goes above the first message after it. */
+  unreadAfter?: number | null;
+}
+
+/** Whether a message counts as unread after a read position: someone else's, delivered, not deleted. */
+export function isUnreadAfter(message: ChatMessage, readSeq: number, me: string | null): boolean {
+  return message.state === 'sent' && message.seq > readSeq && message.senderId !== me && message.deletedAt === null;
+}
 
 function dayKey(date: Date): string {
   return `${date.getFullYear()}-${date.getMonth() + 1}-${date.getDate()}`;
@@ -38,12 +57,15 @@ export function dayLabel(date: Date, now: Date, locale?: string): string {
 }
 
 /**
- * The conversation as rows: a separator at each new day, messages grouped by sender within GROUP_WINDOW_MS.
+ * The conversation as rows: a separator at each new day, messages grouped by sender within GROUP_WINDOW_MS,
+ * and the "New messages" line above the first unread message (which then starts a new group).
  * Until the history is loaded from its beginning, the first day gets no separator (that day may have begun
  * earlier); this also keeps the first row a message, which stays in place when older pages come in.
  */
-export function buildTimeline(messages: readonly ChatMessage[], me: string | null, now: Date = new Date(), fromBeginning = true): TimelineRow[] {
+export function buildTimeline(messages: readonly ChatMessage[], me: string | null, options: TimelineOptions = {}): TimelineRow[] {
+  const { now = new Date(), fromBeginning = true, unreadAfter = null } = options;
   const rows: TimelineRow[] = [];
+  let unreadPlaced = false;
   let previous: ChatMessage | null = null;
   let previousDay = fromBeginning || messages.length === 0 ? '' : dayKey(new Date(messages[0]!.createdAt));
   let lastRow: MessageRow | null = null;
@@ -53,6 +75,11 @@ export function buildTimeline(messages: readonly ChatMessage[], me: string | nul
     if (day !== previousDay) {
       rows.push({ kind: 'day', key: `day:${day}`, label: dayLabel(at, now) });
       previousDay = day;
+      previous = null;
+    }
+    if (unreadAfter !== null && !unreadPlaced && isUnreadAfter(message, unreadAfter, me)) {
+      rows.push({ kind: 'unread', key: 'unread' });
+      unreadPlaced = true;
       previous = null;
     }
     const continues =

@@ -7,7 +7,7 @@ import { UserCards } from '../../friends/user-card/user-cards';
 import { Avatar } from '../../shared/avatar';
 import { ChatMessage } from '../chat-message';
 import { MessageBody } from '../message-body/message-body';
-import { DayRow, MessageRow } from '../timeline';
+import { DayRow, MessageRow, UnreadRow } from '../timeline';
 
 /** The message a reply answers, as its quote shows it. */
 export interface ReplyQuote {
@@ -30,7 +30,7 @@ export interface ConversationRow extends MessageRow {
   seen: string | null;
 }
 
-export type ListRow = DayRow | ConversationRow;
+export type ListRow = DayRow | UnreadRow | ConversationRow;
 
 export type MessageActionKind = 'reply' | 'edit' | 'delete' | 'retry' | 'discard' | 'quote';
 

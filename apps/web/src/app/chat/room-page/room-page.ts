@@ -32,6 +32,8 @@ export class RoomPage {
   private readonly visibility = inject(PageVisibility);
   private readonly friends = inject(FriendsStore);
   private readonly list = viewChild(MessageList);
+  /** This room (of the route) has been opened: its line is placed and its messages asked for. */
+  private opened = false;
 
   /** From the route. */
   readonly roomId = input.required<string>();
@@ -52,8 +54,16 @@ export class RoomPage {
 
   protected readonly replyTo = signal<ComposerReply | null>(null);
   protected readonly editing = signal<ComposerEdit | null>(null);
-  protected readonly atBottom = signal(true);
   protected readonly actionError = signal<string | null>(null);
+
+  /**
+   * My read position when the room was opened with unread messages (or when messages came in while I was
+   * not looking): the "New messages" line sits after it until the room is closed. Null: no line.
+   */
+  protected readonly unreadAfter = signal<number | null>(null);
+  /** The newest message the list has in view. */
+  private readonly seenSeq = signal(0);
+  protected readonly unreadCount = computed(() => this.room()?.unreadCount ?? 0);
 
   protected readonly typingText = computed(() => typingSentence(this.store.people.typingNames(this.roomId())));
   protected readonly placeholder = computed(() => {
@@ -75,8 +85,8 @@ export class RoomPage {
     // Messages from people I blocked are collapsed in group and public rooms (a direct room with them is mine to open).
     const blockedIds = room && room.kind !== RoomKind.Direct ? this.friends.blockedIds() : null;
     const people = this.store.people;
-    return buildTimeline(messages, me, new Date(), fromBeginning).map((row) =>
-      row.kind === 'day'
+    return buildTimeline(messages, me, { fromBeginning, unreadAfter: this.unreadAfter() }).map((row) =>
+      row.kind !== 'message'
         ? row
         : {
             ...row,
@@ -97,20 +107,53 @@ export class RoomPage {
         this.replyTo.set(null);
         this.editing.set(null);
         this.actionError.set(null);
-        this.atBottom.set(true);
+        this.unreadAfter.set(null);
+        this.seenSeq.set(0);
+        this.opened = false;
       });
     });
-    // Load what this client does not hold yet, once the room is known to be mine.
+    // Once the room is known to be mine: where the "New messages" line goes, then load what is not held yet.
     effect(() => {
       const id = this.roomId();
-      if (this.room()) untracked(() => this.store.openRoom(id));
+      const room = this.room();
+      if (!room || this.opened) return;
+      untracked(() => {
+        this.opened = true;
+        this.unreadAfter.set(room.unreadCount > 0 ? room.lastReadSeq : null);
+        this.store.openRoom(id);
+      });
     });
-    // Open, visible and scrolled to the bottom: everything here is read.
+    // Messages arriving while I am not looking get the line too (it stays where the first of them is).
     effect(() => {
       const room = this.room();
-      if (!room || !this.visibility.visible() || !this.atBottom() || this.timeline()?.status !== 'ready') return;
-      if (room.lastReadSeq < room.lastSeq) untracked(() => this.store.markRead(room.id));
+      if (room && room.unreadCount > 0 && !this.visibility.reading() && untracked(this.unreadAfter) === null) {
+        untracked(() => this.unreadAfter.set(room.lastReadSeq));
+      }
     });
+    // What has been on screen while I was looking is read: the marker moves over it, and no further.
+    effect(() => {
+      const seq = this.seenSeq();
+      const room = this.room();
+      if (!room || seq === 0 || !this.visibility.reading() || this.timeline()?.status !== 'ready') return;
+      if (seq > room.lastReadSeq) untracked(() => this.store.markSeen(room.id, seq));
+    });
+  }
+
+  protected seen(seq: number): void {
+    this.seenSeq.set(seq);
+  }
+
+  protected loadNewer(): void {
+    void this.store.loadNewer(this.roomId());
+  }
+
+  protected loadLatest(): void {
+    void this.store.loadLatest(this.roomId());
+  }
+
+  protected loadFirstUnread(): void {
+    const after = this.unreadAfter();
+    if (after !== null) void this.store.loadFirstUnread(this.roomId(), after);
   }
 
   protected send(body: string): void {
@@ -158,7 +201,7 @@ export class RoomPage {
   }
 
   protected reloadMessages(): void {
-    void this.store.loadLatest(this.roomId());
+    void this.store.loadFirstPage(this.roomId());
   }
 
   protected openSettings(): void {

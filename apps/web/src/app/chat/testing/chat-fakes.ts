@@ -11,6 +11,8 @@ import { OUTBOX_STORAGE } from '../outbox';
 import { MembersStore } from '../members-store';
 import { OutboxQueue } from '../outbox-queue';
 import { PeopleStore } from '../people-store';
+import { ReadMarkers } from '../read-markers';
+import { RoomTimelines } from '../room-timelines';
 
 /**
  * Test doubles at the edges of the chat store: the socket (FakeRealtime answers client events the way the
@@ -201,10 +203,17 @@ export class FakeMessagesApi {
   /** Per room: the whole history; pages are cut from it like the server does. */
   history = new Map<string, Message[]>();
   failing = false;
-  page(roomId: string, query: { before?: number; limit?: number }): Observable<MessagePage> {
+  readonly queries: { roomId: string; before?: number; after?: number; limit?: number }[] = [];
+  page(roomId: string, query: { before?: number; after?: number; limit?: number }): Observable<MessagePage> {
+    this.queries.push({ roomId, ...query });
     if (this.failing) return throwError(() => new Error('offline'));
-    const all = (this.history.get(roomId) ?? []).filter((m) => query.before === undefined || m.seq < query.before);
     const limit = query.limit ?? 50;
+    const history = this.history.get(roomId) ?? [];
+    if (query.after !== undefined) {
+      const after = history.filter((m) => m.seq > query.after!);
+      return of({ items: after.slice(0, limit), hasMore: after.length > limit });
+    }
+    const all = history.filter((m) => query.before === undefined || m.seq < query.before);
     return of({ items: all.slice(-limit), hasMore: all.length > limit });
   }
 }
@@ -246,6 +255,8 @@ export function chatHarness(options: { rooms?: RoomSummary[]; storage?: MemorySt
       PeopleStore,
       OutboxQueue,
       MembersStore,
+      ReadMarkers,
+      RoomTimelines,
       { provide: Realtime, useValue: realtime },
       {
         provide: RoomsApi,
@@ -254,7 +265,7 @@ export function chatHarness(options: { rooms?: RoomSummary[]; storage?: MemorySt
       {
         provide: MessagesApi,
         useValue: {
-          history: (roomId: string, query: { before?: number; limit?: number }) => messages.page(roomId, query),
+          history: (roomId: string, query: { before?: number; after?: number; limit?: number }) => messages.page(roomId, query),
           edit: () => throwError(() => new Error('not used')),
           remove: () => throwError(() => new Error('not used')),
         },
