@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
+import { URL, fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { createUsers } from './lib/parley-setup.mjs';
@@ -46,7 +46,7 @@ const BYSTANDER_SENDS_PER_SECOND = 2;
 const ACK_TIMEOUT_MS = 5000;
 
 async function api(url, path, { method = 'GET', token, body } = {}) {
-  const res = await fetch(`${url}/api${path}`, {
+  const res = await globalThis.fetch(`${url}/api${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -114,7 +114,7 @@ try {
     while (running) {
       const t = performance.now();
       try {
-        const res = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(ACK_TIMEOUT_MS) });
+        const res = await globalThis.fetch(`${server.url}/api/health`, { signal: globalThis.AbortSignal.timeout(ACK_TIMEOUT_MS) });
         if (res.ok) health.push(performance.now() - t);
         else healthFailures += 1;
       } catch {
