@@ -1,4 +1,4 @@
-import { ApiError, ErrorCode, Page, PublicRoom, RoomDetail, RoomInvite, RoomMember, RoomSummary } from '@parley/contracts';
+import { ApiError, ErrorCode, MessagePage, Page, PublicRoom, RoomDetail, RoomInvite, RoomMember, RoomSummary } from '@parley/contracts';
 import type { RunningServer } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import { DatabaseKind, startOn } from './support/database-targets';
@@ -68,9 +68,21 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rooms on %s', (kind) => {
     const detail = (await asUser(url, bob).get(`/api/rooms/${room.id}`).expect(200)).body as RoomDetail;
     expect(detail).toMatchObject({ name: 'Liftoff', ownerId: ada.user.id, myRole: 'member' });
 
+    // The timeline records both changes as system lines, which do not count as unread.
+    const history = (await asUser(url, bob).get(`/api/rooms/${room.id}/messages`).expect(200)).body as MessagePage;
+    expect(history.items.map((m) => [m.seq, m.kind, m.event?.type, m.senderId, m.body])).toEqual([
+      [1, 'system', 'room_renamed', ada.user.id, ''],
+      [2, 'system', 'topic_changed', ada.user.id, ''],
+    ]);
+    expect(history.items[0].event).toEqual({ type: 'room_renamed', actor: { id: ada.user.id, name: ada.user.displayName }, name: 'Liftoff' });
+    expect((await myRooms(url, bob)).find((r) => r.id === room.id)).toMatchObject({
+      unreadCount: 0,
+      lastMessage: { kind: 'system', text: `${ada.user.displayName} cleared the topic` },
+    });
+
     const members = (await asUser(url, bob).get(`/api/rooms/${room.id}/members`).expect(200)).body as RoomMember[];
     expect(members.map((m) => [m.user.id, m.role, m.lastReadSeq])).toEqual([
-      [ada.user.id, 'owner', 0],
+      [ada.user.id, 'owner', 2],
       [bob.user.id, 'member', 0],
     ]);
     expect(JSON.stringify(members)).not.toMatch(/email|passwordHash/);
@@ -116,8 +128,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('rooms on %s', (kind) => {
   it('manages members, roles and ownership', async () => {
     const room = await newRoom(url, ada, { memberIds: [bob.user.id] });
     const added = await asUser(url, ada).post(`/api/rooms/${room.id}/members`).send({ userId: cy.user.id }).expect(201);
-    expect(added.body).toMatchObject({ user: { id: cy.user.id }, role: 'member', lastReadSeq: 0 });
-    await asUser(url, ada).post(`/api/rooms/${room.id}/members`).send({ userId: cy.user.id }).expect(200);
+    expect(added.body).toMatchObject({ outcome: 'added', member: { user: { id: cy.user.id }, role: 'member', lastReadSeq: 0 }, invitation: null });
+    const again = await asUser(url, ada).post(`/api/rooms/${room.id}/members`).send({ userId: cy.user.id }).expect(200);
+    expect(again.body).toMatchObject({ outcome: 'already_member', member: { user: { id: cy.user.id } } });
 
     const promoted = await asUser(url, ada).patch(`/api/rooms/${room.id}/members/${bob.user.id}`).send({ role: 'admin' }).expect(200);
     expect(promoted.body).toMatchObject({ user: { id: bob.user.id }, role: 'admin' });

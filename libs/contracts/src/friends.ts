@@ -80,3 +80,28 @@ export interface FriendAcceptedEvent {
 export interface FriendRemovedEvent {
   userId: string;
 }
+
+/** How a user stands to you, as `GET /api/people` tells it. */
+export const Relation = {
+  Self: 'self',
+  Friend: 'friend',
+  /** You asked them to be friends; they have not answered. */
+  RequestSent: 'request_sent',
+  /** They asked you. */
+  RequestReceived: 'request_received',
+  /** You blocked them. */
+  Blocked: 'blocked',
+  None: 'none',
+} as const;
+export type Relation = (typeof Relation)[keyof typeof Relation];
+
+/** A user from the directory with how they stand to you, so a client offers only what will work. */
+export interface Person {
+  user: PublicUser;
+  relation: Relation;
+  /**
+   * Whether you may open a direct conversation with them (and so add them to a group rather than invite them):
+   * not yourself, never across a block, and with DM_POLICY=friends only friends.
+   */
+  canMessage: boolean;
+}

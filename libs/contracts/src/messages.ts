@@ -15,6 +15,82 @@ export const SYNC_ANSWER_MESSAGES_MAX = 1000;
 /** Rooms one `sync` may ask about. */
 export const SYNC_ROOMS_MAX = 500;
 
+/** `user`: written by someone. `system`: a line the server writes when the room changes ("Ada added Bob"). */
+export const MessageKind = {
+  User: 'user',
+  System: 'system',
+} as const;
+export type MessageKind = (typeof MessageKind)[keyof typeof MessageKind];
+
+/** What a system message records. */
+export const RoomEventType = {
+  /** `actor` added `user`. */
+  MemberAdded: 'member_added',
+  /** `actor` joined (a public room, an invite link, or an accepted invitation). */
+  MemberJoined: 'member_joined',
+  /** `actor` left. */
+  MemberLeft: 'member_left',
+  /** `actor` removed `user`. */
+  MemberRemoved: 'member_removed',
+  /** `actor` renamed the room to `name`. */
+  RoomRenamed: 'room_renamed',
+  /** `actor` changed the topic to `topic` (empty: cleared it). */
+  TopicChanged: 'topic_changed',
+  RoomArchived: 'room_archived',
+  RoomUnarchived: 'room_unarchived',
+  /** `actor` handed the room to `user`. */
+  OwnerChanged: 'owner_changed',
+} as const;
+export type RoomEventType = (typeof RoomEventType)[keyof typeof RoomEventType];
+
+/** A person in a system message, with their display name as it was at the time. */
+export interface RoomEventUser {
+  id: string;
+  name: string;
+}
+
+export interface RoomEvent {
+  type: RoomEventType;
+  /** Who did it. */
+  actor: RoomEventUser;
+  /** Whom it concerns: the member added or removed, the new owner. */
+  user?: RoomEventUser;
+  /** The room's new name (renamed). */
+  name?: string;
+  /** The new topic (topic_changed). */
+  topic?: string;
+}
+
+/**
+ * A system message in words: "Ada added Bob", or from the viewer's side ("You added Bob", "Ada added you")
+ * when `viewerId` is given.
+ */
+export function describeRoomEvent(event: RoomEvent, viewerId?: string): string {
+  const who = (u: RoomEventUser | undefined, subject: boolean) => (u && u.id === viewerId ? (subject ? 'You' : 'you') : (u?.name ?? 'someone'));
+  const actor = who(event.actor, true);
+  const user = who(event.user, false);
+  switch (event.type) {
+    case RoomEventType.MemberAdded:
+      return `${actor} added ${user}`;
+    case RoomEventType.MemberJoined:
+      return `${actor} joined`;
+    case RoomEventType.MemberLeft:
+      return `${actor} left`;
+    case RoomEventType.MemberRemoved:
+      return `${actor} removed ${user}`;
+    case RoomEventType.RoomRenamed:
+      return `${actor} renamed the room to “${event.name ?? ''}”`;
+    case RoomEventType.TopicChanged:
+      return event.topic ? `${actor} changed the topic to “${event.topic}”` : `${actor} cleared the topic`;
+    case RoomEventType.RoomArchived:
+      return `${actor} archived the room`;
+    case RoomEventType.RoomUnarchived:
+      return `${actor} unarchived the room`;
+    case RoomEventType.OwnerChanged:
+      return `${actor} made ${user} the owner`;
+  }
+}
+
 /**
  * A message. `seq` goes up by one per room with no gaps; `rev` is the room's change revision at the
  * message's last change (creation, edit or deletion), so a client that remembers the highest `rev` it has
@@ -33,6 +109,9 @@ export interface Message {
   editedAt: string | null;
   deletedAt: string | null;
   replyToId: string | null;
+  kind: MessageKind;
+  /** Set on system messages: what happened (their body is empty). */
+  event: RoomEvent | null;
 }
 
 export interface SendMessageRequest {

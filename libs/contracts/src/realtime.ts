@@ -6,7 +6,8 @@
  */
 import type { FriendAcceptedEvent, FriendRemovedEvent, FriendRequestEvent, FriendRequestRemovedEvent } from './friends';
 import type { Message } from './messages';
-import type { RoomMember, RoomRole, RoomSummary } from './rooms';
+import type { RoomInvitation, RoomMember, RoomRole, RoomSummary } from './rooms';
+import type { PublicUser } from './users';
 
 export const SOCKET_PATH = '/socket.io';
 /** Frames larger than this are refused by the server (the connection is closed). */
@@ -178,6 +179,12 @@ export interface ServerToClientEvents {
   'member:role': (event: MemberRoleEvent) => void;
   /** Sent just before the server closes the socket because the session ended. */
   'session:ended': (event: { reason: 'logout' | 'revoked' | 'password_changed' | 'deactivated' | 'expired' }) => void;
+  /** You were invited into a room (sent to the invitee). */
+  'invitation:new': (event: { invitation: RoomInvitation }) => void;
+  /** An invitation to you is gone: accepted, declined or withdrawn (sent to the invitee). */
+  'invitation:removed': (event: { invitationId: string; roomId: string }) => void;
+  /** Someone you share a room with or are friends with changed their profile or picture. */
+  'user:updated': (event: { user: PublicUser }) => void;
   /** A friend request was sent (to its recipient and to the sender's other devices). */
   'friend:request': (event: FriendRequestEvent) => void;
   /** A pending friend request is gone (withdrawn, declined or ended by a block), to both sides. */

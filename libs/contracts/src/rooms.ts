@@ -1,5 +1,5 @@
 import type { PublicUser } from './users';
-import type { Message } from './messages';
+import type { Message, MessageKind } from './messages';
 
 export const RoomKind = {
   /** Exactly two members, one room per pair. */
@@ -49,7 +49,7 @@ export interface RoomSummary {
   lastRev: number;
   /** My last read seq. */
   lastReadSeq: number;
-  /** Messages from others after my last read seq that are not deleted. */
+  /** Messages from others after my last read seq that are not deleted, not system lines and not from people I blocked. */
   unreadCount: number;
   lastMessage: MessagePreview | null;
   /** Last message time, or the room's creation time when it has none: the list is sorted by it. */
@@ -65,9 +65,15 @@ export interface MessagePreview {
   seq: number;
   senderId: string;
   senderName: string;
-  /** Plain text, formatting stripped, cut to about 140 characters; empty for a deleted message. */
+  /**
+   * Plain text, formatting stripped, cut to about 140 characters; empty for a deleted message and for one from
+   * someone you blocked. A system message's text says what happened ("Ada added Bob").
+   */
   text: string;
   deleted: boolean;
+  /** From someone you blocked: its text is withheld (and it is not counted as unread). */
+  hidden: boolean;
+  kind: MessageKind;
   createdAt: string;
 }
 
@@ -136,6 +142,46 @@ export interface RoomInvite {
   uses: number;
   createdAt: string;
 }
+
+/** What an invite link leads to, shown before joining (`GET /api/invites/:code`, no sign-in needed). */
+export interface InvitePreview {
+  room: InvitedRoom;
+  expiresAt: string;
+  /** Signed in: whether you are already a member. Null for a visitor who is not signed in. */
+  joined: boolean | null;
+}
+
+/** A room as someone who is not (yet) a member may see it. */
+export interface InvitedRoom {
+  id: string;
+  kind: RoomKind;
+  name: string;
+  topic: string;
+  memberCount: number;
+}
+
+/**
+ * A person invited into a room by a member who may not simply add them (on a server with DM_POLICY=friends,
+ * someone who is not their friend): they join only if they accept.
+ */
+export interface RoomInvitation {
+  id: string;
+  room: InvitedRoom;
+  invitee: PublicUser;
+  inviter: PublicUser;
+  createdAt: string;
+}
+
+/** What `POST /api/rooms/:id/members` did. */
+export interface AddMemberResult {
+  /** `added` (201), `already_member` (200), or `invited` (202: they must accept first). */
+  outcome: 'added' | 'already_member' | 'invited';
+  member: RoomMember | null;
+  invitation: RoomInvitation | null;
+}
+
+/** Pending invitations one member may have sent and not yet seen answered. */
+export const ROOM_INVITATIONS_PENDING_MAX = 100;
 
 /** What `POST /api/invites/:code/join` returns. */
 export interface JoinedRoom {

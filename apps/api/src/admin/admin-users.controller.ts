@@ -18,7 +18,7 @@ export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Get()
-  @ApiOperation({ summary: 'List all users', description: 'Every account, active or not, with email, role and last sign-in. Admins only.' })
+  @ApiOperation({ summary: 'List all users', description: 'Every account, active or not, with email, role and last sign-in; `q` matches part of a username, display name or email. Admins only.' })
   @ApiOkResponse({ type: AdminUserPageDto })
   async list(@Query() query: SearchPageQueryDto): Promise<Page<AdminUser>> {
     const page = await this.users.search(query.q, query.page, query.pageSize, { includeInactive: true, emailSubstring: true });

@@ -22,7 +22,7 @@ export class PageQueryDto {
 }
 
 export class SearchPageQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'Matches username, display name or email', maxLength: SEARCH_QUERY_MAX_LENGTH })
+  @ApiPropertyOptional({ description: 'Part of a username or display name, or a whole email address', maxLength: SEARCH_QUERY_MAX_LENGTH })
   @IsOptional()
   @IsString({ message: 'q must be text' })
   @MaxLength(SEARCH_QUERY_MAX_LENGTH, { message: `q must be at most ${SEARCH_QUERY_MAX_LENGTH} characters` })

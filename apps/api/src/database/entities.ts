@@ -5,10 +5,11 @@ import { FriendRequestEntity } from '../friends/friend-request.entity';
 import { FriendshipEntity } from '../friends/friendship.entity';
 import { UserBlockEntity } from '../friends/user-block.entity';
 import { MessageEntity } from '../messages/message.entity';
+import { RoomInvitationEntity } from '../rooms/room-invitation.entity';
 import { RoomInviteEntity } from '../rooms/room-invite.entity';
 import { RoomMemberEntity } from '../rooms/room-member.entity';
 import { RoomEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once for the DataSource (each one lives with its feature module). */
-export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity];
+export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity];

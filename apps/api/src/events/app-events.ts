@@ -1,4 +1,5 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
+import type { RoomEvent } from '@parley/contracts';
 
 export type SessionEndReason = 'logout' | 'revoked' | 'password_changed' | 'deactivated' | 'expired';
 
@@ -17,6 +18,10 @@ export interface AppEventMap {
   'auth.sessions-ended': { userId: string; sessionIds?: string[]; exceptSessionId?: string; reason: SessionEndReason };
   /** A personal access token was revoked: sockets opened with it must close. */
   'auth.token-revoked': { userId: string; tokenId: string };
+  /** Something happened in a group or public room that its timeline records (messages writes the line). */
+  'room.changed': { roomId: string; event: RoomEvent };
+  /** `blockerId` blocked `blockedId` (pending invitations between them end). */
+  'user.blocked': { blockerId: string; blockedId: string };
 }
 
 type Handler<K extends keyof AppEventMap> = (payload: AppEventMap[K]) => unknown;

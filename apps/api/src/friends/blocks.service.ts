@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { BlockedUser, ErrorCode } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { ApiException } from '../common/api-exceptions';
+import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
 import { FriendsService } from './friends.service';
 import { toBlockedUser } from './friends.mapper';
@@ -20,6 +21,7 @@ export class BlocksService {
     @InjectRepository(UserBlockEntity) private readonly blocks: Repository<UserBlockEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly friends: FriendsService,
+    private readonly events: AppEvents,
   ) {}
 
   /** The users I blocked, most recent first (deactivated ones too, so they can be unblocked). */
@@ -39,6 +41,7 @@ export class BlocksService {
       throw err;
     }
     await this.friends.endEverythingBetween(me, targetId);
+    await this.events.emit('user.blocked', { blockerId: me, blockedId: targetId });
     const row = await this.blocks.findOneByOrFail({ blockerId: me, blockedId: targetId });
     return toBlockedUser(target, row.createdAt);
   }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UserEntity } from '../users/user.entity';
+import { UsersModule } from '../users/users.module';
+import { PeopleController } from './people.controller';
 import { BlocksController } from './blocks.controller';
 import { BlocksService } from './blocks.service';
 import { FriendEvents } from './friend-events';
@@ -17,8 +19,8 @@ import { UserBlockEntity } from './user-block.entity';
  * other, may they open or post in a direct room.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([FriendRequestEntity, FriendshipEntity, UserBlockEntity, UserEntity])],
-  controllers: [FriendsController, BlocksController],
+  imports: [TypeOrmModule.forFeature([FriendRequestEntity, FriendshipEntity, UserBlockEntity, UserEntity]), UsersModule],
+  controllers: [FriendsController, BlocksController, PeopleController],
   providers: [RelationsService, FriendsService, BlocksService, FriendPresence, FriendEvents],
   exports: [RelationsService],
 })

@@ -53,7 +53,7 @@ describe('friends and blocks', () => {
     live = new RecordingRealtime();
     relations = new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config);
     friends = new FriendsService(repo(FriendRequestEntity), repo(FriendshipEntity), repo(UserEntity), relations, new FriendPresence(noGateway), new FriendEvents(live));
-    blocks = new BlocksService(repo(UserBlockEntity), repo(UserEntity), friends);
+    blocks = new BlocksService(repo(UserBlockEntity), repo(UserEntity), friends, new AppEvents());
   };
 
   afterEach(() => db.close());

@@ -1,6 +1,6 @@
 import { BadRequestException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ErrorCode, Friend, FRIEND_REQUESTS_PENDING_MAX, FriendRequestList, SendFriendRequestResult } from '@parley/contracts';
+import { DmPolicy, ErrorCode, Friend, FRIEND_REQUESTS_PENDING_MAX, FriendRequestList, Relation, SendFriendRequestResult } from '@parley/contracts';
 import { In, IsNull, Repository } from 'typeorm';
 import { ApiException } from '../common/api-exceptions';
 import { UserEntity } from '../users/user.entity';
@@ -62,6 +62,42 @@ export class FriendsService {
       incoming: visible.filter((r) => r.addresseeId === me).map(toDto),
       outgoing: visible.filter((r) => r.requesterId === me).map(toDto),
     };
+  }
+
+  /** How each of `userIds` stands to `me`, and whether `me` may message them; three queries whatever the count. */
+  async relationsWith(me: string, userIds: string[]): Promise<Map<string, { relation: Relation; canMessage: boolean }>> {
+    const others = userIds.filter((id) => id !== me);
+    const out = new Map<string, { relation: Relation; canMessage: boolean }>();
+    if (userIds.includes(me)) out.set(me, { relation: Relation.Self, canMessage: false });
+    if (others.length === 0) return out;
+    const [friendships, requests, blocked] = await Promise.all([
+      this.friendships.find({ where: [{ userLowId: me, userHighId: In(others) }, { userHighId: me, userLowId: In(others) }] }),
+      this.requests.find({
+        where: [
+          { requesterId: me, addresseeId: In(others), status: FriendRequestStatus.Pending },
+          { addresseeId: me, requesterId: In(others), status: FriendRequestStatus.Pending },
+        ],
+      }),
+      this.relations.blocksAmong(me, others),
+    ]);
+    const friends = new Set(friendships.map((f) => (f.userLowId === me ? f.userHighId : f.userLowId)));
+    const sent = new Set(requests.filter((r) => r.requesterId === me).map((r) => r.addresseeId));
+    const received = new Set(requests.filter((r) => r.addresseeId === me).map((r) => r.requesterId));
+    const anyone = this.relations.dmPolicy === DmPolicy.Anyone;
+    for (const id of others) {
+      const relation = blocked.byMe.has(id)
+        ? Relation.Blocked
+        : friends.has(id)
+          ? Relation.Friend
+          : sent.has(id)
+            ? Relation.RequestSent
+            : received.has(id)
+              ? Relation.RequestReceived
+              : Relation.None;
+      const blockedEitherWay = blocked.byMe.has(id) || blocked.me.has(id);
+      out.set(id, { relation, canMessage: !blockedEitherWay && (anyone || friends.has(id)) });
+    }
+    return out;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DmPolicy, ErrorCode } from '@parley/contracts';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { ApiException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { FriendshipEntity, orderedPair } from './friendship.entity';
@@ -54,6 +54,18 @@ export class RelationsService {
   async blockedIdsBy(userId: string): Promise<string[]> {
     const rows = await this.blocks.find({ where: { blockerId: userId }, select: { blockedId: true } });
     return rows.map((r) => r.blockedId);
+  }
+
+  /** Among `others`: whom `me` blocked, and who blocked `me`. */
+  async blocksAmong(me: string, others: string[]): Promise<{ byMe: Set<string>; me: Set<string> }> {
+    const rows = await this.blocks.find({
+      where: [
+        { blockerId: me, blockedId: In(others) },
+        { blockedId: me, blockerId: In(others) },
+      ],
+      select: { blockerId: true, blockedId: true },
+    });
+    return { byMe: new Set(rows.filter((r) => r.blockerId === me).map((r) => r.blockedId)), me: new Set(rows.filter((r) => r.blockedId === me).map((r) => r.blockerId)) };
   }
 
   /** Everyone `userId` is friends with (active or not). */

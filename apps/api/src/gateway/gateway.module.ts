@@ -8,12 +8,13 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { UserEntity } from '../users/user.entity';
 import { ChatGateway } from './chat.gateway';
 import { PresenceService } from './presence.service';
+import { ProfileUpdates } from './profile-updates';
 import { SocketAuthService } from './socket-auth.service';
 import { SocketLimits } from './socket-limits';
 
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, FriendsModule, TypeOrmModule.forFeature([UserEntity, RoomMemberEntity])],
-  providers: [ChatGateway, PresenceService, SocketAuthService, SocketLimits],
+  providers: [ChatGateway, PresenceService, SocketAuthService, SocketLimits, ProfileUpdates],
   exports: [PresenceService],
 })
 export class GatewayModule {}

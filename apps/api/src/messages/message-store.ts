@@ -1,4 +1,4 @@
-import { Message } from '@parley/contracts';
+import { Message, MessageKind, RoomEvent } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
 
@@ -9,6 +9,8 @@ export interface SendRequest {
   clientMsgId: string;
   body: string;
   replyToId: string | null;
+  /** A system message (kind `system`) carries its event; messages people write have none. */
+  event?: RoomEvent | null;
 }
 
 export type SendOutcome =
@@ -43,6 +45,8 @@ interface MessageRow {
   createdAt: string | Date;
   editedAt: string | Date | null;
   deletedAt: string | Date | null;
+  kind: MessageKind;
+  event: string | null;
 }
 
 /** SQLite stores `YYYY-MM-DD HH:MM:SS.SSS` in UTC (TypeORM's format); PostgreSQL returns Date objects. */
@@ -65,8 +69,32 @@ export function rowToMessage(r: MessageRow): Message {
     editedAt: isoOrNull(r.editedAt),
     deletedAt: isoOrNull(r.deletedAt),
     replyToId: r.replyToId,
+    kind: r.kind ?? MessageKind.User,
+    event: r.event ? (JSON.parse(r.event) as RoomEvent) : null,
   };
 }
+
+/** What a new message row holds besides its ids and counters, from its request. */
+function created(req: SendRequest, id: string, roomId: string, seq: number, rev: number, createdAt: string): Message {
+  return {
+    id,
+    roomId,
+    seq,
+    rev,
+    senderId: req.senderId,
+    body: req.body,
+    clientMsgId: req.clientMsgId,
+    createdAt,
+    editedAt: null,
+    deletedAt: null,
+    replyToId: req.replyToId,
+    kind: req.event ? MessageKind.System : MessageKind.User,
+    event: req.event ?? null,
+  };
+}
+
+const kindOf = (req: SendRequest) => (req.event ? MessageKind.System : MessageKind.User);
+const eventJson = (req: SendRequest) => (req.event ? JSON.stringify(req.event) : null);
 
 const sqliteTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 const key = (r: { senderId: string; clientMsgId: string }) => `${r.senderId}\u0000${r.clientMsgId}`;
@@ -102,6 +130,7 @@ export interface BetterSqliteDb {
 export class SqliteMessageStore implements MessageStore {
   private readonly findExisting: Statement;
   private readonly bumpRoom: Statement;
+  private readonly bumpAnyRoom: Statement;
   private readonly insert: Statement;
   private readonly markRead: Statement;
   private readonly findById: Statement;
@@ -114,8 +143,10 @@ export class SqliteMessageStore implements MessageStore {
     this.bumpRoom = db.prepare(
       'UPDATE rooms SET "lastSeq" = "lastSeq" + ?, "lastRev" = "lastRev" + ?, "lastMessageAt" = ? WHERE id = ? AND "archivedAt" IS NULL RETURNING "lastSeq", "lastRev"',
     );
+    // System messages are written even into an archived room ("Ada archived the room" comes after it is).
+    this.bumpAnyRoom = db.prepare('UPDATE rooms SET "lastSeq" = "lastSeq" + ?, "lastRev" = "lastRev" + ?, "lastMessageAt" = ? WHERE id = ? RETURNING "lastSeq", "lastRev"');
     this.insert = db.prepare(
-      'INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.markRead = db.prepare('UPDATE room_members SET "lastReadSeq" = ? WHERE "roomId" = ? AND "userId" = ? AND "lastReadSeq" < ?');
     this.findById = db.prepare('SELECT * FROM messages WHERE id = ?');
@@ -150,7 +181,8 @@ export class SqliteMessageStore implements MessageStore {
       const createdAt = now.toISOString();
       for (const [roomId, indices] of byRoom(batch, fresh)) {
         const n = indices.length;
-        const bumped = this.bumpRoom.get(n, n, at, roomId) as { lastSeq: number; lastRev: number } | undefined;
+        const bump = indices.some((i) => !batch[i].event) ? this.bumpRoom : this.bumpAnyRoom;
+        const bumped = bump.get(n, n, at, roomId) as { lastSeq: number; lastRev: number } | undefined;
         if (!bumped) {
           for (const i of indices) out[i] = { ok: false, reason: 'archived' };
           continue;
@@ -163,13 +195,9 @@ export class SqliteMessageStore implements MessageStore {
           seq += 1;
           rev += 1;
           const id = randomUUID();
-          this.insert.run(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, at);
+          this.insert.run(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, at, kindOf(req), eventJson(req));
           lastBySender.set(req.senderId, seq);
-          out[i] = {
-            ok: true,
-            created: true,
-            message: { id, roomId, seq, rev, senderId: req.senderId, body: req.body, clientMsgId: req.clientMsgId, createdAt, editedAt: null, deletedAt: null, replyToId: req.replyToId },
-          };
+          out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, createdAt) };
         }
         // Sending a message means having read the room up to it.
         for (const [senderId, last] of lastBySender) this.markRead.run(last, roomId, senderId, last);
@@ -273,9 +301,11 @@ export class PostgresMessageStore implements MessageStore {
     const groups = [...byRoom(batch, fresh)].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [roomId, indices] of groups) {
       const n = indices.length;
+      // System messages are written even into an archived room ("Ada archived the room" comes after it is).
+      const onlyOpen = indices.some((i) => !batch[i].event) ? ' AND "archivedAt" IS NULL' : '';
       const bumped = await rows<{ lastSeq: number; lastRev: number }>(
         q,
-        'UPDATE rooms SET "lastSeq" = "lastSeq" + $1, "lastRev" = "lastRev" + $1, "lastMessageAt" = $2 WHERE id = $3 AND "archivedAt" IS NULL RETURNING "lastSeq", "lastRev"',
+        `UPDATE rooms SET "lastSeq" = "lastSeq" + $1, "lastRev" = "lastRev" + $1, "lastMessageAt" = $2 WHERE id = $3${onlyOpen} RETURNING "lastSeq", "lastRev"`,
         [n, now, roomId],
       );
       if (bumped.length === 0) {
@@ -293,17 +323,13 @@ export class PostgresMessageStore implements MessageStore {
         const seq = firstSeq + k;
         const rev = firstRev + k;
         const b = values.length;
-        values.push(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, now);
-        tuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, $${b + 8}, $${b + 9})`);
+        values.push(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, now, kindOf(req), eventJson(req));
+        tuples.push(`(${Array.from({ length: 11 }, (_, c) => `$${b + c + 1}`).join(', ')})`);
         lastBySender.set(req.senderId, seq);
-        out[i] = {
-          ok: true,
-          created: true,
-          message: { id, roomId, seq, rev, senderId: req.senderId, body: req.body, clientMsgId: req.clientMsgId, createdAt: now.toISOString(), editedAt: null, deletedAt: null, replyToId: req.replyToId },
-        };
+        out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, now.toISOString()) };
       });
       await q.query(
-        `INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt") VALUES ${tuples.join(', ')}`,
+        `INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event) VALUES ${tuples.join(', ')}`,
         values,
       );
       for (const [senderId, last] of lastBySender) {

@@ -1,3 +1,4 @@
+import type { MessageKind } from '@parley/contracts';
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { RoomEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
@@ -51,4 +52,12 @@ export class MessageEntity {
 
   @Column({ type: Date, nullable: true })
   deletedAt!: Date | null;
+
+  /** `user` or `system` (a line the server writes when the room changes). */
+  @Column({ type: 'varchar', length: 16, default: 'user' })
+  kind!: MessageKind;
+
+  /** A system message's RoomEvent, as JSON. */
+  @Column({ type: 'text', nullable: true })
+  event!: string | null;
 }

@@ -8,11 +8,12 @@ import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
 import { ReceiptAnnouncer } from './receipt-announcer';
+import { SystemMessages } from './system-messages';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity, RoomEntity]), RoomsModule, FriendsModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, ReceiptAnnouncer],
+  providers: [MessagesService, MessageWriter, ReceiptAnnouncer, SystemMessages],
   exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -4,6 +4,7 @@ import {
   ErrorCode,
   HISTORY_PAGE_DEFAULT,
   Message,
+  MessageKind,
   MessagePage,
   RoomRole,
   SYNC_ANSWER_MESSAGES_MAX,
@@ -51,6 +52,11 @@ export class SendRateLimitedException extends RateLimitedException {
 }
 
 const toMessage = (e: MessageEntity): Message => rowToMessage(e);
+/** System messages are the room's record: nobody edits or deletes them. */
+function assertNotSystem(message: MessageEntity, what: 'edited' | 'deleted'): void {
+  if (message.kind === MessageKind.System) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `System messages cannot be ${what}`);
+}
+
 const roomNotFound = () => new NotFoundException('Room not found');
 const messageNotFound = () => new NotFoundException('Message not found');
 
@@ -82,7 +88,7 @@ export class MessagesService {
     if (!opts.memberKnown) await this.roomsService.requireMembership(roomId, actor.id);
     await this.directRooms.assertNotBlocked(roomId, actor.id, 'send messages to');
     const replyToId = input.replyToId ?? null;
-    if (replyToId && !(await this.messages.exists({ where: { id: replyToId, roomId } }))) {
+    if (replyToId && !(await this.messages.exists({ where: { id: replyToId, roomId, kind: MessageKind.User } }))) {
       throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'replyToId must be a message in this room', [
         { field: 'replyToId', message: 'replyToId must be a message in this room' },
       ]);
@@ -118,6 +124,7 @@ export class MessagesService {
   async edit(actor: Actor, messageId: string, body: string): Promise<Message> {
     await this.takeWriteToken(actor);
     const { message, room } = await this.visibleMessage(actor, messageId);
+    assertNotSystem(message, 'edited');
     if (message.senderId !== actor.id) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only edit your own messages');
     await this.directRooms.assertNotBlocked(room.id, actor.id, 'edit messages for');
     if (message.deletedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This message was deleted');
@@ -133,6 +140,7 @@ export class MessagesService {
   async remove(actor: Actor, messageId: string): Promise<Message> {
     await this.takeWriteToken(actor);
     const { message, room, role } = await this.visibleMessage(actor, messageId);
+    assertNotSystem(message, 'deleted');
     const moderator = role === RoomRole.Owner || role === RoomRole.Admin || (room.kind === 'public' && actor.role === UserRole.Admin);
     if (message.senderId !== actor.id && !moderator) {
       throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only delete your own messages');

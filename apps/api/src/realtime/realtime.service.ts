@@ -57,6 +57,12 @@ export class RealtimeService {
     this.server?.to(channel.room(roomId)).except(socketId).emit(event, ...args);
   }
 
+  /** Sends an event once to every socket in any of these rooms or of any of these users. */
+  toRoomsAndUsers<E extends keyof ServerToClientEvents>(roomIds: string[], userIds: string[], event: E, ...args: EmitArgs<E>): void {
+    const targets = [...roomIds.map(channel.room), ...userIds.map(channel.user)];
+    if (targets.length) this.server?.to(targets).emit(event, ...args);
+  }
+
   /** Sends an event to every socket of one user. */
   toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: EmitArgs<E>): void {
     this.server?.to(channel.user(userId)).emit(event, ...args);

@@ -1,10 +1,11 @@
-import { Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { JoinedRoom } from '@parley/contracts';
-import { CurrentUserEntity } from '../auth/auth.decorators';
+import { InvitePreview, JoinedRoom } from '@parley/contracts';
+import { AuthRateLimited, CurrentUserEntity, OptionalAuth, Public } from '../auth/auth.decorators';
+import type { AuthedRequest } from '../auth/request-auth';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { UserEntity } from '../users/user.entity';
-import { JoinedRoomDto } from './dto/room-responses.dto';
+import { InvitePreviewDto, JoinedRoomDto } from './dto/room-responses.dto';
 import { RoomInvitesService } from './room-invites.service';
 import { toRoomSummary } from './rooms.mapper';
 
@@ -13,6 +14,24 @@ import { toRoomSummary } from './rooms.mapper';
 @Controller('invites')
 export class InvitesController {
   constructor(private readonly invites: RoomInvitesService) {}
+
+  @Get(':code')
+  @Public()
+  @OptionalAuth()
+  @AuthRateLimited()
+  @ApiParam({ name: 'code', description: 'The invite code', type: String })
+  @ApiOperation({
+    summary: 'Look at an invite link',
+    description:
+      'The room an invite code leads to (name, topic, member count), without joining, and without signing in (the code is the ' +
+      'permission). Signed in, `joined` says whether you are a member already. Unknown, expired, revoked and used-up codes and ' +
+      'archived rooms are all 404 with one message. Counted against the per-IP limit of the authentication routes.',
+  })
+  @ApiOkResponse({ type: InvitePreviewDto })
+  @ApiErrors(404)
+  preview(@Req() req: AuthedRequest, @Param('code') code: string): Promise<InvitePreview> {
+    return this.invites.preview(code, req.auth?.user.id ?? null);
+  }
 
   @Post(':code/join')
   @ApiParam({ name: 'code', description: 'The invite code', type: String })

@@ -1,6 +1,6 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ErrorCode, INVITE_TTL_HOURS_DEFAULT, RoomKind } from '@parley/contracts';
+import { ErrorCode, INVITE_TTL_HOURS_DEFAULT, InvitePreview, RoomKind } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { hashToken } from '../auth/tokens';
@@ -9,8 +9,10 @@ import { UserEntity } from '../users/user.entity';
 import { CLOCK, Clock } from './clock';
 import { roomArchived, roomBadRequest } from './room-errors';
 import { RoomInviteEntity } from './room-invite.entity';
+import { RoomHistory } from './room-history';
 import { RoomMembersService } from './room-members.service';
 import { RoomView } from './room-summaries';
+import { toInvitedRoom } from './rooms.mapper';
 import { RoomsService } from './rooms.service';
 
 /** 18 random bytes: 144 bits, 24 URL-safe characters. */
@@ -28,6 +30,7 @@ export class RoomInvitesService {
     @InjectRepository(RoomInviteEntity) private readonly invites: Repository<RoomInviteEntity>,
     private readonly roomsService: RoomsService,
     private readonly roomMembers: RoomMembersService,
+    private readonly history: RoomHistory,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
@@ -62,6 +65,20 @@ export class RoomInvitesService {
   }
 
   /**
+   * What a live code leads to, for the page that offers to join: the room's name, topic and size (anyone
+   * holding the code may see that much), and for a signed-in user whether they are in it already. Dead
+   * codes get the same 404 as in `join`.
+   */
+  async preview(code: string, userId: string | null): Promise<InvitePreview> {
+    if (!CODE_SHAPE.test(code)) throw invalidInvite();
+    const invite = await this.invites.findOne({ where: { codeHash: hashToken(code) }, relations: { room: true } });
+    if (!invite?.room || !this.isLive(invite, this.now()) || invite.room.archivedAt) throw invalidInvite();
+    const joined = userId ? (await this.roomsService.membership(invite.roomId, userId)) !== null : null;
+    const memberCount = (await this.roomsService.memberIds(invite.roomId)).length;
+    return { room: toInvitedRoom(invite.room, memberCount), expiresAt: invite.expiresAt.toISOString(), joined };
+  }
+
+  /**
    * Joins the room behind a live code, using one of its uses. A member just gets the room back (and uses
    * nothing, whatever state the code is in); an archived room takes nobody new (409).
    */
@@ -76,7 +93,7 @@ export class RoomInvitesService {
     if (!this.isLive(invite, now)) throw invalidInvite();
     if (room.archivedAt) throw roomArchived();
     if (!(await this.claimUse(invite, now))) throw invalidInvite();
-    await this.roomMembers.admit(room, user.id);
+    if (await this.roomMembers.admit(room, user.id)) await this.history.joined(room, user.id);
     return this.roomsService.viewFor(room.id, user.id);
   }
 

@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RoomMember } from '@parley/contracts';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AddMemberResult, RoomMember } from '@parley/contracts';
 import type { Response } from 'express';
 import { CurrentUserEntity } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { UserEntity } from '../users/user.entity';
 import { AddMemberDto, ChangeRoleDto } from './dto/room-requests.dto';
-import { RoomMemberDto } from './dto/room-responses.dto';
+import { AddMemberResultDto, RoomMemberDto } from './dto/room-responses.dto';
 import { RoomMembersService } from './room-members.service';
 import { toRoomMember } from './rooms.mapper';
 import { RoomsService } from './rooms.service';
@@ -37,20 +37,28 @@ export class RoomMembersController {
   @ApiUuidParam('id', 'The room')
   @ApiOperation({
     summary: 'Add a member',
-    description: 'Owner or admins add an active user to a group or public room: 201 when added, 200 when already a member.',
+    description:
+      'Owner or admins bring an active user into a group or public room, by the rules of direct conversations: never across a ' +
+      'block either way (403), and on a server with DM_POLICY=friends, someone who is not your friend gets an invitation to ' +
+      'accept or decline (202) instead of a membership. 201 when added, 200 when already a member.',
   })
-  @ApiCreatedResponse({ type: RoomMemberDto, description: 'Added' })
-  @ApiOkResponse({ type: RoomMemberDto, description: 'Already a member' })
-  @ApiErrors(404, 409)
+  @ApiCreatedResponse({ type: AddMemberResultDto, description: 'Added' })
+  @ApiOkResponse({ type: AddMemberResultDto, description: 'Already a member' })
+  @ApiAcceptedResponse({ type: AddMemberResultDto, description: 'Invited: they join if they accept' })
+  @ApiErrors(403, 404, 409, 429)
   async add(
     @CurrentUserEntity() user: UserEntity,
     @Param('id', uuidParam('id')) id: string,
     @Body() body: AddMemberDto,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<RoomMember> {
-    const { member, added } = await this.roomMembers.add(id, user, body.userId);
-    if (!added) res.status(HttpStatus.OK);
-    return toRoomMember(member);
+  ): Promise<AddMemberResult> {
+    const result = await this.roomMembers.add(id, user, body.userId);
+    if (result.outcome === 'invited') {
+      res.status(HttpStatus.ACCEPTED);
+      return { outcome: 'invited', member: null, invitation: result.invitation };
+    }
+    if (result.outcome === 'already_member') res.status(HttpStatus.OK);
+    return { outcome: result.outcome, member: toRoomMember(result.member), invitation: null };
   }
 
   @Delete(':userId')

@@ -25,8 +25,9 @@ describe('RoomMembersService', () => {
   describe('adding and removing', () => {
     it('lets owners and admins add active users, announcing them, and is a no-op for a member', async () => {
       const newbie = await kit.makeUser();
-      const { member: added, added: isNew } = await kit.members.add(room.id, admin, newbie.id);
-      expect(isNew).toBe(true);
+      const result = await kit.members.add(room.id, admin, newbie.id);
+      expect(result.outcome).toBe('added');
+      const added = result.outcome === 'added' ? result.member : null;
       expect(added).toMatchObject({ userId: newbie.id, role: 'member', user: { id: newbie.id } });
       expect(kit.realtime.sent.map((s) => [s.to, s.event])).toEqual([
         [`room:${room.id}`, 'member:joined'],
@@ -37,7 +38,7 @@ describe('RoomMembersService', () => {
       expect(kit.realtime.sent[1].payload).toMatchObject({ room: { id: room.id, myRole: 'member', memberCount: 4 } });
 
       kit.realtime.clear();
-      expect((await kit.members.add(room.id, owner, newbie.id)).added).toBe(false);
+      expect((await kit.members.add(room.id, owner, newbie.id)).outcome).toBe('already_member');
       expect(kit.realtime.sent).toEqual([]);
     });
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { GENERAL_ROOM_SLUG, RoomKind, RoomRole } from '@parley/contracts';
+import { GENERAL_ROOM_SLUG, RoomInvitation, RoomKind, RoomRole } from '@parley/contracts';
 import { Not, Repository } from 'typeorm';
 import { UserEntity } from '../users/user.entity';
 import { memberNotFound, roomArchived, roomBadRequest, roomConflict, roomForbidden, roomNotFound, userNotFound } from './room-errors';
@@ -9,6 +9,13 @@ import { RoomNotifier } from './room-notifier';
 import { RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
 import { RoomsService } from './rooms.service';
+import { RoomAdmission } from './room-admission';
+import { RoomHistory } from './room-history';
+import { RoomInvitationsService } from './room-invitations.service';
+
+export type AddMemberOutcome =
+  | { outcome: 'added' | 'already_member'; member: RoomMemberEntity }
+  | { outcome: 'invited'; invitation: RoomInvitation };
 
 
 /**
@@ -23,6 +30,9 @@ export class RoomMembersService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly roomsService: RoomsService,
     private readonly notifier: RoomNotifier,
+    private readonly history: RoomHistory,
+    private readonly admission: RoomAdmission,
+    private readonly invitations: RoomInvitationsService,
   ) {}
 
   /**
@@ -42,7 +52,7 @@ export class RoomMembersService {
     const room = await this.rooms.findOneBy({ id: roomId });
     if (!room || room.kind !== RoomKind.Public) throw roomNotFound();
     if (room.archivedAt) throw roomArchived();
-    await this.admit(room, user.id);
+    if (await this.admit(room, user.id)) await this.history.joined(room, user.id);
     return this.roomsService.viewFor(roomId, user.id);
   }
 
@@ -57,10 +67,14 @@ export class RoomMembersService {
       throw roomConflict('Hand ownership to another member before leaving (POST /api/rooms/{id}/transfer)');
     }
     await this.drop(room, user.id);
+    await this.history.left(room, user.id);
   }
 
-  /** Adds an active user to a group or public room (owner or admins). Returns the membership and whether it is new. */
-  async add(roomId: string, actor: UserEntity, userId: string): Promise<{ member: RoomMemberEntity; added: boolean }> {
+  /**
+   * Brings an active user into a group or public room (owner or admins): adds them when the rules allow
+   * (RoomAdmission), or invites them, and says which. A block either way is a 403.
+   */
+  async add(roomId: string, actor: UserEntity, userId: string): Promise<AddMemberOutcome> {
     const found = await this.roomsService.requireMembership(roomId, actor.id);
     const { room } = found;
     if (room.kind === RoomKind.Direct) throw roomBadRequest('Direct rooms always have exactly two members');
@@ -69,8 +83,33 @@ export class RoomMembersService {
     const target = await this.users.findOneBy({ id: userId });
     if (!target) throw userNotFound();
     if (!target.active) throw roomBadRequest('That account is deactivated');
-    const added = await this.admit(room, userId);
-    return { member: await this.memberWithUser(roomId, userId), added };
+    if (await this.members.existsBy({ roomId, userId })) return { outcome: 'already_member', member: await this.memberWithUser(roomId, userId) };
+    const { invite } = await this.admission.decide(actor.id, [userId]);
+    if (invite.length) {
+      const [invitation] = await this.invitations.invite(room, actor, invite);
+      return { outcome: 'invited', invitation: invitation! };
+    }
+    if (await this.admit(room, userId)) await this.history.added(room, actor, userId);
+    return { outcome: 'added', member: await this.memberWithUser(roomId, userId) };
+  }
+
+  /** Accepts an invitation: the invitee joins (409 if the room was archived meanwhile; the invitation stays). */
+  async acceptInvitation(invitationId: string, user: UserEntity): Promise<RoomView> {
+    const invitation = await this.invitations.get(invitationId, user.id);
+    if (invitation.room.archivedAt) throw roomArchived();
+    await this.invitations.end(invitation);
+    if (await this.admit(invitation.room, user.id)) await this.history.joined(invitation.room, user.id);
+    return this.roomsService.viewFor(invitation.roomId, user.id);
+  }
+
+  async declineInvitation(invitationId: string, user: UserEntity): Promise<void> {
+    await this.invitations.end(await this.invitations.get(invitationId, user.id));
+  }
+
+  /** Withdraws an invitation into the room: its inviter, or the room's owner and admins. */
+  async withdrawInvitation(roomId: string, actor: UserEntity, invitationId: string): Promise<void> {
+    const found = await this.roomsService.requireMembership(roomId, actor.id);
+    await this.invitations.withdraw(roomId, invitationId, actor, this.roomsService.isRoomAdmin(found.room, found.member, actor));
   }
 
   /**
@@ -88,6 +127,7 @@ export class RoomMembersService {
     if (target.role === RoomRole.Owner) throw roomForbidden('The owner cannot be removed; they can hand over ownership and leave');
     if (target.role === RoomRole.Admin && member.role !== RoomRole.Owner) throw roomForbidden('Only the owner can remove an admin');
     await this.drop(room, userId);
+    await this.history.removed(room, actor, userId);
   }
 
   /** Makes a member an admin or a plain member again (the owner only). */
@@ -124,6 +164,7 @@ export class RoomMembersService {
       { userId: actor.id, role: RoomRole.Admin },
     ]);
     await this.notifier.roomUpdated(room);
+    await this.history.ownerChanged(room, actor, userId);
     return this.roomsService.viewFor(roomId, actor.id);
   }
 

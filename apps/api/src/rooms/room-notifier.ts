@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { RoomKind, RoomRole, RoomSummary } from '@parley/contracts';
+import { RoomInvitation, RoomKind, RoomRole, RoomSummary } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { RealtimeService } from '../realtime/realtime.service';
 import { RoomMemberEntity } from './room-member.entity';
@@ -69,6 +69,16 @@ export class RoomNotifier {
       this.realtime.toRoom(room.id, 'member:role', { roomId: room.id, userId, role });
       this.realtime.toUser(userId, 'room:updated', toRoomUpdatedEvent(room, count, role));
     }
+  }
+
+  /** A new invitation reaches the invitee's sockets. */
+  invited(invitation: RoomInvitation): void {
+    this.realtime.toUser(invitation.invitee.id, 'invitation:new', { invitation });
+  }
+
+  /** An invitation was accepted, declined or withdrawn: the invitee's other tabs drop it. */
+  invitationEnded(invitation: { id: string; roomId: string; inviteeId: string }): void {
+    this.realtime.toUser(invitation.inviteeId, 'invitation:removed', { invitationId: invitation.id, roomId: invitation.roomId });
   }
 
   private async summaryFor(roomId: string, userId: string): Promise<RoomSummary | null> {

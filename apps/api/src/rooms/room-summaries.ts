@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { RoomKind } from '@parley/contracts';
+import { MessageKind, RoomKind } from '@parley/contracts';
+import { RelationsService } from '../friends/relations.service';
 import { Repository, SelectQueryBuilder } from 'typeorm';
 import { MessageEntity } from '../messages/message.entity';
 import { UserEntity } from '../users/user.entity';
@@ -15,6 +16,8 @@ export interface RoomView {
   unreadCount: number;
   /** The message with the room's last seq, with its sender; null in an empty room. */
   lastMessage: MessageEntity | null;
+  /** The last message is from someone the viewer blocked: its text is withheld from the preview. */
+  lastMessageHidden: boolean;
   /** Direct rooms: the other member. */
   peer: UserEntity | null;
 }
@@ -27,14 +30,16 @@ export function lastActivityAt(room: RoomEntity): Date {
 }
 
 /**
- * Builds room-list views for one user with a fixed number of queries (five), however many rooms they are
- * in: every query is scoped by joining the user's own memberships, never by a list of room ids.
+ * Builds room-list views for one user with a fixed number of queries (six), however many rooms they are
+ * in: every query is scoped by joining the user's own memberships, never by a list of room ids. Messages
+ * from people the user blocked are neither counted as unread nor previewed.
  */
 @Injectable()
 export class RoomSummaryQueries {
   constructor(
     @InjectRepository(RoomMemberEntity) private readonly members: Repository<RoomMemberEntity>,
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    private readonly relations: RelationsService,
   ) {}
 
   /** The user's rooms (or only `roomId`, when given and they are a member), most recent activity first. */
@@ -43,9 +48,10 @@ export class RoomSummaryQueries {
     const memberships = await this.onlyRoom(mine, 'm', roomId).getMany();
     if (memberships.length === 0) return [];
 
+    const blocked = await this.relations.blockedIdsBy(userId);
     const [counts, unread, lastMessages, peers] = await Promise.all([
       this.memberCounts(userId, roomId),
-      this.unreadCounts(userId, roomId),
+      this.unreadCounts(userId, blocked, roomId),
       this.lastMessages(userId, roomId),
       this.directPeers(userId, roomId),
     ]);
@@ -62,6 +68,7 @@ export class RoomSummaryQueries {
         memberCount: memberCount.get(member.roomId) ?? 0,
         unreadCount: unreadCount.get(member.roomId) ?? 0,
         lastMessage: lastMessage.get(member.roomId) ?? null,
+        lastMessageHidden: blocked.includes(lastMessage.get(member.roomId)?.senderId ?? ''),
         peer: peer.get(member.roomId) ?? null,
       }))
       .sort((a, b) => lastActivityAt(b.room).getTime() - lastActivityAt(a.room).getTime() || (a.room.id < b.room.id ? -1 : 1));
@@ -77,8 +84,11 @@ export class RoomSummaryQueries {
     return this.onlyRoom(qb, 'm', roomId).getRawMany<CountRow>();
   }
 
-  /** Messages from others after my last read seq that are not deleted (the (roomId, seq) index serves it). */
-  private unreadCounts(userId: string, roomId?: string): Promise<CountRow[]> {
+  /**
+   * Messages from others after my last read seq that are not deleted, not system lines and not from someone
+   * I blocked (the (roomId, seq) index serves it).
+   */
+  private unreadCounts(userId: string, blocked: string[], roomId?: string): Promise<CountRow[]> {
     const qb = this.messages
       .createQueryBuilder('msg')
       .select('msg.roomId', 'roomId')
@@ -87,7 +97,9 @@ export class RoomSummaryQueries {
       .where('msg.seq > mine.lastReadSeq')
       .andWhere('msg.senderId <> :userId')
       .andWhere('msg.deletedAt IS NULL')
+      .andWhere('msg.kind = :userKind', { userKind: MessageKind.User })
       .groupBy('msg.roomId');
+    if (blocked.length) qb.andWhere('msg.senderId NOT IN (:...blocked)', { blocked });
     return this.onlyRoom(qb, 'msg', roomId).getRawMany<CountRow>();
   }
 

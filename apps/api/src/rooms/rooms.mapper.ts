@@ -1,30 +1,40 @@
 import {
+  describeRoomEvent,
+  InvitedRoom,
+  MessageKind,
   MessagePreview,
   PublicRoom,
   RoomDetail,
+  RoomInvitation,
   RoomInvite,
   RoomMember,
   RoomRole,
   RoomSummary,
+  RoomEvent,
   RoomUpdatedEvent,
 } from '@parley/contracts';
 import { MessageEntity } from '../messages/message.entity';
 import { toPublicUser } from '../users/users.mapper';
 import { plainTextPreview } from './message-preview';
+import { RoomInvitationEntity } from './room-invitation.entity';
 import { RoomInviteEntity } from './room-invite.entity';
 import { RoomMemberEntity } from './room-member.entity';
 import { lastActivityAt, RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
 
-export function toMessagePreview(m: MessageEntity): MessagePreview {
+/** The room list's preview of a message; `hidden` withholds the text of one from someone the viewer blocked. */
+export function toMessagePreview(m: MessageEntity, hidden = false): MessagePreview {
   const deleted = m.deletedAt !== null;
+  const event = m.kind === MessageKind.System && m.event ? (JSON.parse(m.event) as RoomEvent) : null;
   return {
     id: m.id,
     seq: m.seq,
     senderId: m.senderId,
     senderName: m.sender?.displayName ?? '',
-    text: deleted ? '' : plainTextPreview(m.body),
+    text: deleted || hidden ? '' : event ? describeRoomEvent(event) : plainTextPreview(m.body),
     deleted,
+    hidden,
+    kind: m.kind,
     createdAt: m.createdAt.toISOString(),
   };
 }
@@ -43,7 +53,7 @@ export function toRoomSummary(v: RoomView): RoomSummary {
     lastRev: room.lastRev,
     lastReadSeq: member.lastReadSeq,
     unreadCount: v.unreadCount,
-    lastMessage: v.lastMessage ? toMessagePreview(v.lastMessage) : null,
+    lastMessage: v.lastMessage ? toMessagePreview(v.lastMessage, v.lastMessageHidden) : null,
     lastActivityAt: lastActivityAt(room).toISOString(),
     archivedAt: room.archivedAt?.toISOString() ?? null,
     peer: peer ? toPublicUser(peer) : null,
@@ -71,6 +81,23 @@ export function toPublicRoom(room: RoomEntity, memberCount: number, joined: bool
 export function toRoomMember(m: RoomMemberEntity): RoomMember {
   if (!m.user) throw new Error(`room member ${m.userId} mapped without its user`);
   return { user: toPublicUser(m.user), role: m.role, joinedAt: m.joinedAt.toISOString(), lastReadSeq: m.lastReadSeq };
+}
+
+/** A room as someone who is not a member (an invitee, a visitor with an invite link) may see it. */
+export function toInvitedRoom(room: RoomEntity, memberCount: number): InvitedRoom {
+  return { id: room.id, kind: room.kind, name: room.name, topic: room.topic, memberCount };
+}
+
+/** An invitation with its room, inviter and invitee loaded. */
+export function toRoomInvitation(i: RoomInvitationEntity, memberCount: number): RoomInvitation {
+  if (!i.room || !i.inviter || !i.invitee) throw new Error(`invitation ${i.id} mapped without its room and people`);
+  return {
+    id: i.id,
+    room: toInvitedRoom(i.room, memberCount),
+    inviter: toPublicUser(i.inviter),
+    invitee: toPublicUser(i.invitee),
+    createdAt: i.createdAt.toISOString(),
+  };
 }
 
 /** The code exists only in the response that created the invite (the database keeps its hash). */

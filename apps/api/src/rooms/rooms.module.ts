@@ -7,6 +7,11 @@ import { CLOCK, systemClock } from './clock';
 import { DirectRoomsService } from './direct-rooms.service';
 import { GeneralRoomService } from './general-room.service';
 import { InvitesController } from './invites.controller';
+import { InvitationsController } from './invitations.controller';
+import { RoomAdmission } from './room-admission';
+import { RoomHistory } from './room-history';
+import { RoomInvitationEntity } from './room-invitation.entity';
+import { RoomInvitationsService } from './room-invitations.service';
 import { RoomInviteEntity } from './room-invite.entity';
 import { RoomInvitesController } from './room-invites.controller';
 import { RoomInvitesService } from './room-invites.service';
@@ -21,8 +26,8 @@ import { RoomsService } from './rooms.service';
 
 /** Rooms, memberships, roles and invite links. RoomsService is what the messages module and the gateway use. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomInviteEntity, MessageEntity, UserEntity]), FriendsModule],
-  controllers: [RoomsController, RoomMembersController, RoomInvitesController, InvitesController],
+  imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, UserEntity]), FriendsModule],
+  controllers: [RoomsController, RoomMembersController, RoomInvitesController, InvitesController, InvitationsController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     RoomSummaryQueries,
@@ -32,6 +37,9 @@ import { RoomsService } from './rooms.service';
     DirectRoomsService,
     RoomInvitesService,
     GeneralRoomService,
+    RoomHistory,
+    RoomAdmission,
+    RoomInvitationsService,
   ],
   exports: [RoomsService, DirectRoomsService],
 })

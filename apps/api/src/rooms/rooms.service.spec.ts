@@ -92,7 +92,7 @@ describe('RoomsService', () => {
       expect(rooms).toHaveLength(13);
       expect(rooms.every((r) => r.unreadCount === (r.kind === 'direct' ? 0 : 1))).toBe(true);
       expect(spy.mock.calls.length).toBeGreaterThan(0);
-      expect(spy.mock.calls.length).toBeLessThanOrEqual(5);
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(6);
       spy.mockRestore();
     });
   });

@@ -8,6 +8,9 @@ import { UserEntity } from '../users/user.entity';
 import { roomArchived, roomBadRequest, roomForbidden, roomNotFound } from './room-errors';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomNotifier } from './room-notifier';
+import { RoomAdmission } from './room-admission';
+import { RoomHistory } from './room-history';
+import { RoomInvitationsService } from './room-invitations.service';
 import { RoomSummaryQueries, RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
 import { toPublicRoom, toRoomSummary } from './rooms.mapper';
@@ -40,6 +43,9 @@ export class RoomsService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly summaries: RoomSummaryQueries,
     private readonly notifier: RoomNotifier,
+    private readonly history: RoomHistory,
+    private readonly admission: RoomAdmission,
+    private readonly invitations: RoomInvitationsService,
   ) {}
 
   /** The room and the user's membership of it, or null when either is missing. */
@@ -161,7 +167,11 @@ export class RoomsService {
     return { items: rooms.map((r) => toPublicRoom(r, count.get(r.id) ?? 0, joined.has(r.id))), total, page, pageSize };
   }
 
-  /** A group or public room owned by its creator, with any initial members (active users only). */
+  /**
+   * A group or public room owned by its creator. The initial members (active users only) are added where
+   * the rules allow and invited otherwise (RoomAdmission); a block between the creator and one of them
+   * refuses the whole room (403), before anything is created.
+   */
   async create(owner: UserEntity, input: NewRoom): Promise<RoomView> {
     const memberIds = [...new Set(input.memberIds ?? [])].filter((id) => id !== owner.id);
     if (memberIds.length > 0) {
@@ -170,20 +180,19 @@ export class RoomsService {
         throw new ValidationFailedException([{ field: 'memberIds', message: 'memberIds must name existing, active users' }]);
       }
     }
+    const { add, invite } = await this.admission.decide(owner.id, memberIds);
     const room = await this.rooms.manager.transaction(async (em) => {
       const saved = await em.save(
         em.create(RoomEntity, { kind: input.kind, name: input.name, topic: input.topic ?? '', slug: null, directKey: null, ownerId: owner.id }),
       );
       await em.insert(RoomMemberEntity, [
         { roomId: saved.id, userId: owner.id, role: RoomRole.Owner },
-        ...memberIds.map((userId) => ({ roomId: saved.id, userId, role: RoomRole.Member })),
+        ...add.map((userId) => ({ roomId: saved.id, userId, role: RoomRole.Member })),
       ]);
       return saved;
     });
-    await this.notifier.roomCreated(room, [
-      { userId: owner.id, role: RoomRole.Owner },
-      ...memberIds.map((userId) => ({ userId, role: RoomRole.Member })),
-    ]);
+    await this.notifier.roomCreated(room, [{ userId: owner.id, role: RoomRole.Owner }, ...add.map((userId) => ({ userId, role: RoomRole.Member }))]);
+    await this.invitations.invite(room, owner, invite);
     return this.viewFor(room.id, owner.id);
   }
 
@@ -197,9 +206,11 @@ export class RoomsService {
     const name = changes.name ?? room.name;
     const topic = changes.topic ?? room.topic;
     if (name !== room.name || topic !== room.topic) {
+      const before = { name: room.name, topic: room.topic };
       await this.rooms.update({ id: room.id }, { name, topic });
       Object.assign(room, { name, topic });
       await this.notifier.roomUpdated(room);
+      await this.history.renamed(room, user, before);
     }
     return this.viewFor(room.id, user.id);
   }
@@ -214,6 +225,7 @@ export class RoomsService {
       room.archivedAt = archived ? new Date() : null;
       await this.rooms.update({ id: room.id }, { archivedAt: room.archivedAt });
       await this.notifier.roomUpdated(room);
+      await this.history.archived(room, user, archived);
     }
     return this.viewFor(room.id, user.id);
   }

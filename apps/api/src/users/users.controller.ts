@@ -35,7 +35,10 @@ export class UsersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Search the directory', description: 'Active users whose username, display name or email contains `q`, paginated.' })
+  @ApiOperation({
+    summary: 'Search the directory',
+    description: 'Active users whose username or display name contains `q`, or whose email address is `q` (whole addresses only: profiles keep them private), paginated. `GET /api/people` adds how each stands to you.',
+  })
   @ApiOkResponse({ type: PublicUserPageDto })
   async search(@Query() query: SearchPageQueryDto): Promise<Page<PublicUser>> {
     const page = await this.users.search(query.q, query.page, query.pageSize);

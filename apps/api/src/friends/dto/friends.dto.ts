@@ -4,8 +4,11 @@ import {
   Friend,
   FriendRequest,
   FriendRequestList,
+  Page,
+  Person,
   Presence,
   PresenceStatus,
+  Relation,
   SendFriendRequestRequest,
   SendFriendRequestResult,
 } from '@parley/contracts';
@@ -58,4 +61,18 @@ export class SendFriendRequestResultDto implements SendFriendRequestResult {
 export class BlockedUserDto implements BlockedUser {
   @ApiProperty({ type: PublicUserDto }) user!: PublicUserDto;
   @ApiProperty({ format: 'date-time' }) blockedAt!: string;
+}
+
+export class PersonDto implements Person {
+  @ApiProperty({ type: PublicUserDto }) user!: PublicUserDto;
+  @ApiProperty({ enum: Object.values(Relation), enumName: 'Relation', description: 'How they stand to you' }) relation!: Relation;
+  @ApiProperty({ description: 'Whether you may open a direct conversation with them (and add them to a group rather than invite them)' })
+  canMessage!: boolean;
+}
+
+export class PersonPageDto implements Page<Person> {
+  @ApiProperty({ type: [PersonDto] }) items!: PersonDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() page!: number;
+  @ApiProperty() pageSize!: number;
 }

@@ -7,7 +7,11 @@ import {
   HistoryQuery,
   Message,
   MESSAGE_MAX_LENGTH,
+  MessageKind,
   MessagePage,
+  RoomEvent,
+  RoomEventType,
+  RoomEventUser,
   SendMessageRequest,
 } from '@parley/contracts';
 import { Type } from 'class-transformer';
@@ -119,6 +123,19 @@ export class SocketRoomDto {
   roomId!: string;
 }
 
+export class RoomEventUserDto implements RoomEventUser {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'Their display name at the time' }) name!: string;
+}
+
+export class RoomEventDto implements RoomEvent {
+  @ApiProperty({ enum: Object.values(RoomEventType), enumName: 'RoomEventType' }) type!: RoomEventType;
+  @ApiProperty({ type: RoomEventUserDto, description: 'Who did it' }) actor!: RoomEventUserDto;
+  @ApiPropertyOptional({ type: RoomEventUserDto, description: 'Whom it concerns (added, removed, new owner)' }) user?: RoomEventUserDto;
+  @ApiPropertyOptional({ description: 'The new room name (renamed)' }) name?: string;
+  @ApiPropertyOptional({ description: 'The new topic (topic_changed)' }) topic?: string;
+}
+
 export class MessageDto implements Message {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) roomId!: string;
@@ -131,6 +148,9 @@ export class MessageDto implements Message {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) editedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'Set on a deleted message (a tombstone)' }) deletedAt!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) replyToId!: string | null;
+  @ApiProperty({ enum: Object.values(MessageKind), enumName: 'MessageKind', description: '`system`: a line the server wrote when the room changed (see `event`)' })
+  kind!: MessageKind;
+  @ApiProperty({ type: RoomEventDto, nullable: true, description: 'Set on system messages: what happened' }) event!: RoomEventDto | null;
 }
 
 export class MessagePageDto implements MessagePage {

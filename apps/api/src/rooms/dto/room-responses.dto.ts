@@ -1,5 +1,21 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { JoinedRoom, MessagePreview, Page, PublicRoom, RoomDetail, RoomInvite, RoomKind, RoomMember, RoomRole, RoomSummary } from '@parley/contracts';
+import {
+  AddMemberResult,
+  InvitedRoom,
+  InvitePreview,
+  JoinedRoom,
+  MessageKind,
+  MessagePreview,
+  Page,
+  PublicRoom,
+  RoomDetail,
+  RoomInvitation,
+  RoomInvite,
+  RoomKind,
+  RoomMember,
+  RoomRole,
+  RoomSummary,
+} from '@parley/contracts';
 import { PublicUserDto } from '../../users/dto/users.dto';
 
 const roomRole = { enum: Object.values(RoomRole), enumName: 'RoomRole' };
@@ -9,8 +25,14 @@ export class MessagePreviewDto implements MessagePreview {
   @ApiProperty() seq!: number;
   @ApiProperty({ format: 'uuid' }) senderId!: string;
   @ApiProperty({ example: 'Ada Lovelace' }) senderName!: string;
-  @ApiProperty({ description: 'Plain text, formatting removed, cut to about 140 characters; empty when deleted' }) text!: string;
+  @ApiProperty({
+    description:
+      'Plain text, formatting removed, cut to about 140 characters; empty when deleted or from someone you blocked. A system message says what happened ("Ada added Bob").',
+  })
+  text!: string;
   @ApiProperty() deleted!: boolean;
+  @ApiProperty({ description: 'From someone you blocked: the text is withheld' }) hidden!: boolean;
+  @ApiProperty({ enum: Object.values(MessageKind), enumName: 'MessageKind' }) kind!: MessageKind;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -25,7 +47,8 @@ export class RoomSummaryDto implements RoomSummary {
   @ApiProperty({ description: 'Highest message seq (0 when empty)' }) lastSeq!: number;
   @ApiProperty({ description: 'Highest change revision' }) lastRev!: number;
   @ApiProperty({ description: 'Your last read seq' }) lastReadSeq!: number;
-  @ApiProperty({ description: 'Messages from others after your last read seq that are not deleted' }) unreadCount!: number;
+  @ApiProperty({ description: 'Messages from others after your last read seq that are not deleted, not system lines and not from people you blocked' })
+  unreadCount!: number;
   @ApiProperty({ type: MessagePreviewDto, nullable: true }) lastMessage!: MessagePreviewDto | null;
   @ApiProperty({ format: 'date-time', description: 'Last message time, or creation time; the list is sorted by it' }) lastActivityAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) archivedAt!: string | null;
@@ -72,4 +95,33 @@ export class RoomInviteDto implements RoomInvite {
 
 export class JoinedRoomDto implements JoinedRoom {
   @ApiProperty({ type: RoomSummaryDto }) room!: RoomSummaryDto;
+}
+
+export class InvitedRoomDto implements InvitedRoom {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: Object.values(RoomKind), enumName: 'RoomKind' }) kind!: RoomKind;
+  @ApiProperty() name!: string;
+  @ApiProperty() topic!: string;
+  @ApiProperty() memberCount!: number;
+}
+
+export class InvitePreviewDto implements InvitePreview {
+  @ApiProperty({ type: InvitedRoomDto }) room!: InvitedRoomDto;
+  @ApiProperty({ format: 'date-time' }) expiresAt!: string;
+  @ApiProperty({ nullable: true, type: Boolean, description: 'Signed in: whether you are already a member. Null when not signed in.' }) joined!: boolean | null;
+}
+
+export class RoomInvitationDto implements RoomInvitation {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: InvitedRoomDto }) room!: InvitedRoomDto;
+  @ApiProperty({ type: PublicUserDto }) invitee!: PublicUserDto;
+  @ApiProperty({ type: PublicUserDto }) inviter!: PublicUserDto;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+}
+
+export class AddMemberResultDto implements AddMemberResult {
+  @ApiProperty({ enum: ['added', 'already_member', 'invited'], description: '`invited`: they join only if they accept the invitation' })
+  outcome!: 'added' | 'already_member' | 'invited';
+  @ApiProperty({ type: RoomMemberDto, nullable: true, description: 'With `added` and `already_member`' }) member!: RoomMemberDto | null;
+  @ApiProperty({ type: RoomInvitationDto, nullable: true, description: 'With `invited`' }) invitation!: RoomInvitationDto | null;
 }

@@ -7,6 +7,10 @@ import { openTestDatabase, TestDatabase } from '../../testing/test-database';
 import { UserEntity } from '../../users/user.entity';
 import { DirectRoomsService } from '../direct-rooms.service';
 import { GeneralRoomService } from '../general-room.service';
+import { RoomAdmission } from '../room-admission';
+import { RoomHistory } from '../room-history';
+import { RoomInvitationEntity } from '../room-invitation.entity';
+import { RoomInvitationsService } from '../room-invitations.service';
 import { RoomInviteEntity } from '../room-invite.entity';
 import { RoomInvitesService } from '../room-invites.service';
 import { RoomMemberEntity } from '../room-member.entity';
@@ -75,12 +79,16 @@ export async function openRoomsKit(): Promise<RoomsKit> {
   const realtime = new RecordingRealtime();
   const events = new AppEvents();
   const clock = { now: new Date('2030-01-01T12:00:00.000Z') };
-  const summaries = new RoomSummaryQueries(memberRepo, messageRepo);
+  const relations = new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config);
+  const summaries = new RoomSummaryQueries(memberRepo, messageRepo, relations);
   const notifier = new RoomNotifier(realtime, summaries, memberRepo);
-  const rooms = new RoomsService(roomRepo, memberRepo, userRepo, summaries, notifier);
-  const members = new RoomMembersService(roomRepo, memberRepo, userRepo, rooms, notifier);
-  const direct = new DirectRoomsService(roomRepo, userRepo, rooms, notifier, new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config));
-  const invites = new RoomInvitesService(repo(RoomInviteEntity), rooms, members, () => clock.now);
+  const history = new RoomHistory(userRepo, events);
+  const admission = new RoomAdmission(relations);
+  const invitations = new RoomInvitationsService(repo(RoomInvitationEntity), memberRepo, notifier, events);
+  const rooms = new RoomsService(roomRepo, memberRepo, userRepo, summaries, notifier, history, admission, invitations);
+  const members = new RoomMembersService(roomRepo, memberRepo, userRepo, rooms, notifier, history, admission, invitations);
+  const direct = new DirectRoomsService(roomRepo, userRepo, rooms, notifier, relations);
+  const invites = new RoomInvitesService(repo(RoomInviteEntity), rooms, members, history, () => clock.now);
   const general = new GeneralRoomService(roomRepo, memberRepo, userRepo, members, events);
 
   return {
