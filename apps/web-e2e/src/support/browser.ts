@@ -29,11 +29,13 @@ interface ExpectedHttpError {
 }
 
 /**
- * A browser context plus everything that went wrong in it: console errors, uncaught page errors and CSP
- * violations. Tests call `assertClean()` at the end: any problem fails the test.
+ * A browser context plus everything that went wrong in it: console errors and warnings (Angular reports its
+ * runtime problems, such as NG0953, as warnings), uncaught page errors and CSP violations. Tests call
+ * `assertClean()` at the end: any problem fails the test.
  */
 export class BrowserSession {
   readonly consoleErrors: string[] = [];
+  readonly consoleWarnings: string[] = [];
   readonly pageErrors: string[] = [];
   readonly cspViolations: string[] = [];
   private readonly expectedHttpErrors: ExpectedHttpError[] = [];
@@ -63,6 +65,7 @@ export class BrowserSession {
       });
     });
     page.on('console', (msg) => {
+      if (msg.type() === 'warning') session.consoleWarnings.push(`${msg.text()} (${msg.location().url})`);
       if (msg.type() !== 'error') return;
       if (session.isExpectedHttpError(msg.text(), msg.location().url)) return;
       session.consoleErrors.push(`${msg.text()} (${msg.location().url})`);
@@ -94,8 +97,9 @@ export class BrowserSession {
       ? []
       : await this.page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
     const csp = [...new Set([...this.cspViolations, ...inPage])];
-    expect({ consoleErrors: this.consoleErrors, pageErrors: this.pageErrors, cspViolations: csp }).toEqual({
+    expect({ consoleErrors: this.consoleErrors, consoleWarnings: this.consoleWarnings, pageErrors: this.pageErrors, cspViolations: csp }).toEqual({
       consoleErrors: [],
+      consoleWarnings: [],
       pageErrors: [],
       cspViolations: [],
     });
