@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AxeResults, RunOptions } from 'axe-core';
 import { Page } from 'playwright-core';
+import { screenshot } from './browser';
 
 /** axe-core's browser bundle, read once. */
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -82,6 +83,7 @@ export class AccessibilityAudit {
       await showScheme(page, scheme);
       const lines = await seriousViolations(page, scheme === 'light' ? ALL_RULES : COLOUR_RULES);
       for (const line of lines) this.found.push(`${this.where}, ${scheme}, ${state}: ${line}`);
+      await screenshot(page, `a11y-${this.where}-${scheme}-${state}`);
     }
     await showScheme(page, 'light');
     this.checked.push(state);

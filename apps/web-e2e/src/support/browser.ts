@@ -23,6 +23,14 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A screenshot for a human to look at, only when PARLEY_SHOTS names a folder (never into the repository). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.PARLEY_SHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`), fullPage: false });
+}
+
 interface ExpectedHttpError {
   status: number;
   path: string;
@@ -106,11 +114,8 @@ export class BrowserSession {
   }
 
   /** Screenshots for a human to look at, only when PARLEY_SHOTS names a folder (never into the repository). */
-  async screenshot(name: string): Promise<void> {
-    const dir = process.env.PARLEY_SHOTS;
-    if (!dir) return;
-    mkdirSync(dir, { recursive: true });
-    await this.page.screenshot({ path: join(dir, `${name}.png`), fullPage: false });
+  screenshot(name: string): Promise<void> {
+    return screenshot(this.page, name);
   }
 
   close(): Promise<void> {
