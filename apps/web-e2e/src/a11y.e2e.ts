@@ -75,6 +75,8 @@ async function signIn(page: Page, login: string, password: string): Promise<void
 }
 
 const dialog = (page: Page) => page.getByRole('dialog');
+/** Where cdk dialogs are shown: a check of a dialog looks only there (the page behind it was checked already). */
+const DIALOGS = '.cdk-overlay-container';
 
 async function closeDialog(page: Page): Promise<void> {
   await page.keyboard.press('Escape');
@@ -125,7 +127,7 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     if (phone) {
       await page.getByRole('button', { name: 'Open navigation' }).click();
       await expectVisible(page.getByRole('button', { name: 'Close navigation' }));
-      await audit.check(page, 'navigation drawer');
+      await audit.check(page, 'navigation drawer', '#app-sidebar');
       await page.getByRole('button', { name: 'Close navigation' }).click();
     }
 
@@ -135,17 +137,17 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await audit.check(page, 'group conversation');
     const message = page.locator('app-message-item').filter({ hasText: 'Thanks both' });
     await message.hover();
-    await audit.check(page, 'message actions');
+    await audit.check(page, 'message actions', 'app-message-item:hover');
 
     await page.getByRole('button', { name: 'Room settings' }).click();
     await dialog(page).getByRole('button', { name: 'Create link' }).click();
     await expectVisible(dialog(page).getByRole('list', { name: 'Invite links' }));
-    await audit.check(page, 'room settings');
+    await audit.check(page, 'room settings', DIALOGS);
     await closeDialog(page);
 
     await page.locator('app-message-item .sender').first().click();
     await expectVisible(dialog(page).getByText(`@${bo.username}`));
-    await audit.check(page, 'profile card');
+    await audit.check(page, 'profile card', DIALOGS);
     await closeDialog(page);
 
     // A direct conversation with "Seen".
@@ -158,15 +160,15 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     const list = page.locator('app-room-list');
     await list.getByRole('button', { name: 'New message' }).click();
     await expectVisible(dialog(page).getByRole('button', { name: new RegExp(`Message ${bo.displayName}`) }));
-    await audit.check(page, 'new message');
+    await audit.check(page, 'new message', DIALOGS);
     await closeDialog(page);
     await list.getByRole('button', { name: 'New room' }).click();
     await expectVisible(dialog(page).getByLabel('Name'));
-    await audit.check(page, 'new room');
+    await audit.check(page, 'new room', DIALOGS);
     await closeDialog(page);
     await list.getByRole('button', { name: 'Browse rooms' }).click();
     await expectVisible(dialog(page).getByText('general'));
-    await audit.check(page, 'browse rooms');
+    await audit.check(page, 'browse rooms', DIALOGS);
     await closeDialog(page);
 
     // Friends, tab by tab.
@@ -191,6 +193,11 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await page.goto('/admin');
     await expectText(page.locator('.count'), 'of 5');
     await audit.check(page, 'admin: people');
+    await page.getByRole('button', { name: `Deactivate ${cy.username}` }).click();
+    await expectVisible(page.getByRole('alertdialog', { name: `Deactivate ${cy.displayName}?` }));
+    await audit.check(page, 'admin: deactivate?', DIALOGS);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expectHidden(page.getByRole('alertdialog'));
 
     session.expectHttpError(404, '/api/invites/not-a-code/join');
     await page.goto('/invite/not-a-code');

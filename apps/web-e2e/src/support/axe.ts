@@ -31,12 +31,16 @@ const COLOUR_RULES: RunOptions = {
  * `page.addScriptTag({content})` creates). So the pass needs no `bypassCSP`, and the page keeps recording
  * CSP violations like in every other browser test: the suite asserts there are none.
  */
-export async function seriousViolations(page: Page, options: RunOptions = ALL_RULES): Promise<string[]> {
+export async function seriousViolations(page: Page, options: RunOptions = ALL_RULES, within?: string): Promise<string[]> {
   const loaded = await page.evaluate(() => 'axe' in window);
   if (!loaded) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(
-    (options) => (window as unknown as { axe: { run(context: Document, options: RunOptions): Promise<AxeResults> } }).axe.run(document, options),
-    options,
+    ({ options, within }) =>
+      (window as unknown as { axe: { run(context: Document | { include: string[] }, options: RunOptions): Promise<AxeResults> } }).axe.run(
+        within ? { include: [within] } : document,
+        options,
+      ),
+    { options, within },
   );
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -70,23 +74,23 @@ async function showScheme(page: Page, colorScheme: ColorScheme): Promise<void> {
  */
 export class AccessibilityAudit {
   private readonly found: string[] = [];
-  readonly checked: string[] = [];
 
   constructor(private readonly where: string) {}
 
   /**
    * Checks the page as it is now: every rule in the light scheme, then the colour rules again in the dark one
    * (names, roles and structure do not change with the scheme). Leaves the page in the light scheme.
+   * `within` (a CSS selector) limits the check to what changed since the page was checked last: a dialog
+   * over the page, whose background is inert and unchanged.
    */
-  async check(page: Page, state: string): Promise<void> {
+  async check(page: Page, state: string, within?: string): Promise<void> {
     for (const scheme of COLOR_SCHEMES) {
       await showScheme(page, scheme);
-      const lines = await seriousViolations(page, scheme === 'light' ? ALL_RULES : COLOUR_RULES);
+      const lines = await seriousViolations(page, scheme === 'light' ? ALL_RULES : COLOUR_RULES, within);
       for (const line of lines) this.found.push(`${this.where}, ${scheme}, ${state}: ${line}`);
       await screenshot(page, `a11y-${this.where}-${scheme}-${state}`);
     }
     await showScheme(page, 'light');
-    this.checked.push(state);
   }
 
   /** Fails with every violation found. */
