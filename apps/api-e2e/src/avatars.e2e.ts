@@ -146,12 +146,15 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('avatars on %s', (kind) => {
   it('removes the picture (and its file), going back to initials; removing twice is fine', async () => {
     const ada = await signUp(url);
     const initialsUrl = ada.user.avatarUrl;
+    expect(ada.user.hasPicture).toBe(false);
     const uploaded = await upload(ada).attach('file', await picture('jpeg'), { filename: 'me.jpg' }).expect(200);
+    expect(uploaded.body.hasPicture).toBe(true);
     const file = `${new URL(uploaded.body.avatarUrl, url).searchParams.get('v')}.webp`;
     expect(storedFiles()).toContain(file);
 
     const removed = await request(url).delete('/api/users/me/avatar').set(bearer(ada)).expect(200);
     expect(removed.body.avatarUrl).toBe(initialsUrl);
+    expect(removed.body.hasPicture).toBe(false);
     expect(storedFiles()).not.toContain(file);
     const res = await fetchAvatar(ada, initialsUrl).expect(200);
     expect(res.headers['content-type']).toBe('image/webp');

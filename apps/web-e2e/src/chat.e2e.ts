@@ -1,7 +1,8 @@
-import { Browser, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
 import { CSRF_COOKIE, CSRF_HEADER, MessagePage, RegisterRequest, RoomSummary } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { newAccount, registerViaApi } from './support/accounts';
+import { ApiClient } from './support/api-client';
 import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
 import { eventually, expectAttribute, expectCount, expectHidden, expectPath, expectText, expectVisible } from './support/ui-expect';
 
@@ -46,6 +47,7 @@ const composer = (page: Page) => page.getByLabel('Message', { exact: true });
 /** The row of one message in the conversation, by its own text (not the text of a message it quotes). */
 const messageRow = (page: Page, text: string) => messages(page).locator('app-message-item').filter({ has: page.locator('app-message-body', { hasText: text }) });
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Matches an element whose whole text is this (around the paragraph's whitespace). */
 const exactly = (text: string) => new RegExp(`^\\s*${text}\\s*$`);
 
@@ -152,9 +154,9 @@ test('two people chat in real time: a new room, typing, "Seen", and unread badge
   await settings.getByRole('button', { name: 'Close' }).first().click();
   await expectCount(ana.page.getByRole('dialog'), 0);
 
-  // Notifications are asked for from a button, never on load.
+  // Notifications are asked for from a button, never on load; allowed in the browser's site settings, the button goes.
+  await expectVisible(sidebar(ana.page).getByRole('button', { name: 'Enable notifications' }));
   await ana.context.grantPermissions(['notifications']);
-  await sidebar(ana.page).getByRole('button', { name: 'Enable notifications' }).click();
   await expectCount(sidebar(ana.page).getByRole('button', { name: 'Enable notifications' }), 0);
 
   // Ana goes back to the list; Bo writes twice: a badge, the count in the tab title, the preview.
@@ -170,9 +172,11 @@ test('two people chat in real time: a new room, typing, "Seen", and unread badge
   await expectText(conversations(ana.page).getByRole('link').first().locator('.room-name'), roomName);
   await ana.screenshot('chat-desktop-unread');
 
-  // Opening the room reads it: the badge and the count go.
+  // Opening the room reads it: the badge and the count go. The list and the bubble give one time, written alike.
+  const listedTime = (await link.locator('.room-time').textContent())!.trim();
   await link.click();
   await expectVisible(messageRow(ana.page, 'The changelog is ready for review'));
+  await expectText(messageRow(ana.page, 'The changelog is ready for review').locator('time'), exactly(escapeRegExp(listedTime)));
   await expectCount(link.getByText(/unread message/), 0);
   await eventually(async () => expect(await ana.page.title()).toBe(`${roomName} · Parley`));
 
@@ -266,6 +270,48 @@ test('phone width: the list and the conversation are two screens, with a back bu
 
   await ana.assertClean();
   await bo.assertClean();
+});
+
+/** How many lines an element's text takes on screen. */
+function lineCount(locator: Locator): Promise<number> {
+  return locator.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+  });
+}
+
+test("on a narrow phone, a blocked sender's \"Show\" stays one word and a wide table scrolls sideways in its bubble", async () => {
+  const [anaAccount, boAccount, cyAccount] = [newAccount('ana'), newAccount('bo'), newAccount('cy')];
+  await Promise.all([anaAccount, boAccount, cyAccount].map((account) => registerViaApi(server.url, account)));
+  const [a, b, c] = await Promise.all([anaAccount, boAccount, cyAccount].map((account) => ApiClient.signIn(server.url, account)));
+  const room = await a.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: `Figures ${anaAccount.username.slice(-5)}`, memberIds: [b.user.id, c.user.id] });
+  await b.send(room.id, 'Did you see my draft?');
+  await c.send(room.id, '| Quarter | Revenue | Costs | Margin | Head count |\n| --- | --- | --- | --- | --- |\n| First quarter | 1,200,000 | 800,000 | 33 % | 41 |\n| Second quarter | 1,350,000 | 870,000 | 36 % | 44 |');
+  await a.call('POST', `/api/blocks/${b.user.id}`);
+
+  const ana = await signedIn(anaAccount, { width: 360, height: 740 });
+  await ana.page.goto(`/r/${room.id}`);
+  const show = messages(ana.page).locator('app-message-item').filter({ hasText: 'Message from a blocked user' }).getByRole('button', { name: 'Show', exact: true });
+  await expectVisible(show);
+  expect(await lineCount(show)).toBe(1);
+
+  // The table keeps its columns at their natural width (no cell wraps) and scrolls within the bubble.
+  const table = messageRow(ana.page, 'First quarter').locator('table');
+  await expectVisible(table);
+  const cells = table.locator('th, td');
+  for (let i = 0; i < (await cells.count()); i++) expect(await lineCount(cells.nth(i))).toBe(1);
+  const fit = await table.evaluate((el) => ({
+    scrolls: el.scrollWidth > el.clientWidth,
+    inBubble: el.getBoundingClientRect().right <= el.closest('.bubble')!.getBoundingClientRect().right,
+    onScreen: el.closest('.bubble')!.getBoundingClientRect().right <= window.innerWidth,
+  }));
+  expect(fit).toEqual({ scrolls: true, inBubble: true, onScreen: true });
+  await table.evaluate((el) => el.scrollBy({ left: 1000 }));
+  expect(await table.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+  await ana.screenshot('chat-phone-blocked-and-table');
+
+  await ana.assertClean();
 });
 
 test('a long history scrolls virtually: older pages keep the place, new messages stick to the bottom or offer a jump', async () => {

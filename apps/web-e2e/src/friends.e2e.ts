@@ -63,6 +63,14 @@ const personRow = (list: Locator, displayName: string) => list.locator('app-pers
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Sidebar' });
 const messages = (page: Page) => page.getByRole('region', { name: 'Messages' });
 const composer = (page: Page) => page.getByLabel('Message', { exact: true });
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Matches an element whose whole text is this, and nothing more (around the element's whitespace). */
+const exactly = (text: string) => new RegExp(`^\\s*${escapeRegExp(text)}\\s*$`);
+
+/** Images inside that failed to load (the browser draws their alt text instead). */
+async function brokenImages(within: Locator): Promise<number> {
+  return within.locator('img').evaluateAll((imgs: HTMLImageElement[]) => imgs.filter((img) => img.complete && img.naturalWidth === 0).length);
+}
 
 /** The picture an <img> shows, if it has loaded one (naturalWidth > 0). */
 async function loadedImageSrc(img: Locator): Promise<string | null> {
@@ -71,12 +79,13 @@ async function loadedImageSrc(img: Locator): Promise<string | null> {
 
 test('two people become friends live, start a direct conversation, and one sees the picture the other uploads', async () => {
   const anaAccount = newAccount('ana');
-  const boAccount = newAccount('bo');
+  // A name that ends with its own full stop: sentences about him must not end in "..".
+  const boAccount = { ...newAccount('bo'), displayName: `Bo ${Date.now().toString(36)} B.` };
   await Promise.all([registerViaApi(server.url, anaAccount), registerViaApi(server.url, boAccount)]);
   const ana = await signedIn(anaAccount);
   const bo = await signedIn(boAccount);
 
-  // Bo waits on his requests; Ana finds him in the directory.
+  // Bo waits on his requests; Ana finds him in the directory by his full email address.
   await bo.page.goto('/friends?tab=requests');
   await expectText(panel(bo.page), 'No requests waiting for you.');
   await ana.page.goto('/friends');
@@ -85,11 +94,15 @@ test('two people become friends live, start a direct conversation, and one sees 
   await tab(ana.page, 'Find people').click();
   await expectPath(ana.page, '/friends');
   expect(new URL(ana.page.url()).searchParams.get('tab')).toBe('find');
-  await panel(ana.page).getByLabel('Search people').fill(boAccount.username);
+  // The field says how the directory matches, in the same words as its hint.
+  const search = panel(ana.page).getByLabel('Search people');
+  expect(await search.getAttribute('placeholder')).toBe('Name, username or full email address');
+  await expectText(panel(ana.page).locator(`#${await search.getAttribute('aria-describedby')}`), 'Part of a name or username, or a complete email address.');
+  await search.fill(boAccount.email);
   const found = ana.page.getByRole('list', { name: 'People found' });
   await expectCount(found.locator('app-person-row'), 1);
   await found.getByRole('button', { name: `Add friend ${boAccount.displayName}` }).click();
-  await expectText(found.getByRole('status'), `Friend request sent to ${boAccount.displayName}.`);
+  await expectText(found.getByRole('status'), exactly(`Friend request sent to ${boAccount.displayName}`));
   await expectVisible(found.getByRole('button', { name: `Cancel friend request to ${boAccount.displayName}` }));
   await ana.screenshot('friends-find-people');
 
@@ -99,33 +112,43 @@ test('two people become friends live, start a direct conversation, and one sees 
   await expectText(tab(bo.page, 'Requests'), '1');
   await bo.screenshot('friends-request-received');
 
-  // Ana looks at her friends while Bo accepts: he appears there live.
-  await tab(ana.page, 'Friends').click();
-  await expectText(panel(ana.page), 'No friends yet.');
+  // Bo accepts: on Ana's side the row turns into a friend's at once, and the notice about her request goes.
   await received.getByRole('button', { name: `Accept friend request from ${anaAccount.displayName}` }).click();
   await expectText(panel(bo.page), 'No requests waiting for you.');
-  const anaFriends = ana.page.getByRole('list', { name: 'Your friends' });
-  const boRow = personRow(anaFriends, boAccount.displayName);
+  await expectVisible(found.getByRole('button', { name: `Message ${boAccount.displayName}` }));
+  await expectCount(found.getByText('Friend request sent to'), 0);
+  await tab(ana.page, 'Friends').click();
+  const boRow = personRow(ana.page.getByRole('list', { name: 'Your friends' }), boAccount.displayName);
   await expectVisible(boRow);
   await expectText(boRow.locator('.person-meta').first(), /Online|Away/);
   await expectText(tab(ana.page, 'Friends'), '1');
 
-  // Ana's friend card offers to message him; she does it from the list and lands in the direct room.
-  await boRow.getByRole('button', { name: `Message ${boAccount.displayName}` }).click();
-  await ana.page.waitForURL('**/r/*');
-  await expectVisible(ana.page.getByRole('heading', { name: boAccount.displayName, level: 1 }));
-  await composer(ana.page).fill('Hi Bo, friends now!');
-  await composer(ana.page).press('Enter');
-  const conversation = sidebar(bo.page).getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(anaAccount.displayName) });
+  // Bo messages his new friend straight from his list and lands in the direct room (no console warning on the way).
+  await tab(bo.page, 'Friends').click();
+  const anaFriendRow = personRow(bo.page.getByRole('list', { name: 'Your friends' }), anaAccount.displayName);
+  await anaFriendRow.getByRole('button', { name: `Message ${anaAccount.displayName}` }).click();
+  await bo.page.waitForURL('**/r/*');
+  await expectVisible(bo.page.getByRole('heading', { name: anaAccount.displayName, level: 1 }));
+  await composer(bo.page).fill('Hi Ana, friends now!');
+  await composer(bo.page).press('Enter');
+  const conversation = sidebar(ana.page).getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(escapeRegExp(boAccount.displayName)) });
   await conversation.click();
-  await expectVisible(messages(bo.page).locator('app-message-item').filter({ hasText: 'Hi Bo, friends now!' }));
+  await expectVisible(messages(ana.page).locator('app-message-item').filter({ hasText: 'Hi Ana, friends now!' }));
 
-  // Ana sets a picture: something that is not an image is refused with the server's reason...
+  // Ana has no picture yet: her initials stand in, and there is nothing to remove.
   await ana.page.goto('/profile');
   const picture = ana.page.getByRole('region', { name: 'Picture' });
+  const removePicture = picture.getByRole('button', { name: 'Remove picture' });
+  await eventually(async () => expect(await loadedImageSrc(picture.getByRole('img', { name: 'Your current picture' }))).toMatch(/avatar\?v=/));
+  expect(await removePicture.isDisabled()).toBe(true);
+
+  // Something that is not an image: the preview shows a placeholder, not a broken image with its alt text
+  // spilling over the circle, and the server refuses it with its reason...
   const fileInput = picture.getByLabel('Choose a picture…');
   ana.expectHttpError(400, '/api/users/me/avatar');
   await fileInput.setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('just some text, not a picture') });
+  await expectText(picture, 'Your browser cannot show notes.png');
+  expect(await brokenImages(picture.locator('.preview'))).toBe(0);
   await picture.getByRole('button', { name: 'Upload picture' }).click();
   await expectText(picture.getByRole('alert'), 'not a PNG, JPEG, GIF or WebP image');
 
@@ -140,8 +163,9 @@ test('two people become friends live, start a direct conversation, and one sees 
   const me = await api<CurrentUser>(ana, 'GET', '/api/users/me');
   expect(me.avatarUrl).toMatch(new RegExp(`^/api/users/${me.id}/avatar\\?v=`));
   await eventually(async () => expect(await loadedImageSrc(picture.getByRole('img', { name: 'Your current picture' }))).toBe(me.avatarUrl));
-  // The profile header shows it too.
+  // The profile header shows it too; now it can be removed.
   await eventually(async () => expect(await loadedImageSrc(ana.page.locator('app-profile-form app-avatar img'))).toBe(me.avatarUrl));
+  expect(await removePicture.isDisabled()).toBe(false);
   await ana.screenshot('profile-picture');
 
   // Bo opens his friends: Ana's new picture is there, and on her profile card.

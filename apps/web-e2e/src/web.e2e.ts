@@ -39,6 +39,9 @@ async function open(viewport = DESKTOP): Promise<BrowserSession> {
   return session;
 }
 
+/** Matches an element whose whole text is this, and nothing more. */
+const exactly = (text: string) => new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+
 function sidebar(page: Page) {
   return page.getByRole('complementary', { name: 'Sidebar' });
 }
@@ -159,31 +162,77 @@ test("register shows the API's field errors next to the fields", async () => {
   await session!.assertClean();
 });
 
-test('login explains wrong credentials and deactivated accounts; admins see the admin page', async () => {
+test('login explains wrong credentials; an admin confirms a deactivation, which signs the person out and says why', async () => {
   const member = newAccount('member');
   await registerViaApi(server.url, member);
   const { page } = await open();
+  // The member is signed in on another device.
+  const memberDevice = await BrowserSession.open(browser, server.url, DESKTOP);
+  try {
+    await memberDevice.page.goto('/login');
+    await signIn(memberDevice.page, member.username, member.password);
+    await memberDevice.page.waitForURL((url) => url.pathname === '/');
 
+    await page.goto('/login');
+    session!.expectHttpError(401, '/api/auth/login');
+    await signIn(page, member.username, 'not the right password at all');
+    await expectText(page.getByRole('alert'), 'do not match');
+
+    // The admin finds the member on the admin page; Deactivate asks first, naming them and saying what happens.
+    await signIn(page, admin.username, admin.password);
+    await page.waitForURL((url) => url.pathname === '/');
+    await sidebar(page).getByRole('link', { name: 'Admin', exact: true }).click();
+    await page.waitForURL('**/admin');
+    await page.getByLabel('Search people').fill(member.username);
+    const row = page.getByRole('row').filter({ hasText: member.username });
+    const deactivate = row.getByRole('button', { name: `Deactivate ${member.username}` });
+    await deactivate.click();
+    const confirm = page.getByRole('alertdialog', { name: `Deactivate ${member.displayName}?` });
+    await expectText(confirm, `${member.displayName} (@${member.username}) is signed out everywhere at once`);
+    await expectText(confirm, 'Their access tokens stop working too.');
+    await expectFocused(confirm.getByRole('button', { name: 'Cancel' }));
+    await session!.screenshot('desktop-admin-confirm');
+    // Thought better of it: nothing happens.
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expectCount(page.getByRole('alertdialog'), 0);
+    await expectVisible(row.getByText('Active', { exact: true }));
+    await expectVisible(memberDevice.page.getByRole('heading', { name: /Welcome to Parley/ }));
+
+    await deactivate.click();
+    await confirm.getByRole('button', { name: 'Deactivate', exact: true }).click();
+    await expectVisible(row.getByText('Deactivated'));
+    await session!.screenshot('desktop-admin');
+
+    // The member's other device is signed out at once and told why.
+    await memberDevice.page.waitForURL('**/login**');
+    await expectText(memberDevice.page.getByRole('alert'), 'You have been signed out. This account has been deactivated.');
+    await logOut(page);
+
+    // Signing in again says so too, in place of a generic error.
+    session!.expectHttpError(403, '/api/auth/login');
+    await signIn(page, member.email, member.password);
+    await expectText(page.getByRole('alert'), exactly('This account has been deactivated. Ask an admin of this server to reactivate it.'));
+    await memberDevice.assertClean();
+  } finally {
+    await memberDevice.close();
+  }
+  await session!.assertClean();
+});
+
+test('refusing browser notifications says where they went instead of just dropping the button', async () => {
+  const account = newAccount('nora');
+  await registerViaApi(server.url, account);
+  const { page } = await open();
   await page.goto('/login');
-  session!.expectHttpError(401, '/api/auth/login');
-  await signIn(page, member.username, 'not the right password at all');
-  await expectText(page.getByRole('alert'), 'do not match');
-
-  // The admin deactivates the member from the admin page.
-  await signIn(page, admin.username, admin.password);
+  await signIn(page, account.username, account.password);
   await page.waitForURL((url) => url.pathname === '/');
-  await sidebar(page).getByRole('link', { name: 'Admin', exact: true }).click();
-  await page.waitForURL('**/admin');
-  await page.getByLabel('Search people').fill(member.username);
-  const row = page.getByRole('row').filter({ hasText: member.username });
-  await row.getByRole('button', { name: `Deactivate ${member.username}` }).click();
-  await expectVisible(row.getByText('Deactivated'));
-  await session!.screenshot('desktop-admin');
-  await logOut(page);
 
-  session!.expectHttpError(403, '/api/auth/login');
-  await signIn(page, member.email, member.password);
-  await expectText(page.getByRole('alert'), 'deactivated');
+  // Headless Chromium answers the permission request with "denied", as a person clicking Block would.
+  const enable = sidebar(page).getByRole('button', { name: 'Enable notifications' });
+  await enable.click();
+  await expectCount(enable, 0);
+  await expectText(sidebar(page).getByRole('status'), 'Notifications are blocked in your browser settings.');
+  await session!.screenshot('desktop-notifications-blocked');
 
   await session!.assertClean();
 });

@@ -22,6 +22,8 @@ export interface PublicUser {
 export interface CurrentUser extends PublicUser {
   email: string;
   role: UserRole;
+  /** An uploaded picture (false: `avatarUrl` draws the generated initials, and there is nothing to remove). */
+  hasPicture: boolean;
 }
 
 /** What an admin sees in the user list. */

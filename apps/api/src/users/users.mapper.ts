@@ -14,7 +14,7 @@ export function toPublicUser(u: UserEntity): PublicUser {
 }
 
 export function toCurrentUser(u: UserEntity): CurrentUser {
-  return { ...toPublicUser(u), email: u.email, role: u.role };
+  return { ...toPublicUser(u), email: u.email, role: u.role, hasPicture: !!u.avatarFile };
 }
 
 export function toAdminUser(u: UserEntity): AdminUser {

@@ -23,17 +23,27 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** A screenshot for a human to look at, only when PARLEY_SHOTS names a folder (never into the repository). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.PARLEY_SHOTS;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name.replace(/[^a-z0-9-]+/gi, '-')}.png`), fullPage: false });
+}
+
 interface ExpectedHttpError {
   status: number;
   path: string;
 }
 
 /**
- * A browser context plus everything that went wrong in it: console errors, uncaught page errors and CSP
- * violations. Tests call `assertClean()` at the end: any problem fails the test.
+ * A browser context plus everything that went wrong in it: console errors and warnings (Angular reports its
+ * runtime problems, such as NG0953, as warnings), uncaught page errors and CSP violations. Tests call
+ * `assertClean()` at the end: any problem fails the test.
  */
 export class BrowserSession {
   readonly consoleErrors: string[] = [];
+  readonly consoleWarnings: string[] = [];
   readonly pageErrors: string[] = [];
   readonly cspViolations: string[] = [];
   private readonly expectedHttpErrors: ExpectedHttpError[] = [];
@@ -63,6 +73,7 @@ export class BrowserSession {
       });
     });
     page.on('console', (msg) => {
+      if (msg.type() === 'warning') session.consoleWarnings.push(`${msg.text()} (${msg.location().url})`);
       if (msg.type() !== 'error') return;
       if (session.isExpectedHttpError(msg.text(), msg.location().url)) return;
       session.consoleErrors.push(`${msg.text()} (${msg.location().url})`);
@@ -94,19 +105,17 @@ export class BrowserSession {
       ? []
       : await this.page.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? []);
     const csp = [...new Set([...this.cspViolations, ...inPage])];
-    expect({ consoleErrors: this.consoleErrors, pageErrors: this.pageErrors, cspViolations: csp }).toEqual({
+    expect({ consoleErrors: this.consoleErrors, consoleWarnings: this.consoleWarnings, pageErrors: this.pageErrors, cspViolations: csp }).toEqual({
       consoleErrors: [],
+      consoleWarnings: [],
       pageErrors: [],
       cspViolations: [],
     });
   }
 
   /** Screenshots for a human to look at, only when PARLEY_SHOTS names a folder (never into the repository). */
-  async screenshot(name: string): Promise<void> {
-    const dir = process.env.PARLEY_SHOTS;
-    if (!dir) return;
-    mkdirSync(dir, { recursive: true });
-    await this.page.screenshot({ path: join(dir, `${name}.png`), fullPage: false });
+  screenshot(name: string): Promise<void> {
+    return screenshot(this.page, name);
   }
 
   close(): Promise<void> {

@@ -18,6 +18,7 @@ export class PublicUserDto implements PublicUser {
 export class CurrentUserDto extends PublicUserDto implements CurrentUser {
   @ApiProperty({ format: 'email' }) email!: string;
   @ApiProperty({ enum: Object.values(UserRole), enumName: 'UserRole' }) role!: UserRole;
+  @ApiProperty({ description: 'An uploaded picture; false when `avatarUrl` draws the generated initials' }) hasPicture!: boolean;
 }
 
 export class AdminUserDto extends CurrentUserDto implements AdminUser {

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { AdminUser, PAGE_SIZE_DEFAULT, Page, SEARCH_QUERY_MAX_LENGTH } from '@parley/contracts';
@@ -7,6 +6,8 @@ import { AdminUsersApi } from '../core/admin-users-api';
 import { formMessage, toApiError } from '../core/api-error';
 import { AuthStore } from '../core/auth-store';
 import { Avatar } from '../shared/avatar';
+import { Confirmation } from '../shared/dialog/confirmation';
+import { LocalTimePipe } from '../shared/local-time-pipe';
 
 interface ListState {
   page: Page<AdminUser> | null;
@@ -16,7 +17,7 @@ interface ListState {
 /** Every account on the server, searchable, with deactivate / reactivate. Admins only (route guard). */
 @Component({
   selector: 'app-admin-users-page',
-  imports: [DatePipe, Avatar],
+  imports: [LocalTimePipe, Avatar],
   templateUrl: './admin-users-page.html',
   styleUrl: './admin-users-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -24,6 +25,7 @@ interface ListState {
 export class AdminUsersPage {
   private readonly api = inject(AdminUsersApi);
   private readonly auth = inject(AuthStore);
+  private readonly confirmation = inject(Confirmation);
 
   protected readonly searchMax = SEARCH_QUERY_MAX_LENGTH;
   protected readonly query = signal('');
@@ -74,8 +76,18 @@ export class AdminUsersPage {
     this.pageNumber.set(Math.min(Math.max(1, page), this.pageCount()));
   }
 
+  /** Asks first: it signs the person out everywhere at once. */
   protected async deactivate(user: AdminUser): Promise<void> {
-    await this.changeActive(user, false);
+    const confirmed = await this.confirmation.ask({
+      title: `Deactivate ${user.displayName}?`,
+      details: [
+        `${user.displayName} (@${user.username}) is signed out everywhere at once and can no longer sign in. Their access tokens stop working too.`,
+        'Their messages stay. You can reactivate the account at any time.',
+      ],
+      confirmLabel: 'Deactivate',
+      danger: true,
+    });
+    if (confirmed) await this.changeActive(user, false);
   }
 
   protected async reactivate(user: AdminUser): Promise<void> {

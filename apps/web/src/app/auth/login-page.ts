@@ -14,6 +14,9 @@ import { AuthCard } from './auth-card';
 const LABELS = { login: 'Username or email', password: 'Password' } as const;
 type LoginField = keyof typeof LABELS;
 
+/** What a deactivated account is told, on signing in and when it is signed out for it. */
+export const DEACTIVATED_MESSAGE = 'This account has been deactivated. Ask an admin of this server to reactivate it.';
+
 /** Explains a refused sign-in in words that say what to do next. */
 export function signInFailureMessage(err: unknown): string {
   const error = toApiError(err);
@@ -21,7 +24,7 @@ export function signInFailureMessage(err: unknown): string {
     case ErrorCode.InvalidCredentials:
       return 'That username/email and password do not match. Check them and try again.';
     case ErrorCode.AccountDeactivated:
-      return 'This account has been deactivated. Ask an admin of this server to reactivate it.';
+      return DEACTIVATED_MESSAGE;
     default:
       return formMessage(error);
   }
@@ -40,6 +43,7 @@ export class LoginPage {
   /** Query parameters (router input binding): where to go afterwards, and why we are here. */
   readonly returnUrl = input<string>();
   protected readonly registrationOpen = this.auth.registrationOpen;
+  /** Set when the app sent us here because the session ended (`deactivated`: an admin deactivated the account). */
   readonly expired = input<string>();
 
   protected readonly form = inject(NonNullableFormBuilder).group({
@@ -50,6 +54,8 @@ export class LoginPage {
   protected readonly errors = new FormErrorState<LoginField>(this.form, LABELS);
   protected readonly busy = signal(false);
   protected readonly sessionEnded = computed(() => this.expired() !== undefined && this.errors.form() === null);
+  protected readonly deactivated = computed(() => this.expired() === 'deactivated');
+  protected readonly deactivatedMessage = DEACTIVATED_MESSAGE;
   protected readonly registerQuery = computed(() => returnUrlQuery(this.returnUrl()));
 
   protected async signIn(): Promise<void> {

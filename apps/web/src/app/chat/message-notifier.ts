@@ -36,6 +36,16 @@ export class MessageNotifier {
 
   readonly permission = this.state.asReadonly();
 
+  constructor() {
+    // Follows changes made in the browser's site settings while the app is open (unblocking brings the button back).
+    if (typeof navigator !== 'undefined' && navigator.permissions && typeof Notification !== 'undefined') {
+      navigator.permissions
+        .query({ name: 'notifications' })
+        .then((status) => status.addEventListener('change', () => this.state.set(Notification.permission)))
+        .catch(() => undefined);
+    }
+  }
+
   async requestPermission(): Promise<void> {
     if (typeof Notification === 'undefined') return;
     try {

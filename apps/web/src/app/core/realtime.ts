@@ -22,6 +22,7 @@ export type ConnectionStatus = 'connecting' | 'online' | 'offline';
 type ParleySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 type EventName = keyof ServerToClientEvents;
 type ClientEvent = keyof ClientToServerEvents;
+type SessionEndReason = Parameters<ServerToClientEvents['session:ended']>[0]['reason'];
 /** What the server's acknowledgement of a client event carries when it succeeds. */
 export type AckResult<E extends ClientEvent> = ClientToServerEvents[E] extends (payload: never, ack: Ack<infer R>) => void ? R : never;
 export type RequestPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
@@ -215,7 +216,7 @@ export class Realtime {
       // The server refused the handshake (not a network failure): socket.io will not retry on its own.
       if (!socket.active) void this.checkSession(socket);
     });
-    socket.on('session:ended', ({ reason }) => this.sessionEnded(reason !== 'logout'));
+    socket.on('session:ended', ({ reason }) => this.sessionEnded(reason));
   }
 
   private close(): void {
@@ -268,12 +269,16 @@ export class Realtime {
     }, 5000);
   }
 
-  /** The session is over: sign-in again. A plain logout (this session, maybe from another tab) is no surprise to explain. */
-  private sessionEnded(explain = true): void {
+  /**
+   * The session is over: sign in again. The sign-in page says why (`expired=deactivated` when an admin deactivated
+   * the account); a plain logout (this session, maybe from another tab) is no surprise to explain.
+   */
+  private sessionEnded(reason?: SessionEndReason): void {
     if (!this.auth.signedIn()) return;
     const returnUrl = this.router.url;
     this.auth.forgetSession();
-    void this.router.navigate(['/login'], explain ? { queryParams: { returnUrl, expired: 1 } } : {});
+    const why = reason === 'deactivated' ? 'deactivated' : 1;
+    void this.router.navigate(['/login'], reason === 'logout' ? {} : { queryParams: { returnUrl, expired: why } });
   }
 
   /** Tells the server whether the user is around (it shows them away after a while without). Throttled. */

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, computed, inject, input } from '@angular/core';
 import { Router } from '@angular/router';
+import { localTime } from '../shared/local-time';
 import { FindPeople } from './find-people/find-people';
 import { FriendsStore } from './friends-store';
 import { FRIENDS_TABS, FriendsTab, tabAfterKey, tabFrom } from './friends-tabs';
@@ -7,8 +8,6 @@ import { PersonRow } from './person-row/person-row';
 
 /** How often the open page asks for the friends' presence. */
 const PRESENCE_REFRESH_MS = 30_000;
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 /** Friends, friend requests, blocked users and the directory, in tabs; everything follows the live events. */
 @Component({
@@ -63,6 +62,6 @@ export class FriendsPage {
   }
 
   protected since(iso: string, what: string): string {
-    return `${what} ${dateFormat.format(new Date(iso))}`;
+    return `${what} ${localTime(iso, 'date')}`;
   }
 }

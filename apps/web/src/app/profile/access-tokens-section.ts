@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, ElementRef, inject, signal, viewChild } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { AccessToken, CreatedAccessToken, TOKEN_NAME_MAX_LENGTH } from '@parley/contracts';
@@ -8,13 +7,14 @@ import { formMessage, toApiError } from '../core/api-error';
 import { FormErrorState } from '../core/form-error-state';
 import { notBlankValidator } from '../core/validation';
 import { FieldControl, FormField } from '../shared/form-field';
+import { LocalTimePipe } from '../shared/local-time-pipe';
 
 const LABELS = { name: 'Token name' } as const;
 
 /** Personal access tokens: create one (its value is shown once), see when each was last used, revoke. */
 @Component({
   selector: 'app-access-tokens-section',
-  imports: [ReactiveFormsModule, DatePipe, FormField, FieldControl],
+  imports: [ReactiveFormsModule, LocalTimePipe, FormField, FieldControl],
   templateUrl: './access-tokens-section.html',
   styleUrl: './access-tokens-section.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,9 +1,10 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { AVATAR_MAX_BYTES_DEFAULT, AVATAR_SIZE_PX } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { formMessage, toApiError } from '../core/api-error';
 import { AuthStore } from '../core/auth-store';
 import { UsersApi } from '../core/users-api';
+import { Avatar } from '../shared/avatar';
 import { AVATAR_ACCEPT, avatarFileProblem, sizeInWords } from './avatar-file';
 
 interface ChosenPicture {
@@ -15,6 +16,7 @@ interface ChosenPicture {
 /** Your picture: choose a file, see it cropped as others will, upload it, or go back to your initials. */
 @Component({
   selector: 'app-avatar-section',
+  imports: [Avatar],
   templateUrl: './avatar-section.html',
   styleUrl: './avatar-section.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -33,7 +35,8 @@ export class AvatarSection {
   protected readonly saved = signal<string | null>(null);
   /** The browser could not draw the chosen file (the server may still take it, or say why not). */
   protected readonly previewFailed = signal(false);
-  protected readonly previewSrc = computed(() => this.chosen()?.url ?? this.user()?.avatarUrl ?? null);
+  /** The current picture that could not be loaded (the initials show instead). */
+  protected readonly failedSrc = signal<string | null>(null);
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.forgetChoice());

@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { SessionInfo } from '@parley/contracts';
@@ -7,11 +6,12 @@ import { formMessage, toApiError } from '../core/api-error';
 import { AuthApi } from '../core/auth-api';
 import { AuthStore } from '../core/auth-store';
 import { describeUserAgent } from './user-agent';
+import { LocalTimePipe } from '../shared/local-time-pipe';
 
 /** Where this account is signed in: end one session (a lost laptop) or all of them. */
 @Component({
   selector: 'app-sessions-section',
-  imports: [DatePipe],
+  imports: [LocalTimePipe],
   templateUrl: './sessions-section.html',
   styleUrl: './sessions-section.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -87,6 +87,11 @@ export function paletteIndex(seed: string): number {
       height: 64px;
       font-size: 1.4rem;
     }
+    :host(.avatar-xl) {
+      width: 112px;
+      height: 112px;
+      font-size: 2.4rem;
+    }
     :host(.tone-0) { background: #5b5bd6; }
     :host(.tone-1) { background: #0e7c86; }
     :host(.tone-2) { background: #c2410c; }
@@ -102,7 +107,7 @@ export class Avatar {
   readonly name = input.required<string>();
   /** Something stable (the user id) so a rename keeps the colour. */
   readonly seed = input<string>('');
-  readonly size = input<'sm' | 'md' | 'lg'>('md');
+  readonly size = input<'sm' | 'md' | 'lg' | 'xl'>('md');
   /** The user's picture (their `avatarUrl`); the initials stand in without one or when it fails to load. */
   readonly src = input<string | null | undefined>(null);
   /** Draws a small dot: green online, amber away, nothing offline. */

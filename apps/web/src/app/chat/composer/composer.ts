@@ -50,8 +50,9 @@ const TOOLS: readonly Tool[] = [
   { command: 'underline', label: 'Underline', glyph: 'U', shortcut: 'U' },
   { command: 'strikethrough', label: 'Strikethrough', glyph: 'S' },
   { command: 'heading', label: 'Heading', glyph: 'H' },
-  { command: 'subscript', label: 'Subscript', glyph: 'x₂' },
-  { command: 'superscript', label: 'Superscript', glyph: 'x²' },
+  // Drawn, not typed: a text glyph ("x₂") would be visible text missing from the button's name (WCAG 2.5.3).
+  { command: 'subscript', label: 'Subscript', path: 'M4 6l8 10M12 6l-8 10M15 15c0-1 .8-1.6 1.9-1.6s1.9.6 1.9 1.5c0 1.6-3.8 2.4-3.8 4.1h3.9' },
+  { command: 'superscript', label: 'Superscript', path: 'M4 8l8 10M12 8l-8 10M15 5c0-1 .8-1.6 1.9-1.6s1.9.6 1.9 1.5c0 1.6-3.8 2.4-3.8 4.1h3.9' },
   { command: 'bulletList', label: 'Bulleted list', path: 'M9 6h11M9 12h11M9 18h11M4.5 6h.01M4.5 12h.01M4.5 18h.01' },
   { command: 'numberedList', label: 'Numbered list', path: 'M10 6h10M10 12h10M10 18h10M4 5l1.5-1V9M3.5 14.5c.4-.6 2.5-.9 2.5.5 0 1-2.5 2-2.5 3.5H6' },
   { command: 'highlight', label: 'Highlight', path: 'M15 5l4 4-8 8H7v-4l8-8zM4 21h16' },

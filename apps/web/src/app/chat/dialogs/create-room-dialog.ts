@@ -8,7 +8,7 @@ import { RoomsApi } from '../../core/rooms-api';
 import { notBlankValidator } from '../../core/validation';
 import { Avatar } from '../../shared/avatar';
 import { FieldControl, FormField } from '../../shared/form-field';
-import { labelDialog } from './dialog-label';
+import { labelDialog } from '../../shared/dialog/dialog-label';
 import { PeopleSearch } from './people-search';
 
 const LABELS = { name: 'Name', topic: 'Topic', kind: 'Who can join', memberIds: 'Members' } as const;
@@ -19,7 +19,7 @@ type CreateRoomField = keyof typeof LABELS;
   selector: 'app-create-room-dialog',
   imports: [ReactiveFormsModule, FormField, FieldControl, Avatar, PeopleSearch],
   templateUrl: './create-room-dialog.html',
-  styleUrls: ['./dialog.css', './create-room-dialog.css'],
+  styleUrls: ['../../shared/dialog/dialog.css', './create-room-dialog.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class CreateRoomDialog {

@@ -4,7 +4,7 @@ import { PublicUser, RoomSummary } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { formMessage, toApiError } from '../../core/api-error';
 import { RoomsApi } from '../../core/rooms-api';
-import { labelDialog } from './dialog-label';
+import { labelDialog } from '../../shared/dialog/dialog-label';
 import { PeopleSearch } from './people-search';
 
 /** Finds a person and opens the direct conversation with them. Closes with that direct room. */
@@ -12,7 +12,7 @@ import { PeopleSearch } from './people-search';
   selector: 'app-new-direct-dialog',
   imports: [PeopleSearch],
   templateUrl: './new-direct-dialog.html',
-  styleUrl: './dialog.css',
+  styleUrl: '../../shared/dialog/dialog.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class NewDirectDialog {

@@ -7,6 +7,7 @@ import { AuthStore } from '../../core/auth-store';
 import { UsersApi } from '../../core/users-api';
 import { Avatar } from '../../shared/avatar';
 import { FieldControl, FormField } from '../../shared/form-field';
+import { PEOPLE_SEARCH_PLACEHOLDER } from '../../shared/people-search-wording';
 
 const RESULTS = 20;
 const DEBOUNCE_MS = 250;
@@ -53,6 +54,7 @@ export class PeopleSearch {
 
   protected readonly id = `people-search-${++nextId}`;
   protected readonly maxLength = SEARCH_QUERY_MAX_LENGTH;
+  protected readonly placeholder = PEOPLE_SEARCH_PLACEHOLDER;
   protected readonly query = signal('');
   private readonly state = signal<SearchState>({ query: '', users: null, loading: false, error: null });
 

@@ -5,7 +5,7 @@ import { Page, PublicRoom, RoomSummary, SEARCH_QUERY_MAX_LENGTH } from '@parley/
 import { catchError, debounceTime, distinctUntilChanged, firstValueFrom, map, of, skip, startWith, switchMap } from 'rxjs';
 import { formMessage, toApiError } from '../../core/api-error';
 import { PUBLIC_ROOMS_PAGE_SIZE, RoomsApi } from '../../core/rooms-api';
-import { labelDialog } from './dialog-label';
+import { labelDialog } from '../../shared/dialog/dialog-label';
 
 const DEBOUNCE_MS = 250;
 
@@ -19,7 +19,7 @@ interface DirectoryState {
 @Component({
   selector: 'app-public-rooms-dialog',
   templateUrl: './public-rooms-dialog.html',
-  styleUrls: ['./dialog.css', './public-rooms-dialog.css'],
+  styleUrls: ['../../shared/dialog/dialog.css', './public-rooms-dialog.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PublicRoomsDialog {

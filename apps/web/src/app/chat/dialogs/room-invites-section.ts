@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { CreateInviteRequest, INVITE_MAX_USES_MAX, INVITE_TTL_HOURS_DEFAULT, RoomInvite } from '@parley/contracts';
@@ -7,6 +6,7 @@ import { formMessage, toApiError } from '../../core/api-error';
 import { FormErrorState } from '../../core/form-error-state';
 import { RoomsApi } from '../../core/rooms-api';
 import { FieldControl, FormField } from '../../shared/form-field';
+import { LocalTimePipe } from '../../shared/local-time-pipe';
 
 /** What people open to join: this app's invite page. */
 export function inviteLink(code: string): string {
@@ -29,7 +29,7 @@ const LIFETIMES = [
  */
 @Component({
   selector: 'app-room-invites-section',
-  imports: [ReactiveFormsModule, DatePipe, FormField, FieldControl],
+  imports: [ReactiveFormsModule, LocalTimePipe, FormField, FieldControl],
   templateUrl: './room-invites-section.html',
   styleUrl: './room-invites-section.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

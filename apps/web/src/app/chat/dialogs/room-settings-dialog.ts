@@ -10,7 +10,7 @@ import { RoomsApi } from '../../core/rooms-api';
 import { notBlankValidator } from '../../core/validation';
 import { FieldControl, FormField } from '../../shared/form-field';
 import { PeopleStore } from '../people-store';
-import { labelDialog } from './dialog-label';
+import { labelDialog } from '../../shared/dialog/dialog-label';
 import { RoomInvitesSection } from './room-invites-section';
 import { RoomMembersSection } from './room-members-section';
 
@@ -32,7 +32,7 @@ type RoomField = keyof typeof LABELS;
   selector: 'app-room-settings-dialog',
   imports: [ReactiveFormsModule, FormField, FieldControl, RoomMembersSection, RoomInvitesSection],
   templateUrl: './room-settings-dialog.html',
-  styleUrls: ['./dialog.css', './room-settings-dialog.css'],
+  styleUrls: ['../../shared/dialog/dialog.css', './room-settings-dialog.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RoomSettingsDialog implements OnInit {

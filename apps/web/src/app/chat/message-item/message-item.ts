@@ -1,4 +1,3 @@
-import { DatePipe } from '@angular/common';
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, input, output, signal, viewChild } from '@angular/core';
 import { PublicUser } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
@@ -8,6 +7,7 @@ import { Avatar } from '../../shared/avatar';
 import { ChatMessage } from '../chat-message';
 import { MessageBody } from '../message-body/message-body';
 import { DayRow, MessageRow, UnreadRow } from '../timeline';
+import { LocalTimePipe } from '../../shared/local-time-pipe';
 
 /** The message a reply answers, as its quote shows it. */
 export interface ReplyQuote {
@@ -48,7 +48,7 @@ const LONG_PRESS_MS = 450;
  */
 @Component({
   selector: 'app-message-item',
-  imports: [Avatar, MessageBody, DatePipe],
+  imports: [Avatar, MessageBody, LocalTimePipe],
   templateUrl: './message-item.html',
   styleUrl: './message-item.css',
   host: {

@@ -6,6 +6,7 @@ import { formMessage, toApiError } from '../../core/api-error';
 import { AuthStore } from '../../core/auth-store';
 import { UsersApi } from '../../core/users-api';
 import { FieldControl, FormField } from '../../shared/form-field';
+import { PEOPLE_SEARCH_HINT, PEOPLE_SEARCH_PLACEHOLDER } from '../../shared/people-search-wording';
 import { FriendsStore } from '../friends-store';
 import { PersonRow } from '../person-row/person-row';
 
@@ -37,6 +38,8 @@ export class FindPeople {
   private readonly me = inject(AuthStore).user;
 
   protected readonly maxLength = SEARCH_QUERY_MAX_LENGTH;
+  protected readonly placeholder = PEOPLE_SEARCH_PLACEHOLDER;
+  protected readonly hint = PEOPLE_SEARCH_HINT;
   protected readonly query = signal('');
   private readonly results = signal<Results>(EMPTY);
   protected readonly loadingMore = signal(false);

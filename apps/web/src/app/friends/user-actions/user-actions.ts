@@ -1,11 +1,19 @@
-import { ChangeDetectionStrategy, Component, booleanAttribute, computed, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, booleanAttribute, computed, inject, input, output, signal } from '@angular/core';
 import { PublicUser } from '@parley/contracts';
 import { formMessage, toApiError } from '../../core/api-error';
+import { sentence } from '../../shared/sentence';
+import { Relation } from '../friends-state';
 import { FriendsStore } from '../friends-store';
 
 type Action = 'add' | 'accept' | 'decline' | 'cancel' | 'message' | 'unfriend' | 'block' | 'unblock';
 /** The actions that ask "are you sure?" first. */
 type Confirmable = 'unfriend' | 'block';
+
+/** What an action brought about, true while where you stand with the person is still what it made it. */
+interface Notice {
+  text: string;
+  relation: Relation['kind'];
+}
 
 /**
  * What you can do with someone, as it applies to where you stand with them: add them as a friend, accept
@@ -21,6 +29,7 @@ type Confirmable = 'unfriend' | 'block';
 })
 export class UserActions {
   private readonly store = inject(FriendsStore);
+  private readonly destroyRef = inject(DestroyRef);
 
   readonly user = input.required<PublicUser>();
   /** Smaller buttons, for rows of a list. */
@@ -32,13 +41,18 @@ export class UserActions {
   protected readonly busy = signal<Action | null>(null);
   protected readonly confirming = signal<Confirmable | null>(null);
   protected readonly error = signal<string | null>(null);
-  protected readonly notice = signal<string | null>(null);
+  private readonly lastNotice = signal<Notice | null>(null);
+  /** The last action's outcome, until something else changes the relation (they accept your request, say). */
+  protected readonly notice = computed(() => {
+    const notice = this.lastNotice();
+    return notice && notice.relation === this.relation().kind ? notice.text : null;
+  });
 
   protected addFriend(): Promise<void> {
     const name = this.user().displayName;
     return this.run('add', async () => {
       await this.store.sendRequest(this.user());
-      return this.store.relationTo(this.user().id).kind === 'friend' ? `You and ${name} are friends now.` : `Friend request sent to ${name}.`;
+      return this.store.relationTo(this.user().id).kind === 'friend' ? `You and ${name} are friends now.` : sentence(`Friend request sent to ${name}`);
     });
   }
 
@@ -72,7 +86,8 @@ export class UserActions {
   protected openConversation(): Promise<void> {
     return this.run('message', async () => {
       await this.store.message(this.user().id);
-      this.conversationOpened.emit();
+      // Opening the conversation navigates away: from a page (not a dialog) that has destroyed this component.
+      if (!this.destroyRef.destroyed) this.conversationOpened.emit();
       return null;
     });
   }
@@ -100,7 +115,7 @@ export class UserActions {
 
   protected askToConfirm(action: Confirmable): void {
     this.error.set(null);
-    this.notice.set(null);
+    this.lastNotice.set(null);
     this.confirming.set(action);
   }
 
@@ -113,9 +128,10 @@ export class UserActions {
     if (this.busy()) return;
     this.busy.set(action);
     this.error.set(null);
-    this.notice.set(null);
+    this.lastNotice.set(null);
     try {
-      this.notice.set(await work());
+      const text = await work();
+      this.lastNotice.set(text === null ? null : { text, relation: this.relation().kind });
       this.confirming.set(null);
     } catch (err) {
       this.error.set(formMessage(toApiError(err)));

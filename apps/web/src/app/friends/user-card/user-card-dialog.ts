@@ -1,7 +1,7 @@
 import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { PublicUser } from '@parley/contracts';
-import { labelDialog } from '../../chat/dialogs/dialog-label';
+import { labelDialog } from '../../shared/dialog/dialog-label';
 import { UserCard } from './user-card';
 
 export interface UserCardDialogData {

@@ -1,0 +1,210 @@
+import { Browser, Page } from 'playwright-core';
+import { RoomSummary, SendFriendRequestResult } from '@parley/contracts';
+import { RunningServer, startServer } from '@parley/testing';
+import { newAccount, registerViaApi } from './support/accounts';
+import { ApiClient } from './support/api-client';
+import { AccessibilityAudit } from './support/axe';
+import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
+import { expectHidden, expectText, expectVisible } from './support/ui-expect';
+
+/**
+ * Every page and dialog of the app, in light and dark mode, at desktop and phone width: axe-core finds no
+ * serious or critical accessibility violation (contrast, names, labels, roles, landmarks).
+ */
+
+let server: RunningServer;
+let browser: Browser;
+const sessions: BrowserSession[] = [];
+
+// Ana is the first account, so the server's admin: she sees every page there is.
+const ana = newAccount('ana');
+const bo = newAccount('bo');
+const cy = newAccount('cy');
+const dee = newAccount('dee');
+const eve = newAccount('eve');
+let groupId = '';
+let directId = '';
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  for (const account of [ana, bo, cy, dee, eve]) await registerViaApi(server.url, account);
+  const [a, b, c, d, e] = await Promise.all([ana, bo, cy, dee, eve].map((account) => ApiClient.signIn(server.url, account)));
+
+  // Ana and Bo are friends with a direct conversation; Cy has asked Ana; Dee is blocked; Eve is deactivated.
+  const asked = await a.call<SendFriendRequestResult>('POST', '/api/friends/requests', { userId: b.user.id });
+  await b.call('POST', `/api/friends/requests/${asked.request!.id}/accept`);
+  await c.call('POST', '/api/friends/requests', { userId: a.user.id });
+  await a.call('POST', '/api/friends/requests', { userId: e.user.id });
+
+  const group = await a.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: 'Design review', topic: 'Mock-ups and decisions', memberIds: [b.user.id, d.user.id] });
+  groupId = group.id;
+  await b.send(groupId, 'Morning! Here is where we are:\n\n| Screen | Owner | State |\n| --- | --- | --- |\n| Sign-in | Bo | **done** |\n| Chat | Ana | in review |');
+  await d.send(groupId, 'Did anyone look at my draft?');
+  await b.send(groupId, 'Things to check: `contrast`, ==highlights==, and [the guide](https://example.com/guide).');
+  const mine = await a.send(groupId, 'Thanks both, looks good to me.');
+  await b.read(mine);
+  await a.call('POST', `/api/blocks/${d.user.id}`);
+
+  const direct = await a.call<RoomSummary>('POST', '/api/rooms/direct', { userId: b.user.id });
+  directId = direct.id;
+  await b.send(directId, 'Lunch at noon?');
+  await b.read(await a.send(directId, 'Yes, see you there'));
+
+  await a.call('POST', `/api/admin/users/${e.user.id}/deactivate`);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.dispose();
+});
+
+afterEach(async () => {
+  for (const s of sessions.splice(0)) await s.close();
+});
+
+async function open(viewport: typeof DESKTOP): Promise<BrowserSession> {
+  const session = await BrowserSession.open(browser, server.url, viewport);
+  sessions.push(session);
+  return session;
+}
+
+async function signIn(page: Page, login: string, password: string): Promise<void> {
+  await page.getByLabel('Username or email').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+const dialog = (page: Page) => page.getByRole('dialog');
+/** Where cdk dialogs are shown: a check of a dialog looks only there (the page behind it was checked already). */
+const DIALOGS = '.cdk-overlay-container';
+
+async function closeDialog(page: Page): Promise<void> {
+  await page.keyboard.press('Escape');
+  await expectHidden(dialog(page));
+}
+
+const sizes = [
+  ['desktop', DESKTOP],
+  ['phone', PHONE],
+] as const;
+
+describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) => {
+  test('the signed-out pages have no serious or critical accessibility violations', async () => {
+    const session = await open(viewport);
+    const { page } = session;
+    const audit = new AccessibilityAudit(where);
+
+    await page.goto('/login');
+    await expectVisible(page.getByRole('heading', { name: 'Welcome back' }));
+    await audit.check(page, 'sign-in');
+
+    session.expectHttpError(403, '/api/auth/login');
+    await signIn(page, eve.username, eve.password);
+    await expectVisible(page.getByRole('alert'));
+    await audit.check(page, 'sign-in refused');
+
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Create your account' }));
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await audit.check(page, 'register with errors');
+
+    audit.assertNone();
+    await session.assertClean();
+  });
+
+  test('every signed-in page and dialog has no serious or critical accessibility violations', async () => {
+    const session = await open(viewport);
+    const { page } = session;
+    const audit = new AccessibilityAudit(where);
+    const phone = viewport === PHONE;
+
+    await page.goto('/login');
+    await signIn(page, ana.username, ana.password);
+    await page.waitForURL((url) => url.pathname === '/');
+    await expectVisible(page.getByRole('link', { name: /Design review/ }));
+    await audit.check(page, 'home');
+
+    if (phone) {
+      await page.getByRole('button', { name: 'Open navigation' }).click();
+      await expectVisible(page.getByRole('button', { name: 'Close navigation' }));
+      await audit.check(page, 'navigation drawer', '#app-sidebar');
+      await page.getByRole('button', { name: 'Close navigation' }).click();
+    }
+
+    // A group conversation: others' messages, a table, a blocked sender's message, mine with "Seen by".
+    await page.goto(`/r/${groupId}`);
+    await expectText(page.locator('.seen'), `Seen by ${bo.displayName}`);
+    await audit.check(page, 'group conversation');
+    const message = page.locator('app-message-item').filter({ hasText: 'Thanks both' });
+    await message.hover();
+    await audit.check(page, 'message actions', 'app-message-item:hover');
+
+    await page.getByRole('button', { name: 'Room settings' }).click();
+    await dialog(page).getByRole('button', { name: 'Create link' }).click();
+    await expectVisible(dialog(page).getByRole('list', { name: 'Invite links' }));
+    await audit.check(page, 'room settings', DIALOGS);
+    await closeDialog(page);
+
+    await page.locator('app-message-item .sender').first().click();
+    await expectVisible(dialog(page).getByText(`@${bo.username}`));
+    await audit.check(page, 'profile card', DIALOGS);
+    await closeDialog(page);
+
+    // A direct conversation with "Seen".
+    await page.goto(`/r/${directId}`);
+    await expectText(page.locator('.seen'), 'Seen');
+    await audit.check(page, 'direct conversation');
+
+    // The sidebar's dialogs (on a phone, the list on the home page has the same buttons).
+    if (phone) await page.goto('/');
+    const list = page.locator('app-room-list');
+    await list.getByRole('button', { name: 'New message' }).click();
+    await expectVisible(dialog(page).getByRole('button', { name: new RegExp(`Message ${bo.displayName}`) }));
+    await audit.check(page, 'new message', DIALOGS);
+    await closeDialog(page);
+    await list.getByRole('button', { name: 'New room' }).click();
+    await expectVisible(dialog(page).getByLabel('Name'));
+    await audit.check(page, 'new room', DIALOGS);
+    await closeDialog(page);
+    await list.getByRole('button', { name: 'Browse rooms' }).click();
+    await expectVisible(dialog(page).getByText('general'));
+    await audit.check(page, 'browse rooms', DIALOGS);
+    await closeDialog(page);
+
+    // Friends, tab by tab.
+    await page.goto('/friends');
+    await expectVisible(page.getByRole('list', { name: 'Your friends' }));
+    await audit.check(page, 'friends');
+    await page.getByRole('tab', { name: /^Requests/ }).click();
+    await expectVisible(page.getByRole('list', { name: 'Requests received' }));
+    await audit.check(page, 'friend requests');
+    await page.getByRole('tab', { name: /^Find people/ }).click();
+    await page.getByRole('tabpanel').getByLabel('Search people').fill(cy.username.slice(0, 2));
+    await expectVisible(page.getByRole('list', { name: 'People found' }));
+    await audit.check(page, 'find people');
+    await page.getByRole('tab', { name: /^Blocked/ }).click();
+    await expectVisible(page.getByRole('list', { name: 'Blocked users' }));
+    await audit.check(page, 'blocked people');
+
+    await page.goto('/profile');
+    await expectVisible(page.getByRole('region', { name: 'Picture' }));
+    await audit.check(page, 'profile');
+
+    await page.goto('/admin');
+    await expectText(page.locator('.count'), 'of 5');
+    await audit.check(page, 'admin: people');
+    await page.getByRole('button', { name: `Deactivate ${cy.username}` }).click();
+    await expectVisible(page.getByRole('alertdialog', { name: `Deactivate ${cy.displayName}?` }));
+    await audit.check(page, 'admin: deactivate?', DIALOGS);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expectHidden(page.getByRole('alertdialog'));
+
+    session.expectHttpError(404, '/api/invites/not-a-code/join');
+    await page.goto('/invite/not-a-code');
+    await expectVisible(page.getByRole('heading', { name: "Can't join this room" }));
+    await audit.check(page, 'invite that does not work');
+
+    audit.assertNone();
+    await session.assertClean();
+  });
+});
