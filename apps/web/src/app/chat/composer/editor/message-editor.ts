@@ -19,8 +19,8 @@ export interface FormatState {
 export interface MessageEditorOptions {
   /** Where the editable element goes. */
   mount: HTMLElement;
-  /** Attributes of the editable element (id, aria-label, aria-describedby…). */
-  attributes: Record<string, string>;
+  /** Attributes of the editable element (id, aria-label, aria-describedby…), read again on every change. */
+  attributes: () => Record<string, string>;
   placeholder: () => string;
   /** First look at every key press; true when it was handled. */
   keydown: (event: KeyboardEvent) => boolean;
@@ -30,7 +30,7 @@ export interface MessageEditorOptions {
   selectionChanged: () => void;
 }
 
-const IS_ACTIVE: Record<Exclude<FormatCommand, never>, (editor: Editor) => boolean> = {
+const IS_ACTIVE: Record<FormatCommand, (editor: Editor) => boolean> = {
   bold: (e) => e.isActive('bold'),
   italic: (e) => e.isActive('italic'),
   underline: (e) => e.isActive('underline'),
@@ -63,7 +63,7 @@ export class MessageEditor {
       // Tiptap's base styles would go into a <style> element, which the CSP blocks: composer.css has them.
       injectCSS: false,
       editorProps: {
-        attributes: options.attributes,
+        attributes: () => options.attributes(),
         handleKeyDown: (_view: EditorView, event: KeyboardEvent) => options.keydown(event),
       },
       onUpdate: () => options.changed(),
@@ -93,7 +93,8 @@ export class MessageEditor {
   }
 
   focus(where: 'end' | null = null): void {
-    this.editor.commands.focus(where, { scrollIntoView: true });
+    this.editor.view.focus();
+    if (where === 'end') this.editor.commands.focus('end', { scrollIntoView: true });
   }
 
   hasFocus(): boolean {
@@ -121,7 +122,7 @@ export class MessageEditor {
   }
 
   format(command: Exclude<FormatCommand, 'link'>): void {
-    const chain = this.editor.chain().focus();
+    const chain = this.focusedChain();
     const commands: Record<Exclude<FormatCommand, 'link'>, () => typeof chain> = {
       bold: () => chain.toggleBold(),
       italic: () => chain.toggleItalic(),
@@ -141,7 +142,7 @@ export class MessageEditor {
   }
 
   setColor(color: TextColor | null): void {
-    const chain = this.editor.chain().focus();
+    const chain = this.focusedChain();
     (color ? chain.setTextColor(color) : chain.unsetTextColor()).run();
   }
 
@@ -150,7 +151,7 @@ export class MessageEditor {
    * null. With nothing selected and no link at the cursor, the address itself is inserted as the link's text.
    */
   setLink(href: string | null): void {
-    const chain = this.editor.chain().focus().extendMarkRange('link');
+    const chain = this.focusedChain().extendMarkRange('link');
     if (href === null) {
       chain.unsetLink().run();
       return;
@@ -180,6 +181,12 @@ export class MessageEditor {
     const color = (this.editor.getAttributes('textColor')['color'] as TextColor | undefined) ?? null;
     const link = (this.editor.getAttributes('link')['href'] as string | undefined) ?? null;
     return { active, color, link };
+  }
+
+  /** Commands that act on the field, which takes the focus back at once (so typing goes on where it was). */
+  private focusedChain() {
+    this.editor.view.focus();
+    return this.editor.chain();
   }
 
   destroy(): void {

@@ -17,6 +17,8 @@ const SAFE_LINK = /^(?:https?:|mailto:)/i;
 export function messageExtensions(placeholder?: () => string): Extensions {
   return [
     StarterKit.configure({
+      // No empty line kept below a list or a code block: it would look like a blank line in the message.
+      trailingNode: false,
       link: {
         openOnClick: false,
         autolink: true,
