@@ -100,8 +100,10 @@ test('two people chat in real time: a new room, typing, "Seen", and unread badge
   await expectVisible(bo.page.getByRole('heading', { name: roomName, level: 1 }));
   await expectText(ana.page.locator('app-room-header .subtitle'), '2 members');
 
-  // Ana writes; it reaches Bo at once, formatted, with her name on it.
-  await send(ana.page, 'Hello Bo! The **release** is on Friday.');
+  // Ana writes (Markdown typed in the field formats as she types); it reaches Bo at once, formatted, with her name on it.
+  await composer(ana.page).pressSequentially('Hello Bo! The **release** is on Friday.');
+  await expectText(composer(ana.page).locator('strong'), 'release');
+  await composer(ana.page).press('Enter');
   await expectAttribute(messageRow(ana.page, 'Hello Bo!'), 'data-state', 'sent');
   const received = messageRow(bo.page, 'Hello Bo!');
   await expectVisible(received);
@@ -134,7 +136,8 @@ test('two people chat in real time: a new room, typing, "Seen", and unread badge
   const mine = messageRow(ana.page, 'Hello Bo!');
   await mine.hover();
   await mine.getByRole('button', { name: 'Edit' }).click();
-  await composer(ana.page).fill('Hello Bo! The **release** is on Saturday.');
+  await expectText(composer(ana.page).locator('strong'), 'release');
+  await composer(ana.page).fill('Hello Bo! The release is on Saturday.');
   await composer(ana.page).press('Enter');
   await expectVisible(messageRow(bo.page, 'is on Saturday').getByText('(edited)'));
   const great = messageRow(bo.page, 'Great, I will');

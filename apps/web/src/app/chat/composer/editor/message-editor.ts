@@ -4,8 +4,10 @@ import { EditorState, Selection } from '@tiptap/pm/state';
 import type { EditorView } from '@tiptap/pm/view';
 import { TextColor, renderMarkdownForEditing } from '../../message-body/render-markdown';
 import type { FormatCommand } from '../format-tools';
+import { BLOCK_SHORTCUTS } from './mark-shortcuts';
 import { messageExtensions } from './message-schema';
 import { insertNewLine } from './new-line';
+import { withoutInlineStyles } from './pasted-html';
 import { toMarkdown } from './to-markdown';
 
 /** What the toolbar shows as pressed. */
@@ -62,9 +64,13 @@ export class MessageEditor {
       extensions: messageExtensions(options.placeholder),
       // Tiptap's base styles would go into a <style> element, which the CSP blocks: composer.css has them.
       injectCSS: false,
+      enableInputRules: BLOCK_SHORTCUTS,
+      // Pasted text stays as it was written, except that addresses in it become links.
+      enablePasteRules: ['link'],
       editorProps: {
         attributes: () => options.attributes(),
         handleKeyDown: (_view: EditorView, event: KeyboardEvent) => options.keydown(event),
+        transformPastedHTML: withoutInlineStyles,
       },
       onUpdate: () => options.changed(),
       onTransaction: () => options.selectionChanged(),

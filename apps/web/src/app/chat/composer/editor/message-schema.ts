@@ -4,6 +4,7 @@ import Subscript from '@tiptap/extension-subscript';
 import Superscript from '@tiptap/extension-superscript';
 import { Placeholder } from '@tiptap/extensions';
 import StarterKit from '@tiptap/starter-kit';
+import { MarkShortcuts } from './mark-shortcuts';
 import { MarkdownSource } from './markdown-source';
 import { TextColorMark } from './text-color';
 
@@ -33,6 +34,7 @@ export function messageExtensions(placeholder?: () => string): Extensions {
     Highlight,
     TextColorMark,
     MarkdownSource,
+    MarkShortcuts,
     ...(placeholder ? [Placeholder.configure({ placeholder })] : []),
   ];
 }
