@@ -257,7 +257,9 @@ test('phone width: the list and the conversation are two screens, with a back bu
   await expectPath(ana.page, `/r/${room.id}`);
   await expectVisible(messageRow(ana.page, 'A second line'));
   await expectHidden(ana.page.getByRole('button', { name: 'Open navigation' }));
-  await send(ana.page, 'Hi from my phone');
+  // On a phone Return starts a new line: the Send button sends.
+  await composer(ana.page).fill('Hi from my phone');
+  await ana.page.getByRole('button', { name: 'Send message' }).tap();
   await expectVisible(messageRow(bo.page, 'Hi from my phone'));
   await expectAttribute(messageRow(ana.page, 'Hi from my phone'), 'data-state', 'sent');
   await ana.screenshot('chat-phone-room');
