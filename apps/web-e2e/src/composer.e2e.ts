@@ -14,7 +14,7 @@ import { eventually, expectCount, expectFocused, expectHidden, expectVisible } f
 
 let server: RunningServer;
 let browser: Browser;
-let sessions: BrowserSession[] = [];
+const sessions: BrowserSession[] = [];
 const writer = newAccount('writer');
 const reader = newAccount('reader');
 const tokens: Record<string, string> = {};

@@ -333,11 +333,11 @@ test('the toolbar, shortcuts and emoji picker format the text as it is written; 
   const emoji = ((await thumbs.textContent()) ?? '').trim();
   expect(emoji).toMatch(/^👍/u);
   await thumbs.click();
+  const first = `Hello team now red ${emoji}`;
+  await eventually(async () => expect(await field.textContent()).toBe(first));
   await expectVisible(picker);
   await page.keyboard.press('Escape');
   await expectHidden(picker);
-  const first = `Hello team now red ${emoji}`;
-  expect(await field.textContent()).toBe(first);
 
   // Shift+Enter: a new line, then a bulleted list.
   await page.keyboard.press('End');
