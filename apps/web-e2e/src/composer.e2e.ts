@@ -101,11 +101,16 @@ test('on a computer: bold shows as bold while writing, Shift+Enter adds a line, 
   await page.keyboard.press('Shift+Enter');
   await page.keyboard.type('Second line');
   await expectCount(field(page).locator('p'), 2);
+  // Three backticks at the start of a line make a code block.
+  await page.keyboard.press('Shift+Enter');
+  await page.keyboard.type('```');
+  await page.keyboard.type('npm test');
+  await expectVisible(field(page).locator('pre', { hasText: 'npm test' }));
   expect(await history(room.id)).toEqual([]);
   await me.screenshot('composer-desktop-formatted');
 
   await page.keyboard.press('Enter');
-  await eventually(async () => expect(await history(room.id)).toEqual(['The **release** is on Friday\n\nSecond line']));
+  await eventually(async () => expect(await history(room.id)).toEqual(['The **release** is on Friday\n\nSecond line\n\n```\nnpm test\n```']));
   await expectCount(field(page).locator('strong'), 0);
   await expectFocused(field(page));
 
@@ -113,6 +118,7 @@ test('on a computer: bold shows as bold while writing, Shift+Enter adds a line, 
   const received = message(other.page, 'is on Friday');
   await expectVisible(received.locator('strong', { hasText: 'release' }));
   await expectCount(received.locator('p'), 2);
+  await expectVisible(received.locator('pre', { hasText: 'npm test' }));
 
   await me.assertClean();
   await other.assertClean();

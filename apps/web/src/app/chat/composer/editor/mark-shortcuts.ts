@@ -1,9 +1,10 @@
-import { Extension, markInputRule } from '@tiptap/core';
+import { Extension, markInputRule, textblockTypeInputRule } from '@tiptap/core';
 
 /**
  * Markdown as you type: `**bold**`, `*italic*`, `_italic_`, `~~struck~~` and `==highlighted==` format when the closing
  * delimiter is typed. Stricter than Tiptap's own rules: as in Markdown, nothing but text may touch the delimiters
- * on the inside, so `2 * 3 * 4` or `a ** b` stay as typed.
+ * on the inside, so `2 * 3 * 4` or `a ** b` stay as typed. Three backticks at the start of a line make a code block
+ * at once, as in Slack (a message's code block has no language).
  */
 export const MarkShortcuts = Extension.create({
   name: 'markShortcuts',
@@ -16,9 +17,17 @@ export const MarkShortcuts = Extension.create({
       const find = new RegExp(`(?:^|\\s)(${d}(?![\\s${c}])([^${c}]*[^\\s${c}])${d})$`);
       return markInputRule({ find, type: marks[type]! });
     };
-    return [rule('**', 'bold'), rule('__', 'bold'), rule('*', 'italic'), rule('_', 'italic'), rule('~~', 'strike'), rule('==', 'highlight')];
+    return [
+      rule('**', 'bold'),
+      rule('__', 'bold'),
+      rule('*', 'italic'),
+      rule('_', 'italic'),
+      rule('~~', 'strike'),
+      rule('==', 'highlight'),
+      textblockTypeInputRule({ find: /^```$/, type: this.editor.schema.nodes['codeBlock']! }),
+    ];
   },
 });
 
-/** Extensions whose own input rules stay on (block shortcuts: `# `, `- `, `1. `, `> `, ``` and `code`). */
-export const BLOCK_SHORTCUTS = ['heading', 'bulletList', 'orderedList', 'blockquote', 'codeBlock', 'horizontalRule', 'code', 'markShortcuts'];
+/** Extensions whose input rules are on: these and Tiptap's block shortcuts (`# `, `- `, `1. `, `> `) and `code`. */
+export const INPUT_RULES = ['heading', 'bulletList', 'orderedList', 'blockquote', 'horizontalRule', 'code', 'markShortcuts'];

@@ -4,7 +4,7 @@ import { EditorState, Selection } from '@tiptap/pm/state';
 import type { EditorView } from '@tiptap/pm/view';
 import { TextColor, renderMarkdownForEditing } from '../../message-body/render-markdown';
 import type { FormatCommand } from '../format-tools';
-import { BLOCK_SHORTCUTS } from './mark-shortcuts';
+import { INPUT_RULES } from './mark-shortcuts';
 import { messageExtensions } from './message-schema';
 import { insertNewLine } from './new-line';
 import { withoutInlineStyles } from './pasted-html';
@@ -64,7 +64,7 @@ export class MessageEditor {
       extensions: messageExtensions(options.placeholder),
       // Tiptap's base styles would go into a <style> element, which the CSP blocks: composer.css has them.
       injectCSS: false,
-      enableInputRules: BLOCK_SHORTCUTS,
+      enableInputRules: INPUT_RULES,
       // Pasted text stays as it was written, except that addresses in it become links.
       enablePasteRules: ['link'],
       editorProps: {

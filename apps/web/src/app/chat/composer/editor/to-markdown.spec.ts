@@ -3,46 +3,24 @@
  * with esbuild and run in headless Chromium, and every body is read back the way a reader's app reads it
  * (renderMarkdown) and parsed by the editor's schema, as the composer does when a message is edited.
  */
-import { build } from 'esbuild';
-import { join } from 'node:path';
-import { Browser, Page, chromium } from 'playwright-core';
 import type { harness as Harness } from './testing/editor-harness';
+import { HarnessPage, openHarnessPage } from './testing/harness-page';
 
 type H = typeof Harness;
 type Json = Record<string, unknown>;
 
-let browser: Browser;
-let page: Page;
+let harness: HarnessPage;
+let page: HarnessPage['page'];
+let call: HarnessPage['call'];
 
 beforeAll(async () => {
-  const bundle = await build({
-    entryPoints: [join(__dirname, 'testing/editor-harness.ts')],
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  browser = await chromium.launch({ executablePath: process.env['CHROME_PATH'] || '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
-  page = await browser.newPage();
-  await page.setContent('<!doctype html><html><head><title>editor</title></head><body></body></html>');
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
+  harness = await openHarnessPage();
+  ({ page, call } = harness);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await harness?.close();
 });
-
-function call<K extends keyof H>(name: K, ...args: Parameters<H[K]>): Promise<ReturnType<H[K]>> {
-  return page.evaluate(
-    ({ name, args }) => {
-      const h = (window as unknown as { harness: Record<string, (...a: unknown[]) => unknown> }).harness;
-      return h[name]!(...args);
-    },
-    { name, args: args as unknown[] },
-  ) as Promise<ReturnType<H[K]>>;
-}
 
 // Small document builders.
 const text = (t: string, ...marks: Json[]): Json => (marks.length ? { type: 'text', text: t, marks } : { type: 'text', text: t });
@@ -265,54 +243,3 @@ function fuzz(count: number): { body: string; expected: unknown; got: unknown }[
   }
   return failures;
 }
-
-describe('a new line (Return on a phone, Shift+Enter on a computer)', () => {
-  it('starts a new paragraph in text', async () => {
-    await call('edit', 'first');
-    expect(await call('newLine')).toBe(true);
-    await call('type', 'second');
-    expect(await call('editorBody')).toBe('first\n\nsecond');
-  });
-
-  it('adds an item to a list, and an empty item leaves the list', async () => {
-    await call('edit', '- one');
-    await call('newLine');
-    await call('type', 'two');
-    expect(await call('editorBody')).toBe('- one\n- two');
-    await call('newLine');
-    await call('newLine');
-    await call('type', 'after the list');
-    expect(await call('editorBody')).toBe('- one\n- two\n\nafter the list');
-  });
-
-  it('adds a line to a code block, and two empty lines at its end leave it', async () => {
-    await call('edit', '```\nlet a = 1;\n```');
-    await call('newLine');
-    await call('type', 'let b = 2;');
-    expect(await call('editorBody')).toBe('```\nlet a = 1;\nlet b = 2;\n```');
-    await call('newLine');
-    await call('newLine');
-    await call('newLine');
-    await call('type', 'after the code');
-    expect(await call('editorBody')).toBe('```\nlet a = 1;\nlet b = 2;\n```\n\nafter the code');
-  });
-
-  it('continues a quote, and an empty line leaves it', async () => {
-    await call('edit', '> quoted');
-    await call('newLine');
-    await call('type', 'more');
-    expect(await call('editorBody')).toBe('> quoted\n>\n> more');
-    await call('newLine');
-    await call('newLine');
-    await call('type', 'not quoted');
-    expect(await call('editorBody')).toBe('> quoted\n>\n> more\n\nnot quoted');
-  });
-
-  it('splits the text at the cursor', async () => {
-    await call('edit', '**bold** and more');
-    const at = await call('positionAfter', 'bo');
-    await call('edit', '**bold** and more', at);
-    await call('newLine');
-    expect(await call('editorBody')).toBe('**bo**\n\n**ld** and more');
-  });
-});
