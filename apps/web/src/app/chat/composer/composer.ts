@@ -228,7 +228,8 @@ export class Composer {
 
   private handleKeydown(event: KeyboardEvent): boolean {
     const editor = this.editor();
-    if (!editor) return false;
+    // Keys that belong to an IME composition (Enter picking a candidate, Escape dismissing them) are not ours.
+    if (!editor || event.isComposing) return false;
     const touch = isTouchDevice();
     this.touch.set(touch);
     switch (enterAction(event, touch)) {

@@ -2,7 +2,7 @@
  * What a new line does where the cursor is (Return on a phone, Shift+Enter on a computer), in a live editor in
  * headless Chromium.
  */
-import { HarnessPage, openHarnessPage } from './testing/harness-page';
+import { HarnessPage, openHarnessPage } from './testing/harness-page.spec-support';
 
 let harness: HarnessPage;
 let call: HarnessPage['call'];

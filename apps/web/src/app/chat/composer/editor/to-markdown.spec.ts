@@ -4,7 +4,7 @@
  * (renderMarkdown) and parsed by the editor's schema, as the composer does when a message is edited.
  */
 import type { harness as Harness } from './testing/editor-harness';
-import { HarnessPage, openHarnessPage } from './testing/harness-page';
+import { HarnessPage, openHarnessPage } from './testing/harness-page.spec-support';
 
 type H = typeof Harness;
 type Json = Record<string, unknown>;
