@@ -102,8 +102,10 @@ test('two people chat in real time: a new room, typing, "Seen", and unread badge
   await expectVisible(bo.page.getByRole('heading', { name: roomName, level: 1 }));
   await expectText(ana.page.locator('app-room-header .subtitle'), '2 members');
 
-  // Ana writes; it reaches Bo at once, formatted, with her name on it.
-  await send(ana.page, 'Hello Bo! The **release** is on Friday.');
+  // Ana writes (Markdown typed in the field formats as she types); it reaches Bo at once, formatted, with her name on it.
+  await composer(ana.page).pressSequentially('Hello Bo! The **release** is on Friday.');
+  await expectText(composer(ana.page).locator('strong'), 'release');
+  await composer(ana.page).press('Enter');
   await expectAttribute(messageRow(ana.page, 'Hello Bo!'), 'data-state', 'sent');
   const received = messageRow(bo.page, 'Hello Bo!');
   await expectVisible(received);
@@ -136,7 +138,8 @@ test('two people chat in real time: a new room, typing, "Seen", and unread badge
   const mine = messageRow(ana.page, 'Hello Bo!');
   await mine.hover();
   await mine.getByRole('button', { name: 'Edit' }).click();
-  await composer(ana.page).fill('Hello Bo! The **release** is on Saturday.');
+  await expectText(composer(ana.page).locator('strong'), 'release');
+  await composer(ana.page).fill('Hello Bo! The release is on Saturday.');
   await composer(ana.page).press('Enter');
   await expectVisible(messageRow(bo.page, 'is on Saturday').getByText('(edited)'));
   const great = messageRow(bo.page, 'Great, I will');
@@ -258,7 +261,9 @@ test('phone width: the list and the conversation are two screens, with a back bu
   await expectPath(ana.page, `/r/${room.id}`);
   await expectVisible(messageRow(ana.page, 'A second line'));
   await expectHidden(ana.page.getByRole('button', { name: 'Open navigation' }));
-  await send(ana.page, 'Hi from my phone');
+  // On a phone Return starts a new line: the Send button sends.
+  await composer(ana.page).fill('Hi from my phone');
+  await ana.page.getByRole('button', { name: 'Send message' }).tap();
   await expectVisible(messageRow(bo.page, 'Hi from my phone'));
   await expectAttribute(messageRow(ana.page, 'Hi from my phone'), 'data-state', 'sent');
   await ana.screenshot('chat-phone-room');

@@ -3,13 +3,14 @@ import { RunningServer, startServer } from '@parley/testing';
 import { Browser, Page } from 'playwright-core';
 import { newAccount, registerViaApi } from './support/accounts';
 import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
-import { eventually, expectCount, expectFocused, expectHidden, expectPath, expectValue, expectVisible } from './support/ui-expect';
+import { selectText } from './support/composer';
+import { eventually, expectAttribute, expectCount, expectFocused, expectHidden, expectPath, expectVisible } from './support/ui-expect';
 
 /**
  * Message bodies are attacker-controlled text. These tests post a corpus of XSS payloads as real messages and
  * read them in the real app under the real CSP: nothing may run, open a dialog, load anything or be reported.
- * Then the composer: its toolbar and emoji picker write the formatting vocabulary of docs/messages.md, and
- * the other member sees it formatted. Then the room dialogs and invite links.
+ * Then the composer: its toolbar, shortcuts and emoji picker format the text as it is written, and the other
+ * member sees it formatted. Then the room dialogs and invite links.
  */
 
 /** Every payload would set `window.__xss` (or open a dialog, or load something) if any part of it ran. */
@@ -277,7 +278,7 @@ test('a corpus of XSS payloads posted as messages renders inert for the reader',
   await session.assertClean();
 });
 
-test('the toolbar, shortcuts and emoji picker write the formatting; the other member sees it formatted', async () => {
+test('the toolbar, shortcuts and emoji picker format the text as it is written; the other member sees it formatted', async () => {
   const room = await createGroup(alice, 'Formatting', [bob]);
 
   const writer = await open();
@@ -286,36 +287,40 @@ test('the toolbar, shortcuts and emoji picker write the formatting; the other me
   const field = composerField(page);
   await expectVisible(field);
   const toolbar = page.getByRole('toolbar', { name: 'Formatting' });
+  const bold = toolbar.getByRole('button', { name: 'Bold', exact: true });
 
+  // A toolbar button turns the format on for what is typed next, and shows that it is on.
   await field.click();
   await page.keyboard.type('Hello ');
-  await toolbar.getByRole('button', { name: 'Bold', exact: true }).click();
-  await expectValue(field, 'Hello **bold text**');
-  // The placeholder is selected: typing replaces it.
+  await bold.click();
+  await expectAttribute(bold, 'aria-pressed', 'true');
   await page.keyboard.type('team');
-  await expectValue(field, 'Hello **team**');
+  await page.keyboard.press('Control+b');
+  await expectAttribute(bold, 'aria-pressed', 'false');
+  await expectVisible(field.locator('strong', { hasText: 'team' }));
 
-  await page.keyboard.press('End');
   await page.keyboard.type(' ');
   await page.keyboard.press('Control+u');
   await page.keyboard.type('now');
-  await expectValue(field, 'Hello **team** <u>now</u>');
+  await page.keyboard.press('Control+u');
+  await expectVisible(field.locator('u', { hasText: 'now' }));
 
-  await page.keyboard.press('End');
   await page.keyboard.type(' ');
   await toolbar.getByRole('button', { name: 'Text colour' }).click();
   await writer.screenshot('composer-colours');
   await page.getByRole('group', { name: 'Text colour' }).getByRole('button', { name: 'Red' }).click();
   await page.keyboard.type('red');
-  await expectValue(field, 'Hello **team** <u>now</u> <span data-color="red">red</span>');
+  await expectVisible(field.locator('span[data-color="red"]', { hasText: 'red' }));
 
   // Select a word and italicise it with the shortcut.
-  await field.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(0, 5));
+  await selectText(field, 'Hello');
   await page.keyboard.press('Control+i');
-  await expectValue(field, '_Hello_ **team** <u>now</u> <span data-color="red">red</span>');
+  await expectVisible(field.locator('em', { hasText: 'Hello' }));
+  // What is written shows as formatting, never as Markdown or tags.
+  expect(await field.textContent()).toBe('Hello team now red');
 
-  // The emoji picker (data served by Parley itself) inserts at the caret.
-  await field.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(el.value.length, el.value.length));
+  // The emoji picker (data served by Parley itself) inserts at the cursor and stays open for more.
+  await page.keyboard.press('End');
   await page.keyboard.type(' ');
   await page.getByRole('button', { name: 'Emoji', exact: true }).click();
   const picker = page.locator('emoji-picker');
@@ -328,18 +333,21 @@ test('the toolbar, shortcuts and emoji picker write the formatting; the other me
   const emoji = ((await thumbs.textContent()) ?? '').trim();
   expect(emoji).toMatch(/^👍/u);
   await thumbs.click();
+  const first = `Hello team now red ${emoji}`;
+  await eventually(async () => expect(await field.textContent()).toBe(first));
+  await expectVisible(picker);
+  await page.keyboard.press('Escape');
   await expectHidden(picker);
-  const first = `_Hello_ **team** <u>now</u> <span data-color="red">red</span> ${emoji}`;
-  await expectValue(field, first);
 
   // Shift+Enter: a new line, then a bulleted list.
+  await page.keyboard.press('End');
   await page.keyboard.press('Shift+Enter');
   await toolbar.getByRole('button', { name: 'Bulleted list' }).click();
   await page.keyboard.type('first point');
-  await expectValue(field, `${first}\n- first point`);
+  await expectVisible(field.locator('li', { hasText: 'first point' }));
 
   await page.keyboard.press('Enter');
-  await expectValue(field, '');
+  await expectCount(field.locator('li'), 0);
   const mine = page.locator('app-message-body', { hasText: 'first point' });
   await expectVisible(mine.locator('strong', { hasText: 'team' }));
 
@@ -348,12 +356,13 @@ test('the toolbar, shortcuts and emoji picker write the formatting; the other me
   await mine.hover();
   await page.getByRole('button', { name: 'Edit', exact: true }).click();
   await expectVisible(page.getByText('Editing message'));
-  await expectValue(field, `${first}\n- first point`);
+  await expectVisible(field.locator('em', { hasText: 'Hello' }));
+  await expectVisible(field.locator('li', { hasText: 'first point' }));
   await page.keyboard.press('Escape');
   await expectHidden(page.getByText('Editing message'));
-  await expectValue(field, 'unsent draft');
+  await eventually(async () => expect(await field.textContent()).toBe('unsent draft'));
   await page.reload();
-  await expectValue(composerField(page), 'unsent draft');
+  await eventually(async () => expect(await composerField(page).textContent()).toBe('unsent draft'));
 
   // The other member sees the same formatting.
   const reader = await open();

@@ -9,6 +9,9 @@ describe('plainTextPreview', () => {
     ['```ts\nconst x = 1;\n```', 'const x = 1;'],
     ['snake_case_name and 2 * 3 * 4 and a < b > c', 'snake_case_name and 2 * 3 * 4 and a < b > c'],
     ['  lots   of\n\n\nspace  ', 'lots of space'],
+    // What the web composer writes for text typed literally: backslash escapes show the character itself.
+    ['Use 2 \\* 3 or 2 \\*\\* 3, write \\<u>x\\</u> and \\_y\\_', 'Use 2 * 3 or 2 ** 3, write <u>x</u> and _y_'],
+    ['\\# not a heading, \\[not a link\\](x), https\\://example.com and a\\\\b', '# not a heading, [not a link](x), https://example.com and a\\b'],
   ])('turns %j into plain text', (body, text) => {
     expect(plainTextPreview(body)).toBe(text);
   });

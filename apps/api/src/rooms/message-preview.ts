@@ -1,6 +1,11 @@
 import { MESSAGE_PREVIEW_MAX_LENGTH } from '@parley/contracts';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
+/** A backslash escape: the punctuation character after it is shown as it is (`\*` is a star, not emphasis). */
+const ESCAPED = /\\([!-/:-@[-`{-~])/g;
+/** Escaped characters wait in the Private Use Area while the marks around them are removed. */
+const HIDDEN = 0xe000;
+const HIDDEN_CHAR = /[\ue021-\ue07e]/g;
 
 /**
  * A message body as one line of plain text for the room list: Markdown and HTML marks removed, links and
@@ -9,6 +14,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
  */
 export function plainTextPreview(body: string, max = MESSAGE_PREVIEW_MAX_LENGTH): string {
   const text = body
+    .replace(ESCAPED, (_, ch: string) => String.fromCharCode(HIDDEN + ch.charCodeAt(0)))
     .replace(/^\s{0,3}(`{3,}|~{3,}).*$/gm, ' ') // code fence lines
     .replace(/<\/?[A-Za-z][^<>]*>/g, ' ') // HTML tags
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1') // images: their alt text
@@ -20,8 +26,8 @@ export function plainTextPreview(body: string, max = MESSAGE_PREVIEW_MAX_LENGTH)
     .replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, '$2') // strong, strike-through
     .replace(/(^|[^\w*])([*_])(?=\S)([^*_\n]*?\S)\2(?!\w)/g, '$1$3') // emphasis
     .replace(/`+([^`]*)`+/g, '$1') // inline code
-    .replace(/\\([\\`*_{}[\]()#+\-.!>~|])/g, '$1') // escaped punctuation
     .replace(/&(#39|[a-z]+);/g, (whole, name: string) => ENTITIES[name] ?? whole)
+    .replace(HIDDEN_CHAR, (ch) => String.fromCharCode(ch.charCodeAt(0) - HIDDEN))
     .replace(/\s+/g, ' ')
     .trim();
   const chars = Array.from(text);

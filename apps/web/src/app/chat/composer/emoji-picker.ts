@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, ElementRef, OnDestroy, ViewEncapsulation, afterNextRender, inject, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, OnDestroy, ViewEncapsulation, afterNextRender, inject, input, output, signal } from '@angular/core';
 
 /** Where the build puts emoji-picker-element-data's English emojibase file (see the assets in project.json). */
 export const EMOJI_DATA_PATH = 'assets/emoji/data.json';
@@ -60,7 +60,12 @@ export class EmojiPicker implements OnDestroy {
   private picker: HTMLElement | null = null;
   private destroyed = false;
 
-  /** The chosen emoji, as Unicode text. */
+  /**
+   * Whether the search field takes the focus when the picker opens. Not on a touch screen: the keyboard would
+   * come up and cover the emoji.
+   */
+  readonly focusOnOpen = input(true);
+  /** The chosen emoji, as Unicode text (the picker stays open for more). */
   readonly picked = output<string>();
   protected readonly failed = signal(false);
 
@@ -96,7 +101,7 @@ export class EmojiPicker implements OnDestroy {
     });
     this.picker = picker;
     this.host.appendChild(picker);
-    requestAnimationFrame(() => this.focusSearch());
+    if (this.focusOnOpen()) requestAnimationFrame(() => this.focusSearch());
   }
 }
 

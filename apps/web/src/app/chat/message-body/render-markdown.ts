@@ -1,5 +1,5 @@
 import DOMPurify, { type Config } from 'dompurify';
-import { Lexer, Marked, type Tokens } from 'marked';
+import { Lexer, Marked, type MarkedExtension, type Tokens } from 'marked';
 
 /**
  * Message bodies are Markdown (GFM, single line breaks kept) plus a small inline-HTML vocabulary for what
@@ -61,34 +61,47 @@ function vocabularyTag(raw: string): string | null {
   return null;
 }
 
-const markdown = new Marked({
+const RENDERER = {
+  /**
+   * Raw HTML. An HTML block (a line that starts with a block tag, a comment, a script…) is read again as
+   * inline Markdown, so its tags come back here one at a time; an inline tag is kept only if it belongs to
+   * the vocabulary, anything else is shown as the text it is.
+   */
+  html(token: Tokens.HTML | Tokens.Tag): string {
+    if (token.block) {
+      const inline = this.parser.parseInline(Lexer.lexInline(token.text.trim(), MARKDOWN_OPTIONS));
+      return inline ? `<p>${inline}</p>\n` : '';
+    }
+    return vocabularyTag(token.text) ?? escapeHtml(token.text);
+  },
+  // After a <pre>, <code>, <kbd> or <script> tag, marked passes the following text through raw: escape it.
+  text(token: Tokens.Text | Tokens.Escape): string | false {
+    if ('escaped' in token && token.escaped && !('tokens' in token && token.tokens)) return escapeHtml(token.text);
+    return false;
+  },
+  // No remote loads from a message: an image becomes a link to it (which the sanitiser still vets).
+  image({ href, text }: Tokens.Image): string {
+    const label = escapeHtml(text || href);
+    return `<a href="${escapeHtml(href)}">${label}</a>`;
+  },
+  // GFM task-list checkboxes would be inputs; show them as text.
+  checkbox({ checked }: Tokens.Checkbox): string {
+    return checked ? '☑ ' : '☐ ';
+  },
+} satisfies MarkedExtension['renderer'];
+
+const markdown = new Marked({ ...MARKDOWN_OPTIONS, renderer: RENDERER });
+
+/**
+ * For the composer, which has no tables: a GFM table comes out as its Markdown source in a
+ * `<pre data-markdown="table">`, which the editor shows (and writes back) as text.
+ */
+const markdownForEditing = new Marked({
   ...MARKDOWN_OPTIONS,
   renderer: {
-    /**
-     * Raw HTML. An HTML block (a line that starts with a block tag, a comment, a script…) is read again as
-     * inline Markdown, so its tags come back here one at a time; an inline tag is kept only if it belongs to
-     * the vocabulary, anything else is shown as the text it is.
-     */
-    html(token: Tokens.HTML | Tokens.Tag): string {
-      if (token.block) {
-        const inline = this.parser.parseInline(Lexer.lexInline(token.text.trim(), MARKDOWN_OPTIONS));
-        return inline ? `<p>${inline}</p>\n` : '';
-      }
-      return vocabularyTag(token.text) ?? escapeHtml(token.text);
-    },
-    // After a <pre>, <code>, <kbd> or <script> tag, marked passes the following text through raw: escape it.
-    text(token: Tokens.Text | Tokens.Escape): string | false {
-      if ('escaped' in token && token.escaped && !('tokens' in token && token.tokens)) return escapeHtml(token.text);
-      return false;
-    },
-    // No remote loads from a message: an image becomes a link to it (which the sanitiser still vets).
-    image({ href, text }: Tokens.Image): string {
-      const label = escapeHtml(text || href);
-      return `<a href="${escapeHtml(href)}">${label}</a>`;
-    },
-    // GFM task-list checkboxes would be inputs; show them as text.
-    checkbox({ checked }: Tokens.Checkbox): string {
-      return checked ? '☑ ' : '☐ ';
+    ...RENDERER,
+    table(token: Tokens.Table): string {
+      return `<pre data-markdown="table">${escapeHtml(token.raw.replace(/\s+$/, ''))}</pre>\n`;
     },
   },
 });
@@ -107,6 +120,8 @@ function sanitizer(): ReturnType<typeof DOMPurify> {
       data.keepAttr = tag === 'ol' && /^\d{1,9}$/.test(data.attrValue);
     } else if (data.attrName === 'href') {
       data.keepAttr = tag === 'a';
+    } else if (data.attrName === 'data-markdown') {
+      data.keepAttr = tag === 'pre' && data.attrValue === 'table';
     }
   });
   instance.addHook('afterSanitizeAttributes', (node) => {
@@ -132,6 +147,21 @@ export function sanitizeHtml(html: string): string {
 /** A message body as safe HTML: Markdown rendered, then cleaned with the allow-list. */
 export function renderMarkdown(body: string): string {
   return sanitizeHtml(markdown.parse(body, { async: false }));
+}
+
+const EDITING_PURIFY_CONFIG: Config = {
+  ...PURIFY_CONFIG,
+  ALLOWED_ATTR: [...ALLOWED_ATTR, 'data-markdown'],
+  ADD_URI_SAFE_ATTR: ['data-color', 'start', 'data-markdown'],
+};
+
+/**
+ * A message body as the composer loads it to edit: renderMarkdown(), except that tables stay Markdown source (see
+ * markdownForEditing) and code blocks lose the line break marked adds after the last line.
+ */
+export function renderMarkdownForEditing(body: string): string {
+  const html = sanitizer().sanitize(markdownForEditing.parse(body, { async: false }), EDITING_PURIFY_CONFIG);
+  return html.replace(/\n<\/code><\/pre>/g, '</code></pre>');
 }
 
 const BLOCKS = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'PRE', 'BLOCKQUOTE', 'TR', 'TD', 'TH', 'HR', 'BR']);
