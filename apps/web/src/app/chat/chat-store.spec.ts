@@ -64,7 +64,7 @@ describe('ChatStore: the room list', () => {
           lastRev: 3,
           lastReadSeq: 1,
           unreadCount: 2,
-          lastMessage: { id: last.id, seq: 3, senderId: ana.id, senderName: 'Ana Lima', text: 'typo', deleted: false, createdAt: last.createdAt },
+          lastMessage: { id: last.id, seq: 3, senderId: ana.id, senderName: 'Ana Lima', text: 'typo', deleted: false, hidden: false, kind: 'user', createdAt: last.createdAt },
         }),
       ],
     });

@@ -1,5 +1,6 @@
 import { InjectionToken } from '@angular/core';
 import { ChatMessage, messageKey } from './chat-message';
+import { MessageKind } from '@parley/contracts';
 
 /** A message I wrote that the server has not confirmed yet. */
 export interface OutboxEntry {
@@ -78,6 +79,8 @@ export function pendingMessage(entry: OutboxEntry, me: string): ChatMessage {
     createdAt: entry.createdAt,
     editedAt: null,
     deletedAt: null,
+    kind: MessageKind.User,
+    event: null,
     replyToId: entry.replyToId,
     state: entry.state,
     error: entry.error,

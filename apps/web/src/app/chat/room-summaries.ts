@@ -1,4 +1,4 @@
-import { MESSAGE_PREVIEW_MAX_LENGTH, Message, MessagePreview, RoomSummary } from '@parley/contracts';
+import { describeRoomEvent, MESSAGE_PREVIEW_MAX_LENGTH, Message, MessagePreview, RoomSummary } from '@parley/contracts';
 
 /** Most recent activity first; ties (rooms created together) by name so the order never jumps. */
 export function compareRooms(a: RoomSummary, b: RoomSummary): number {
@@ -8,7 +8,7 @@ export function compareRooms(a: RoomSummary, b: RoomSummary): number {
 
 export function previewOf(message: Message, senderName: string, plainText: (body: string) => string): MessagePreview {
   const deleted = message.deletedAt !== null;
-  const text = deleted ? '' : plainText(message.body);
+  const text = deleted ? '' : message.event ? describeRoomEvent(message.event) : plainText(message.body);
   return {
     id: message.id,
     seq: message.seq,
@@ -16,6 +16,8 @@ export function previewOf(message: Message, senderName: string, plainText: (body
     senderName,
     text: text.length > MESSAGE_PREVIEW_MAX_LENGTH ? `${text.slice(0, MESSAGE_PREVIEW_MAX_LENGTH - 1)}…` : text,
     deleted,
+    hidden: false,
+    kind: message.kind,
     createdAt: message.createdAt,
   };
 }

@@ -12,6 +12,8 @@ const message = (roomId: string, seq: number, rev = seq) => ({
   editedAt: null,
   deletedAt: null,
   replyToId: null,
+  kind: 'user' as const,
+  event: null,
 });
 
 describe('nextSyncCursors', () => {

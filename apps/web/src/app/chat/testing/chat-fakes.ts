@@ -61,6 +61,8 @@ export function makeMessage(overrides: Partial<Message> & Pick<Message, 'roomId'
     editedAt: null,
     deletedAt: null,
     replyToId: null,
+    kind: 'user',
+    event: null,
     ...overrides,
   };
 }
