@@ -124,6 +124,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('invitations, system lines a
     const sb = await socketFor(url, ben);
     const live = record(sb, 'message:new');
     await asUser(url, ada).post(`/api/rooms/${room.id}/members`).send({ userId: cal.user.id }).expect(201);
+    // The room list tells it from each member's side.
+    const preview = async (who: Signed) => ((await asUser(url, who).get(`/api/rooms/${room.id}`).expect(200)).body as RoomSummary).lastMessage;
+    expect(await preview(cal)).toMatchObject({ kind: 'system', senderId: ada.user.id, text: `${ada.user.displayName} added you` });
+    expect(await preview(ada)).toMatchObject({ kind: 'system', text: `You added ${cal.user.displayName}` });
+    expect(await preview(ben)).toMatchObject({ kind: 'system', text: `${ada.user.displayName} added ${cal.user.displayName}` });
     await asUser(url, ada).delete(`/api/rooms/${room.id}/members/${cal.user.id}`).expect(204);
     await send(await socketFor(url, ada), room.id, 'a real message');
     await asUser(url, ada).patch(`/api/rooms/${room.id}`).send({ topic: 'Plans' }).expect(200);

@@ -22,8 +22,11 @@ import { RoomMemberEntity } from './room-member.entity';
 import { lastActivityAt, RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
 
-/** The room list's preview of a message; `hidden` withholds the text of one from someone the viewer blocked. */
-export function toMessagePreview(m: MessageEntity, hidden = false): MessagePreview {
+/**
+ * The room list's preview of a message; `hidden` withholds the text of one from someone the viewer blocked. A system
+ * line is told from the viewer's side ("Ada added you").
+ */
+export function toMessagePreview(m: MessageEntity, hidden = false, viewerId?: string): MessagePreview {
   const deleted = m.deletedAt !== null;
   const event = m.kind === MessageKind.System && m.event ? (JSON.parse(m.event) as RoomEvent) : null;
   return {
@@ -31,7 +34,7 @@ export function toMessagePreview(m: MessageEntity, hidden = false): MessagePrevi
     seq: m.seq,
     senderId: m.senderId,
     senderName: m.sender?.displayName ?? '',
-    text: deleted || hidden ? '' : event ? describeRoomEvent(event) : plainTextPreview(m.body),
+    text: deleted || hidden ? '' : event ? describeRoomEvent(event, viewerId) : plainTextPreview(m.body),
     deleted,
     hidden,
     kind: m.kind,
@@ -53,7 +56,7 @@ export function toRoomSummary(v: RoomView): RoomSummary {
     lastRev: room.lastRev,
     lastReadSeq: member.lastReadSeq,
     unreadCount: v.unreadCount,
-    lastMessage: v.lastMessage ? toMessagePreview(v.lastMessage, v.lastMessageHidden) : null,
+    lastMessage: v.lastMessage ? toMessagePreview(v.lastMessage, v.lastMessageHidden, member.userId) : null,
     lastActivityAt: lastActivityAt(room).toISOString(),
     archivedAt: room.archivedAt?.toISOString() ?? null,
     peer: peer ? toPublicUser(peer) : null,

@@ -2,6 +2,7 @@ import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import {
   Message,
   MessageDeletedEvent,
+  PublicUser,
   RoomKind,
   RoomMember,
   RoomSummary,
@@ -21,9 +22,10 @@ import { pendingMessage } from './outbox';
 import { OutboxQueue } from './outbox-queue';
 import { PeopleStore } from './people-store';
 import { ReadMarkers } from './read-markers';
-import { applyMessage, applyMyRead, compareRooms } from './room-summaries';
+import { applyDeletion, applyMessage, applyMyRead, applyProfile, compareRooms } from './room-summaries';
 import { RoomTimeline, holdsFirstUnread } from './room-timeline';
 import { Cursor, RoomTimelines } from './room-timelines';
+import { BlockedIds, NO_ONE_BLOCKED, countsAsUnread } from './unread';
 
 export type { RoomTimeline } from './room-timeline';
 
@@ -48,6 +50,8 @@ export class ChatStore implements SyncTarget {
   private readonly roomsById = signal<Readonly<Record<string, RoomSummary>>>({});
   private readonly roomsStatus = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
   private readonly views = new Map<string, Signal<ChatMessage[]>>();
+  /** Where the people I blocked come from (the friends store, which knows them, connects its list). */
+  private readonly blockedSource = signal<Signal<BlockedIds>>(signal(NO_ONE_BLOCKED));
 
   private roomsLoad: Promise<void> | null = null;
   /** Where each room stood when the connection dropped: the sync after reconnecting starts there. */
@@ -63,6 +67,8 @@ export class ChatStore implements SyncTarget {
   readonly totalUnread = computed(() => this.rooms().reduce((n, r) => n + r.unreadCount, 0));
   readonly connection = this.realtime.status;
   readonly outbox = this.outboxQueue.entries;
+  /** The people I blocked: their messages are not counted, previewed or notified. */
+  readonly blocked = computed(() => this.blockedSource()());
 
   constructor() {
     const r = this.realtime;
@@ -78,6 +84,7 @@ export class ChatStore implements SyncTarget {
     r.on('member:role', ({ roomId, userId, role }) => {
       if (userId === this.me) this.patchRoom(roomId, (room) => ({ ...room, myRole: role }));
     });
+    r.on('user:updated', ({ user }) => this.profileChanged(user));
     this.outboxQueue.onDelivered = (message) => this.ingest([message]);
     this.readMarkers.onConfirmed = (roomId, lastReadSeq) => this.receipt(roomId, this.me ?? '', lastReadSeq);
     this.timelines.roomLastSeq = (roomId) => this.roomsById()[roomId]?.lastSeq ?? 0;
@@ -126,6 +133,11 @@ export class ChatStore implements SyncTarget {
 
   get userId(): string | null {
     return this.me;
+  }
+
+  /** The friends store hands over the people I blocked (it depends on this store, so it connects itself). */
+  connectBlocked(ids: Signal<BlockedIds>): void {
+    this.blockedSource.set(ids);
   }
 
   // ---- SyncTarget ----
@@ -206,7 +218,7 @@ export class ChatStore implements SyncTarget {
         }
         // Reads this client made that the server has not confirmed yet still count.
         for (const [roomId, seq] of this.readMarkers.pending()) {
-          if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines.held(roomId));
+          if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines.held(roomId), this.blocked());
         }
         this.roomsById.set(byId);
         this.timelines.keepOnly((id) => id in byId);
@@ -319,7 +331,7 @@ export class ChatStore implements SyncTarget {
     if (!room || !me) return;
     const upTo = Math.min(seq, room.lastSeq);
     if (upTo <= room.lastReadSeq) return;
-    this.patchRoom(roomId, (r) => applyMyRead(r, upTo, me, this.timelines.held(roomId)));
+    this.patchRoom(roomId, (r) => applyMyRead(r, upTo, me, this.timelines.held(roomId), this.blocked()));
     this.readMarkers.moveTo(roomId, upTo);
   }
 
@@ -327,7 +339,8 @@ export class ChatStore implements SyncTarget {
 
   private receive(message: Message): void {
     this.ingest([message]);
-    if (message.senderId === this.me || message.deletedAt) return;
+    // Nothing to notify: my own, a system line ("Ada added Bob"), or from someone I blocked.
+    if (message.deletedAt || !countsAsUnread(message, this.me, this.blocked())) return;
     const room = this.roomsById()[message.roomId];
     if (!room) return;
     this.notifier.messageArrived({
@@ -360,7 +373,7 @@ export class ChatStore implements SyncTarget {
       }
       for (const m of [...list].sort((a, b) => a.seq - b.seq)) {
         const senderName = m.senderId === me ? 'You' : this.people.nameOf(m.senderId, '');
-        room = applyMessage(room, m, { me, senderName, plainText: toPlainText, previous: previous?.get(m.id) });
+        room = applyMessage(room, m, { me, senderName, plainText: toPlainText, blocked: this.blocked(), previous: previous?.get(m.id) });
       }
       rooms[roomId] = room;
     }
@@ -375,17 +388,12 @@ export class ChatStore implements SyncTarget {
       this.ingest([tombstone(held, event.rev, event.deletedAt)]);
       return;
     }
-    // Not held: only the room list's preview (if it is that message) and cursor change.
-    this.patchRoom(event.roomId, (room) => {
-      const preview = room.lastMessage?.id === event.messageId ? { ...room.lastMessage, text: '', deleted: true } : room.lastMessage;
-      const wasUnread = room.lastMessage?.id === event.messageId && !room.lastMessage.deleted && room.lastMessage.senderId !== this.me && event.seq > room.lastReadSeq;
-      return { ...room, lastMessage: preview, lastRev: Math.max(room.lastRev, event.rev), unreadCount: Math.max(0, room.unreadCount - (wasUnread ? 1 : 0)) };
-    });
+    this.patchRoom(event.roomId, (room) => applyDeletion(room, event, this.me ?? '', this.blocked()));
   }
 
   private receipt(roomId: string, userId: string, seq: number): void {
     if (userId === this.me) {
-      this.patchRoom(roomId, (room) => applyMyRead(room, seq, userId, this.timelines.held(roomId)));
+      this.patchRoom(roomId, (room) => applyMyRead(room, seq, userId, this.timelines.held(roomId), this.blocked()));
     }
   }
 
@@ -398,6 +406,13 @@ export class ChatStore implements SyncTarget {
       memberCount: e.memberCount,
       myRole: e.myRole ?? room.myRole,
     }));
+  }
+
+  /** Someone changed their name or picture: direct rooms with them and previews of their messages follow. */
+  private profileChanged(user: PublicUser): void {
+    const rooms = this.roomsById();
+    const changed = Object.values(rooms).filter((room) => applyProfile(room, user) !== room);
+    if (changed.length) this.roomsById.set({ ...rooms, ...Object.fromEntries(changed.map((room) => [room.id, applyProfile(room, user)])) });
   }
 
   private dropRoom(roomId: string): void {

@@ -1,5 +1,5 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { RoomMember } from '@parley/contracts';
+import { PublicUser, RoomMember } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { Realtime } from '../core/realtime';
 import { RoomsApi } from '../core/rooms-api';
@@ -7,7 +7,7 @@ import { PeopleStore } from './people-store';
 
 /**
  * The members of the rooms I opened, with their roles and read positions ("Seen by"), kept fresh by
- * `member:joined`, `member:role`, `room:left` and `receipt`.
+ * `member:joined`, `member:role`, `room:left`, `receipt` and `user:updated`.
  */
 @Injectable({ providedIn: 'root' })
 export class MembersStore {
@@ -28,6 +28,7 @@ export class MembersStore {
       this.patch(roomId, (list) => [...list.filter((m) => m.user.id !== member.user.id), member]);
     });
     r.on('member:role', ({ roomId, userId, role }) => this.patch(roomId, (list) => list.map((m) => (m.user.id === userId ? { ...m, role } : m))));
+    r.on('user:updated', ({ user }) => this.profileChanged(user));
     r.on('room:left', ({ roomId, userId }) => {
       if (userId === this.me) this.drop(roomId);
       else this.patch(roomId, (list) => list.filter((m) => m.user.id !== userId));
@@ -71,6 +72,16 @@ export class MembersStore {
       delete next[roomId];
       return next;
     });
+  }
+
+  /** Someone's new name or picture, in every room they are a member of. */
+  private profileChanged(user: PublicUser): void {
+    const all = this.byRoom();
+    const rooms = Object.keys(all).filter((roomId) => all[roomId]!.some((m) => m.user.id === user.id));
+    if (rooms.length === 0) return;
+    const next = { ...all };
+    for (const roomId of rooms) next[roomId] = all[roomId]!.map((m) => (m.user.id === user.id ? { ...m, user } : m));
+    this.byRoom.set(next);
   }
 
   private patch(roomId: string, change: (list: RoomMember[]) => RoomMember[]): void {

@@ -15,7 +15,7 @@ export function typingSentence(names: readonly string[]): string {
 
 /**
  * What the chat knows about people: their names and, where seen, their whole public profile with the picture
- * (from rooms, members and the directory), their presence
+ * (from rooms, members, the directory and `user:updated`), their presence
  * (from `presence` events and `presence:query`) and who is typing where (until the indicator expires).
  */
 @Injectable({ providedIn: 'root' })
@@ -36,6 +36,8 @@ export class PeopleStore {
   constructor() {
     this.realtime.on('presence', (p) => this.presence.update((all) => ({ ...all, [p.userId]: p })));
     this.realtime.on('typing', (e) => this.typingStarted(e));
+    // A new name or picture shows everywhere at once: senders, typing, avatars, cards.
+    this.realtime.on('user:updated', ({ user }) => this.rememberUsers([user]));
   }
 
   /** A new session: forget everything about the previous one. */

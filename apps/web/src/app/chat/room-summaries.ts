@@ -1,4 +1,5 @@
-import { describeRoomEvent, MESSAGE_PREVIEW_MAX_LENGTH, Message, MessagePreview, RoomSummary } from '@parley/contracts';
+import { describeRoomEvent, MESSAGE_PREVIEW_MAX_LENGTH, Message, MessageDeletedEvent, MessagePreview, PublicUser, RoomKind, RoomSummary } from '@parley/contracts';
+import { BlockedIds, countsAsUnread } from './unread';
 
 /** Most recent activity first; ties (rooms created together) by name so the order never jumps. */
 export function compareRooms(a: RoomSummary, b: RoomSummary): number {
@@ -6,33 +7,40 @@ export function compareRooms(a: RoomSummary, b: RoomSummary): number {
   return byTime !== 0 ? byTime : a.name.localeCompare(b.name);
 }
 
-export function previewOf(message: Message, senderName: string, plainText: (body: string) => string): MessagePreview {
-  const deleted = message.deletedAt !== null;
-  const text = deleted ? '' : message.event ? describeRoomEvent(message.event) : plainText(message.body);
-  return {
-    id: message.id,
-    seq: message.seq,
-    senderId: message.senderId,
-    senderName,
-    text: text.length > MESSAGE_PREVIEW_MAX_LENGTH ? `${text.slice(0, MESSAGE_PREVIEW_MAX_LENGTH - 1)}…` : text,
-    deleted,
-    hidden: false,
-    kind: message.kind,
-    createdAt: message.createdAt,
-  };
-}
-
 export interface MessageContext {
   /** The signed-in user. */
   me: string;
   senderName: string;
   plainText: (body: string) => string;
+  /** The people I blocked: their text stays out of the preview and their messages out of the count. */
+  blocked: BlockedIds;
   /** What the message looked like before this change, if known (to tell whether a deletion lowers the unread count). */
   previous?: Message;
 }
 
-function isUnreadFor(room: RoomSummary, message: Message, me: string): boolean {
-  return message.senderId !== me && message.seq > room.lastReadSeq;
+/**
+ * The room list's line for a message, as the server writes it: plain text cut to length, a system line in
+ * words ("Ada added you", from my side), nothing for a deleted message or one from someone I blocked.
+ */
+export function previewOf(message: Message, ctx: Omit<MessageContext, 'previous'>): MessagePreview {
+  const deleted = message.deletedAt !== null;
+  const hidden = message.senderId !== ctx.me && ctx.blocked.has(message.senderId);
+  const text = deleted || hidden ? '' : message.event ? describeRoomEvent(message.event, ctx.me) : ctx.plainText(message.body);
+  return {
+    id: message.id,
+    seq: message.seq,
+    senderId: message.senderId,
+    senderName: ctx.senderName,
+    text: text.length > MESSAGE_PREVIEW_MAX_LENGTH ? `${text.slice(0, MESSAGE_PREVIEW_MAX_LENGTH - 1)}…` : text,
+    deleted,
+    hidden,
+    kind: message.kind,
+    createdAt: message.createdAt,
+  };
+}
+
+function isUnreadFor(room: RoomSummary, message: Message, ctx: MessageContext): boolean {
+  return message.seq > room.lastReadSeq && countsAsUnread(message, ctx.me, ctx.blocked);
 }
 
 /**
@@ -48,19 +56,35 @@ export function applyMessage(room: RoomSummary, message: Message, ctx: MessageCo
       ...room,
       lastSeq: message.seq,
       lastRev,
-      lastMessage: previewOf(message, ctx.senderName, ctx.plainText),
+      lastMessage: previewOf(message, ctx),
       lastActivityAt: message.createdAt > room.lastActivityAt ? message.createdAt : room.lastActivityAt,
-      unreadCount: room.unreadCount + (isUnreadFor(room, message, ctx.me) && !deleted ? 1 : 0),
+      unreadCount: room.unreadCount + (isUnreadFor(room, message, ctx) ? 1 : 0),
     };
   }
   if (message.rev <= room.lastRev && room.lastMessage?.id !== message.id) return room;
   // A change to a message the list already counted.
   let unreadCount = room.unreadCount;
   const wasDeleted = ctx.previous ? ctx.previous.deletedAt !== null : room.lastMessage?.id === message.id ? room.lastMessage.deleted : null;
-  if (deleted && wasDeleted === false && isUnreadFor(room, message, ctx.me)) unreadCount = Math.max(0, unreadCount - 1);
+  if (deleted && wasDeleted === false && isUnreadFor(room, { ...message, deletedAt: null }, ctx)) unreadCount = Math.max(0, unreadCount - 1);
   const lastMessage =
-    room.lastMessage?.id === message.id ? previewOf(message, ctx.senderName || room.lastMessage.senderName, ctx.plainText) : room.lastMessage;
+    room.lastMessage?.id === message.id ? previewOf(message, { ...ctx, senderName: ctx.senderName || room.lastMessage.senderName }) : room.lastMessage;
   return { ...room, lastRev, lastMessage, unreadCount };
+}
+
+/**
+ * A deletion of a message this client does not hold: only the preview (if it is that message), the cursor and,
+ * if it was an unread message, the count change.
+ */
+export function applyDeletion(room: RoomSummary, event: MessageDeletedEvent, me: string, blocked: BlockedIds): RoomSummary {
+  const last = room.lastMessage;
+  const isLast = last?.id === event.messageId;
+  const wasUnread = isLast && !last.deleted && event.seq > room.lastReadSeq && countsAsUnread({ ...last, deletedAt: null }, me, blocked);
+  return {
+    ...room,
+    lastMessage: isLast ? { ...last, text: '', deleted: true } : last,
+    lastRev: Math.max(room.lastRev, event.rev),
+    unreadCount: Math.max(0, room.unreadCount - (wasUnread ? 1 : 0)),
+  };
 }
 
 /**
@@ -68,9 +92,9 @@ export function applyMessage(room: RoomSummary, message: Message, ctx: MessageCo
  * recounted (all of them held up to the end) or lowered by the unread messages read now (those held); without
  * them it is only known to be zero when everything is read.
  */
-export function applyMyRead(room: RoomSummary, seq: number, me: string, held: readonly Message[] | null): RoomSummary {
+export function applyMyRead(room: RoomSummary, seq: number, me: string, held: readonly Message[] | null, blocked: BlockedIds): RoomSummary {
   if (seq <= room.lastReadSeq) return room;
-  const unread = (m: Message) => m.senderId !== me && m.deletedAt === null;
+  const unread = (m: Message) => countsAsUnread(m, me, blocked);
   const first = held?.[0]?.seq ?? Infinity;
   const last = held?.at(-1)?.seq ?? 0;
   let unreadCount: number;
@@ -82,4 +106,19 @@ export function applyMyRead(room: RoomSummary, seq: number, me: string, held: re
     unreadCount = Math.max(0, room.unreadCount - readNow);
   } else unreadCount = room.unreadCount;
   return { ...room, lastReadSeq: seq, unreadCount };
+}
+
+/**
+ * Someone's new profile (`user:updated`) in a room of the list: a direct room is named after its peer and shows
+ * their picture; the preview of their last message carries their name.
+ */
+export function applyProfile(room: RoomSummary, user: PublicUser): RoomSummary {
+  const peer = room.peer?.id === user.id;
+  const sender = room.lastMessage?.senderId === user.id && room.lastMessage.senderName !== user.displayName;
+  if (!peer && !sender) return room;
+  return {
+    ...room,
+    ...(peer ? { peer: user, name: room.kind === RoomKind.Direct ? user.displayName : room.name } : {}),
+    lastMessage: sender && room.lastMessage ? { ...room.lastMessage, senderName: user.displayName } : room.lastMessage,
+  };
 }

@@ -4,12 +4,29 @@ import { typingSentence } from './people-store';
 import { seenText } from './room-page/seen-text';
 import { listTime } from './room-list/list-time';
 import { titleWithUnread } from './tab-title';
-import { buildTimeline, dayLabel } from './timeline';
+import { systemLineText } from './system-line/system-line';
+import { TimelineRow, buildTimeline, dayLabel } from './timeline';
 import { makeMember, makeMessage, makeUser } from './testing/chat-fakes';
 
 jest.mock('./message-body/render-markdown', () => ({ toPlainText: (body: string) => body }));
 
 const at = (iso: string, seq: number, senderId = 'ana') => sentMessage(makeMessage({ roomId: 'r', seq, senderId, createdAt: iso }));
+/** A system line: `actor` added Cy. */
+const added = (iso: string, seq: number, actor = 'ana') =>
+  sentMessage(
+    makeMessage({
+      roomId: 'r',
+      seq,
+      senderId: actor,
+      createdAt: iso,
+      body: '',
+      kind: 'system',
+      event: { type: 'member_added', actor: { id: actor, name: actor }, user: { id: 'cy', name: 'Cy' } },
+    }),
+  );
+/** Rows in short: "3F" is message 3 opening a group, "3FL" a group of one; "system 4" a system line. */
+const shortly = (rows: TimelineRow[]) =>
+  rows.map((r) => (r.kind === 'message' ? `${r.message.seq}${r.first ? 'F' : ''}${r.last ? 'L' : ''}` : r.kind === 'system' ? `system ${r.message.seq}` : r.kind));
 
 describe('buildTimeline', () => {
   const now = new Date(2025, 2, 12, 15, 0);
@@ -23,7 +40,7 @@ describe('buildTimeline', () => {
       at(new Date(2025, 2, 12, 9, 11).toISOString(), 5, 'me'),
     ];
     const rows = buildTimeline(messages, 'me', { now });
-    expect(rows.map((r) => (r.kind === 'day' ? r.label : r.kind === 'unread' ? 'unread' : `${r.message.seq}${r.first ? 'F' : ''}${r.last ? 'L' : ''}${r.mine ? 'M' : ''}`))).toEqual([
+    expect(rows.map((r) => (r.kind === 'day' ? r.label : r.kind !== 'message' ? r.kind : `${r.message.seq}${r.first ? 'F' : ''}${r.last ? 'L' : ''}${r.mine ? 'M' : ''}`))).toEqual([
       'Yesterday',
       '1FL',
       'Today',
@@ -61,6 +78,30 @@ describe('buildTimeline', () => {
     expect(describe(buildTimeline(deleted, 'me', { now, unreadAfter: 1 }))).toEqual(['day', '1F', '2', '3F', 'unread', '4F', '5']);
   });
 
+  it('puts system lines on their own between the messages: a group of one sender ends at one', () => {
+    const t = (minute: number) => new Date(2025, 2, 12, 9, minute).toISOString();
+    const messages = [at(t(0), 1), at(t(1), 2), added(t(2), 3), at(t(3), 4), at(t(4), 5), added(t(5), 6), added(t(6), 7)];
+    expect(shortly(buildTimeline(messages, 'me', { now }))).toEqual(['day', '1F', '2L', 'system 3', '4F', '5L', 'system 6', 'system 7']);
+    // On a new day, the separator comes first.
+    const nextDay = [at(t(0), 1), added(new Date(2025, 2, 13, 8).toISOString(), 2)];
+    expect(shortly(buildTimeline(nextDay, 'me', { now }))).toEqual(['day', '1FL', 'day', 'system 2']);
+  });
+
+  it('puts the "New messages" line above the first unread message, below system lines that came first (they are not unread)', () => {
+    const t = (minute: number) => new Date(2025, 2, 12, 9, minute).toISOString();
+    const messages = [at(t(0), 1), added(t(1), 2), added(t(2), 3, 'bo'), at(t(3), 4, 'bo'), at(t(4), 5)];
+    expect(shortly(buildTimeline(messages, 'me', { now, unreadAfter: 1 }))).toEqual(['day', '1FL', 'system 2', 'system 3', 'unread', '4FL', '5FL']);
+    // Only system lines after the read position: nothing is new.
+    expect(shortly(buildTimeline(messages.slice(0, 3), 'me', { now, unreadAfter: 1 }))).not.toContain('unread');
+  });
+
+  it('does not put the "New messages" line above a message from someone I blocked (it is not counted either)', () => {
+    const t = (minute: number) => new Date(2025, 2, 12, 9, minute).toISOString();
+    const messages = [at(t(0), 1), at(t(1), 2, 'blocked'), at(t(2), 3, 'bo')];
+    expect(shortly(buildTimeline(messages, 'me', { now, unreadAfter: 1, blocked: new Set(['blocked']) }))).toEqual(['day', '1FL', '2FL', 'unread', '3FL']);
+    expect(shortly(buildTimeline(messages, 'me', { now, unreadAfter: 1 }))).toEqual(['day', '1FL', 'unread', '2FL', '3FL']);
+  });
+
   it('labels days as today, yesterday, a weekday this week, else a date', () => {
     expect(dayLabel(new Date(2025, 2, 12, 1), now)).toBe('Today');
     expect(dayLabel(new Date(2025, 2, 11, 23), now)).toBe('Yesterday');
@@ -71,6 +112,18 @@ describe('buildTimeline', () => {
 });
 
 describe('the small words of the chat', () => {
+  it('tells a system line from my side, with the names people have now', () => {
+    const event = { type: 'member_added', actor: { id: 'ana', name: 'Ana' }, user: { id: 'bo', name: 'Bo' } } as const;
+    const unknown = () => undefined;
+    expect(systemLineText(event, 'cy', unknown)).toBe('Ana added Bo');
+    expect(systemLineText(event, 'ana', unknown)).toBe('You added Bo');
+    expect(systemLineText(event, 'bo', unknown)).toBe('Ana added you');
+    // Ana has changed her name since: the line says who she is now.
+    expect(systemLineText(event, 'bo', (id) => (id === 'ana' ? 'Ada Lovelace' : undefined))).toBe('Ada Lovelace added you');
+    expect(systemLineText({ type: 'room_renamed', actor: { id: 'ana', name: 'Ana' }, name: 'Liftoff' }, 'ana', unknown)).toBe('You renamed the room to “Liftoff”');
+    expect(systemLineText({ type: 'member_left', actor: { id: 'cy', name: 'Cy' } }, 'ana', unknown)).toBe('Cy left');
+  });
+
   it('says who has seen my last message', () => {
     const [ana, bo, cy, di] = ['Ana', 'Bo', 'Cy', 'Di'].map((displayName) => makeMember(makeUser({ displayName })));
     expect(seenText([], 2, true)).toBeNull();

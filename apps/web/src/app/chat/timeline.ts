@@ -1,4 +1,6 @@
+import { MessageKind } from '@parley/contracts';
 import { ChatMessage } from './chat-message';
+import { BlockedIds, NO_ONE_BLOCKED, countsAsUnread } from './unread';
 
 /** Consecutive messages of one sender closer than this share one name and avatar. */
 export const GROUP_WINDOW_MS = 5 * 60_000;
@@ -26,7 +28,14 @@ export interface UnreadRow {
   key: 'unread';
 }
 
-export type TimelineRow = DayRow | UnreadRow | MessageRow;
+/** A system message: a quiet line across the conversation ("Ada added Bob"), never part of a group. */
+export interface SystemRow {
+  kind: 'system';
+  key: string;
+  message: ChatMessage;
+}
+
+export type TimelineRow = DayRow | UnreadRow | MessageRow | SystemRow;
 
 export interface TimelineOptions {
   now?: Date;
@@ -34,11 +43,16 @@ export interface TimelineOptions {
   fromBeginning?: boolean;
   /** My read position when the room was opened: the "New messages" line goes above the first message after it. */
   unreadAfter?: number | null;
+  /** People I blocked: their messages are not unread, so the line is not put above one of them. */
+  blocked?: BlockedIds;
 }
 
-/** Whether a message counts as unread after a read position: someone else's, delivered, not deleted. */
-export function isUnreadAfter(message: ChatMessage, readSeq: number, me: string | null): boolean {
-  return message.state === 'sent' && message.seq > readSeq && message.senderId !== me && message.deletedAt === null;
+/**
+ * Whether a message counts as unread after a read position: delivered, and counted by the room's badge
+ * (someone else's, not a system line, not deleted, not from someone I blocked).
+ */
+export function isUnreadAfter(message: ChatMessage, readSeq: number, me: string | null, blocked: BlockedIds = NO_ONE_BLOCKED): boolean {
+  return message.state === 'sent' && message.seq > readSeq && countsAsUnread(message, me, blocked);
 }
 
 function dayKey(date: Date): string {
@@ -58,12 +72,13 @@ export function dayLabel(date: Date, now: Date, locale?: string): string {
 
 /**
  * The conversation as rows: a separator at each new day, messages grouped by sender within GROUP_WINDOW_MS,
- * and the "New messages" line above the first unread message (which then starts a new group).
+ * system lines on their own (a group ends at one), and the "New messages" line above the first unread
+ * message (which then starts a new group). System lines are never unread, so the line goes below them.
  * Until the history is loaded from its beginning, the first day gets no separator (that day may have begun
  * earlier); this also keeps the first row a message, which stays in place when older pages come in.
  */
 export function buildTimeline(messages: readonly ChatMessage[], me: string | null, options: TimelineOptions = {}): TimelineRow[] {
-  const { now = new Date(), fromBeginning = true, unreadAfter = null } = options;
+  const { now = new Date(), fromBeginning = true, unreadAfter = null, blocked = NO_ONE_BLOCKED } = options;
   const rows: TimelineRow[] = [];
   let unreadPlaced = false;
   let previous: ChatMessage | null = null;
@@ -77,10 +92,16 @@ export function buildTimeline(messages: readonly ChatMessage[], me: string | nul
       previousDay = day;
       previous = null;
     }
-    if (unreadAfter !== null && !unreadPlaced && isUnreadAfter(message, unreadAfter, me)) {
+    if (unreadAfter !== null && !unreadPlaced && isUnreadAfter(message, unreadAfter, me, blocked)) {
       rows.push({ kind: 'unread', key: 'unread' });
       unreadPlaced = true;
       previous = null;
+    }
+    if (message.kind === MessageKind.System) {
+      rows.push({ kind: 'system', key: message.key, message });
+      previous = null;
+      lastRow = null;
+      continue;
     }
     const continues =
       previous !== null &&

@@ -4,6 +4,7 @@ import {
   Ack,
   ClientToServerEvents,
   PRESENCE_ACTIVITY_THROTTLE_MS,
+  PublicUser,
   SOCKET_PATH,
   ServerToClientEvents,
   SocketError,
@@ -128,6 +129,7 @@ export class Realtime {
       const id = userId();
       untracked(() => this.switchUser(id));
     });
+    this.on('user:updated', ({ user }) => this.ownProfileChanged(user));
     if (typeof document !== 'undefined') {
       document.addEventListener('visibilitychange', () => this.reportActivity(document.visibilityState === 'visible' ? 'active' : 'idle'));
       for (const type of ['pointerdown', 'keydown'] as const) {
@@ -146,11 +148,18 @@ export class Realtime {
     target.sessionChanged(this.userId);
   }
 
-  /** Subscribes to a server event on this and every later connection. */
-  on<E extends EventName>(event: E, handler: ServerToClientEvents[E]): void {
+  /** Subscribes to a server event on this and every later connection; call the answer to stop (a closing dialog). */
+  on<E extends EventName>(event: E, handler: ServerToClientEvents[E]): () => void {
     const listener = handler as unknown as (...args: never[]) => void;
-    this.listeners.push([event, listener]);
-    (this.socket as unknown as { on(e: string, l: (...args: never[]) => void): void } | null)?.on(event, listener);
+    const entry: [EventName, (...args: never[]) => void] = [event, listener];
+    this.listeners.push(entry);
+    type Raw = { on(e: string, l: (...args: never[]) => void): void; off(e: string, l: (...args: never[]) => void): void };
+    (this.socket as unknown as Raw | null)?.on(event, listener);
+    return () => {
+      const index = this.listeners.indexOf(entry);
+      if (index >= 0) this.listeners.splice(index, 1);
+      (this.socket as unknown as Raw | null)?.off(event, listener);
+    };
   }
 
   /**
@@ -279,6 +288,22 @@ export class Realtime {
     this.auth.forgetSession();
     const why = reason === 'deactivated' ? 'deactivated' : 1;
     void this.router.navigate(['/login'], reason === 'logout' ? {} : { queryParams: { returnUrl, expired: why } });
+  }
+
+  /**
+   * My profile changed in another tab or on another device: the account is read again (it also says whether a
+   * picture is set), so my name and picture are current everywhere in this one.
+   */
+  private ownProfileChanged(user: PublicUser): void {
+    const current = this.auth.user();
+    if (!current || current.id !== user.id) return;
+    const same = current.displayName === user.displayName && current.username === user.username && current.statusText === user.statusText && current.avatarUrl === user.avatarUrl;
+    if (same) return;
+    firstValueFrom(this.authApi.session())
+      .then(({ user: account }) => {
+        if (account && account.id === this.auth.user()?.id) this.auth.replaceUser(account);
+      })
+      .catch(() => undefined);
   }
 
   /** Tells the server whether the user is around (it shows them away after a while without). Throttled. */

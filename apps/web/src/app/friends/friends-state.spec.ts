@@ -7,6 +7,7 @@ import {
   withFriend,
   withPresence,
   withRequest,
+  withUser,
   withoutBlock,
   withoutFriend,
   withoutRequest,
@@ -107,5 +108,27 @@ describe('applying changes', () => {
     expect(online.friends[0]!.presence.status).toBe(PresenceStatus.Online);
     expect(withPresence(online, { userId: 'ana', status: PresenceStatus.Online, lastSeenAt: null })).toBe(online);
     expect(withPresence(state, { userId: 'bo', status: PresenceStatus.Online, lastSeenAt: null })).toBe(state);
+  });
+});
+
+describe('withUser', () => {
+  it('shows a changed profile wherever the person is listed, and keeps friends in name order', () => {
+    const state: FriendsState = {
+      friends: [makeFriend(ana), makeFriend(bo)],
+      incoming: [makeRequest('r1', bo, me)],
+      outgoing: [makeRequest('r2', me, cy)],
+      blocked: [],
+    };
+    const zed = { ...ana, displayName: 'Zed Shaw', avatarUrl: '/api/users/ana/avatar?v=2' };
+    const next = withUser(state, zed);
+    expect(next.friends.map((f) => f.user.displayName)).toEqual(['Bo Diddley', 'Zed Shaw']);
+    expect(next.friends[1]!.user.avatarUrl).toBe('/api/users/ana/avatar?v=2');
+
+    const boNow = { ...bo, displayName: 'Bo D.' };
+    expect(withUser(state, boNow).incoming[0]!.from.displayName).toBe('Bo D.');
+    expect(withUser(state, { ...cy, statusText: 'away' }).outgoing[0]!.to.statusText).toBe('away');
+    expect(withUser({ ...EMPTY_FRIENDS_STATE, blocked: [makeBlocked(cy)] }, { ...cy, displayName: 'C' }).blocked[0]!.user.displayName).toBe('C');
+    // Someone not listed changes nothing.
+    expect(withUser(state, makeUser('nobody'))).toBe(state);
   });
 });

@@ -1,4 +1,4 @@
-import { BlockedUser, Friend, FriendRequest, Presence } from '@parley/contracts';
+import { BlockedUser, Friend, FriendRequest, Presence, PublicUser } from '@parley/contracts';
 
 /**
  * Everything the friends page shows, as plain data. The functions below apply one change each (an answer
@@ -104,3 +104,20 @@ export function withPresence(state: FriendsState, presence: Presence): FriendsSt
   return { ...state, friends };
 }
 
+
+/** Someone changed their profile (`user:updated`): wherever they are listed, they show as they are now. */
+export function withUser(state: FriendsState, user: PublicUser): FriendsState {
+  const swap = (u: PublicUser) => (u.id === user.id ? user : u);
+  const listed = (u: PublicUser) => u.id === user.id;
+  const inRequests = (list: readonly FriendRequest[]) => list.some((r) => listed(r.from) || listed(r.to));
+  if (!state.friends.some((f) => listed(f.user)) && !inRequests(state.incoming) && !inRequests(state.outgoing) && !state.blocked.some((b) => listed(b.user))) {
+    return state;
+  }
+  const request = (r: FriendRequest) => (listed(r.from) || listed(r.to) ? { ...r, from: swap(r.from), to: swap(r.to) } : r);
+  return {
+    friends: state.friends.map((f) => (listed(f.user) ? { ...f, user } : f)).sort(byName),
+    incoming: state.incoming.map(request),
+    outgoing: state.outgoing.map(request),
+    blocked: state.blocked.map((b) => (listed(b.user) ? { ...b, user } : b)),
+  };
+}

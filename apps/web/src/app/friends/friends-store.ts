@@ -17,6 +17,7 @@ import {
   withFriend,
   withPresence,
   withRequest,
+  withUser,
   withoutBlock,
   withoutFriend,
   withoutRequest,
@@ -79,6 +80,9 @@ export class FriendsStore {
     this.realtime.on('friend:request-removed', ({ requestId }) => this.applyEvent((s) => withoutRequest(s, requestId)));
     this.realtime.on('friend:accepted', ({ requestId, friend }) => this.applyEvent((s) => withFriend(withoutRequest(s, requestId), friend)));
     this.realtime.on('friend:removed', ({ userId: other }) => this.applyEvent((s) => withoutFriend(s, other)));
+    this.realtime.on('user:updated', ({ user }) => this.state.update((s) => withUser(s, user)));
+    // The chat leaves the people I block out of its counts, previews and notifications.
+    this.chat.connectBlocked(this.blockedIds);
     this.realtime.on('presence', (presence) => {
       this.state.update((s) => withPresence(s, presence));
       if (presence.userId in this.otherPresence()) this.otherPresence.update((all) => ({ ...all, [presence.userId]: presence }));
@@ -166,12 +170,14 @@ export class FriendsStore {
   async block(userId: string): Promise<BlockedUser> {
     const blocked = await firstValueFrom(this.api.block(userId));
     this.state.update((s) => withBlock(s, blocked));
+    this.recountRooms();
     return blocked;
   }
 
   async unblock(userId: string): Promise<void> {
     await firstValueFrom(this.api.unblock(userId));
     this.state.update((s) => withoutBlock(s, userId));
+    this.recountRooms();
   }
 
   /** Opens (or reopens) the direct conversation with them and goes there. */
@@ -179,6 +185,14 @@ export class FriendsStore {
     const room = await firstValueFrom(this.rooms.direct(userId));
     this.chat.upsertRoom(room);
     await this.router.navigate(['/r', room.id]);
+  }
+
+  /**
+   * A block changes what the room list may show and count: their unread messages stop counting (and count again
+   * after an unblock), and previews the server withheld come back. The server's list has it right.
+   */
+  private recountRooms(): void {
+    this.chat.loadRooms().catch(() => undefined);
   }
 
   /** Declines or withdraws a request; one that was gone already (404: withdrawn, answered elsewhere) goes here too. */

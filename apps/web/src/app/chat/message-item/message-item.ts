@@ -6,6 +6,7 @@ import { UserCards } from '../../friends/user-card/user-cards';
 import { Avatar } from '../../shared/avatar';
 import { ChatMessage } from '../chat-message';
 import { MessageBody } from '../message-body/message-body';
+import { SystemLineRow } from '../system-line/system-line';
 import { DayRow, MessageRow, UnreadRow } from '../timeline';
 import { LocalTimePipe } from '../../shared/local-time-pipe';
 
@@ -30,7 +31,7 @@ export interface ConversationRow extends MessageRow {
   seen: string | null;
 }
 
-export type ListRow = DayRow | UnreadRow | ConversationRow;
+export type ListRow = DayRow | UnreadRow | ConversationRow | SystemLineRow;
 
 export type MessageActionKind = 'reply' | 'edit' | 'delete' | 'retry' | 'discard' | 'quote';
 

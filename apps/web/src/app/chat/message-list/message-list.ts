@@ -16,6 +16,7 @@ import {
 } from '@angular/core';
 import { injectVirtualizer } from '@tanstack/angular-virtual';
 import { ListRow, MessageAction, MessageItem } from '../message-item/message-item';
+import { SystemLine } from '../system-line/system-line';
 import { BottomPin } from './bottom-pin';
 import { RowBox, lastSeqInView, rowPlace } from './read-position';
 
@@ -33,6 +34,7 @@ const EDGE_PX = 44;
 
 /** A first guess at a row's height (every row is measured once it renders). */
 function estimateRowHeight(row: ListRow | undefined): number {
+  if (row?.kind === 'system') return 36;
   if (row?.kind !== 'message') return 40;
   return row.message.body.length > 80 ? 84 : 52;
 }
@@ -60,7 +62,7 @@ function whenStill(el: HTMLElement, done: () => void): void {
  */
 @Component({
   selector: 'app-message-list',
-  imports: [MessageItem],
+  imports: [MessageItem, SystemLine],
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -284,7 +286,10 @@ export class MessageList {
       firstRendered = Math.min(firstRendered, index);
       const rect = ref.nativeElement.getBoundingClientRect();
       if (row.kind === 'unread') unreadPlace = rowPlace(rect, view.top, view.bottom);
-      if (row.kind === 'message') boxes.push({ seq: row.message.state === 'sent' ? row.message.seq : null, top: rect.top, bottom: rect.bottom });
+      // A system line read is read too: the marker moves over it (it never counted as unread).
+      if (row.kind === 'message' || row.kind === 'system') {
+        boxes.push({ seq: row.message.state === 'sent' ? row.message.seq : null, top: rect.top, bottom: rect.bottom });
+      }
     }
     this.unreadAbove.set(this.isUnreadAbove(rows, unreadPlace, firstRendered));
     if (!this.settled) return;
@@ -301,7 +306,7 @@ export class MessageList {
     if (index >= 0) return index < firstRendered;
     // Not loaded: above when the held messages all come after it.
     const after = this.unreadAfter();
-    const first = rows.find((r) => r.kind === 'message');
-    return after !== null && this.hasOlder() && first?.kind === 'message' && first.message.seq > after + 1;
+    const first = rows.find((r) => r.kind === 'message' || r.kind === 'system');
+    return after !== null && this.hasOlder() && (first?.kind === 'message' || first?.kind === 'system') && first.message.seq > after + 1;
   }
 }

@@ -5,6 +5,7 @@ import { Avatar } from '../../shared/avatar';
 import { ChatActions } from '../chat-actions';
 import { ChatStore } from '../chat-store';
 import { listTime } from './list-time';
+import { roomPreview } from './room-preview';
 
 interface RoomItem {
   room: RoomSummary;
@@ -12,6 +13,8 @@ interface RoomItem {
   presence: PresenceStatus | null;
   time: string;
   preview: string;
+  /** The preview is about the message rather than its text (deleted, from someone I blocked). */
+  quiet: boolean;
   typing: boolean;
   unreadLabel: string;
 }
@@ -40,7 +43,7 @@ export class RoomList {
 
   protected readonly items = computed<RoomItem[]>(() => {
     const q = this.filter().trim().toLocaleLowerCase();
-    const me = this.store.userId;
+    const viewer = { me: this.store.userId, blocked: this.store.blocked(), knownName: (id: string) => this.store.people.knownName(id) };
     const now = new Date();
     return this.store
       .rooms()
@@ -49,28 +52,21 @@ export class RoomList {
         const direct = room.kind === RoomKind.Direct;
         const typingNames = this.store.people.typingNames(room.id);
         const unread = room.unreadCount;
+        const preview = typingNames.length > 0 ? { text: direct ? 'typing…' : `${typingNames[0]} is typing…`, quiet: false } : roomPreview(room, viewer);
         return {
           room,
           direct,
           presence: room.peer ? this.store.people.presenceOf(room.peer.id) : null,
           time: listTime(room.lastActivityAt, now),
           typing: typingNames.length > 0,
-          preview: typingNames.length > 0 ? (direct ? 'typing…' : `${typingNames[0]} is typing…`) : this.preview(room, me, direct),
+          preview: preview.text,
+          quiet: preview.quiet,
           unreadLabel: unread === 1 ? '1 unread message' : `${unread} unread messages`,
         };
       });
   });
 
   protected readonly hasRooms = computed(() => this.store.rooms().length > 0);
-
-  private preview(room: RoomSummary, me: string | null, direct: boolean): string {
-    const last = room.lastMessage;
-    if (!last) return room.topic || 'No messages yet';
-    const text = last.deleted ? 'Message deleted' : last.text;
-    if (last.senderId === me) return `You: ${text}`;
-    if (direct) return text;
-    return `${this.store.people.knownName(last.senderId) ?? last.senderName}: ${text}`;
-  }
 
   protected updateFilter(event: Event): void {
     this.filter.set((event.target as HTMLInputElement).value);

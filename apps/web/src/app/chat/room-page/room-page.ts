@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { RoomKind, RoomRole } from '@parley/contracts';
+import { MessageKind, RoomKind, RoomRole } from '@parley/contracts';
 import { FriendsStore } from '../../friends/friends-store';
 import { formMessage, toApiError } from '../../core/api-error';
 import { ChatActions } from '../chat-actions';
@@ -13,6 +13,7 @@ import { MessageList } from '../message-list/message-list';
 import { PageVisibility } from '../page-visibility';
 import { typingSentence } from '../people-store';
 import { RoomHeader } from '../room-header/room-header';
+import { systemLineText } from '../system-line/system-line';
 import { buildTimeline } from '../timeline';
 import { seenText } from './seen-text';
 
@@ -78,21 +79,25 @@ export class RoomPage {
     const messages = this.store.messages(roomId)();
     const me = this.store.userId;
     const byId = new Map(messages.map((m) => [m.id, m]));
-    const lastMine = [...messages].reverse().find((m) => m.senderId === me && m.state === 'sent' && m.deletedAt === null);
+    // "Seen by" goes under my latest message (a system line I caused, "You added Bob", is not one).
+    const lastMine = [...messages].reverse().find((m) => m.senderId === me && m.kind === MessageKind.User && m.state === 'sent' && m.deletedAt === null);
     const room = this.room();
     const seen = lastMine && room ? seenText(this.store.seenBy(roomId, lastMine.seq), room.memberCount, room.kind === RoomKind.Direct) : null;
     const fromBeginning = !(this.timeline()?.hasOlder ?? false);
+    const blocked = this.friends.blockedIds();
     // Messages from people I blocked are collapsed in group and public rooms (a direct room with them is mine to open).
-    const blockedIds = room && room.kind !== RoomKind.Direct ? this.friends.blockedIds() : null;
+    const collapsed = room && room.kind !== RoomKind.Direct ? blocked : null;
     const people = this.store.people;
-    return buildTimeline(messages, me, { fromBeginning, unreadAfter: this.unreadAfter() }).map((row) =>
-      row.kind !== 'message'
+    return buildTimeline(messages, me, { fromBeginning, unreadAfter: this.unreadAfter(), blocked }).map((row) =>
+      row.kind === 'system'
+        ? { ...row, text: row.message.event ? systemLineText(row.message.event, me, (id) => people.knownName(id)) : '' }
+        : row.kind !== 'message'
         ? row
         : {
             ...row,
             senderName: row.mine ? 'You' : people.nameOf(row.message.senderId),
             sender: people.userOf(row.message.senderId) ?? null,
-            blocked: !row.mine && (blockedIds?.has(row.message.senderId) ?? false),
+            blocked: !row.mine && (collapsed?.has(row.message.senderId) ?? false),
             reply: row.message.replyToId ? this.quote(row.message.replyToId, byId) : null,
             seen: row.message === lastMine ? seen : null,
           },

@@ -1,6 +1,7 @@
 import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
-import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '@angular/core';
 import { PublicUser } from '@parley/contracts';
+import { Realtime } from '../../core/realtime';
 import { labelDialog } from '../../shared/dialog/dialog-label';
 import { UserCard } from './user-card';
 
@@ -8,7 +9,10 @@ export interface UserCardDialogData {
   user: PublicUser;
 }
 
-/** A profile card in a dialog; it closes by itself once a conversation with the person is open. */
+/**
+ * A profile card in a dialog; it follows changes to the profile while open (a new name or picture), and closes
+ * by itself once a conversation with the person is open.
+ */
 @Component({
   selector: 'app-user-card-dialog',
   imports: [UserCard],
@@ -16,7 +20,7 @@ export interface UserCardDialogData {
     <button type="button" class="close" aria-label="Close" (click)="close()">
       <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" /></svg>
     </button>
-    <app-user-card [user]="data.user" [headingId]="titleId" (conversationOpened)="close()" />
+    <app-user-card [user]="user()" [headingId]="titleId" (conversationOpened)="close()" />
   `,
   styleUrl: './user-card-dialog.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -24,8 +28,16 @@ export interface UserCardDialogData {
 export class UserCardDialog {
   private readonly dialogRef = inject<DialogRef<void, UserCardDialog>>(DialogRef);
 
-  protected readonly data = inject<UserCardDialogData>(DIALOG_DATA);
+  private readonly data = inject<UserCardDialogData>(DIALOG_DATA);
+  protected readonly user = signal<PublicUser>(this.data.user);
   protected readonly titleId = labelDialog('user-card');
+
+  constructor() {
+    const stop = inject(Realtime).on('user:updated', ({ user }) => {
+      if (user.id === this.user().id) this.user.set(user);
+    });
+    inject(DestroyRef).onDestroy(stop);
+  }
 
   protected close(): void {
     this.dialogRef.close();
