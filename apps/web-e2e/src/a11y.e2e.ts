@@ -26,7 +26,8 @@ let groupId = '';
 let directId = '';
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  // The scenes put people in rooms without making them friends first.
+  [server, browser] = await Promise.all([startServer({ env: { DM_POLICY: 'anyone' } }), launchBrowser()]);
   for (const account of [ana, bo, cy, dee, eve]) await registerViaApi(server.url, account);
   const [a, b, c, d, e] = await Promise.all([ana, bo, cy, dee, eve].map((account) => ApiClient.signIn(server.url, account)));
 

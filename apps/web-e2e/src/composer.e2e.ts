@@ -21,7 +21,8 @@ const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  // Rooms here take anyone in (no friendship first): the composer is the point.
+  [server, browser] = await Promise.all([startServer({ env: { DM_POLICY: 'anyone' } }), launchBrowser()]);
   await registerViaApi(server.url, newAccount('admin'));
   for (const account of [writer, reader]) {
     ids[account.username] = (await registerViaApi(server.url, account)).id;

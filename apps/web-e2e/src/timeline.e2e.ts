@@ -12,8 +12,8 @@ let browser: Browser;
 const sessions: BrowserSession[] = [];
 
 beforeAll(async () => {
-  // Seeding a long history sends faster than a person may.
-  const env = { SOCKET_SEND_RATE_PER_SECOND: '10000', SOCKET_SEND_BURST: '10000' };
+  // Seeding a long history sends faster than a person may; rooms here take anyone in (no friendship first).
+  const env = { SOCKET_SEND_RATE_PER_SECOND: '10000', SOCKET_SEND_BURST: '10000', DM_POLICY: 'anyone' };
   [server, browser] = await Promise.all([startServer({ env }), launchBrowser()]);
   await registerViaApi(server.url, newAccount('admin'));
 });
@@ -87,7 +87,9 @@ for (const [label, viewport] of [
       await session.context.setOffline(true);
       await expectVisible(page.getByText("You're offline."));
       await composerBox(page).fill(`Written offline ${round}`);
-      await composerBox(page).press('Enter');
+      // On a phone Return starts a new line: the Send button sends.
+      if (viewport === PHONE) await page.getByRole('button', { name: 'Send message', exact: true }).click();
+      else await composerBox(page).press('Enter');
       const pending = messageByText(page, `Written offline ${round}`);
       await expectAttribute(pending, 'data-state', 'sending');
       await expectPinnedToBottom(page);

@@ -91,7 +91,7 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   // A generous send burst so the corpus goes in at once (429s are retried anyway).
-  [server, browser] = await Promise.all([startServer({ env: { SOCKET_SEND_BURST: '500' } }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer({ env: { SOCKET_SEND_BURST: '500', DM_POLICY: 'anyone' } }), launchBrowser()]);
   for (const account of [alice, bob, carol]) {
     const user = await registerViaApi(server.url, account);
     ids[account.username] = user.id;
