@@ -45,6 +45,10 @@ beforeAll(async () => {
   const mine = await a.send(groupId, 'Thanks both, looks good to me.');
   await b.read(mine);
   await a.call('POST', `/api/blocks/${d.user.id}`);
+  // A system line in the conversation, and the blocked sender's message last: the room list withholds it (and
+  // with Dee's reply, everyone has seen Ana's message).
+  await a.call('PATCH', `/api/rooms/${groupId}`, { topic: 'Mock-ups, decisions and dates' });
+  await d.send(groupId, 'Anyone there?');
 
   const direct = await a.call<RoomSummary>('POST', '/api/rooms/direct', { userId: b.user.id });
   directId = direct.id;
@@ -122,7 +126,7 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await page.goto('/login');
     await signIn(page, ana.username, ana.password);
     await page.waitForURL((url) => url.pathname === '/');
-    await expectVisible(page.getByRole('link', { name: /Design review/ }));
+    await expectVisible(page.getByRole('link', { name: /Design review/ }).getByText('Message from someone you blocked'));
     await audit.check(page, 'home');
 
     if (phone) {
@@ -132,9 +136,10 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
       await page.getByRole('button', { name: 'Close navigation' }).click();
     }
 
-    // A group conversation: others' messages, a table, a blocked sender's message, mine with "Seen by".
+    // A group conversation: others' messages, a table, blocked senders' messages, mine with "Seen by", a system line.
     await page.goto(`/r/${groupId}`);
-    await expectText(page.locator('.seen'), `Seen by ${bo.displayName}`);
+    await expectText(page.locator('.seen'), 'Seen by everyone');
+    await expectVisible(page.locator('app-system-line').filter({ hasText: 'You changed the topic to “Mock-ups, decisions and dates”' }));
     await audit.check(page, 'group conversation');
     const message = page.locator('app-message-item').filter({ hasText: 'Thanks both' });
     await message.hover();

@@ -67,7 +67,7 @@ export interface MessagePreview {
   senderName: string;
   /**
    * Plain text, formatting stripped, cut to about 140 characters; empty for a deleted message and for one from
-   * someone you blocked. A system message's text says what happened ("Ada added Bob").
+   * someone you blocked. A system message's text says what happened, from your side ("Ada added Bob", "Ada added you").
    */
   text: string;
   deleted: boolean;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CurrentUser, LoginResponse, Message, RegisterRequest } from '@parley/contracts';
+import { AVATAR_FIELD, CurrentUser, LoginResponse, Message, RegisterRequest } from '@parley/contracts';
 
 /** One person talking to the API with their session token (no browser), for setting the scene of a test. */
 export class ApiClient {
@@ -33,6 +33,15 @@ export class ApiClient {
 
   send(roomId: string, body: string): Promise<Message> {
     return this.call<Message>('POST', `/api/rooms/${roomId}/messages`, { body, clientMsgId: randomUUID() });
+  }
+
+  /** Sets this person's profile picture (multipart, as the profile page uploads it); answers with the account. */
+  async uploadAvatar(image: Buffer, type = 'image/png'): Promise<CurrentUser> {
+    const form = new FormData();
+    form.append(AVATAR_FIELD, new Blob([new Uint8Array(image)], { type }), 'picture');
+    const res = await fetch(`${this.baseUrl}/api/users/me/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${this.token}` }, body: form });
+    if (!res.ok) throw new Error(`PUT /api/users/me/avatar: ${res.status} ${await res.text()}`);
+    return (await res.json()) as CurrentUser;
   }
 
   /** Marks the room read up to this message (the sender then sees "Seen"). */

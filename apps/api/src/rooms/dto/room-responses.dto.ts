@@ -27,7 +27,7 @@ export class MessagePreviewDto implements MessagePreview {
   @ApiProperty({ example: 'Ada Lovelace' }) senderName!: string;
   @ApiProperty({
     description:
-      'Plain text, formatting removed, cut to about 140 characters; empty when deleted or from someone you blocked. A system message says what happened ("Ada added Bob").',
+      'Plain text, formatting removed, cut to about 140 characters; empty when deleted or from someone you blocked. A system message says what happened, from your side ("Ada added Bob", "Ada added you").',
   })
   text!: string;
   @ApiProperty() deleted!: boolean;

@@ -61,4 +61,21 @@ describe('ChatStore: system lines ("Ana added you")', () => {
     expect(h.store.room('a')).toMatchObject({ lastReadSeq: 3, unreadCount: 1 });
     expect(h.store.totalUnread()).toBe(1);
   });
+
+  it("does not end its actor's typing indicator (Ana adding someone is not the message she is typing)", async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+    try {
+      const h = chatHarness({ rooms: [makeRoom({ id: 'a' })] });
+      await settle();
+      h.store.people.rememberUsers([ana]);
+      h.realtime.push('typing', { roomId: 'a', userId: ana.id, expiresInMs: 5000 });
+      h.realtime.push('message:new', systemLine('a', 1, { type: 'member_added', actor: { id: ana.id, name: 'Ana Lima' }, user: { id: 'user-cy', name: 'Cy' } }));
+      expect(h.store.people.typingNames('a')).toEqual(['Ana Lima']);
+      // Her message does.
+      h.realtime.push('message:new', makeMessage({ roomId: 'a', seq: 2, senderId: ana.id }));
+      expect(h.store.people.typingNames('a')).toEqual([]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -2,6 +2,7 @@ import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import {
   Message,
   MessageDeletedEvent,
+  MessageKind,
   PublicUser,
   RoomKind,
   RoomMember,
@@ -365,7 +366,8 @@ export class ChatStore implements SyncTarget {
     let unknownRoom = false;
     for (const [roomId, list] of byRoom) {
       const previous = this.timelines.apply(roomId, list);
-      for (const m of list) this.people.stoppedTyping(roomId, m.senderId);
+      // Their message arrived: they stopped typing it (a system line, "Ada added Bob", says nothing about typing).
+      for (const m of list) if (m.kind === MessageKind.User) this.people.stoppedTyping(roomId, m.senderId);
       let room = rooms[roomId];
       if (!room) {
         unknownRoom = true;

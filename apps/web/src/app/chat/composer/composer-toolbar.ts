@@ -34,8 +34,10 @@ export class ComposerToolbar {
 
   readonly state = input.required<FormatState>();
   readonly disabled = input(false);
-  /** The id of the text field the toolbar formats. */
+  /** The id of the text field the toolbar formats (and the prefix of the toolbar's own ids). */
   readonly controls = input.required<string>();
+  /** The text field is there (its code loads a moment after the page): only then may the toolbar point at it. */
+  readonly fieldReady = input(false);
 
   readonly format = output<Exclude<FormatCommand, 'link'>>();
   readonly color = output<TextColor | null>();

@@ -103,6 +103,7 @@ export class Composer {
   private readonly emojiButton = viewChild<ElementRef<HTMLButtonElement>>('emojiButton');
 
   private readonly editor = signal<MessageEditor | null>(null);
+  protected readonly editorReady = computed(() => this.editor() !== null);
   private currentKey: string | null = null;
   private currentEditId: string | null = null;
   /** The body of the message being edited, and what the editor made of it: unchanged means save it as it was. */
