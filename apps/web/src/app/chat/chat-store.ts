@@ -341,7 +341,7 @@ export class ChatStore implements SyncTarget {
   private receive(message: Message): void {
     this.ingest([message]);
     // Nothing to notify: my own, a system line ("Ada added Bob"), or from someone I blocked.
-    if (message.deletedAt || !countsAsUnread(message, this.me, this.blocked())) return;
+    if (!countsAsUnread(message, this.me, this.blocked())) return;
     const room = this.roomsById()[message.roomId];
     if (!room) return;
     this.notifier.messageArrived({
