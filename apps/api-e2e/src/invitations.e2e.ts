@@ -184,7 +184,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('invitations, system lines a
   it('tells a people search how each person stands to you and whether you may message them', async () => {
     const tag = `ppl${Date.now().toString(36)}`;
     const mk = (name: string) => signUp(url, { ...makeUser({ username: `${tag}.${name}` }) });
-    const [me, friend, asked, asker, blocked, blocker, stranger] = [await mk('me'), await mk('friend'), await mk('asked'), await mk('asker'), await mk('blocked'), await mk('blocker'), await mk('stranger')];
+    const [me, friend, asked, asker, blocked, blocker, _stranger] = [await mk('me'), await mk('friend'), await mk('asked'), await mk('asker'), await mk('blocked'), await mk('blocker'), await mk('stranger')];
     await ensureFriends(url, me, friend);
     await asUser(url, me).post('/api/friends/requests').send({ userId: asked.user.id }).expect(201);
     await asUser(url, asker).post('/api/friends/requests').send({ userId: me.user.id }).expect(201);
