@@ -32,7 +32,7 @@ afterEach(async () => {
   for (const s of sessions.splice(0)) await s.close();
 });
 
-async function people(...prefixes: string[]): Promise<{ account: RegisterRequest; api: ApiClient }[]> {
+async function people(...prefixes: string[]): Promise<{ account: Required<RegisterRequest>; api: ApiClient }[]> {
   const accounts = prefixes.map((p) => newAccount(p));
   for (const account of accounts) await registerViaApi(server.url, account);
   return Promise.all(accounts.map(async (account) => ({ account, api: await ApiClient.signIn(server.url, account) })));

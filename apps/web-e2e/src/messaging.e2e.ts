@@ -31,7 +31,7 @@ afterEach(async () => {
   for (const s of sessions.splice(0)) await s.close();
 });
 
-async function person(prefix: string): Promise<{ account: RegisterRequest; api: ApiClient }> {
+async function person(prefix: string): Promise<{ account: Required<RegisterRequest>; api: ApiClient }> {
   const account = newAccount(prefix);
   await registerViaApi(server.url, account);
   return { account, api: await ApiClient.signIn(server.url, account) };
@@ -77,7 +77,7 @@ test('"New message" offers a conversation only with friends: Add friend, Accept 
   results = await find(page, dee.account);
   await expectText(results, 'They asked to be your friend: accept to message each other.');
   await expectCount(results.getByRole('button', { name: /^Message / }), 0);
-  await expectVisible(results.getByRole('button', { name: `Accept friend request from ${dee.account.displayName}` }));
+  await expectVisible(results.getByRole('button', { name: `Accept request from ${dee.account.displayName}` }));
 
   // Someone Ana blocked: nothing to do here.
   results = await find(page, eve.account);
