@@ -6,16 +6,7 @@ import { formMessage, toApiError } from '../core/api-error';
 import { AuthStore } from '../core/auth-store';
 import { InvitationsApi } from '../core/invitations-api';
 import { Realtime } from '../core/realtime';
-
-/** A new invitation first (the list is newest first); the same one again changes nothing. */
-export function withInvitation(list: readonly RoomInvitation[], invitation: RoomInvitation): RoomInvitation[] {
-  return [invitation, ...list.filter((i) => i.id !== invitation.id)];
-}
-
-/** Accepted, declined, withdrawn, or ended by a block. */
-export function withoutInvitation(list: readonly RoomInvitation[], invitationId: string): RoomInvitation[] {
-  return list.some((i) => i.id === invitationId) ? list.filter((i) => i.id !== invitationId) : [...list];
-}
+import { InvitationChange, replayed, withInvitation, withoutInvitation } from './invitations-state';
 
 /** Why answering an invitation did not work, in words. */
 export class InvitationError extends Error {
@@ -44,7 +35,7 @@ export class InvitationsStore {
   private generation = 0;
   private loading: Promise<void> | null = null;
   /** Events heard while a load was on its way: its answer may predate them. */
-  private heardWhileLoading: ((list: readonly RoomInvitation[]) => RoomInvitation[])[] = [];
+  private heardWhileLoading: InvitationChange[] = [];
 
   /** Newest first. */
   readonly invitations = this.list.asReadonly();
@@ -113,7 +104,7 @@ export class InvitationsStore {
     return new InvitationError(formMessage(error));
   }
 
-  private apply(change: (list: readonly RoomInvitation[]) => RoomInvitation[]): void {
+  private apply(change: InvitationChange): void {
     this.list.update(change);
     if (this.loading) this.heardWhileLoading.push(change);
   }
@@ -125,7 +116,7 @@ export class InvitationsStore {
     try {
       const list = await firstValueFrom(this.api.mine());
       if (generation !== this.generation) return;
-      this.list.set(this.heardWhileLoading.reduce<readonly RoomInvitation[]>((acc, change) => change(acc), list));
+      this.list.set(replayed(list, this.heardWhileLoading));
       this.loadedState.set(true);
     } catch {
       // Kept as it was: the next reconnect (or sign-in) loads again, and the events keep coming meanwhile.
