@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, input, signal } from '@angular/core';
 import { Router } from '@angular/router';
 import { RoomInvitation, RoomKind } from '@parley/contracts';
 import { Avatar } from '../../shared/avatar';
@@ -29,6 +29,8 @@ export function memberCount(invitation: RoomInvitation): string {
 export class InvitationsList {
   private readonly store = inject(InvitationsStore);
   private readonly router = inject(Router);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
+  private readonly injector = inject(Injector);
 
   /** Dark in the sidebar, light where the list is the page (phones). */
   readonly tone = input<'dark' | 'light'>('dark');
@@ -56,6 +58,8 @@ export class InvitationsList {
   protected async decline(invitation: RoomInvitation): Promise<void> {
     await this.answer(invitation, 'decline', async () => {
       await this.store.decline(invitation);
+      // The buttons that had the focus are gone: the next invitation's take it, if there is one.
+      afterNextRender(() => this.host.querySelector<HTMLButtonElement>('.answer-accept')?.focus(), { injector: this.injector });
       return `You declined the invitation to ${invitation.room.name}.`;
     });
   }
