@@ -1,5 +1,5 @@
 import { Browser, Page } from 'playwright-core';
-import { RoomSummary, SendFriendRequestResult } from '@parley/contracts';
+import { RoomInvite, RoomSummary, SendFriendRequestResult } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { newAccount, registerViaApi } from './support/accounts';
 import { ApiClient } from './support/api-client';
@@ -24,21 +24,33 @@ const dee = newAccount('dee');
 const eve = newAccount('eve');
 let groupId = '';
 let directId = '';
+/** An invite link to a room Ana is not in. */
+let inviteCode = '';
 
 beforeAll(async () => {
-  // The scenes put people in rooms without making them friends first.
-  [server, browser] = await Promise.all([startServer({ env: { DM_POLICY: 'anyone' } }), launchBrowser()]);
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   for (const account of [ana, bo, cy, dee, eve]) await registerViaApi(server.url, account);
   const [a, b, c, d, e] = await Promise.all([ana, bo, cy, dee, eve].map((account) => ApiClient.signIn(server.url, account)));
 
-  // Ana and Bo are friends with a direct conversation; Cy has asked Ana; Dee is blocked; Eve is deactivated.
-  const asked = await a.call<SendFriendRequestResult>('POST', '/api/friends/requests', { userId: b.user.id });
-  await b.call('POST', `/api/friends/requests/${asked.request!.id}/accept`);
+  // Ana and Bo are friends with a direct conversation; Cy has asked Ana; Dee was a friend, now blocked; Eve is deactivated.
+  const befriend = async (from: ApiClient, to: ApiClient) => {
+    const asked = await from.call<SendFriendRequestResult>('POST', '/api/friends/requests', { userId: to.user.id });
+    await to.call('POST', `/api/friends/requests/${asked.request!.id}/accept`);
+  };
+  await befriend(a, b);
+  await befriend(a, d);
   await c.call('POST', '/api/friends/requests', { userId: a.user.id });
   await a.call('POST', '/api/friends/requests', { userId: e.user.id });
 
   const group = await a.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: 'Design review', topic: 'Mock-ups and decisions', memberIds: [b.user.id, d.user.id] });
   groupId = group.id;
+  // Cy is not Ana's friend: he is invited into her group, and he invites her into his.
+  await a.call('POST', `/api/rooms/${groupId}/members`, { userId: c.user.id });
+  const cyGroup = await c.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: 'Tea club', topic: 'Who brings the biscuits' });
+  await c.call('POST', `/api/rooms/${cyGroup.id}/members`, { userId: a.user.id });
+  // Bo has a room with an invite link that Ana has not used.
+  const reading = await b.call<RoomSummary>('POST', '/api/rooms', { kind: 'public', name: 'Reading club', topic: 'One chapter a week' });
+  inviteCode = (await b.call<RoomInvite>('POST', `/api/rooms/${reading.id}/invites`, {})).code;
   await b.send(groupId, 'Morning! Here is where we are:\n\n| Screen | Owner | State |\n| --- | --- | --- |\n| Sign-in | Bo | **done** |\n| Chat | Ana | in review |');
   await d.send(groupId, 'Did anyone look at my draft?');
   await b.send(groupId, 'Things to check: `contrast`, ==highlights==, and [the guide](https://example.com/guide).');
@@ -113,6 +125,15 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await page.getByRole('button', { name: 'Create account' }).click();
     await audit.check(page, 'register with errors');
 
+    // An invite link, before signing in: the room it leads to, and one that leads nowhere.
+    await page.goto(`/invite/${inviteCode}`);
+    await expectVisible(page.getByRole('heading', { name: 'Reading club' }));
+    await audit.check(page, 'invite preview, signed out');
+    session.expectHttpError(404, '/api/invites/not-a-code');
+    await page.goto('/invite/not-a-code');
+    await expectVisible(page.getByRole('heading', { name: "This invite link doesn't work" }));
+    await audit.check(page, 'invite that does not work, signed out');
+
     audit.assertNone();
     await session.assertClean();
   });
@@ -127,6 +148,8 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await signIn(page, ana.username, ana.password);
     await page.waitForURL((url) => url.pathname === '/');
     await expectVisible(page.getByRole('link', { name: /Design review/ }).getByText('Message from someone you blocked'));
+    // Cy's invitation, above the conversations (in the sidebar; on a phone, on this screen).
+    await expectVisible(page.getByRole('list', { name: /^Invitations/ }).getByText('Tea club'));
     await audit.check(page, 'home');
 
     if (phone) {
@@ -146,6 +169,7 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await audit.check(page, 'message actions', 'app-message-item:hover');
 
     await page.getByRole('button', { name: 'Room settings' }).click();
+    await expectVisible(dialog(page).getByRole('list', { name: 'Pending invitations' }));
     await dialog(page).getByRole('button', { name: 'Create link' }).click();
     await expectVisible(dialog(page).getByRole('list', { name: 'Invite links' }));
     await audit.check(page, 'room settings', DIALOGS);
@@ -176,6 +200,17 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await expectVisible(dialog(page).getByText('general'));
     await audit.check(page, 'browse rooms', DIALOGS);
     await closeDialog(page);
+    // A new room with someone who can only be invited, and what the dialog says once it is made.
+    await list.getByRole('button', { name: 'New room' }).click();
+    await dialog(page).getByLabel('Name', { exact: true }).fill(`Launch ${where}`);
+    await dialog(page).getByRole('searchbox', { name: 'Add people' }).fill(cy.username);
+    await dialog(page).getByRole('button', { name: new RegExp(`^Invite ${cy.displayName}`) }).click();
+    await expectVisible(dialog(page).getByText('will be invited'));
+    await audit.check(page, 'new room with an invitee', DIALOGS);
+    await dialog(page).getByRole('button', { name: 'Create room' }).click();
+    await expectVisible(dialog(page).getByRole('button', { name: 'Open room' }));
+    await audit.check(page, 'new room made, with an invitation', DIALOGS);
+    await closeDialog(page);
 
     // Friends, tab by tab.
     await page.goto('/friends');
@@ -205,9 +240,12 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expectHidden(page.getByRole('alertdialog'));
 
-    session.expectHttpError(404, '/api/invites/not-a-code/join');
+    await page.goto(`/invite/${inviteCode}`);
+    await expectVisible(page.getByRole('button', { name: 'Join room' }));
+    await audit.check(page, 'invite preview');
+    session.expectHttpError(404, '/api/invites/not-a-code');
     await page.goto('/invite/not-a-code');
-    await expectVisible(page.getByRole('heading', { name: "Can't join this room" }));
+    await expectVisible(page.getByRole('heading', { name: "This invite link doesn't work" }));
     await audit.check(page, 'invite that does not work');
 
     audit.assertNone();

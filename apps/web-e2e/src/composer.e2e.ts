@@ -1,4 +1,4 @@
-import { LoginResponse, MessagePage, RegisterRequest, RoomSummary } from '@parley/contracts';
+import { LoginResponse, MessagePage, RegisterRequest, RoomSummary, SendFriendRequestResult } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { Browser, Page } from 'playwright-core';
 import { newAccount, registerViaApi } from './support/accounts';
@@ -33,6 +33,9 @@ beforeAll(async () => {
     });
     tokens[account.username] = ((await res.json()) as LoginResponse).token;
   }
+  // The reader is in the writer's rooms (with DM_POLICY=friends, only friends are added rather than invited).
+  const { request } = await api<SendFriendRequestResult>(writer, 'POST', '/api/friends/requests', { userId: ids[reader.username] });
+  await api(reader, 'POST', `/api/friends/requests/${request!.id}/accept`);
 });
 
 afterAll(async () => {

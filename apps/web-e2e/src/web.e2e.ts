@@ -231,7 +231,8 @@ test('refusing browser notifications says where they went instead of just droppi
   const enable = sidebar(page).getByRole('button', { name: 'Enable notifications' });
   await enable.click();
   await expectCount(enable, 0);
-  await expectText(sidebar(page).getByRole('status'), 'Notifications are blocked in your browser settings.');
+  // Said in the footer's live region (the sidebar has others, e.g. for answers to invitations).
+  await expectText(sidebar(page).locator('.sidebar-footer').getByRole('status'), 'Notifications are blocked in your browser settings.');
   await session!.screenshot('desktop-notifications-blocked');
 
   await session!.assertClean();

@@ -1,4 +1,4 @@
-import { LoginResponse, RegisterRequest, RoomSummary } from '@parley/contracts';
+import { LoginResponse, RegisterRequest, RoomSummary, SendFriendRequestResult } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { Browser, Page } from 'playwright-core';
 import { newAccount, registerViaApi } from './support/accounts';
@@ -96,6 +96,11 @@ beforeAll(async () => {
     const user = await registerViaApi(server.url, account);
     ids[account.username] = user.id;
     tokens[account.username] = await loginToken(account);
+  }
+  // Alice's groups hold Bob and Carol (with DM_POLICY=friends, only friends are added rather than invited).
+  for (const friend of [bob, carol]) {
+    const { request } = await api<SendFriendRequestResult>(alice, 'POST', '/api/friends/requests', { userId: ids[friend.username] });
+    await api(friend, 'POST', `/api/friends/requests/${request!.id}/accept`);
   }
 });
 
@@ -398,7 +403,7 @@ test('rooms are created, browsed and joined through invite links from the dialog
   await create.getByText('Public room').click();
   await create.getByLabel('Add people').fill(bob.username);
   await create.getByRole('button', { name: new RegExp(`^Add ${bob.displayName}`) }).click();
-  await expectVisible(create.getByRole('list', { name: 'People to add' }).getByText(bob.displayName));
+  await expectVisible(create.getByRole('list', { name: 'People to add or invite' }).getByText(bob.displayName));
   await writer.screenshot('dialog-create-room');
   await create.getByRole('button', { name: 'Create room' }).click();
   await expectHidden(create);
@@ -422,17 +427,25 @@ test('rooms are created, browsed and joined through invite links from the dialog
   await page.keyboard.press('Escape');
   await expectHidden(settings);
 
-  // Carol, signed out, opens the link: she signs in, comes back to it, joins and lands in the room.
+  // Carol, signed out, opens the link: she sees the room, signs in, comes back to it, joins and lands in the room.
   const guest = await open(PHONE);
   const invitePath = new URL(url).pathname;
-  await signIn(guest.page, carol, invitePath);
+  await guest.page.goto(invitePath);
+  await expectVisible(guest.page.getByRole('heading', { name: 'Launch plans' }));
+  await guest.page.getByRole('link', { name: 'Sign in to join' }).click();
+  await guest.page.waitForURL('**/login**');
+  await guest.page.getByLabel('Username or email').fill(carol.username);
+  await guest.page.getByLabel('Password', { exact: true }).fill(carol.password);
+  await guest.page.getByRole('button', { name: 'Sign in' }).click();
+  await expectPath(guest.page, invitePath);
+  await guest.page.getByRole('button', { name: 'Join room' }).click();
   await expectPath(guest.page, `/r/${roomId}`);
   await expectVisible(guest.page.getByRole('heading', { name: 'Launch plans' }));
 
   // A bad code says so.
-  guest.expectHttpError(404, '/api/invites/not-a-real-code/join');
+  guest.expectHttpError(404, '/api/invites/not-a-real-code');
   await guest.page.goto('/invite/not-a-real-code');
-  await expectVisible(guest.page.getByRole('heading', { name: "Can't join this room" }));
+  await expectVisible(guest.page.getByRole('heading', { name: "This invite link doesn't work" }));
   await guest.screenshot('phone-invite-error');
 
   // Browse rooms at phone width: the public room is listed and Carol is in it already.

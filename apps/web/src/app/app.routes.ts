@@ -1,5 +1,5 @@
 import { Routes } from '@angular/router';
-import { adminGuard, signedInGuard, signedOutGuard } from './core/auth-guards';
+import { adminGuard, signedInGuard, signedOutGuard, visitorMatch } from './core/auth-guards';
 
 export const routes: Routes = [
   {
@@ -13,6 +13,13 @@ export const routes: Routes = [
     title: 'Create your account · Parley',
     canActivate: [signedOutGuard],
     loadComponent: () => import('./auth/register-page').then((m) => m.RegisterPage),
+  },
+  {
+    // What an invite link leads to, before signing in (signed in, the same page opens inside the app below).
+    path: 'invite/:code',
+    title: 'Join a room · Parley',
+    canMatch: [visitorMatch],
+    loadComponent: () => import('./chat/invite/invite-page').then((m) => m.InvitePage),
   },
   {
     path: '',

@@ -1,5 +1,5 @@
 import { inject } from '@angular/core';
-import { CanActivateFn, Router } from '@angular/router';
+import { CanActivateFn, CanMatchFn, Router } from '@angular/router';
 import { AuthStore } from './auth-store';
 
 /** Pages for signed-in users: anyone else goes to the sign-in page, which brings them back here afterwards. */
@@ -25,4 +25,14 @@ export const adminGuard: CanActivateFn = async () => {
   const router = inject(Router);
   await auth.restoreSession();
   return auth.isAdmin() ? true : router.createUrlTree(['/']);
+};
+
+/**
+ * A route for visitors who are not signed in, listed before the signed-in layout's route of the same path: a
+ * page anyone may open (an invite link) shows outside the app for them and inside it once they sign in.
+ */
+export const visitorMatch: CanMatchFn = async () => {
+  const auth = inject(AuthStore);
+  await auth.restoreSession();
+  return !auth.signedIn();
 };

@@ -1,26 +1,8 @@
-import { HttpClient, HttpParams } from '@angular/common/http';
+import { HttpClient } from '@angular/common/http';
 import { Injector } from '@angular/core';
-import { Observable, firstValueFrom, of } from 'rxjs';
+import { Observable, firstValueFrom } from 'rxjs';
 import { PUBLIC_ROOMS_PAGE_SIZE, RoomsApi } from './rooms-api';
-
-interface Sent {
-  method: string;
-  url: string;
-  body?: unknown;
-  query?: string;
-}
-
-/** An HttpClient stand-in that records each request (with its query string) and answers `{ ok: true }`. */
-function recordingHttp(sent: Sent[]) {
-  const answer = (method: string) => (url: string, ...rest: unknown[]): Observable<unknown> => {
-    const hasBody = method === 'POST' || method === 'PATCH' || method === 'PUT';
-    const body = hasBody ? rest[0] : undefined;
-    const options = (hasBody ? rest[1] : rest[0]) as { params?: HttpParams } | undefined;
-    sent.push({ method, url, ...(hasBody ? { body } : {}), ...(options?.params ? { query: options.params.toString() } : {}) });
-    return of({ ok: true });
-  };
-  return { get: answer('GET'), post: answer('POST'), patch: answer('PATCH'), put: answer('PUT'), delete: answer('DELETE') };
-}
+import { Sent, recordingHttp } from './testing/recording-http';
 
 /** The REST client against the routes the API serves: method, path, body and query of each call. */
 describe('RoomsApi', () => {
@@ -49,6 +31,7 @@ describe('RoomsApi', () => {
     ['unarchive', () => api.unarchive('r1'), { method: 'POST', url: '/api/rooms/r1/unarchive', body: null }],
     ['createInvite', () => api.createInvite('r1', { ttlHours: 24, maxUses: 5 }), { method: 'POST', url: '/api/rooms/r1/invites', body: { ttlHours: 24, maxUses: 5 } }],
     ['revokeInvite', () => api.revokeInvite('r1', 'abc'), { method: 'DELETE', url: '/api/rooms/r1/invites/abc' }],
+    ['previewInvite', () => api.previewInvite('abc_DEF-123'), { method: 'GET', url: '/api/invites/abc_DEF-123' }],
     ['joinInvite', () => api.joinInvite('abc_DEF-123'), { method: 'POST', url: '/api/invites/abc_DEF-123/join', body: null }],
   ] as const)('%s', async (_name, run, expected) => {
     expect(await firstValueFrom((run as () => Observable<unknown>)())).toEqual({ ok: true });

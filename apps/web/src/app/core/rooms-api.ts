@@ -1,9 +1,11 @@
 import { HttpClient, HttpParams } from '@angular/common/http';
 import { Injectable, inject } from '@angular/core';
 import {
+  AddMemberResult,
   ChangeRoleRequest,
   CreateInviteRequest,
   CreateRoomRequest,
+  InvitePreview,
   JoinedRoom,
   Page,
   PublicRoom,
@@ -68,8 +70,9 @@ export class RoomsApi {
     return this.http.get<RoomMember[]>(`${room(id)}/members`);
   }
 
-  addMember(id: string, userId: string): Observable<RoomMember> {
-    return this.http.post<RoomMember>(`${room(id)}/members`, { userId });
+  /** Adds them, or (someone you may not simply add: with DM_POLICY=friends, not your friend) invites them. */
+  addMember(id: string, userId: string): Observable<AddMemberResult> {
+    return this.http.post<AddMemberResult>(`${room(id)}/members`, { userId });
   }
 
   removeMember(id: string, userId: string): Observable<void> {
@@ -100,6 +103,11 @@ export class RoomsApi {
 
   revokeInvite(id: string, code: string): Observable<void> {
     return this.http.delete<void>(`${room(id)}/invites/${encodeURIComponent(code)}`);
+  }
+
+  /** The room an invite code leads to, before joining (no sign-in needed). */
+  previewInvite(code: string): Observable<InvitePreview> {
+    return this.http.get<InvitePreview>(`/api/invites/${encodeURIComponent(code)}`);
   }
 
   /** Joins the room an invite code points to. */

@@ -4,12 +4,13 @@ import { ChatActions } from '../chat/chat-actions';
 import { ChatStore } from '../chat/chat-store';
 import { RoomList } from '../chat/room-list/room-list';
 import { AuthStore } from '../core/auth-store';
+import { InvitationsList } from '../invitations/invitations-list/invitations-list';
 import { Viewport } from './viewport';
 
 /** The home route: on phones the conversation list itself; on wider screens a friendly "pick a conversation". */
 @Component({
   selector: 'app-home-page',
-  imports: [RouterLink, RoomList],
+  imports: [RouterLink, RoomList, InvitationsList],
   templateUrl: './home-page.html',
   styleUrl: './home-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -8,6 +8,8 @@ import { RoomList } from '../chat/room-list/room-list';
 import { TabTitle } from '../chat/tab-title';
 import { AuthStore } from '../core/auth-store';
 import { FriendsStore } from '../friends/friends-store';
+import { InvitationsList } from '../invitations/invitations-list/invitations-list';
+import { InvitationsStore } from '../invitations/invitations-store';
 import { Avatar } from '../shared/avatar';
 import { Logo } from '../shared/logo';
 import { Viewport } from './viewport';
@@ -15,7 +17,7 @@ import { Viewport } from './viewport';
 /** The signed-in layout: a sidebar with the conversations (a slide-in drawer on phones) and the main pane. */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, Avatar, Logo, RoomList],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, Avatar, Logo, RoomList, InvitationsList],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
   host: { '(document:keydown.escape)': 'closeDrawer()' },
@@ -32,6 +34,8 @@ export class Shell {
   private readonly friends = inject(FriendsStore);
   /** Friend requests waiting for an answer (the Friends link's badge). */
   protected readonly friendRequests = computed(() => this.friends.incoming().length);
+  /** Rooms I was invited into (the Chats link's badge: they are listed above the conversations). */
+  protected readonly invitations = inject(InvitationsStore).count;
   protected readonly drawerOpen = signal(false);
   protected readonly signingOut = signal(false);
   /** On phones a conversation is a screen of its own, with its own back button instead of the top bar. */

@@ -1,20 +1,33 @@
 import { DialogRef } from '@angular/cdk/dialog';
-import { ChangeDetectionStrategy, Component, computed, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, afterNextRender, computed, inject, Injector, signal, viewChild } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { CreateRoomRequest, PublicUser, ROOM_INITIAL_MEMBERS_MAX, ROOM_NAME_MAX_LENGTH, ROOM_TOPIC_MAX_LENGTH, RoomSummary } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { FormErrorState } from '../../core/form-error-state';
+import { InvitationsApi } from '../../core/invitations-api';
 import { RoomsApi } from '../../core/rooms-api';
+import { MessageAccess } from '../../friends/message-access';
 import { notBlankValidator } from '../../core/validation';
 import { Avatar } from '../../shared/avatar';
 import { FieldControl, FormField } from '../../shared/form-field';
 import { labelDialog } from '../../shared/dialog/dialog-label';
+import { createdSentences } from './membership-sentences';
 import { PeopleSearch } from './people-search';
 
 const LABELS = { name: 'Name', topic: 'Topic', kind: 'Who can join', memberIds: 'Members' } as const;
 type CreateRoomField = keyof typeof LABELS;
 
-/** Creates a private group or a public room, optionally with its first members. Closes with the new room. */
+/** A room made with people who could only be invited: what happened, before the room opens. */
+interface Created {
+  room: RoomSummary;
+  lines: string[];
+}
+
+/**
+ * Creates a private group or a public room, optionally with its first members: people you may message are
+ * added, anyone else is invited and joins on accepting (the dialog then says who was invited before the
+ * room opens). Closes with the new room.
+ */
 @Component({
   selector: 'app-create-room-dialog',
   imports: [ReactiveFormsModule, FormField, FieldControl, Avatar, PeopleSearch],
@@ -25,6 +38,9 @@ type CreateRoomField = keyof typeof LABELS;
 export class CreateRoomDialog {
   private readonly dialogRef = inject<DialogRef<RoomSummary | undefined, CreateRoomDialog>>(DialogRef);
   private readonly rooms = inject(RoomsApi);
+  private readonly invitations = inject(InvitationsApi);
+  private readonly access = inject(MessageAccess);
+  private readonly injector = inject(Injector);
 
   protected readonly titleId = labelDialog('create-room');
   protected readonly labels = LABELS;
@@ -40,7 +56,14 @@ export class CreateRoomDialog {
   protected readonly memberIds = computed(() => this.members().map((m) => m.id));
   protected readonly full = computed(() => this.members().length >= ROOM_INITIAL_MEMBERS_MAX);
   protected readonly busy = signal(false);
+  protected readonly created = signal<Created | null>(null);
   private readonly search = viewChild(PeopleSearch);
+  private readonly openButton = viewChild<ElementRef<HTMLButtonElement>>('openButton');
+
+  /** Whether they will get an invitation rather than a membership (you may not message them directly). */
+  protected willBeInvited(user: PublicUser): boolean {
+    return this.access.canMessage(user.id) !== true;
+  }
 
   protected addMember(user: PublicUser): void {
     if (this.full() || this.members().some((m) => m.id === user.id)) return;
@@ -67,7 +90,11 @@ export class CreateRoomDialog {
     this.errors.reset();
     try {
       const room = await firstValueFrom(this.rooms.create(request));
-      this.dialogRef.close(room);
+      if (room.memberCount > this.members().length) {
+        this.dialogRef.close(room);
+        return;
+      }
+      await this.explainInvitations(room);
     } catch (err) {
       this.errors.showApiError(err);
     } finally {
@@ -75,7 +102,21 @@ export class CreateRoomDialog {
     }
   }
 
+  /** Closes with the room, once it is made. */
   protected close(): void {
-    this.dialogRef.close(undefined);
+    this.dialogRef.close(this.created()?.room);
+  }
+
+  /** Not everyone was added: the server invited the people you may not simply add. Say who, from its list. */
+  private async explainInvitations(room: RoomSummary): Promise<void> {
+    const invitedCount = this.members().length + 1 - room.memberCount;
+    const invitedIds = await firstValueFrom(this.invitations.forRoom(room.id)).then(
+      (list) => new Set(list.map((i) => i.invitee.id)),
+      () => null,
+    );
+    const names = (inList: boolean) => this.members().filter((m) => (invitedIds?.has(m.id) ?? false) === inList).map((m) => m.displayName);
+    const lines = invitedIds ? createdSentences(names(false), names(true), invitedCount) : createdSentences([], null, invitedCount);
+    this.created.set({ room, lines });
+    afterNextRender(() => this.openButton()?.nativeElement.focus(), { injector: this.injector });
   }
 }

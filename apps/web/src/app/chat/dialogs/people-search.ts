@@ -1,13 +1,14 @@
 import { ChangeDetectionStrategy, Component, ElementRef, booleanAttribute, computed, inject, input, output, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
-import { PublicUser, SEARCH_QUERY_MAX_LENGTH } from '@parley/contracts';
-import { catchError, debounceTime, distinctUntilChanged, map, of, startWith, switchMap } from 'rxjs';
+import { Person, PublicUser, SEARCH_QUERY_MAX_LENGTH } from '@parley/contracts';
+import { catchError, debounceTime, distinctUntilChanged, map, of, startWith, switchMap, tap } from 'rxjs';
 import { formMessage, toApiError } from '../../core/api-error';
 import { AuthStore } from '../../core/auth-store';
-import { UsersApi } from '../../core/users-api';
-import { Avatar } from '../../shared/avatar';
+import { PeopleApi } from '../../core/people-api';
+import { MessageAccess } from '../../friends/message-access';
 import { FieldControl, FormField } from '../../shared/form-field';
 import { PEOPLE_SEARCH_PLACEHOLDER } from '../../shared/people-search-wording';
+import { PersonResult } from './person-result';
 
 const RESULTS = 20;
 const DEBOUNCE_MS = 250;
@@ -16,24 +17,27 @@ let nextId = 0;
 
 interface SearchState {
   query: string;
-  users: PublicUser[] | null;
+  people: Person[] | null;
   loading: boolean;
   error: string | null;
 }
 
 /**
- * A search over the user directory with the matches listed under it, each a button. Arrow keys move from
- * the field into the list and along it. The signed-in user and `exclude` are never offered.
+ * A search over the user directory with the matches listed under it, each offering only what will work for
+ * that person (see PersonResult). Arrow keys move from the field into the list and along it. The signed-in
+ * user and `exclude` are never offered.
  */
 @Component({
   selector: 'app-people-search',
-  imports: [Avatar, FormField, FieldControl],
+  imports: [FormField, FieldControl, PersonResult],
   templateUrl: './people-search.html',
   styleUrl: './people-search.css',
+  host: { '(keydown)': 'moveFocus($event)' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class PeopleSearch {
-  private readonly usersApi = inject(UsersApi);
+  private readonly peopleApi = inject(PeopleApi);
+  private readonly access = inject(MessageAccess);
   private readonly me = inject(AuthStore).user;
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef).nativeElement;
 
@@ -43,8 +47,8 @@ export class PeopleSearch {
   readonly exclude = input<readonly string[]>([]);
   /** List the directory before anything is typed. */
   readonly browseWhenEmpty = input(false, { transform: booleanAttribute });
-  /** Words for each result's button, e.g. "Add" ("Add Ada Lovelace"). */
-  readonly action = input('Choose');
+  /** Starting a conversation (`message`), or bringing people into a room (`add`: added, or invited). */
+  readonly purpose = input<'message' | 'add'>('message');
   /** The field a surrounding cdk dialog focuses when it opens. */
   readonly initialFocus = input(false, { transform: booleanAttribute });
   /** While a pick is being handled, the buttons are disabled. */
@@ -56,15 +60,15 @@ export class PeopleSearch {
   protected readonly maxLength = SEARCH_QUERY_MAX_LENGTH;
   protected readonly placeholder = PEOPLE_SEARCH_PLACEHOLDER;
   protected readonly query = signal('');
-  private readonly state = signal<SearchState>({ query: '', users: null, loading: false, error: null });
+  private readonly state = signal<SearchState>({ query: '', people: null, loading: false, error: null });
 
   protected readonly loading = computed(() => this.state().loading);
   protected readonly error = computed(() => this.state().error);
   protected readonly results = computed(() => {
     const skip = new Set([...this.exclude(), this.me()?.id ?? '']);
-    return (this.state().users ?? []).filter((u) => !skip.has(u.id));
+    return (this.state().people ?? []).filter((p) => !skip.has(p.user.id));
   });
-  protected readonly searched = computed(() => this.state().users !== null);
+  protected readonly searched = computed(() => this.state().people !== null);
   protected readonly shownQuery = computed(() => this.state().query);
 
   constructor() {
@@ -74,10 +78,11 @@ export class PeopleSearch {
         debounceTime(DEBOUNCE_MS),
         distinctUntilChanged(),
         switchMap((q) => {
-          if (!q && !this.browseWhenEmpty()) return of<SearchState>({ query: q, users: null, loading: false, error: null });
-          return this.usersApi.search({ q: q || undefined, pageSize: RESULTS }).pipe(
-            map((page): SearchState => ({ query: q, users: page.items, loading: false, error: null })),
-            catchError((err: unknown) => of<SearchState>({ query: q, users: [], loading: false, error: formMessage(toApiError(err)) })),
+          if (!q && !this.browseWhenEmpty()) return of<SearchState>({ query: q, people: null, loading: false, error: null });
+          return this.peopleApi.search({ q: q || undefined, pageSize: RESULTS }).pipe(
+            tap((page) => this.access.remember(page.items)),
+            map((page): SearchState => ({ query: q, people: page.items, loading: false, error: null })),
+            catchError((err: unknown) => of<SearchState>({ query: q, people: [], loading: false, error: formMessage(toApiError(err)) })),
             startWith<SearchState>({ ...this.state(), loading: true }),
           );
         }),
@@ -104,14 +109,15 @@ export class PeopleSearch {
     if (!this.busy()) this.picked.emit(user);
   }
 
-  /** Down from the field enters the list; up and down move along it; up from the top goes back to the field. */
-  protected moveFocus(event: KeyboardEvent, index: number): void {
-    const buttons = Array.from(this.host.querySelectorAll<HTMLButtonElement>('.person'));
-    let target: HTMLElement | undefined;
-    if (index < 0 && event.key === 'ArrowUp') return;
-    if (event.key === 'ArrowDown') target = buttons[Math.min(index + 1, buttons.length - 1)];
-    else if (event.key === 'ArrowUp') target = index <= 0 ? this.host.querySelector<HTMLInputElement>('input') ?? undefined : buttons[index - 1];
-    else return;
+  /** Down from the field enters the list; up and down move along its buttons; up from the top goes back to the field. */
+  protected moveFocus(event: KeyboardEvent): void {
+    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+    const field = this.host.querySelector<HTMLInputElement>('input');
+    const buttons = Array.from(this.host.querySelectorAll<HTMLButtonElement>('[data-result]:not(:disabled)'));
+    const index = buttons.indexOf(event.target as HTMLButtonElement);
+    if (index < 0 && event.target !== field) return;
+    if (event.target === field && event.key === 'ArrowUp') return;
+    const target = event.key === 'ArrowDown' ? buttons[Math.min(index + 1, buttons.length - 1)] : index <= 0 ? field : buttons[index - 1];
     event.preventDefault();
     target?.focus();
   }

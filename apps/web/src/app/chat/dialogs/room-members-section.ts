@@ -7,6 +7,7 @@ import { RoomsApi } from '../../core/rooms-api';
 import { UserCards } from '../../friends/user-card/user-cards';
 import { Avatar } from '../../shared/avatar';
 import { PeopleStore } from '../people-store';
+import { addedSentence } from './membership-sentences';
 import { PeopleSearch } from './people-search';
 
 const ROLE_ORDER: Record<RoomRole, number> = { owner: 0, admin: 1, member: 2 };
@@ -97,8 +98,10 @@ export class RoomMembersSection {
     this.pending.set(null);
   }
 
+  /** Adds them, or invites them when they may not simply be added (and says which it was). */
   protected async addMember(user: PublicUser): Promise<void> {
-    if (await this.run(user.id, this.rooms.addMember(this.room().id, user.id), `${user.displayName} was added.`)) this.search()?.clear();
+    const done = await this.run(user.id, this.rooms.addMember(this.room().id, user.id), (result) => addedSentence(user, result));
+    if (done) this.search()?.clear();
   }
 
   protected removeMember(member: RoomMember): void {
@@ -116,15 +119,15 @@ export class RoomMembersSection {
   }
 
   /** Runs one member change; true when it worked. */
-  private async run(userId: string, request: Observable<unknown>, done: string): Promise<boolean> {
+  private async run<T>(userId: string, request: Observable<T>, done: string | ((result: T) => string)): Promise<boolean> {
     if (this.busy()) return false;
     this.busy.set(userId);
     this.error.set(null);
     this.notice.set(null);
     try {
-      await firstValueFrom(request, { defaultValue: undefined });
+      const result = await firstValueFrom(request, { defaultValue: undefined as T });
       this.pending.set(null);
-      this.notice.set(done);
+      this.notice.set(typeof done === 'string' ? done : done(result));
       this.changed.emit();
       return true;
     } catch (err) {

@@ -1,16 +1,28 @@
 import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
 import { ChangeDetectionStrategy, Component, OnInit, computed, inject, signal } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
-import { GENERAL_ROOM_SLUG, ROOM_NAME_MAX_LENGTH, ROOM_TOPIC_MAX_LENGTH, RoomDetail, RoomKind, RoomMember, RoomRole, UpdateRoomRequest } from '@parley/contracts';
-import { Observable, firstValueFrom } from 'rxjs';
+import {
+  GENERAL_ROOM_SLUG,
+  ROOM_NAME_MAX_LENGTH,
+  ROOM_TOPIC_MAX_LENGTH,
+  RoomDetail,
+  RoomInvitation,
+  RoomKind,
+  RoomMember,
+  RoomRole,
+  UpdateRoomRequest,
+} from '@parley/contracts';
+import { Observable, catchError, firstValueFrom, of } from 'rxjs';
 import { formMessage, toApiError } from '../../core/api-error';
 import { AuthStore } from '../../core/auth-store';
 import { FormErrorState } from '../../core/form-error-state';
+import { InvitationsApi } from '../../core/invitations-api';
 import { RoomsApi } from '../../core/rooms-api';
 import { notBlankValidator } from '../../core/validation';
 import { FieldControl, FormField } from '../../shared/form-field';
 import { PeopleStore } from '../people-store';
 import { labelDialog } from '../../shared/dialog/dialog-label';
+import { RoomInvitationsSection } from './room-invitations-section';
 import { RoomInvitesSection } from './room-invites-section';
 import { RoomMembersSection } from './room-members-section';
 
@@ -30,7 +42,7 @@ type RoomField = keyof typeof LABELS;
  */
 @Component({
   selector: 'app-room-settings-dialog',
-  imports: [ReactiveFormsModule, FormField, FieldControl, RoomMembersSection, RoomInvitesSection],
+  imports: [ReactiveFormsModule, FormField, FieldControl, RoomMembersSection, RoomInvitationsSection, RoomInvitesSection],
   templateUrl: './room-settings-dialog.html',
   styleUrls: ['../../shared/dialog/dialog.css', './room-settings-dialog.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -39,6 +51,7 @@ export class RoomSettingsDialog implements OnInit {
   private readonly dialogRef = inject<DialogRef<RoomSettingsResult, RoomSettingsDialog>>(DialogRef);
   private readonly data = inject<RoomSettingsData>(DIALOG_DATA);
   private readonly rooms = inject(RoomsApi);
+  private readonly invitationsApi = inject(InvitationsApi);
   private readonly auth = inject(AuthStore);
   private readonly people = inject(PeopleStore);
 
@@ -53,6 +66,8 @@ export class RoomSettingsDialog implements OnInit {
 
   protected readonly room = signal<RoomDetail | null>(null);
   protected readonly members = signal<RoomMember[]>([]);
+  /** People invited who have not answered yet. */
+  protected readonly invitations = signal<RoomInvitation[]>([]);
   protected readonly loadError = signal<string | null>(null);
   protected readonly saving = signal(false);
   protected readonly saved = signal<string | null>(null);
@@ -87,12 +102,15 @@ export class RoomSettingsDialog implements OnInit {
 
   protected async load(fillForm = false): Promise<void> {
     try {
-      const [room, members] = await Promise.all([
+      const [room, members, invitations] = await Promise.all([
         firstValueFrom(this.rooms.get(this.data.roomId)),
         firstValueFrom(this.rooms.members(this.data.roomId)),
+        // The room and its members matter more: without the invitations the dialog still works.
+        firstValueFrom(this.invitationsApi.forRoom(this.data.roomId).pipe(catchError(() => of(this.invitations())))),
       ]);
       this.room.set(room);
       this.members.set(members);
+      this.invitations.set(invitations);
       this.loadError.set(null);
       if (fillForm || !this.form.dirty) this.form.reset({ name: room.name, topic: room.topic });
       this.people.rememberUsers(members.map((m) => m.user));

@@ -1,13 +1,14 @@
 import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { PublicUser, SEARCH_QUERY_MAX_LENGTH } from '@parley/contracts';
-import { catchError, debounceTime, distinctUntilChanged, firstValueFrom, map, of, startWith, switchMap } from 'rxjs';
+import { catchError, debounceTime, distinctUntilChanged, firstValueFrom, map, of, startWith, switchMap, tap } from 'rxjs';
 import { formMessage, toApiError } from '../../core/api-error';
 import { AuthStore } from '../../core/auth-store';
-import { UsersApi } from '../../core/users-api';
+import { PeopleApi } from '../../core/people-api';
 import { FieldControl, FormField } from '../../shared/form-field';
 import { PEOPLE_SEARCH_HINT, PEOPLE_SEARCH_PLACEHOLDER } from '../../shared/people-search-wording';
 import { FriendsStore } from '../friends-store';
+import { MessageAccess } from '../message-access';
 import { PersonRow } from '../person-row/person-row';
 
 const PAGE_SIZE = 20;
@@ -33,8 +34,9 @@ const EMPTY: Results = { query: '', users: [], total: 0, page: 0, loading: true,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class FindPeople {
-  private readonly usersApi = inject(UsersApi);
+  private readonly peopleApi = inject(PeopleApi);
   private readonly store = inject(FriendsStore);
+  private readonly access = inject(MessageAccess);
   private readonly me = inject(AuthStore).user;
 
   protected readonly maxLength = SEARCH_QUERY_MAX_LENGTH;
@@ -58,8 +60,9 @@ export class FindPeople {
         debounceTime(DEBOUNCE_MS),
         distinctUntilChanged(),
         switchMap((q) =>
-          this.usersApi.search({ q: q || undefined, page: 1, pageSize: PAGE_SIZE }).pipe(
-            map((page): Results => ({ query: q, users: page.items, total: page.total, page: 1, loading: false, error: null })),
+          this.peopleApi.search({ q: q || undefined, page: 1, pageSize: PAGE_SIZE }).pipe(
+            tap((page) => this.access.remember(page.items)),
+            map((page): Results => ({ query: q, users: page.items.map((p) => p.user), total: page.total, page: 1, loading: false, error: null })),
             catchError((err: unknown) => of<Results>({ ...EMPTY, query: q, loading: false, error: formMessage(toApiError(err)) })),
             startWith<Results>({ ...this.results(), loading: true }),
           ),
@@ -86,12 +89,14 @@ export class FindPeople {
     if (this.loadingMore() || current.loading) return;
     this.loadingMore.set(true);
     try {
-      const page = await firstValueFrom(this.usersApi.search({ q: current.query || undefined, page: current.page + 1, pageSize: PAGE_SIZE }));
+      const page = await firstValueFrom(this.peopleApi.search({ q: current.query || undefined, page: current.page + 1, pageSize: PAGE_SIZE }));
+      this.access.remember(page.items);
       // The search changed meanwhile: this page belongs to the old one.
       if (this.results() !== current) return;
       const seen = new Set(current.users.map((u) => u.id));
-      this.results.set({ ...current, users: [...current.users, ...page.items.filter((u) => !seen.has(u.id))], total: page.total, page: page.page });
-      void this.store.lookUpPresence(page.items.map((u) => u.id));
+      const users = page.items.map((p) => p.user).filter((u) => !seen.has(u.id));
+      this.results.set({ ...current, users: [...current.users, ...users], total: page.total, page: page.page });
+      void this.store.lookUpPresence(users.map((u) => u.id));
     } catch (err) {
       this.results.set({ ...current, error: formMessage(toApiError(err)) });
     } finally {

@@ -1,9 +1,11 @@
-import { ChangeDetectionStrategy, Component, DestroyRef, booleanAttribute, computed, inject, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, booleanAttribute, computed, effect, inject, input, output, signal, untracked } from '@angular/core';
+import { NgTemplateOutlet } from '@angular/common';
 import { PublicUser } from '@parley/contracts';
 import { formMessage, toApiError } from '../../core/api-error';
 import { sentence } from '../../shared/sentence';
 import { Relation } from '../friends-state';
 import { FriendsStore } from '../friends-store';
+import { MessageAccess } from '../message-access';
 
 type Action = 'add' | 'accept' | 'decline' | 'cancel' | 'message' | 'unfriend' | 'block' | 'unblock';
 /** The actions that ask "are you sure?" first. */
@@ -18,10 +20,13 @@ interface Notice {
 /**
  * What you can do with someone, as it applies to where you stand with them: add them as a friend, accept
  * or decline their request, withdraw yours, message, unfriend, block or unblock. Follows the friends store,
- * so the buttons change as soon as anything changes (here, on another device or on their side).
+ * so the buttons change as soon as anything changes (here, on another device or on their side). "Message"
+ * is there only when the server would open the conversation (friends; anyone else only on a server that
+ * lets anyone talk, and never across a block).
  */
 @Component({
   selector: 'app-user-actions',
+  imports: [NgTemplateOutlet],
   templateUrl: './user-actions.html',
   styleUrl: './user-actions.css',
   host: { '[class.compact]': 'compact()' },
@@ -29,6 +34,7 @@ interface Notice {
 })
 export class UserActions {
   private readonly store = inject(FriendsStore);
+  private readonly access = inject(MessageAccess);
   private readonly destroyRef = inject(DestroyRef);
 
   readonly user = input.required<PublicUser>();
@@ -38,6 +44,7 @@ export class UserActions {
   readonly conversationOpened = output<void>();
 
   protected readonly relation = computed(() => this.store.relationTo(this.user().id));
+  protected readonly canMessage = computed(() => this.access.canMessage(this.user().id) === true);
   protected readonly busy = signal<Action | null>(null);
   protected readonly confirming = signal<Confirmable | null>(null);
   protected readonly error = signal<string | null>(null);
@@ -47,6 +54,14 @@ export class UserActions {
     const notice = this.lastNotice();
     return notice && notice.relation === this.relation().kind ? notice.text : null;
   });
+
+  constructor() {
+    // Whether someone who is not a friend may be messaged is the server's to say: ask when it is not known.
+    effect(() => {
+      const user = this.user();
+      if (this.store.loaded() && this.access.canMessage(user.id) === null) untracked(() => void this.access.lookUp(user));
+    });
+  }
 
   protected addFriend(): Promise<void> {
     const name = this.user().displayName;
