@@ -82,6 +82,11 @@ try {
     );
   }
   const own = await api(server.url, `/rooms/${general.id}/messages`, { method: 'POST', token: flooder.token, body: { body: 'mine', clientMsgId: randomUUID() } });
+  // Friends first: on the default server (DM_POLICY=friends) a group takes friends in and invites the others.
+  for (const b of bystanders.slice(1)) {
+    const asked = await api(server.url, '/friends/requests', { method: 'POST', token: bystanders[0].token, body: { userId: b.id } });
+    await api(server.url, `/friends/requests/${asked.request.id}/accept`, { method: 'POST', token: b.token });
+  }
   const group = await api(server.url, '/rooms', {
     method: 'POST',
     token: bystanders[0].token,
@@ -91,6 +96,7 @@ try {
   const watcher = sockets[0];
   const heard = { receipt: 0, typing: 0, 'message:new': 0, 'message:updated': 0 };
   for (const e of Object.keys(heard)) watcher.on(e, (p) => (p.roomId === general.id ? (heard[e] += 1) : undefined));
+  if (group.memberCount !== BYSTANDERS) throw new Error(`the bystanders' room has ${group.memberCount} members, not ${BYSTANDERS}`);
   console.log(`Scene: #general holds ${own.seq} messages; ${BYSTANDERS} users chat at ${BYSTANDER_SENDS_PER_SECOND}/s each in "${group.name}".`);
 
   // --- what the others see: their acks, and the health check ------------------------------------------------

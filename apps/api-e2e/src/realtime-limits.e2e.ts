@@ -1,4 +1,4 @@
-import { Message, PRESENCE_QUERY_MAX, ReceiptEvent, SocketError, SYNC_ANSWER_MESSAGES_MAX, SYNC_ROOM_LIMIT, SyncResult } from '@parley/contracts';
+import { Message, PRESENCE_QUERY_MAX, ReceiptEvent, SocketError, SYNC_ANSWER_MESSAGES_MAX, SYNC_ANSWER_TEXT_MAX, SYNC_ROOM_LIMIT, SyncResult } from '@parley/contracts';
 import type { RunningServer } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import { closeSockets, createRoom, send, socketFor } from './support/chat';
@@ -84,6 +84,41 @@ describe('limits on socket events (one client cannot take the server for itself)
       cursors = Object.keys(nextSince).length ? { since: nextSince } : null;
     }
     for (const r of rooms) expect(got.get(r.id)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+  });
+
+  it(`bounds a sync answer by text too: about ${SYNC_ANSWER_TEXT_MAX.toLocaleString('en')} characters`, async () => {
+    const ana = await signUp(url);
+    const room = await createRoom(url, ana, []);
+    const s = await socketFor(url, ana);
+    const body = 'x'.repeat(7000);
+    for (let i = 0; i < 3; i++) await Promise.all(Array.from({ length: 100 }, () => send(s, room.id, body)));
+    const first = (await call(s, 'sync', { since: { [room.id]: 0 } })) as SyncResult;
+    const got = first.rooms[0];
+    expect(got.hasMore).toBe(true);
+    expect(got.messages.length).toBe(Math.floor(SYNC_ANSWER_TEXT_MAX / 7000));
+    expect(got.lastSeq).toBe(got.messages[got.messages.length - 1].seq);
+    const second = (await call(s, 'sync', { since: { [room.id]: got.lastSeq } })) as SyncResult;
+    expect(second.rooms[0].messages[0].seq).toBe(got.lastSeq + 1);
+  });
+
+  it('closes the socket of a client that does not read its answers, and nobody else is slowed down', async () => {
+    const [ana, ben] = [await signUp(url), await signUp(url)];
+    const room = await createRoom(url, ana, []);
+    const greedy = await socketFor(url, ana);
+    // About a million characters a sync answer: more than the kernel's socket buffers hold after a few.
+    for (let i = 0; i < 2; i++) await Promise.all(Array.from({ length: 75 }, () => send(greedy, room.id, 'y'.repeat(7000))));
+    const sb = await socketFor(url, ben);
+    // Stop reading (the TCP socket under socket.io-client's WebSocket), then keep asking.
+    const tcp = (greedy.io as unknown as { engine: { transport: { ws: { _socket: { pause(): void; resume(): void } } } } }).engine.transport.ws._socket;
+    tcp.pause();
+    const gone = new Promise<string>((resolve) => greedy.once('disconnect', resolve));
+    for (let i = 0; i < 60; i++) {
+      greedy.emit('sync', { since: { [room.id]: 0 } }, () => undefined);
+      await sleep(100);
+    }
+    tcp.resume();
+    expect(await Promise.race([gone, sleep(5000).then(() => 'still connected')])).toMatch(/transport close|io server disconnect/);
+    expect(errorOf(await call(sb, 'typing', { roomId: (await createRoom(url, ben, [])).id }))).toBeUndefined();
   });
 
   it(`caps presence queries at ${PRESENCE_QUERY_MAX} users`, async () => {

@@ -9,9 +9,11 @@ export const HISTORY_PAGE_MAX = 100;
 export const SYNC_ROOM_LIMIT = 500;
 /**
  * The most messages one `sync` answer holds, all rooms together. Rooms it had no room left for come back in
- * `pending`, to be asked again (with the same cursors).
+ * `pending`, to be asked again (with the same cursors); a room it cut short says `hasMore`.
  */
 export const SYNC_ANSWER_MESSAGES_MAX = 1000;
+/** …and at most this many characters of message bodies (but always at least one message). */
+export const SYNC_ANSWER_TEXT_MAX = 1_000_000;
 /** Rooms one `sync` may ask about. */
 export const SYNC_ROOMS_MAX = 500;
 

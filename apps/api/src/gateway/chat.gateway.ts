@@ -159,23 +159,17 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
   }
 
   /**
-   * Registers an event handler that always answers through the ack (when the client asked for one). Each
-   * event is admitted by the socket limits first; a refusal is answered at once, without running anything.
+   * Registers an event handler that always answers through the ack (when the client asked for one). The
+   * socket limits run it, or answer a refusal without running it.
    */
   private handle(socket: ParleySocket, event: keyof ClientToServerEvents, fn: Handler): void {
     socket.on(event, (...args: unknown[]) => {
       const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (r: unknown) => void) : undefined;
       const payload = args[0];
-      void this.limits.admit(socket, event, payload).then(async (refused) => {
-        if (refused) return ack?.({ error: refused });
-        try {
-          ack?.(await fn(payload));
-        } catch (err) {
-          ack?.({ error: toSocketError(err) });
-        } finally {
-          this.limits.done(socket, event);
-        }
-      });
+      this.limits.run(socket, event, payload, () => fn(payload)).then(
+        (answer) => answer !== null && ack?.(answer),
+        (err: unknown) => ack?.({ error: toSocketError(err) }),
+      );
     });
   }
 

@@ -8,6 +8,7 @@ import {
   MessagePage,
   RoomRole,
   SYNC_ANSWER_MESSAGES_MAX,
+  SYNC_ANSWER_TEXT_MAX,
   SYNC_ROOM_LIMIT,
   SyncResult,
   SyncRoom,
@@ -52,6 +53,18 @@ export class SendRateLimitedException extends RateLimitedException {
 }
 
 const toMessage = (e: MessageEntity): Message => rowToMessage(e);
+/** The first messages whose bodies fit in `budget` characters (at least one, so an answer always moves on). */
+function fitText(rows: MessageEntity[], budget: number): { kept: MessageEntity[]; cut: boolean; text: number } {
+  let text = 0;
+  let n = 0;
+  for (const row of rows) {
+    if (n > 0 && text + row.body.length > budget) break;
+    text += row.body.length;
+    n += 1;
+  }
+  return { kept: rows.slice(0, n), cut: n < rows.length, text };
+}
+
 /** System messages are the room's record: nobody edits or deletes them. */
 function assertNotSystem(message: MessageEntity, what: 'edited' | 'deleted'): void {
   if (message.kind === MessageKind.System) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `System messages cannot be ${what}`);
@@ -184,6 +197,7 @@ export class MessagesService {
     const rooms: SyncRoom[] = [];
     const pending: string[] = [];
     let budget = SYNC_ANSWER_MESSAGES_MAX;
+    let textBudget = SYNC_ANSWER_TEXT_MAX;
     for (const roomId of roomIds) {
       const room = counters.get(roomId);
       if (!room) continue;
@@ -194,7 +208,7 @@ export class MessagesService {
         rooms.push({ roomId, messages: [], lastSeq: room.lastSeq, lastRev: room.lastRev, hasMore: false });
         continue;
       }
-      if (budget <= 0) {
+      if (budget <= 0 || textBudget <= 0) {
         pending.push(roomId);
         continue;
       }
@@ -205,8 +219,10 @@ export class MessagesService {
         order: { seq: 'ASC' },
         take: limit + 1,
       });
-      const freshMore = fresh.length > limit;
-      const newOnes = fresh.slice(0, limit);
+      const fitted = fitText(fresh.slice(0, limit), textBudget);
+      const freshMore = fresh.length > limit || fitted.cut;
+      const newOnes = fitted.kept;
+      textBudget -= fitted.text;
       // Changed since the client's rev: edits and deletions of messages it already holds, oldest change first.
       let changed: MessageEntity[] = [];
       let changedMore = false;
@@ -217,8 +233,10 @@ export class MessagesService {
           order: { rev: 'ASC' },
           take: changeLimit + 1,
         });
-        changedMore = changed.length > changeLimit;
-        changed = changed.slice(0, changeLimit);
+        const fittedChanges = fitText(changed.slice(0, changeLimit), textBudget);
+        changedMore = changed.length > changeLimit || fittedChanges.cut;
+        changed = fittedChanges.kept;
+        textBudget -= fittedChanges.text;
       } else if (changedSince) {
         changedMore = true;
       }
