@@ -46,6 +46,12 @@ export async function createUsers(url, { count, prefix, password = benchPassword
   });
 }
 
+/** `a` asks `b` to be friends and `b` accepts. */
+async function befriend(url, a, b) {
+  const asked = await api(url, '/friends/requests', { method: 'POST', token: a.token, body: { userId: b.id } });
+  if (asked.outcome === 'requested') await api(url, `/friends/requests/${asked.request.id}/accept`, { method: 'POST', token: b.token });
+}
+
 /**
  * Puts users into group rooms of `roomSize` (the last may be smaller), the first of each as the owner:
  * returns the room id for every user, by index.
@@ -54,6 +60,8 @@ export async function createRooms(url, users, { roomSize, prefix }) {
   const roomOf = new Array(users.length);
   for (let start = 0, r = 0; start < users.length; start += roomSize, r++) {
     const members = users.slice(start, start + roomSize);
+    // With the default DM_POLICY=friends a group takes friends in and invites everyone else: befriend first.
+    await pool(members.slice(1), 4, (m) => befriend(url, members[0], m));
     const room = await api(url, '/rooms', {
       method: 'POST',
       token: members[0].token,
