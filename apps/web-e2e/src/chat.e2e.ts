@@ -1,43 +1,14 @@
-import { Browser, Locator, Page } from 'playwright-core';
-import { CSRF_COOKIE, CSRF_HEADER, MessagePage, RegisterRequest, RoomSummary } from '@parley/contracts';
-import { RunningServer, startServer } from '@parley/testing';
+import { Locator, Page } from 'playwright-core';
+import { CSRF_COOKIE, CSRF_HEADER, MessagePage, RoomSummary } from '@parley/contracts';
 import { newAccount, registerViaApi } from './support/accounts';
 import { ApiClient } from './support/api-client';
-import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
+import { browserSuite } from './support/suite';
+import { BrowserSession, PHONE } from './support/browser';
 import { eventually, expectAttribute, expectCount, expectHidden, expectPath, expectText, expectVisible } from './support/ui-expect';
 
-let server: RunningServer;
-let browser: Browser;
-const sessions: BrowserSession[] = [];
-
-beforeAll(async () => {
-  // Seeding a long history sends faster than a person may; direct messages here need no friendship first.
-  const env = { SOCKET_SEND_RATE_PER_SECOND: '10000', SOCKET_SEND_BURST: '10000', DM_POLICY: 'anyone' };
-  [server, browser] = await Promise.all([startServer({ env }), launchBrowser()]);
-  // The first account is the server's admin; the tests below are about members.
-  await registerViaApi(server.url, newAccount('admin'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-});
-
-async function signedIn(account: RegisterRequest, viewport = DESKTOP): Promise<BrowserSession> {
-  const session = await BrowserSession.open(browser, server.url, viewport);
-  sessions.push(session);
-  const { page } = session;
-  await page.goto('/login');
-  await page.getByLabel('Username or email').fill(account.username);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  return session;
-}
+// Seeding a long history sends faster than a person may; direct messages here need no friendship first.
+const suite = browserSuite({ SOCKET_SEND_RATE_PER_SECOND: '10000', SOCKET_SEND_BURST: '10000', DM_POLICY: 'anyone' });
+const { signedIn } = suite;
 
 const sidebar = (page: Page) => page.getByRole('complementary', { name: 'Sidebar' });
 const conversations = (page: Page) => page.getByRole('list', { name: 'Conversations' });
@@ -68,7 +39,7 @@ async function send(page: Page, text: string): Promise<void> {
 async function api<T>(session: BrowserSession, method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
   const cookies = await session.context.cookies();
   const csrf = cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? '';
-  const res = await session.context.request.fetch(`${server.url}${path}`, { method, data, headers: { [CSRF_HEADER]: csrf } });
+  const res = await session.context.request.fetch(`${suite.url}${path}`, { method, data, headers: { [CSRF_HEADER]: csrf } });
   if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -76,7 +47,7 @@ async function api<T>(session: BrowserSession, method: 'GET' | 'POST', path: str
 test('two people chat in real time: a new room, typing, "Seen", and unread badges that clear on opening', async () => {
   const anaAccount = newAccount('ana');
   const boAccount = newAccount('bo');
-  await Promise.all([registerViaApi(server.url, anaAccount), registerViaApi(server.url, boAccount)]);
+  await Promise.all([registerViaApi(suite.url, anaAccount), registerViaApi(suite.url, boAccount)]);
   const roomName = `Launch ${anaAccount.username.slice(-5)}`;
   const ana = await signedIn(anaAccount);
   const bo = await signedIn(boAccount);
@@ -190,7 +161,7 @@ test('two people chat in real time: a new room, typing, "Seen", and unread badge
 test('a message written offline waits as pending and is delivered exactly once when the connection is back', async () => {
   const anaAccount = newAccount('ana');
   const boAccount = newAccount('bo');
-  await Promise.all([registerViaApi(server.url, anaAccount), registerViaApi(server.url, boAccount)]);
+  await Promise.all([registerViaApi(suite.url, anaAccount), registerViaApi(suite.url, boAccount)]);
   const ana = await signedIn(anaAccount);
   const bo = await signedIn(boAccount);
 
@@ -242,7 +213,7 @@ test('a message written offline waits as pending and is delivered exactly once w
 test('phone width: the list and the conversation are two screens, with a back button', async () => {
   const anaAccount = newAccount('ana');
   const boAccount = newAccount('bo');
-  await Promise.all([registerViaApi(server.url, anaAccount), registerViaApi(server.url, boAccount)]);
+  await Promise.all([registerViaApi(suite.url, anaAccount), registerViaApi(suite.url, boAccount)]);
   const bo = await signedIn(boAccount);
   const room = await api<RoomSummary>(bo, 'POST', '/api/rooms', { kind: 'group', name: `Phones ${boAccount.username.slice(-5)}` });
   const ana = await signedIn(anaAccount, PHONE);
@@ -288,8 +259,8 @@ function lineCount(locator: Locator): Promise<number> {
 
 test("on a narrow phone, a blocked sender's \"Show\" stays one word and a wide table scrolls sideways in its bubble", async () => {
   const [anaAccount, boAccount, cyAccount] = [newAccount('ana'), newAccount('bo'), newAccount('cy')];
-  await Promise.all([anaAccount, boAccount, cyAccount].map((account) => registerViaApi(server.url, account)));
-  const [a, b, c] = await Promise.all([anaAccount, boAccount, cyAccount].map((account) => ApiClient.signIn(server.url, account)));
+  await Promise.all([anaAccount, boAccount, cyAccount].map((account) => registerViaApi(suite.url, account)));
+  const [a, b, c] = await Promise.all([anaAccount, boAccount, cyAccount].map((account) => ApiClient.signIn(suite.url, account)));
   const room = await a.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: `Figures ${anaAccount.username.slice(-5)}`, memberIds: [b.user.id, c.user.id] });
   await b.send(room.id, 'Did you see my draft?');
   await c.send(room.id, '| Quarter | Revenue | Costs | Margin | Head count |\n| --- | --- | --- | --- | --- |\n| First quarter | 1,200,000 | 800,000 | 33 % | 41 |\n| Second quarter | 1,350,000 | 870,000 | 36 % | 44 |');
@@ -322,7 +293,7 @@ test("on a narrow phone, a blocked sender's \"Show\" stays one word and a wide t
 test('a long history scrolls virtually: older pages keep the place, new messages stick to the bottom or offer a jump', async () => {
   const anaAccount = newAccount('ana');
   const boAccount = newAccount('bo');
-  const [anaUser] = await Promise.all([registerViaApi(server.url, anaAccount), registerViaApi(server.url, boAccount)]);
+  const [anaUser] = await Promise.all([registerViaApi(suite.url, anaAccount), registerViaApi(suite.url, boAccount)]);
   const bo = await signedIn(boAccount);
   const room = await api<RoomSummary>(bo, 'POST', '/api/rooms', { kind: 'group', name: `History ${boAccount.username.slice(-5)}`, memberIds: [anaUser.id] });
   for (let i = 1; i <= 130; i++) {

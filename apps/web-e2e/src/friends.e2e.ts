@@ -1,4 +1,4 @@
-import { Browser, Locator, Page } from 'playwright-core';
+import { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import {
   CSRF_COOKIE,
@@ -7,51 +7,22 @@ import {
   GENERAL_ROOM_SLUG,
   Page as ResultPage,
   PublicUser,
-  RegisterRequest,
   RoomSummary,
   SendFriendRequestResult,
 } from '@parley/contracts';
-import { RunningServer, startServer } from '@parley/testing';
+import { browserSuite } from './support/suite';
 import { newAccount, registerViaApi } from './support/accounts';
-import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
+import { BrowserSession, PHONE } from './support/browser';
 import { eventually, expectCount, expectPath, expectText, expectVisible } from './support/ui-expect';
 
-let server: RunningServer;
-let browser: Browser;
-const sessions: BrowserSession[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  // The first account is the server's admin; the tests below are about members.
-  await registerViaApi(server.url, newAccount('admin'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-});
-
-async function signedIn(account: RegisterRequest, viewport = DESKTOP): Promise<BrowserSession> {
-  const session = await BrowserSession.open(browser, server.url, viewport);
-  sessions.push(session);
-  const { page } = session;
-  await page.goto('/login');
-  await page.getByLabel('Username or email').fill(account.username);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  return session;
-}
+const suite = browserSuite();
+const { signedIn } = suite;
 
 /** Calls the API with the browser's session cookie (and its CSRF token), as the web app does. */
 async function api<T>(session: BrowserSession, method: 'GET' | 'POST', path: string, data?: unknown): Promise<T> {
   const cookies = await session.context.cookies();
   const csrf = cookies.find((c) => c.name === CSRF_COOKIE)?.value ?? '';
-  const res = await session.context.request.fetch(`${server.url}${path}`, { method, data, headers: { [CSRF_HEADER]: csrf } });
+  const res = await session.context.request.fetch(`${suite.url}${path}`, { method, data, headers: { [CSRF_HEADER]: csrf } });
   if (!res.ok()) throw new Error(`${method} ${path}: ${res.status()} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -81,7 +52,7 @@ test('two people become friends live, start a direct conversation, and one sees 
   const anaAccount = newAccount('ana');
   // A name that ends with its own full stop: sentences about him must not end in "..".
   const boAccount = { ...newAccount('bo'), displayName: `Bo ${Date.now().toString(36)} B.` };
-  await Promise.all([registerViaApi(server.url, anaAccount), registerViaApi(server.url, boAccount)]);
+  await Promise.all([registerViaApi(suite.url, anaAccount), registerViaApi(suite.url, boAccount)]);
   const ana = await signedIn(anaAccount);
   const bo = await signedIn(boAccount);
 
@@ -186,7 +157,7 @@ test('two people become friends live, start a direct conversation, and one sees 
 test('blocking from the directory ends the friendship for both at once; unblocking is on the Blocked tab', async () => {
   const anaAccount = newAccount('ana');
   const boAccount = newAccount('bo');
-  await Promise.all([registerViaApi(server.url, anaAccount), registerViaApi(server.url, boAccount)]);
+  await Promise.all([registerViaApi(suite.url, anaAccount), registerViaApi(suite.url, boAccount)]);
   const ana = await signedIn(anaAccount);
   // Bo is on a phone.
   const bo = await signedIn(boAccount, PHONE);
@@ -230,7 +201,7 @@ test('blocking from the directory ends the friendship for both at once; unblocki
 test('the chat collapses messages from blocked people; names open profile cards; the Friends link counts requests', async () => {
   const anaAccount = newAccount('ana');
   const boAccount = newAccount('bo');
-  await Promise.all([registerViaApi(server.url, anaAccount), registerViaApi(server.url, boAccount)]);
+  await Promise.all([registerViaApi(suite.url, anaAccount), registerViaApi(suite.url, boAccount)]);
   const ana = await signedIn(anaAccount);
   const bo = await signedIn(boAccount);
   const anaUser = (await api<ResultPage<PublicUser>>(bo, 'GET', `/api/users?q=${anaAccount.username}`)).items[0]!;

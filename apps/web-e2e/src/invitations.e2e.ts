@@ -1,9 +1,7 @@
-import { Browser, Locator, Page } from 'playwright-core';
-import { AddMemberResult, RegisterRequest, RoomInvitation, RoomSummary, SendFriendRequestResult } from '@parley/contracts';
-import { RunningServer, startServer } from '@parley/testing';
-import { newAccount, registerViaApi } from './support/accounts';
-import { ApiClient } from './support/api-client';
-import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
+import { Locator, Page } from 'playwright-core';
+import { AddMemberResult, RoomInvitation, RoomSummary } from '@parley/contracts';
+import { browserSuite } from './support/suite';
+import { PHONE } from './support/browser';
 import { eventually, expectCount, expectHidden, expectPath, expectText, expectVisible } from './support/ui-expect';
 
 /**
@@ -13,47 +11,8 @@ import { eventually, expectCount, expectHidden, expectPath, expectText, expectVi
  * leaves the invitee's list at once.
  */
 
-let server: RunningServer;
-let browser: Browser;
-const sessions: BrowserSession[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  // The first account is the server's admin; the tests below are about members.
-  await registerViaApi(server.url, newAccount('admin'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-});
-
-async function people(...prefixes: string[]): Promise<{ account: Required<RegisterRequest>; api: ApiClient }[]> {
-  const accounts = prefixes.map((p) => newAccount(p));
-  for (const account of accounts) await registerViaApi(server.url, account);
-  return Promise.all(accounts.map(async (account) => ({ account, api: await ApiClient.signIn(server.url, account) })));
-}
-
-async function befriend(a: ApiClient, b: ApiClient): Promise<void> {
-  const { request } = await a.call<SendFriendRequestResult>('POST', '/api/friends/requests', { userId: b.user.id });
-  await b.call('POST', `/api/friends/requests/${request!.id}/accept`);
-}
-
-async function signedIn(account: RegisterRequest, viewport = DESKTOP): Promise<BrowserSession> {
-  const session = await BrowserSession.open(browser, server.url, viewport);
-  sessions.push(session);
-  const { page } = session;
-  await page.goto('/login');
-  await page.getByLabel('Username or email').fill(account.username);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  return session;
-}
+const suite = browserSuite();
+const { signedIn, people, befriend } = suite;
 
 /** The invitations above the conversations (in the sidebar; on a phone, on the home screen). */
 const invitations = (page: Page) => page.getByRole('list', { name: /^Invitations/ });

@@ -1,9 +1,8 @@
-import { Browser, Locator, Page } from 'playwright-core';
+import { Locator, Page } from 'playwright-core';
 import { RegisterRequest, SendFriendRequestResult } from '@parley/contracts';
-import { RunningServer, startServer } from '@parley/testing';
+import { browserSuite } from './support/suite';
 import { newAccount, registerViaApi } from './support/accounts';
 import { ApiClient } from './support/api-client';
-import { BrowserSession, DESKTOP, launchBrowser } from './support/browser';
 import { expectCount, expectText, expectVisible } from './support/ui-expect';
 
 /**
@@ -12,41 +11,13 @@ import { expectCount, expectText, expectVisible } from './support/ui-expect';
  * friend, accept their request, or says why not. Nothing ends in a refused (403) request.
  */
 
-let server: RunningServer;
-let browser: Browser;
-const sessions: BrowserSession[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  // The first account is the server's admin; the tests below are about members.
-  await registerViaApi(server.url, newAccount('admin'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-});
+const suite = browserSuite();
+const { signedIn } = suite;
 
 async function person(prefix: string): Promise<{ account: Required<RegisterRequest>; api: ApiClient }> {
   const account = newAccount(prefix);
-  await registerViaApi(server.url, account);
-  return { account, api: await ApiClient.signIn(server.url, account) };
-}
-
-async function signedIn(account: RegisterRequest): Promise<BrowserSession> {
-  const session = await BrowserSession.open(browser, server.url, DESKTOP);
-  sessions.push(session);
-  const { page } = session;
-  await page.goto('/login');
-  await page.getByLabel('Username or email').fill(account.username);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  return session;
+  await registerViaApi(suite.url, account);
+  return { account, api: await ApiClient.signIn(suite.url, account) };
 }
 
 /** The search results of the "New message" dialog, after looking for one person. */

@@ -1,10 +1,8 @@
-import { Browser, Locator, Page } from 'playwright-core';
+import { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { RegisterRequest, RoomSummary, SendFriendRequestResult } from '@parley/contracts';
-import { RunningServer, startServer } from '@parley/testing';
-import { newAccount, registerViaApi } from './support/accounts';
-import { ApiClient } from './support/api-client';
-import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
+import { RoomSummary } from '@parley/contracts';
+import { browserSuite } from './support/suite';
+import { PHONE } from './support/browser';
 import { composerBox, conversationLink, messageByText, messageRegion } from './support/chat-scene';
 import { eventually, expectCount, expectHidden, expectText, expectVisible } from './support/ui-expect';
 
@@ -14,48 +12,8 @@ import { eventually, expectCount, expectHidden, expectText, expectVisible } from
  * default DM_POLICY=friends, so people become friends before one adds the other.
  */
 
-let server: RunningServer;
-let browser: Browser;
-const sessions: BrowserSession[] = [];
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  // The first account is the server's admin; the tests below are about members.
-  await registerViaApi(server.url, newAccount('admin'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-});
-
-async function signedIn(account: RegisterRequest, viewport = DESKTOP): Promise<BrowserSession> {
-  const session = await BrowserSession.open(browser, server.url, viewport);
-  sessions.push(session);
-  const { page } = session;
-  await page.goto('/login');
-  await page.getByLabel('Username or email').fill(account.username);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  return session;
-}
-
-/** People with accounts, signed in through the API (their browsers come later, where needed). */
-async function people(...prefixes: string[]): Promise<{ account: Required<RegisterRequest>; api: ApiClient }[]> {
-  const accounts = prefixes.map((prefix) => newAccount(prefix));
-  await Promise.all(accounts.map((account) => registerViaApi(server.url, account)));
-  return Promise.all(accounts.map(async (account) => ({ account, api: await ApiClient.signIn(server.url, account) })));
-}
-
-async function makeFriends(a: ApiClient, b: ApiClient): Promise<void> {
-  const asked = await a.call<SendFriendRequestResult>('POST', '/api/friends/requests', { userId: b.user.id });
-  await b.call('POST', `/api/friends/requests/${asked.request!.id}/accept`);
-}
+const suite = browserSuite();
+const { signedIn, people, befriend: makeFriends } = suite;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The system lines of the conversation, by their words. */

@@ -1,51 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Browser, Page } from 'playwright-core';
+import { Page } from 'playwright-core';
 import { RegisterRequest, RoomSummary } from '@parley/contracts';
-import { RunningServer, startServer } from '@parley/testing';
 import { newAccount, registerViaApi } from './support/accounts';
-import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
+import { browserSuite } from './support/suite';
+import { DESKTOP, PHONE } from './support/browser';
 import { ApiUser, composerBox, conversationLink, distanceFromBottom, exactly, messageByText, messageRegion, rest, seedMessages, signInViaApi } from './support/chat-scene';
 import { eventually, expectAttribute, expectHidden, expectVisible } from './support/ui-expect';
 
-let server: RunningServer;
-let browser: Browser;
-const sessions: BrowserSession[] = [];
-
-beforeAll(async () => {
-  // Seeding a long history sends faster than a person may; rooms here take anyone in (no friendship first).
-  const env = { SOCKET_SEND_RATE_PER_SECOND: '10000', SOCKET_SEND_BURST: '10000', DM_POLICY: 'anyone' };
-  [server, browser] = await Promise.all([startServer({ env }), launchBrowser()]);
-  await registerViaApi(server.url, newAccount('admin'));
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.dispose();
-});
-
-afterEach(async () => {
-  for (const s of sessions.splice(0)) await s.close();
-});
-
-async function signedIn(account: RegisterRequest, viewport = DESKTOP): Promise<BrowserSession> {
-  const session = await BrowserSession.open(browser, server.url, viewport);
-  sessions.push(session);
-  const { page } = session;
-  await page.goto('/login');
-  await page.getByLabel('Username or email').fill(account.username);
-  await page.getByLabel('Password', { exact: true }).fill(account.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  return session;
-}
+// Seeding a long history sends faster than a person may; rooms here take anyone in (no friendship first).
+const suite = browserSuite({ SOCKET_SEND_RATE_PER_SECOND: '10000', SOCKET_SEND_BURST: '10000', DM_POLICY: 'anyone' });
+const { signedIn } = suite;
 
 /** Two people in a fresh group room, both signed in through the API. */
 async function groupOfTwo(name: string): Promise<{ ana: RegisterRequest; bo: RegisterRequest; anaApi: ApiUser; boApi: ApiUser; room: RoomSummary }> {
   const ana = newAccount('ana');
   const bo = newAccount('bo');
-  await Promise.all([registerViaApi(server.url, ana), registerViaApi(server.url, bo)]);
-  const [anaApi, boApi] = await Promise.all([signInViaApi(server.url, ana), signInViaApi(server.url, bo)]);
-  const room = await rest<RoomSummary>(server.url, anaApi, 'POST', '/api/rooms', { kind: 'group', name: `${name} ${ana.username.slice(-5)}`, memberIds: [boApi.id] });
+  await Promise.all([registerViaApi(suite.url, ana), registerViaApi(suite.url, bo)]);
+  const [anaApi, boApi] = await Promise.all([signInViaApi(suite.url, ana), signInViaApi(suite.url, bo)]);
+  const room = await rest<RoomSummary>(suite.url, anaApi, 'POST', '/api/rooms', { kind: 'group', name: `${name} ${ana.username.slice(-5)}`, memberIds: [boApi.id] });
   return { ana, bo, anaApi, boApi, room };
 }
 
@@ -74,9 +46,9 @@ for (const [label, viewport] of [
 ] as const) {
   test(`${label}: after the connection comes back, the conversation stays pinned to its last message`, async () => {
     const { ana, anaApi, boApi, room } = await groupOfTwo('Tunnel');
-    await seedMessages(server.url, boApi, room.id, 'Before the tunnel', 40);
+    await seedMessages(suite.url, boApi, room.id, 'Before the tunnel', 40);
     // Ana has read everything: the room opens at its newest message.
-    await rest(server.url, anaApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 40 });
+    await rest(suite.url, anaApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 40 });
     const session = await signedIn(ana, viewport);
     const { page } = session;
     await conversationLink(page, room.name).click();
@@ -96,7 +68,7 @@ for (const [label, viewport] of [
 
       // Meanwhile the others go on talking: the sync brings their messages with the outbox's.
       for (let i = 1; i <= 3; i++) {
-        await rest(server.url, boApi, 'POST', `/api/rooms/${room.id}/messages`, {
+        await rest(suite.url, boApi, 'POST', `/api/rooms/${room.id}/messages`, {
           body: `While you were away ${round}.${i}: a longer message that wraps over more than one line on a phone, **with** some formatting.\n\nAnd a second paragraph.`,
           clientMsgId: randomUUID(),
         });
@@ -132,7 +104,7 @@ async function seqsOnScreen(page: Page): Promise<number[]> {
 }
 
 async function myRoom(who: ApiUser, roomId: string): Promise<RoomSummary> {
-  const rooms = await rest<RoomSummary[]>(server.url, who, 'GET', '/api/rooms');
+  const rooms = await rest<RoomSummary[]>(suite.url, who, 'GET', '/api/rooms');
   return rooms.find((r) => r.id === roomId)!;
 }
 
@@ -154,9 +126,9 @@ for (const [label, viewport] of [
 ] as const) {
   test(`${label}: a room with 130 unread opens at the first of them, and only what was on screen counts as read`, async () => {
     const { bo, anaApi, boApi, room } = await groupOfTwo('Backlog');
-    await seedMessages(server.url, anaApi, room.id, 'Backlog', 150);
+    await seedMessages(suite.url, anaApi, room.id, 'Backlog', 150);
     // Bo read the first 20 yesterday: 130 are unread.
-    await rest(server.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 20 });
+    await rest(suite.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 20 });
     expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 20, unreadCount: 130 });
 
     const session = await signedIn(bo, viewport);
@@ -232,7 +204,7 @@ for (const [label, viewport] of [
     await expectHidden(page.getByRole('button', { name: /new messages/ }));
 
     // At the bottom, a new message is read as it arrives.
-    await rest(server.url, anaApi, 'POST', `/api/rooms/${room.id}/messages`, { body: 'Backlog 151', clientMsgId: `live-${Date.now()}` });
+    await rest(suite.url, anaApi, 'POST', `/api/rooms/${room.id}/messages`, { body: 'Backlog 151', clientMsgId: `live-${Date.now()}` });
     await eventually(async () => expect(await seqsOnScreen(page)).toContain(151));
     await eventually(async () => expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 151, unreadCount: 0 }));
 
@@ -254,8 +226,8 @@ for (const [label, viewport] of [
 
 test('a few unread messages: the line shows above them, all are on screen and so read, and no jump is offered', async () => {
   const { bo, anaApi, boApi, room } = await groupOfTwo('Few');
-  await seedMessages(server.url, anaApi, room.id, 'Backlog', 5);
-  await rest(server.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 2 });
+  await seedMessages(suite.url, anaApi, room.id, 'Backlog', 5);
+  await rest(suite.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 2 });
   const session = await signedIn(bo);
   const { page } = session;
   await conversationLink(page, room.name).click();
@@ -271,8 +243,8 @@ test('a few unread messages: the line shows above them, all are on screen and so
 
 test('messages arriving while I look at another window stay unread, under a "New messages" line, until I come back', async () => {
   const { bo, anaApi, boApi, room } = await groupOfTwo('Away');
-  await seedMessages(server.url, anaApi, room.id, 'Backlog', 3);
-  await rest(server.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 3 });
+  await seedMessages(suite.url, anaApi, room.id, 'Backlog', 3);
+  await rest(suite.url, boApi, 'POST', `/api/rooms/${room.id}/read`, { seq: 3 });
   const session = await signedIn(bo);
   const { page } = session;
   await conversationLink(page, room.name).click();
@@ -281,7 +253,7 @@ test('messages arriving while I look at another window stay unread, under a "New
 
   // Bo switches to another window (the tab stays visible); Ana writes twice.
   await page.evaluate(() => window.dispatchEvent(new Event('blur')));
-  await seedMessages(server.url, anaApi, room.id, 'Later', 2);
+  await seedMessages(suite.url, anaApi, room.id, 'Later', 2);
   await eventually(async () => expect(await messageByText(page, exactly('Later 2')).count()).toBe(1));
   await page.waitForTimeout(700);
   expect(await myRoom(boApi, room.id)).toMatchObject({ lastReadSeq: 3, unreadCount: 2 });
