@@ -14,7 +14,6 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
 import { MessagesModule } from './messages/messages.module';
-import { RealtimeModule } from './realtime/realtime.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
 
@@ -36,7 +35,6 @@ export class AppModule {
         RoomsModule,
         MessagesModule,
         FriendsModule,
-        RealtimeModule,
         GatewayModule,
       ],
       // Global guards run in this order: the per-IP throttle first, then authentication.

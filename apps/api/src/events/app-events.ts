@@ -1,10 +1,15 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
-import type { RoomEvent } from '@parley/contracts';
+import type { Friend, FriendRequest, Message, RoomEvent, RoomInvitation, RoomRole } from '@parley/contracts';
 
 export type SessionEndReason = 'logout' | 'revoked' | 'password_changed' | 'deactivated' | 'expired';
 
-/** Domain events that one module raises and others react to, without importing each other. */
+/**
+ * Domain events: what one module raises after its change has committed, and others (the delivery layer in
+ * `realtime/`, the timeline's system messages, …) react to without the raiser knowing them. Payloads carry
+ * ids and committed data (contract DTOs where the wire has one), never sockets or Socket.IO rooms.
+ */
 export interface AppEventMap {
+  // Accounts and sessions.
   /** A new account exists (rooms puts it in `general`). */
   'user.registered': { userId: string };
   /** A user was deactivated by an admin: everything live of theirs ends. */
@@ -18,10 +23,61 @@ export interface AppEventMap {
   'auth.sessions-ended': { userId: string; sessionIds?: string[]; exceptSessionId?: string; reason: SessionEndReason };
   /** A personal access token was revoked: sockets opened with it must close. */
   'auth.token-revoked': { userId: string; tokenId: string };
+
+  // Messages.
+  /** A message was stored (a person's, or a system line); raised once, never for a resend of the same clientMsgId. */
+  'message.created': { message: Message };
+  /** A message's body was replaced (it took the room's next rev). */
+  'message.edited': { message: Message };
+  /** A message became a tombstone (empty body, deletedAt; the room's next rev). */
+  'message.deleted': { message: Message };
+  /**
+   * A member's read marker moved forward to `seq`. `receipt` says whether the room's other members may be
+   * told (not across a block in a direct room).
+   */
+  'message.read': { roomId: string; userId: string; seq: number; receipt: boolean };
+
+  // Rooms and memberships.
+  /** A room was created with these first members (a direct room: both people). */
+  'room.created': { roomId: string; members: RoomMemberRole[] };
+  /** Someone became a member (joined, was added, accepted an invitation, a new account in `general`). */
+  'room.member-joined': { roomId: string; userId: string };
+  /** Someone stopped being a member (left or was removed); the room may have been archived with it. */
+  'room.member-left': { roomId: string; userId: string };
+  /** Members' roles changed (a new admin, a new owner and the old one now an admin). */
+  'room.roles-changed': { roomId: string; changes: RoomMemberRole[] };
+  /** The room's own fields changed: name, topic, archive state or owner. */
+  'room.updated': { roomId: string };
   /** Something happened in a group or public room that its timeline records (messages writes the line). */
   'room.changed': { roomId: string; event: RoomEvent };
+  /** Someone was invited into a room. */
+  'invitation.created': { invitation: RoomInvitation };
+  /** An invitation ended: accepted, declined, withdrawn or ended by a block. */
+  'invitation.ended': { invitationId: string; roomId: string; inviteeId: string };
+
+  // Friends and blocks.
+  /** A friend request was sent. */
+  'friend.requested': { request: FriendRequest };
+  /** A pending friend request is gone (withdrawn, declined or ended by a block); the two people it was between. */
+  'friend.request-removed': { requestId: string; userIds: [string, string] };
+  /** Two people became friends; each sees the other as `friend`. */
+  'friend.accepted': { requestId: string; sides: [FriendSide, FriendSide] };
+  /** A friendship ended (unfriend or block). */
+  'friend.removed': { userIds: [string, string] };
   /** `blockerId` blocked `blockedId` (pending invitations between them end). */
   'user.blocked': { blockerId: string; blockedId: string };
+}
+
+/** A member and their role in a room. */
+export interface RoomMemberRole {
+  userId: string;
+  role: RoomRole;
+}
+
+/** One side of a new friendship: the user, and the friend as that user sees them. */
+export interface FriendSide {
+  userId: string;
+  friend: Friend;
 }
 
 type Handler<K extends keyof AppEventMap> = (payload: AppEventMap[K]) => unknown;

@@ -5,7 +5,6 @@ import { UsersModule } from '../users/users.module';
 import { PeopleController } from './people.controller';
 import { BlocksController } from './blocks.controller';
 import { BlocksService } from './blocks.service';
-import { FriendEvents } from './friend-events';
 import { FriendPresence } from './friend-presence';
 import { FriendRequestEntity } from './friend-request.entity';
 import { FriendsController } from './friends.controller';
@@ -21,7 +20,7 @@ import { UserBlockEntity } from './user-block.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([FriendRequestEntity, FriendshipEntity, UserBlockEntity, UserEntity]), UsersModule],
   controllers: [FriendsController, BlocksController, PeopleController],
-  providers: [RelationsService, FriendsService, BlocksService, FriendPresence, FriendEvents],
+  providers: [RelationsService, FriendsService, BlocksService, FriendPresence],
   exports: [RelationsService],
 })
 export class FriendsModule {}

@@ -1,31 +1,17 @@
 import type { ModuleRef } from '@nestjs/core';
-import type { ServerToClientEvents } from '@parley/contracts';
 import { AppEvents } from '../events/app-events';
-import { RealtimeService } from '../realtime/realtime.service';
+import { FriendDeliveries } from '../realtime/deliveries/friend-deliveries';
+import { RecordingRealtime } from '../realtime/testing/recording-realtime';
 import { openTestDatabase, TestDatabase } from '../testing/test-database';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { BlocksService } from './blocks.service';
-import { FriendEvents } from './friend-events';
 import { FriendPresence } from './friend-presence';
 import { FriendRequestEntity } from './friend-request.entity';
 import { FriendsService } from './friends.service';
 import { FriendshipEntity } from './friendship.entity';
 import { RelationsService } from './relations.service';
 import { UserBlockEntity } from './user-block.entity';
-
-type Sent = { userId: string; event: keyof ServerToClientEvents; payload: unknown };
-
-/** Keeps what would have gone to live sockets, instead of a Socket.IO server. */
-class RecordingRealtime extends RealtimeService {
-  readonly sent: Sent[] = [];
-  override toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
-    this.sent.push({ userId, event, payload: args[0] });
-  }
-  to(userId: string, event: keyof ServerToClientEvents): unknown[] {
-    return this.sent.filter((s) => s.userId === userId && s.event === event).map((s) => s.payload);
-  }
-}
 
 /** No gateway runs in unit tests: presence falls back to offline. */
 const noGateway = { get: () => null } as unknown as ModuleRef;
@@ -51,8 +37,10 @@ describe('friends and blocks', () => {
     const repo = <T extends object>(e: new () => T) => db.dataSource.getRepository(e);
     users = new UsersService(repo(UserEntity), new AppEvents());
     live = new RecordingRealtime();
+    const events = new AppEvents();
+    new FriendDeliveries(live, events);
     relations = new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config);
-    friends = new FriendsService(repo(FriendRequestEntity), repo(FriendshipEntity), repo(UserEntity), relations, new FriendPresence(noGateway), new FriendEvents(live));
+    friends = new FriendsService(repo(FriendRequestEntity), repo(FriendshipEntity), repo(UserEntity), relations, new FriendPresence(noGateway), events);
     blocks = new BlocksService(repo(UserBlockEntity), repo(UserEntity), friends, new AppEvents());
   };
 
@@ -65,8 +53,8 @@ describe('friends and blocks', () => {
       const [ada, bob] = [await makeUser(), await makeUser()];
       const sent = await friends.send(ada, bob.id);
       expect(sent.outcome).toBe('requested');
-      expect(live.to(bob.id, 'friend:request')).toEqual([{ request: sent.request }]);
-      expect(live.to(ada.id, 'friend:request')).toEqual([{ request: sent.request }]);
+      expect(live.toUserOf(bob.id, 'friend:request')).toEqual([{ request: sent.request }]);
+      expect(live.toUserOf(ada.id, 'friend:request')).toEqual([{ request: sent.request }]);
       expect((await friends.pending(bob.id)).incoming.map((r) => r.from.id)).toEqual([ada.id]);
       expect((await friends.pending(ada.id)).outgoing.map((r) => r.to.id)).toEqual([bob.id]);
 
@@ -74,8 +62,8 @@ describe('friends and blocks', () => {
       expect(friend).toMatchObject({ user: { id: ada.id }, presence: { userId: ada.id, status: 'offline', lastSeenAt: null } });
       expect(await relations.areFriends(ada.id, bob.id)).toBe(true);
       expect(await relations.areFriends(bob.id, ada.id)).toBe(true);
-      expect(live.to(ada.id, 'friend:accepted')).toEqual([{ requestId: sent.request!.id, friend: expect.objectContaining({ user: expect.objectContaining({ id: bob.id }) }) }]);
-      expect(live.to(bob.id, 'friend:accepted')).toEqual([{ requestId: sent.request!.id, friend }]);
+      expect(live.toUserOf(ada.id, 'friend:accepted')).toEqual([{ requestId: sent.request!.id, friend: expect.objectContaining({ user: expect.objectContaining({ id: bob.id }) }) }]);
+      expect(live.toUserOf(bob.id, 'friend:accepted')).toEqual([{ requestId: sent.request!.id, friend }]);
       expect(await friends.pending(bob.id)).toEqual({ incoming: [], outgoing: [] });
       expect((await friends.list(ada.id)).map((f) => f.user.id)).toEqual([bob.id]);
     });
@@ -86,8 +74,8 @@ describe('friends and blocks', () => {
       expect(results.map((r) => r.outcome).sort()).toEqual(['friends', 'requested']);
       expect(await db.dataSource.getRepository(FriendshipEntity).count()).toBe(1);
       expect(await friends.pending(ada.id)).toEqual({ incoming: [], outgoing: [] });
-      expect(live.to(ada.id, 'friend:accepted')).toHaveLength(1);
-      expect(live.to(bob.id, 'friend:accepted')).toHaveLength(1);
+      expect(live.toUserOf(ada.id, 'friend:accepted')).toHaveLength(1);
+      expect(live.toUserOf(bob.id, 'friend:accepted')).toHaveLength(1);
     });
 
     it('keeps one request when the same one is sent twice at once', async () => {
@@ -120,7 +108,7 @@ describe('friends and blocks', () => {
       await expect(friends.cancel(eve.id, request!.id)).rejects.toMatchObject({ status: 404 });
 
       await friends.cancel(ada.id, request!.id);
-      expect(live.to(bob.id, 'friend:request-removed')).toEqual([{ requestId: request!.id }]);
+      expect(live.toUserOf(bob.id, 'friend:request-removed')).toEqual([{ requestId: request!.id }]);
       await expect(friends.accept(bob, request!.id)).rejects.toMatchObject({ status: 404 });
     });
 
@@ -128,7 +116,7 @@ describe('friends and blocks', () => {
       const [ada, bob] = [await makeUser(), await makeUser()];
       const first = await friends.send(ada, bob.id);
       await friends.decline(bob.id, first.request!.id);
-      expect(live.to(ada.id, 'friend:request-removed')).toEqual([{ requestId: first.request!.id }]);
+      expect(live.toUserOf(ada.id, 'friend:request-removed')).toEqual([{ requestId: first.request!.id }]);
       expect((await friends.pending(ada.id)).outgoing).toEqual([]);
       const again = await friends.send(ada, bob.id);
       expect(again.outcome).toBe('requested');
@@ -148,8 +136,8 @@ describe('friends and blocks', () => {
       const [ada, bob] = [await makeUser(), await makeUser()];
       await friends.accept(bob, (await friends.send(ada, bob.id)).request!.id);
       await friends.unfriend(bob.id, ada.id);
-      expect(live.to(ada.id, 'friend:removed')).toEqual([{ userId: bob.id }]);
-      expect(live.to(bob.id, 'friend:removed')).toEqual([{ userId: ada.id }]);
+      expect(live.toUserOf(ada.id, 'friend:removed')).toEqual([{ userId: bob.id }]);
+      expect(live.toUserOf(bob.id, 'friend:removed')).toEqual([{ userId: ada.id }]);
       expect(await friends.list(ada.id)).toEqual([]);
       await expect(friends.unfriend(bob.id, ada.id)).rejects.toMatchObject({ status: 404, message: 'You are not friends with this user' });
     });
@@ -173,8 +161,8 @@ describe('friends and blocks', () => {
       await blocks.block(ada.id, bob.id);
       await blocks.block(ada.id, cal.id);
       expect(await relations.areFriends(ada.id, bob.id)).toBe(false);
-      expect(live.to(bob.id, 'friend:removed')).toEqual([{ userId: ada.id }]);
-      expect(live.to(cal.id, 'friend:request-removed')).toEqual([{ requestId: pending.request!.id }]);
+      expect(live.toUserOf(bob.id, 'friend:removed')).toEqual([{ userId: ada.id }]);
+      expect(live.toUserOf(cal.id, 'friend:request-removed')).toEqual([{ requestId: pending.request!.id }]);
       expect(await friends.pending(ada.id)).toEqual({ incoming: [], outgoing: [] });
 
       await expect(friends.send(bob, ada.id)).rejects.toMatchObject({ status: 403, message: 'This user is not accepting friend requests from you' });

@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DmPolicy, ErrorCode, Friend, FRIEND_REQUESTS_PENDING_MAX, FriendRequestList, Relation, SendFriendRequestResult } from '@parley/contracts';
 import { In, IsNull, Repository } from 'typeorm';
 import { ApiException } from '../common/api-exceptions';
+import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
-import { FriendEvents } from './friend-events';
 import { FriendPresence } from './friend-presence';
 import { FriendRequestEntity, FriendRequestStatus } from './friend-request.entity';
 import { toFriend, toFriendRequest } from './friends.mapper';
@@ -33,7 +33,7 @@ export class FriendsService {
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly relations: RelationsService,
     private readonly presence: FriendPresence,
-    private readonly events: FriendEvents,
+    private readonly events: AppEvents,
   ) {}
 
   /** My friends with their presence, by name. Deactivated accounts are left out (the friendship stays). */
@@ -143,18 +143,18 @@ export class FriendsService {
     const [userLowId, userHighId] = orderedPair(me, userId);
     const removed = await this.friendships.delete({ userLowId, userHighId });
     if (!removed.affected) throw new NotFoundException('You are not friends with this user');
-    this.events.removed(me, userId);
+    await this.events.emit('friend.removed', { userIds: [me, userId] });
   }
 
   /** After a block: the friendship and any pending request between the two end, and both sides are told. */
   async endEverythingBetween(a: string, b: string): Promise<void> {
     const open = await this.requests.findBy({ pairKey: pairKey(a, b), status: FriendRequestStatus.Pending });
     for (const request of open) {
-      if (await this.resolve(request.id, FriendRequestStatus.Cancelled)) this.events.requestRemoved(request.id, [a, b]);
+      if (await this.resolve(request.id, FriendRequestStatus.Cancelled)) await this.events.emit('friend.request-removed', { requestId: request.id, userIds: [a, b] });
     }
     const [userLowId, userHighId] = orderedPair(a, b);
     const removed = await this.friendships.delete({ userLowId, userHighId });
-    if (removed.affected) this.events.removed(a, b);
+    if (removed.affected) await this.events.emit('friend.removed', { userIds: [a, b] });
   }
 
   private async trySend(me: UserEntity, targetId: string): Promise<SendFriendRequestResult> {
@@ -185,7 +185,7 @@ export class FriendsService {
       await this.assertNoBlock(me.id, target.id);
     }
     const request = toFriendRequest(created, me, target);
-    this.events.requestSent(request);
+    await this.events.emit('friend.requested', { request });
     return { outcome: 'requested', request, friend: null };
   }
 
@@ -204,7 +204,13 @@ export class FriendsService {
     const presence = await this.presence.of([requester, addressee]);
     const forAddressee = toFriend(requester, since, presence.get(requester.id)!);
     const forRequester = toFriend(addressee, since, presence.get(addressee.id)!);
-    this.events.accepted(request.id, addressee.id, forAddressee, requester.id, forRequester);
+    await this.events.emit('friend.accepted', {
+      requestId: request.id,
+      sides: [
+        { userId: addressee.id, friend: forAddressee },
+        { userId: requester.id, friend: forRequester },
+      ],
+    });
     return forAddressee;
   }
 
@@ -223,7 +229,7 @@ export class FriendsService {
 
   private async close(request: FriendRequestEntity, status: FriendRequestStatus): Promise<void> {
     if (!(await this.resolve(request.id, status))) throw requestNotFound();
-    this.events.requestRemoved(request.id, [request.requesterId, request.addresseeId]);
+    await this.events.emit('friend.request-removed', { requestId: request.id, userIds: [request.requesterId, request.addresseeId] });
   }
 
   /** Answers a request if it is still pending; false when something else answered it first. */

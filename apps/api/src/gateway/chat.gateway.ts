@@ -7,6 +7,7 @@ import { AppEvents, SessionEndReason } from '../events/app-events';
 import { MessagesService } from '../messages/messages.service';
 import { SocketDeleteDto, SocketEditDto, SocketReadDto, SocketRoomDto, SocketSendDto } from '../messages/dto/messages.dto';
 import { channel, ParleyServer, ParleySocket, RealtimeService } from '../realtime/realtime.service';
+import { SendOrigins } from '../realtime/send-origins';
 import { DirectRoomsService } from '../rooms/direct-rooms.service';
 import { RoomsService } from '../rooms/rooms.service';
 import { PresenceService } from './presence.service';
@@ -52,6 +53,7 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     private readonly messages: MessagesService,
     private readonly presence: PresenceService,
     private readonly realtime: RealtimeService,
+    private readonly origins: SendOrigins,
     private readonly events: AppEvents,
     private readonly limits: SocketLimits,
     private readonly directRooms: DirectRoomsService,
@@ -107,9 +109,10 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
 
     this.handle(socket, 'message:send', async (payload) => {
       const dto = await validatePayload(SocketSendDto, payload);
-      const memberKnown = socket.rooms.has(channel.room(dto.roomId));
-      const { message } = await this.messages.send(this.actor(socket), dto.roomId, dto, { memberKnown, exceptSocketId: socket.id });
-      if (!memberKnown) void socket.join(channel.room(dto.roomId));
+      // The message:new of this send skips this socket: it gets the message in the ack.
+      const { message } = await this.origins.run(socket.id, userId, dto.clientMsgId, () => this.messages.send(this.actor(socket), dto.roomId, dto));
+      // A member whose socket missed a subscription (it connected while they were joining) catches up here.
+      if (!socket.rooms.has(channel.room(dto.roomId))) void socket.join(channel.room(dto.roomId));
       return { message };
     });
     this.handle(socket, 'message:edit', async (payload) => {

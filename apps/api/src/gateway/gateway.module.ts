@@ -4,17 +4,17 @@ import { AuthModule } from '../auth/auth.module';
 import { FriendsModule } from '../friends/friends.module';
 import { MessagesModule } from '../messages/messages.module';
 import { RoomMemberEntity } from '../rooms/room-member.entity';
+import { RealtimeModule } from '../realtime/realtime.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { UserEntity } from '../users/user.entity';
 import { ChatGateway } from './chat.gateway';
 import { PresenceService } from './presence.service';
-import { ProfileUpdates } from './profile-updates';
 import { SocketAuthService } from './socket-auth.service';
 import { SocketLimits } from './socket-limits';
 
 @Module({
-  imports: [AuthModule, RoomsModule, MessagesModule, FriendsModule, TypeOrmModule.forFeature([UserEntity, RoomMemberEntity])],
-  providers: [ChatGateway, PresenceService, SocketAuthService, SocketLimits, ProfileUpdates],
+  imports: [AuthModule, RoomsModule, MessagesModule, FriendsModule, RealtimeModule, TypeOrmModule.forFeature([UserEntity, RoomMemberEntity])],
+  providers: [ChatGateway, PresenceService, SocketAuthService, SocketLimits],
   exports: [PresenceService],
 })
 export class GatewayModule {}

@@ -1,8 +1,13 @@
 import { Message, MessageKind, RoomEvent } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
+import { BetterSqliteDb, SqliteStatement, sqliteTime } from '../database/sqlite-connection';
+import { membershipKey, PostgresRoomCounters, SqliteRoomCounters } from '../rooms/room-counters';
 
-/** One message to insert. The caller has checked membership and validated the fields. */
+/**
+ * One message to insert. The caller has validated the fields; the commit checks that a person's sender is a
+ * member of the room (system lines are the room's own record, written by an actor who may just have left).
+ */
 export interface SendRequest {
   roomId: string;
   senderId: string;
@@ -15,14 +20,15 @@ export interface SendRequest {
 
 export type SendOutcome =
   | { ok: true; message: Message; created: boolean }
-  | { ok: false; reason: 'archived' | 'room_gone' | 'client_id_taken' };
+  | { ok: false; reason: 'not_member' | 'archived' | 'client_id_taken' };
 
 export type ChangeOutcome = { ok: true; message: Message } | { ok: false; reason: 'not_found' | 'archived' };
 
 /**
- * The write side of messages. Sends arrive in batches (group commit): one transaction inserts every
- * message of the batch, assigns each room's next seqs by bumping `rooms.lastSeq` in that same
- * transaction, and resolves nothing until it has committed. Resending a `(senderId, clientMsgId)` returns
+ * The write side of messages. Sends arrive in batches (group commit): one transaction checks each sender's
+ * membership, inserts every message of the batch, takes each room's next seqs from the room's counters and
+ * moves the senders' read markers (both through the rooms module's RoomCounters, in that same
+ * transaction), and resolves nothing until it has committed. Resending a `(senderId, clientMsgId)` returns
  * the stored message instead of inserting it again.
  */
 export interface MessageStore {
@@ -96,7 +102,6 @@ function created(req: SendRequest, id: string, roomId: string, seq: number, rev:
 const kindOf = (req: SendRequest) => (req.event ? MessageKind.System : MessageKind.User);
 const eventJson = (req: SendRequest) => (req.event ? JSON.stringify(req.event) : null);
 
-const sqliteTime = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 const key = (r: { senderId: string; clientMsgId: string }) => `${r.senderId}\u0000${r.clientMsgId}`;
 
 /** Groups a batch by room, keeping arrival order inside each room. */
@@ -116,41 +121,23 @@ function byRoom(batch: SendRequest[], indices: number[]): Map<string, number[]> 
 // transactions is open we wait for it to end, so our commit is never folded into someone else's.
 // ---------------------------------------------------------------------------------------------------
 
-interface Statement {
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): { changes: number };
-}
-export interface BetterSqliteDb {
-  prepare(sql: string): Statement;
-  transaction<T>(fn: () => T): () => T;
-  readonly inTransaction: boolean;
-}
+type Statement = SqliteStatement;
 
 export class SqliteMessageStore implements MessageStore {
+  private readonly rooms: SqliteRoomCounters;
   private readonly findExisting: Statement;
-  private readonly bumpRoom: Statement;
-  private readonly bumpAnyRoom: Statement;
   private readonly insert: Statement;
-  private readonly markRead: Statement;
   private readonly findById: Statement;
-  private readonly bumpRev: Statement;
   private readonly setEdited: Statement;
   private readonly setDeleted: Statement;
 
   constructor(private readonly db: BetterSqliteDb) {
+    this.rooms = new SqliteRoomCounters(db);
     this.findExisting = db.prepare('SELECT * FROM messages WHERE "senderId" = ? AND "clientMsgId" = ?');
-    this.bumpRoom = db.prepare(
-      'UPDATE rooms SET "lastSeq" = "lastSeq" + ?, "lastRev" = "lastRev" + ?, "lastMessageAt" = ? WHERE id = ? AND "archivedAt" IS NULL RETURNING "lastSeq", "lastRev"',
-    );
-    // System messages are written even into an archived room ("Ada archived the room" comes after it is).
-    this.bumpAnyRoom = db.prepare('UPDATE rooms SET "lastSeq" = "lastSeq" + ?, "lastRev" = "lastRev" + ?, "lastMessageAt" = ? WHERE id = ? RETURNING "lastSeq", "lastRev"');
     this.insert = db.prepare(
       'INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.markRead = db.prepare('UPDATE room_members SET "lastReadSeq" = ? WHERE "roomId" = ? AND "userId" = ? AND "lastReadSeq" < ?');
     this.findById = db.prepare('SELECT * FROM messages WHERE id = ?');
-    this.bumpRev = db.prepare('UPDATE rooms SET "lastRev" = "lastRev" + 1 WHERE id = ? AND "archivedAt" IS NULL RETURNING "lastRev"');
     this.setEdited = db.prepare('UPDATE messages SET body = ?, "editedAt" = ?, rev = ? WHERE id = ?');
     this.setDeleted = db.prepare('UPDATE messages SET body = \'\', "deletedAt" = ?, rev = ? WHERE id = ?');
   }
@@ -170,6 +157,10 @@ export class SqliteMessageStore implements MessageStore {
         const k = key(req);
         if (firstOf.has(k)) return; // a repeat inside this batch: answered like its first copy below
         firstOf.set(k, i);
+        if (!req.event && !this.rooms.isMember(req.roomId, req.senderId)) {
+          out[i] = { ok: false, reason: 'not_member' };
+          return;
+        }
         const existing = this.findExisting.get(req.senderId, req.clientMsgId) as MessageRow | undefined;
         if (existing) {
           out[i] = existing.roomId === req.roomId ? { ok: true, message: rowToMessage(existing), created: false } : { ok: false, reason: 'client_id_taken' };
@@ -181,8 +172,8 @@ export class SqliteMessageStore implements MessageStore {
       const createdAt = now.toISOString();
       for (const [roomId, indices] of byRoom(batch, fresh)) {
         const n = indices.length;
-        const bump = indices.some((i) => !batch[i].event) ? this.bumpRoom : this.bumpAnyRoom;
-        const bumped = bump.get(n, n, at, roomId) as { lastSeq: number; lastRev: number } | undefined;
+        // System messages are written even into an archived room ("Ada archived the room" comes after it is).
+        const bumped = this.rooms.claimSeqs(roomId, n, now, indices.every((i) => batch[i].event));
         if (!bumped) {
           for (const i of indices) out[i] = { ok: false, reason: 'archived' };
           continue;
@@ -200,7 +191,7 @@ export class SqliteMessageStore implements MessageStore {
           out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, createdAt) };
         }
         // Sending a message means having read the room up to it.
-        for (const [senderId, last] of lastBySender) this.markRead.run(last, roomId, senderId, last);
+        for (const [senderId, last] of lastBySender) this.rooms.markReadThrough(roomId, senderId, last);
       }
       batch.forEach((req, i) => {
         if (!out[i]) {
@@ -216,9 +207,9 @@ export class SqliteMessageStore implements MessageStore {
     return this.exclusive((): ChangeOutcome => {
       const row = this.findById.get(messageId) as MessageRow | undefined;
       if (!row) return { ok: false, reason: 'not_found' };
-      const bumped = this.bumpRev.get(row.roomId) as { lastRev: number } | undefined;
-      if (!bumped) return { ok: false, reason: 'archived' };
-      apply(bumped.lastRev);
+      const rev = this.rooms.claimRev(row.roomId);
+      if (rev === null) return { ok: false, reason: 'archived' };
+      apply(rev);
       return { ok: true, message: rowToMessage(this.findById.get(messageId) as MessageRow) };
     });
   }
@@ -245,6 +236,8 @@ async function rows<T>(q: QueryRunner, sql: string, params: unknown[]): Promise<
 }
 
 export class PostgresMessageStore implements MessageStore {
+  private readonly rooms = new PostgresRoomCounters();
+
   constructor(private readonly dataSource: DataSource) {}
 
   private async tx<T>(fn: (q: QueryRunner) => Promise<T>): Promise<T> {
@@ -277,13 +270,23 @@ export class PostgresMessageStore implements MessageStore {
   private async commitOnce(q: QueryRunner, batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
     const out: SendOutcome[] = new Array(batch.length);
     const firstOf = new Map<string, number>();
-    const unique: number[] = [];
+    const candidates: number[] = [];
     batch.forEach((req, i) => {
       if (!firstOf.has(key(req))) {
         firstOf.set(key(req), i);
-        unique.push(i);
+        candidates.push(i);
       }
     });
+    const people = candidates.filter((i) => !batch[i].event);
+    const members = await this.rooms.memberships(
+      q,
+      people.map((i) => ({ roomId: batch[i].roomId, userId: batch[i].senderId })),
+    );
+    const unique: number[] = [];
+    for (const i of candidates) {
+      if (batch[i].event || members.has(membershipKey(batch[i].roomId, batch[i].senderId))) unique.push(i);
+      else out[i] = { ok: false, reason: 'not_member' };
+    }
     const pairs = unique.map((i) => [batch[i].senderId, batch[i].clientMsgId]);
     const existing = await rows<MessageRow>(
       q,
@@ -302,18 +305,13 @@ export class PostgresMessageStore implements MessageStore {
     for (const [roomId, indices] of groups) {
       const n = indices.length;
       // System messages are written even into an archived room ("Ada archived the room" comes after it is).
-      const onlyOpen = indices.some((i) => !batch[i].event) ? ' AND "archivedAt" IS NULL' : '';
-      const bumped = await rows<{ lastSeq: number; lastRev: number }>(
-        q,
-        `UPDATE rooms SET "lastSeq" = "lastSeq" + $1, "lastRev" = "lastRev" + $1, "lastMessageAt" = $2 WHERE id = $3${onlyOpen} RETURNING "lastSeq", "lastRev"`,
-        [n, now, roomId],
-      );
-      if (bumped.length === 0) {
+      const bumped = await this.rooms.claimSeqs(q, roomId, n, now, indices.every((i) => batch[i].event));
+      if (!bumped) {
         for (const i of indices) out[i] = { ok: false, reason: 'archived' };
         continue;
       }
-      const firstSeq = Number(bumped[0].lastSeq) - n + 1;
-      const firstRev = Number(bumped[0].lastRev) - n + 1;
+      const firstSeq = bumped.lastSeq - n + 1;
+      const firstRev = bumped.lastRev - n + 1;
       const values: unknown[] = [];
       const tuples: string[] = [];
       const lastBySender = new Map<string, number>();
@@ -332,9 +330,7 @@ export class PostgresMessageStore implements MessageStore {
         `INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event) VALUES ${tuples.join(', ')}`,
         values,
       );
-      for (const [senderId, last] of lastBySender) {
-        await q.query('UPDATE room_members SET "lastReadSeq" = $1 WHERE "roomId" = $2 AND "userId" = $3 AND "lastReadSeq" < $1', [last, roomId, senderId]);
-      }
+      for (const [senderId, last] of lastBySender) await this.rooms.markReadThrough(q, roomId, senderId, last);
     }
     batch.forEach((req, i) => {
       if (!out[i]) {
@@ -349,11 +345,9 @@ export class PostgresMessageStore implements MessageStore {
     return this.tx(async (q): Promise<ChangeOutcome> => {
       const found = await rows<{ roomId: string }>(q, 'SELECT "roomId" FROM messages WHERE id = $1', [messageId]);
       if (found.length === 0) return { ok: false, reason: 'not_found' };
-      const bumped = await rows<{ lastRev: number }>(q, 'UPDATE rooms SET "lastRev" = "lastRev" + 1 WHERE id = $1 AND "archivedAt" IS NULL RETURNING "lastRev"', [
-        found[0].roomId,
-      ]);
-      if (bumped.length === 0) return { ok: false, reason: 'archived' };
-      await apply(q, Number(bumped[0].lastRev));
+      const rev = await this.rooms.claimRev(q, found[0].roomId);
+      if (rev === null) return { ok: false, reason: 'archived' };
+      await apply(q, rev);
       const [row] = await rows<MessageRow>(q, 'SELECT * FROM messages WHERE id = $1', [messageId]);
       return { ok: true, message: rowToMessage(row) };
     });

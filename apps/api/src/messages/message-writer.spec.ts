@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RoomMemberEntity } from '../rooms/room-member.entity';
 import { RoomEntity } from '../rooms/room.entity';
 import { openTestDatabase, TestDatabase } from '../testing/test-database';
 import { UserEntity } from '../users/user.entity';
@@ -20,6 +21,10 @@ describe('MessageWriter (group commit on SQLite)', () => {
     const rooms = db.dataSource.getRepository(RoomEntity);
     roomA = (await rooms.save(rooms.create({ kind: 'group', name: 'A', ownerId: userId }))).id;
     roomB = (await rooms.save(rooms.create({ kind: 'group', name: 'B', ownerId: userId }))).id;
+    await db.dataSource.getRepository(RoomMemberEntity).insert([
+      { roomId: roomA, userId, role: 'owner' },
+      { roomId: roomB, userId, role: 'owner' },
+    ]);
   });
   afterEach(() => db.close());
 
@@ -55,6 +60,23 @@ describe('MessageWriter (group commit on SQLite)', () => {
     const other = await writer.send(req(roomB, 'dup'));
     expect(other).toEqual({ ok: false, reason: 'client_id_taken' });
     expect(await db.dataSource.getRepository(MessageEntity).count()).toBe(1);
+  });
+
+  it('moves the sender\u2019s read marker to their message, in the same commit', async () => {
+    await Promise.all([writer.send(req(roomA, 'r1')), writer.send(req(roomA, 'r2'))]);
+    expect(await db.dataSource.getRepository(RoomMemberEntity).findOneByOrFail({ roomId: roomA, userId })).toMatchObject({ lastReadSeq: 2 });
+  });
+
+  it('refuses a sender who is not a member (or a room that does not exist) without using up seqs', async () => {
+    await db.dataSource.getRepository(RoomMemberEntity).delete({ roomId: roomA, userId });
+    const [outsider, fine, nowhere] = await Promise.all([writer.send(req(roomA, 'x')), writer.send(req(roomB, 'ok')), writer.send(req(randomUUID(), 'y'))]);
+    expect(outsider).toEqual({ ok: false, reason: 'not_member' });
+    expect(nowhere).toEqual({ ok: false, reason: 'not_member' });
+    expect(fine).toMatchObject({ ok: true, message: { seq: 1 } });
+    expect(await db.dataSource.getRepository(RoomEntity).findOneByOrFail({ id: roomA })).toMatchObject({ lastSeq: 0 });
+    // The room's own record (a system line) needs no membership: its actor may just have left.
+    const line = await writer.send({ ...req(roomA, 'system-1'), body: '', event: { type: 'member_left', actor: { id: userId, name: 'Ana' } } });
+    expect(line).toMatchObject({ ok: true, message: { seq: 1, kind: 'system' } });
   });
 
   it('refuses sends to an archived room without using up seqs', async () => {

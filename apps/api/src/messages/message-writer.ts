@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { BetterSqliteDb, MessageStore, PostgresMessageStore, SendOutcome, SendRequest, SqliteMessageStore } from './message-store';
+import { sqliteConnection } from '../database/sqlite-connection';
+import { MessageStore, PostgresMessageStore, SendOutcome, SendRequest, SqliteMessageStore } from './message-store';
 
 /** The most sends one transaction carries; more wait for the next one. */
 const MAX_BATCH = 512;
@@ -35,7 +36,7 @@ export class MessageWriter implements OnApplicationShutdown {
     this.store =
       config.database.type === 'postgres'
         ? new PostgresMessageStore(dataSource)
-        : new SqliteMessageStore((dataSource.driver as unknown as { databaseConnection: BetterSqliteDb }).databaseConnection);
+        : new SqliteMessageStore(sqliteConnection(dataSource));
   }
 
   send(req: SendRequest): Promise<SendOutcome> {

@@ -14,17 +14,16 @@ import {
   SyncRoom,
   UserRole,
 } from '@parley/contracts';
-import { Between, In, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import type { RoomEntity } from '../rooms/room.entity';
+import { Between, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { ApiException, RateLimitedException } from '../common/api-exceptions';
-import { RealtimeService } from '../realtime/realtime.service';
-import { RoomEntity } from '../rooms/room.entity';
+import { AppEvents } from '../events/app-events';
 import { RoomsService } from '../rooms/rooms.service';
 import { MessageEntity } from './message.entity';
 import { rowToMessage } from './message-store';
 import { MessageWriter } from './message-writer';
 import { SendThrottle } from '../limits/send-throttle';
 import { DirectRoomsService } from '../rooms/direct-rooms.service';
-import { ReceiptAnnouncer } from './receipt-announcer';
 
 /** The sender of a request: enough of the user to apply the rules. */
 export interface Actor {
@@ -36,13 +35,6 @@ export interface SendInput {
   body: string;
   clientMsgId: string;
   replyToId?: string | null;
-}
-
-export interface SendOptions {
-  /** The caller already knows the sender is a current member (the gateway's socket is in the room). */
-  memberKnown?: boolean;
-  /** Leave this socket out of the fan-out (it gets the message in its ack). */
-  exceptSocketId?: string;
 }
 
 /** Over the per-user send rate. Carries milliseconds for the socket ack; REST gets Retry-After in seconds. */
@@ -77,13 +69,11 @@ const messageNotFound = () => new NotFoundException('Message not found');
 export class MessagesService {
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
-    @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
     private readonly roomsService: RoomsService,
     private readonly writer: MessageWriter,
     private readonly throttle: SendThrottle,
-    private readonly realtime: RealtimeService,
     private readonly directRooms: DirectRoomsService,
-    private readonly receipts: ReceiptAnnouncer,
+    private readonly events: AppEvents,
   ) {}
 
   /** Every write (send, edit, delete) takes a token from the sender's bucket first: 429 when it is empty. */
@@ -93,14 +83,17 @@ export class MessagesService {
   }
 
   /**
-   * Stores a message and fans it out to the room. Resolves only after the message is committed; a resend
-   * of the same clientMsgId resolves with the stored original (`created: false`) and is not fanned out again.
+   * Stores a message and raises `message.created`. Resolves only after the message is committed; a resend
+   * of the same clientMsgId resolves with the stored original (`created: false`) and raises nothing again.
+   * A non-member gets the 404 of a missing room: the commit checks membership in its own transaction, so a
+   * plain send costs no query before it; a direct room's two people are known without one.
    */
-  async send(actor: Actor, roomId: string, input: SendInput, opts: SendOptions = {}): Promise<{ message: Message; created: boolean }> {
+  async send(actor: Actor, roomId: string, input: SendInput): Promise<{ message: Message; created: boolean }> {
     await this.takeWriteToken(actor);
-    if (!opts.memberKnown) await this.roomsService.requireMembership(roomId, actor.id);
-    await this.directRooms.assertNotBlocked(roomId, actor.id, 'send messages to');
+    await this.directRooms.assertMaySend(roomId, actor.id);
     const replyToId = input.replyToId ?? null;
+    // A reply names a message: only a member may learn whether it is in the room.
+    if (replyToId) await this.roomsService.requireMembership(roomId, actor.id);
     if (replyToId && !(await this.messages.exists({ where: { id: replyToId, roomId, kind: MessageKind.User } }))) {
       throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'replyToId must be a message in this room', [
         { field: 'replyToId', message: 'replyToId must be a message in this room' },
@@ -116,13 +109,8 @@ export class MessagesService {
       }
       throw roomNotFound();
     }
-    if (outcome.created) this.fanOut(roomId, 'message:new', outcome.message, opts.exceptSocketId);
+    if (outcome.created) await this.events.emit('message.created', { message: outcome.message });
     return { message: outcome.message, created: outcome.created };
-  }
-
-  private fanOut(roomId: string, event: 'message:new' | 'message:updated', message: Message, exceptSocketId?: string): void {
-    if (exceptSocketId) this.realtime.toRoomExcept(roomId, exceptSocketId, event, message);
-    else this.realtime.toRoom(roomId, event, message);
   }
 
   /** A message the actor may see (a member of its room), or the same 404 as for a missing one. */
@@ -145,7 +133,7 @@ export class MessagesService {
     if (message.body === body) return toMessage(message);
     const outcome = await this.writer.store.edit(messageId, body, new Date());
     if (!outcome.ok) throw outcome.reason === 'archived' ? new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only') : messageNotFound();
-    this.fanOut(outcome.message.roomId, 'message:updated', outcome.message);
+    await this.events.emit('message.edited', { message: outcome.message });
     return outcome.message;
   }
 
@@ -162,9 +150,8 @@ export class MessagesService {
     if (room.archivedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
     const outcome = await this.writer.store.remove(messageId, new Date());
     if (!outcome.ok) throw outcome.reason === 'archived' ? new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only') : messageNotFound();
-    const m = outcome.message;
-    this.realtime.toRoom(m.roomId, 'message:deleted', { roomId: m.roomId, messageId: m.id, seq: m.seq, rev: m.rev, deletedAt: m.deletedAt! });
-    return m;
+    await this.events.emit('message.deleted', { message: outcome.message });
+    return outcome.message;
   }
 
   /** A page of history by seq (keyset pagination), always returned in ascending seq order. */
@@ -192,7 +179,7 @@ export class MessagesService {
     const mine = new Set(await this.roomsService.roomIdsForUser(actor.id));
     const removed = wanted.filter((id) => !mine.has(id));
     const roomIds = wanted.filter((id) => mine.has(id));
-    const found = roomIds.length ? await this.rooms.find({ where: { id: In(roomIds) }, select: { id: true, lastSeq: true, lastRev: true } }) : [];
+    const found = await this.roomsService.counters(roomIds);
     const counters = new Map(found.map((r) => [r.id, r]));
     const rooms: SyncRoom[] = [];
     const pending: string[] = [];
@@ -254,12 +241,15 @@ export class MessagesService {
   }
 
   /**
-   * Records that the actor has read the room up to `seq`. Only a marker that moves is announced to the room
-   * (read receipts, coalesced), and not across a block in a direct room.
+   * Records that the actor has read the room up to `seq`. Only a marker that moves raises `message.read`; it
+   * is a receipt for the room unless a block stands between the two people of a direct room.
    */
   async markRead(actor: Actor, roomId: string, seq: number): Promise<number> {
     const { lastReadSeq, moved } = await this.roomsService.setLastRead(roomId, actor.id, seq);
-    if (moved && !(await this.directRooms.isBlocked(roomId, actor.id))) this.receipts.announce(roomId, actor.id, lastReadSeq);
+    if (moved) {
+      const receipt = !(await this.directRooms.isBlocked(roomId, actor.id));
+      await this.events.emit('message.read', { roomId, userId: actor.id, seq: lastReadSeq, receipt });
+    }
     return lastReadSeq;
   }
 

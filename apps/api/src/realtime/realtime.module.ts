@@ -1,7 +1,22 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { FriendsModule } from '../friends/friends.module';
+import { RoomsModule } from '../rooms/rooms.module';
+import { UsersModule } from '../users/users.module';
+import { FriendDeliveries } from './deliveries/friend-deliveries';
+import { MessageDeliveries } from './deliveries/message-deliveries';
+import { ProfileDeliveries } from './deliveries/profile-deliveries';
+import { ReceiptDeliveries } from './deliveries/receipt-deliveries';
+import { RoomDeliveries } from './deliveries/room-deliveries';
 import { RealtimeService } from './realtime.service';
+import { SendOrigins } from './send-origins';
 
-/** Global: any feature service may push events to live clients through RealtimeService. */
-@Global()
-@Module({ providers: [RealtimeService], exports: [RealtimeService] })
+/**
+ * The delivery layer: turns the feature modules' domain events into Socket.IO traffic. Only the gateway
+ * imports it; feature modules raise events and never see a socket.
+ */
+@Module({
+  imports: [RoomsModule, FriendsModule, UsersModule],
+  providers: [RealtimeService, SendOrigins, MessageDeliveries, ReceiptDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries],
+  exports: [RealtimeService, SendOrigins],
+})
 export class RealtimeModule {}

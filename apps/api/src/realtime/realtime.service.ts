@@ -31,9 +31,10 @@ export const channel = {
 type EmitArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 
 /**
- * The one way feature services reach live clients. The gateway hands it the Socket.IO server when it
- * starts; before that (and in unit tests, where no server runs) every call does nothing. The operations
- * go through the Socket.IO adapter, so they reach sockets on every instance once a shared adapter is used.
+ * The delivery layer's handle on the Socket.IO server: the deliveries in `deliveries/` turn domain events
+ * into these calls (feature modules never see it). The gateway hands it the server when it starts; before
+ * that every call does nothing. The operations go through the Socket.IO adapter, so they reach sockets on
+ * every instance once a shared adapter is used.
  */
 @Injectable()
 export class RealtimeService {
@@ -76,10 +77,5 @@ export class RealtimeService {
   /** Unsubscribes every socket of the user from the room at once (they stopped being a member). */
   async removeUserFromRoom(userId: string, roomId: string): Promise<void> {
     this.server?.in(channel.user(userId)).socketsLeave(channel.room(roomId));
-  }
-
-  /** Unsubscribes every socket from a room (the room is gone). */
-  async closeRoom(roomId: string): Promise<void> {
-    this.server?.in(channel.room(roomId)).socketsLeave(channel.room(roomId));
   }
 }

@@ -2,11 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { RoomKind, RoomRole } from '@parley/contracts';
 import { Repository } from 'typeorm';
+import { AppEvents } from '../events/app-events';
 import { RelationsService } from '../friends/relations.service';
 import { UserEntity } from '../users/user.entity';
-import { isUniqueViolation, roomBadRequest, userNotFound } from './room-errors';
+import { isUniqueViolation, roomBadRequest, roomNotFound, userNotFound } from './room-errors';
 import { RoomMemberEntity } from './room-member.entity';
-import { RoomNotifier } from './room-notifier';
 import { RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
 import { RoomsService } from './rooms.service';
@@ -31,7 +31,7 @@ export class DirectRoomsService {
     @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly roomsService: RoomsService,
-    private readonly notifier: RoomNotifier,
+    private readonly events: AppEvents,
     private readonly relations: RelationsService,
   ) {}
 
@@ -63,10 +63,13 @@ export class DirectRoomsService {
       const raced = await this.rooms.findOneByOrFail({ directKey });
       return { view: await this.roomsService.viewFor(raced.id, me.id), created: false };
     }
-    await this.notifier.roomCreated(room, [
-      { userId: me.id, role: RoomRole.Member },
-      { userId: other.id, role: RoomRole.Member },
-    ]);
+    await this.events.emit('room.created', {
+      roomId: room.id,
+      members: [
+        { userId: me.id, role: RoomRole.Member },
+        { userId: other.id, role: RoomRole.Member },
+      ],
+    });
     return { view: await this.roomsService.viewFor(room.id, me.id), created: true };
   }
 
@@ -95,6 +98,17 @@ export class DirectRoomsService {
   async assertNotBlocked(roomId: string, userId: string, action: DirectAction): Promise<void> {
     const peer = await this.peerIn(roomId, userId);
     if (peer) await this.relations.assertNotBlocked(userId, peer, action);
+  }
+
+  /**
+   * Before a send: in a direct room, someone who is not one of its two people gets the 404 of a missing room
+   * and a block either way is a 403. Nothing to check here for other rooms (the commit checks membership).
+   */
+  async assertMaySend(roomId: string, userId: string): Promise<void> {
+    const pair = await this.pairOf(roomId);
+    if (!pair) return;
+    if (!pair.includes(userId)) throw roomNotFound();
+    await this.relations.assertNotBlocked(userId, pair[0] === userId ? pair[1] : pair[0], 'send messages to');
   }
 
   /** Whether this is a direct room whose two members are kept apart by a block (either way). */

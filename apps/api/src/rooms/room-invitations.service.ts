@@ -8,7 +8,6 @@ import { UserEntity } from '../users/user.entity';
 import { roomForbidden, roomNotFound } from './room-errors';
 import { RoomInvitationEntity } from './room-invitation.entity';
 import { RoomMemberEntity } from './room-member.entity';
-import { RoomNotifier } from './room-notifier';
 import { RoomEntity } from './room.entity';
 import { toRoomInvitation } from './rooms.mapper';
 
@@ -24,8 +23,7 @@ export class RoomInvitationsService {
   constructor(
     @InjectRepository(RoomInvitationEntity) private readonly invitations: Repository<RoomInvitationEntity>,
     @InjectRepository(RoomMemberEntity) private readonly members: Repository<RoomMemberEntity>,
-    private readonly notifier: RoomNotifier,
-    events: AppEvents,
+    private readonly events: AppEvents,
   ) {
     events.on('user.blocked', ({ blockerId, blockedId }) => this.endBetween(blockerId, blockedId));
   }
@@ -55,7 +53,7 @@ export class RoomInvitationsService {
       .orIgnore()
       .execute();
     const out = await this.load({ roomId: room.id, inviteeId: In(wanted) });
-    for (const invitation of out) this.notifier.invited(invitation);
+    for (const invitation of out) await this.events.emit('invitation.created', { invitation });
     return out;
   }
 
@@ -80,7 +78,7 @@ export class RoomInvitationsService {
   /** Ends an invitation (accepted, declined, withdrawn) and tells the invitee's other tabs. */
   async end(invitation: RoomInvitationEntity): Promise<void> {
     await this.invitations.delete({ id: invitation.id });
-    this.notifier.invitationEnded(invitation);
+    await this.events.emit('invitation.ended', { invitationId: invitation.id, roomId: invitation.roomId, inviteeId: invitation.inviteeId });
   }
 
   /** Withdraws an invitation: its inviter, or the room's owner and admins. */

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { GENERAL_ROOM_SLUG, RoomInvitation, RoomKind, RoomRole } from '@parley/contracts';
 import { Not, Repository } from 'typeorm';
+import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
 import { memberNotFound, roomArchived, roomBadRequest, roomConflict, roomForbidden, roomNotFound, userNotFound } from './room-errors';
 import { RoomMemberEntity } from './room-member.entity';
-import { RoomNotifier } from './room-notifier';
 import { RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
 import { RoomsService } from './rooms.service';
@@ -29,7 +29,7 @@ export class RoomMembersService {
     @InjectRepository(RoomMemberEntity) private readonly members: Repository<RoomMemberEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly roomsService: RoomsService,
-    private readonly notifier: RoomNotifier,
+    private readonly events: AppEvents,
     private readonly history: RoomHistory,
     private readonly admission: RoomAdmission,
     private readonly invitations: RoomInvitationsService,
@@ -42,7 +42,7 @@ export class RoomMembersService {
   async admit(room: RoomEntity, userId: string, role: RoomRole = RoomRole.Member): Promise<boolean> {
     if (await this.members.existsBy({ roomId: room.id, userId })) return false;
     await this.members.createQueryBuilder().insert().into(RoomMemberEntity).values({ roomId: room.id, userId, role }).orIgnore().execute();
-    await this.notifier.memberJoined(room, userId);
+    await this.events.emit('room.member-joined', { roomId: room.id, userId });
     return true;
   }
 
@@ -139,7 +139,7 @@ export class RoomMembersService {
     if (!target) throw memberNotFound();
     if (target.role !== role) {
       await this.members.update({ roomId, userId }, { role });
-      await this.notifier.rolesChanged(found.room, [{ userId, role }]);
+      await this.events.emit('room.roles-changed', { roomId, changes: [{ userId, role }] });
     }
     return this.memberWithUser(roomId, userId);
   }
@@ -159,11 +159,14 @@ export class RoomMembersService {
       await em.update(RoomEntity, { id: roomId }, { ownerId: userId });
     });
     room.ownerId = userId;
-    await this.notifier.rolesChanged(room, [
-      { userId, role: RoomRole.Owner },
-      { userId: actor.id, role: RoomRole.Admin },
-    ]);
-    await this.notifier.roomUpdated(room);
+    await this.events.emit('room.roles-changed', {
+      roomId,
+      changes: [
+        { userId, role: RoomRole.Owner },
+        { userId: actor.id, role: RoomRole.Admin },
+      ],
+    });
+    await this.events.emit('room.updated', { roomId });
     await this.history.ownerChanged(room, actor, userId);
     return this.roomsService.viewFor(roomId, actor.id);
   }
@@ -193,7 +196,7 @@ export class RoomMembersService {
         await em.update(RoomEntity, { id: room.id }, { ownerId: null });
       }
     });
-    await this.notifier.memberLeft(room, userId);
+    await this.events.emit('room.member-left', { roomId: room.id, userId });
   }
 
   private async memberWithUser(roomId: string, userId: string): Promise<RoomMemberEntity> {

@@ -18,7 +18,6 @@ import { RoomInvitesService } from './room-invites.service';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomMembersController } from './room-members.controller';
 import { RoomMembersService } from './room-members.service';
-import { RoomNotifier } from './room-notifier';
 import { RoomSummaryQueries } from './room-summaries';
 import { RoomEntity } from './room.entity';
 import { RoomsController } from './rooms.controller';
@@ -31,7 +30,6 @@ import { RoomsService } from './rooms.service';
   providers: [
     { provide: CLOCK, useValue: systemClock },
     RoomSummaryQueries,
-    RoomNotifier,
     RoomsService,
     RoomMembersService,
     DirectRoomsService,

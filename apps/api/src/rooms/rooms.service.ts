@@ -1,19 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Page, PublicRoom, RoomKind, RoomRole, RoomSummary, UserRole } from '@parley/contracts';
+import { Page, PublicRoom, RoomKind, RoomMember, RoomRole, RoomSummary, RoomUpdatedEvent, UserRole } from '@parley/contracts';
 import { Brackets, In, IsNull, LessThan, Repository } from 'typeorm';
 import { ValidationFailedException } from '../common/api-exceptions';
 import { likePattern } from '../common/paging';
+import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
 import { roomArchived, roomBadRequest, roomForbidden, roomNotFound } from './room-errors';
 import { RoomMemberEntity } from './room-member.entity';
-import { RoomNotifier } from './room-notifier';
 import { RoomAdmission } from './room-admission';
 import { RoomHistory } from './room-history';
 import { RoomInvitationsService } from './room-invitations.service';
 import { RoomSummaryQueries, RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
-import { toPublicRoom, toRoomSummary } from './rooms.mapper';
+import { toPublicRoom, toRoomMember, toRoomSummary, toRoomUpdatedEvent } from './rooms.mapper';
 
 export interface Membership {
   room: RoomEntity;
@@ -42,7 +42,7 @@ export class RoomsService {
     @InjectRepository(RoomMemberEntity) private readonly members: Repository<RoomMemberEntity>,
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly summaries: RoomSummaryQueries,
-    private readonly notifier: RoomNotifier,
+    private readonly events: AppEvents,
     private readonly history: RoomHistory,
     private readonly admission: RoomAdmission,
     private readonly invitations: RoomInvitationsService,
@@ -85,6 +85,12 @@ export class RoomsService {
     return rows.map((r) => r.roomId);
   }
 
+  /** The seq and rev counters of these rooms (missing ones left out), for sync. */
+  async counters(roomIds: string[]): Promise<Pick<RoomEntity, 'id' | 'lastSeq' | 'lastRev'>[]> {
+    if (roomIds.length === 0) return [];
+    return this.rooms.find({ where: { id: In(roomIds) }, select: { id: true, lastSeq: true, lastRev: true } });
+  }
+
   async memberIds(roomId: string): Promise<string[]> {
     const rows = await this.members.find({ select: { userId: true }, where: { roomId } });
     return rows.map((r) => r.userId);
@@ -100,6 +106,24 @@ export class RoomsService {
     const [view] = await this.summaries.viewsFor(userId, roomId);
     if (!view) throw roomNotFound();
     return view;
+  }
+
+  /** The room as this member sees it in their list, or null for a non-member. */
+  async findSummary(roomId: string, userId: string): Promise<RoomSummary | null> {
+    const [view] = await this.summaries.viewsFor(userId, roomId);
+    return view ? toRoomSummary(view) : null;
+  }
+
+  /** A member with their user, or null. */
+  async findMember(roomId: string, userId: string): Promise<RoomMember | null> {
+    const member = await this.members.findOne({ where: { roomId, userId }, relations: { user: true } });
+    return member ? toRoomMember(member) : null;
+  }
+
+  /** The room's own fields and member count as members see them in `room:updated`; null when it is gone. */
+  async updatedEvent(roomId: string): Promise<RoomUpdatedEvent | null> {
+    const [room, count] = await Promise.all([this.rooms.findOneBy({ id: roomId }), this.members.countBy({ roomId })]);
+    return room ? toRoomUpdatedEvent(room, count) : null;
   }
 
   /** The user's rooms, most recent activity first. */
@@ -191,7 +215,10 @@ export class RoomsService {
       ]);
       return saved;
     });
-    await this.notifier.roomCreated(room, [{ userId: owner.id, role: RoomRole.Owner }, ...add.map((userId) => ({ userId, role: RoomRole.Member }))]);
+    await this.events.emit('room.created', {
+      roomId: room.id,
+      members: [{ userId: owner.id, role: RoomRole.Owner }, ...add.map((userId) => ({ userId, role: RoomRole.Member }))],
+    });
     await this.invitations.invite(room, owner, invite);
     return this.viewFor(room.id, owner.id);
   }
@@ -209,7 +236,7 @@ export class RoomsService {
       const before = { name: room.name, topic: room.topic };
       await this.rooms.update({ id: room.id }, { name, topic });
       Object.assign(room, { name, topic });
-      await this.notifier.roomUpdated(room);
+      await this.events.emit('room.updated', { roomId: room.id });
       await this.history.renamed(room, user, before);
     }
     return this.viewFor(room.id, user.id);
@@ -224,7 +251,7 @@ export class RoomsService {
     if (archived !== (room.archivedAt !== null)) {
       room.archivedAt = archived ? new Date() : null;
       await this.rooms.update({ id: room.id }, { archivedAt: room.archivedAt });
-      await this.notifier.roomUpdated(room);
+      await this.events.emit('room.updated', { roomId: room.id });
       await this.history.archived(room, user, archived);
     }
     return this.viewFor(room.id, user.id);

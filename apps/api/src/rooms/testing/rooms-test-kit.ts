@@ -1,8 +1,9 @@
-import { ServerToClientEvents, UserRole } from '@parley/contracts';
+import { UserRole } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
 import { AppEvents } from '../../events/app-events';
 import { MessageEntity } from '../../messages/message.entity';
-import { RealtimeService } from '../../realtime/realtime.service';
+import { RoomDeliveries } from '../../realtime/deliveries/room-deliveries';
+import { RecordingRealtime } from '../../realtime/testing/recording-realtime';
 import { openTestDatabase, TestDatabase } from '../../testing/test-database';
 import { UserEntity } from '../../users/user.entity';
 import { DirectRoomsService } from '../direct-rooms.service';
@@ -15,7 +16,6 @@ import { RoomInviteEntity } from '../room-invite.entity';
 import { RoomInvitesService } from '../room-invites.service';
 import { RoomMemberEntity } from '../room-member.entity';
 import { RoomMembersService } from '../room-members.service';
-import { RoomNotifier } from '../room-notifier';
 import { RoomSummaryQueries } from '../room-summaries';
 import { RoomEntity } from '../room.entity';
 import { RoomsService } from '../rooms.service';
@@ -23,36 +23,11 @@ import { FriendshipEntity } from '../../friends/friendship.entity';
 import { RelationsService } from '../../friends/relations.service';
 import { UserBlockEntity } from '../../friends/user-block.entity';
 
-export type Sent = { to: string; event: keyof ServerToClientEvents; payload: unknown };
-
-/** RealtimeService with no Socket.IO server: it records what would have been sent, and to whom. */
-export class RecordingRealtime extends RealtimeService {
-  readonly sent: Sent[] = [];
-  readonly subscriptions: string[] = [];
-
-  override toRoom<E extends keyof ServerToClientEvents>(roomId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
-    this.sent.push({ to: `room:${roomId}`, event, payload: args[0] });
-  }
-
-  override toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
-    this.sent.push({ to: `user:${userId}`, event, payload: args[0] });
-  }
-
-  override async addUserToRoom(userId: string, roomId: string): Promise<void> {
-    this.subscriptions.push(`+${userId}@${roomId}`);
-  }
-
-  override async removeUserFromRoom(userId: string, roomId: string): Promise<void> {
-    this.subscriptions.push(`-${userId}@${roomId}`);
-  }
-
-  clear(): void {
-    this.sent.length = 0;
-    this.subscriptions.length = 0;
-  }
-}
-
-/** The rooms services wired as the module wires them, on a real migrated SQLite database, with a clock tests can move. */
+/**
+ * The rooms services wired as the module wires them, on a real migrated SQLite database, with a clock tests can
+ * move; their events are delivered by the real RoomDeliveries to a RecordingRealtime, so tests see what live
+ * clients would get.
+ */
 export interface RoomsKit {
   db: TestDatabase;
   realtime: RecordingRealtime;
@@ -81,15 +56,15 @@ export async function openRoomsKit(): Promise<RoomsKit> {
   const clock = { now: new Date('2030-01-01T12:00:00.000Z') };
   const relations = new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config);
   const summaries = new RoomSummaryQueries(memberRepo, messageRepo, relations);
-  const notifier = new RoomNotifier(realtime, summaries, memberRepo);
   const history = new RoomHistory(userRepo, events);
   const admission = new RoomAdmission(relations);
-  const invitations = new RoomInvitationsService(repo(RoomInvitationEntity), memberRepo, notifier, events);
-  const rooms = new RoomsService(roomRepo, memberRepo, userRepo, summaries, notifier, history, admission, invitations);
-  const members = new RoomMembersService(roomRepo, memberRepo, userRepo, rooms, notifier, history, admission, invitations);
-  const direct = new DirectRoomsService(roomRepo, userRepo, rooms, notifier, relations);
+  const invitations = new RoomInvitationsService(repo(RoomInvitationEntity), memberRepo, events);
+  const rooms = new RoomsService(roomRepo, memberRepo, userRepo, summaries, events, history, admission, invitations);
+  const members = new RoomMembersService(roomRepo, memberRepo, userRepo, rooms, events, history, admission, invitations);
+  const direct = new DirectRoomsService(roomRepo, userRepo, rooms, events, relations);
   const invites = new RoomInvitesService(repo(RoomInviteEntity), rooms, members, history, () => clock.now);
   const general = new GeneralRoomService(roomRepo, memberRepo, userRepo, members, events);
+  new RoomDeliveries(realtime, rooms, events);
 
   return {
     db,

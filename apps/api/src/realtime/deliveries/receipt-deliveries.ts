@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { RealtimeService } from '../realtime/realtime.service';
+import { AppEvents } from '../../events/app-events';
+import { RealtimeService } from '../realtime.service';
 
 /** A member's receipts in one room are announced at most this often; the latest seq wins. */
 export const RECEIPT_COALESCE_MS = 500;
@@ -13,16 +14,21 @@ interface Window {
 }
 
 /**
- * Read receipts, coalesced: the first move of a member's read marker in a room is announced at once, and
- * any further moves within RECEIPT_COALESCE_MS are folded into one announcement of the latest seq when that
- * time is up. A client scrolling through a backlog (or a script marking read in a loop) costs the room's
- * members at most two receipts a second.
+ * Read receipts, coalesced: the first move of a member's read marker in a room (`message.read` with
+ * `receipt`) is announced to the room at once, and any further moves within RECEIPT_COALESCE_MS are folded
+ * into one announcement of the latest seq when that time is up. A client scrolling through a backlog (or a
+ * script marking read in a loop) costs the room's members at most two receipts a second.
  */
 @Injectable()
-export class ReceiptAnnouncer implements OnApplicationShutdown {
+export class ReceiptDeliveries implements OnApplicationShutdown {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly realtime: RealtimeService) {}
+  constructor(
+    private readonly realtime: RealtimeService,
+    events: AppEvents,
+  ) {
+    events.on('message.read', ({ roomId, userId, seq, receipt }) => receipt && this.announce(roomId, userId, seq));
+  }
 
   announce(roomId: string, userId: string, seq: number): void {
     const key = `${roomId}:${userId}`;
