@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MessageKind, RoomKind } from '@parley/contracts';
+import { MessagePreview, RoomKind } from '@parley/contracts';
 import { RelationsService } from '../friends/relations.service';
 import { Repository, SelectQueryBuilder } from 'typeorm';
-import { MessageEntity } from '../messages/message.entity';
+import { RoomActivity } from '../messages/room-activity';
 import { UserEntity } from '../users/user.entity';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomEntity } from './room.entity';
@@ -14,10 +14,8 @@ export interface RoomView {
   member: RoomMemberEntity;
   memberCount: number;
   unreadCount: number;
-  /** The message with the room's last seq, with its sender; null in an empty room. */
-  lastMessage: MessageEntity | null;
-  /** The last message is from someone the viewer blocked: its text is withheld from the preview. */
-  lastMessageHidden: boolean;
+  /** The preview of the message with the room's last seq (its text withheld when from someone the viewer blocked); null in an empty room. */
+  lastMessage: MessagePreview | null;
   /** Direct rooms: the other member. */
   peer: UserEntity | null;
 }
@@ -31,14 +29,15 @@ export function lastActivityAt(room: RoomEntity): Date {
 
 /**
  * Builds room-list views for one user with a fixed number of queries (six), however many rooms they are
- * in: every query is scoped by joining the user's own memberships, never by a list of room ids. Messages
- * from people the user blocked are neither counted as unread nor previewed.
+ * in: every query is scoped by joining the user's own memberships, never by a list of room ids. The two
+ * about messages (unread counts, last messages) are the messages module's (RoomActivity). Messages from
+ * people the user blocked are neither counted as unread nor previewed.
  */
 @Injectable()
 export class RoomSummaryQueries {
   constructor(
     @InjectRepository(RoomMemberEntity) private readonly members: Repository<RoomMemberEntity>,
-    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    private readonly activity: RoomActivity,
     private readonly relations: RelationsService,
   ) {}
 
@@ -49,16 +48,13 @@ export class RoomSummaryQueries {
     if (memberships.length === 0) return [];
 
     const blocked = await this.relations.blockedIdsBy(userId);
-    const [counts, unread, lastMessages, peers] = await Promise.all([
+    const [counts, unreadCount, lastMessage, peers] = await Promise.all([
       this.memberCounts(userId, roomId),
-      this.unreadCounts(userId, blocked, roomId),
-      this.lastMessages(userId, roomId),
+      this.activity.unreadCounts(userId, blocked, roomId),
+      this.activity.lastMessages(userId, blocked, roomId),
       this.directPeers(userId, roomId),
     ]);
-    const countOf = (rows: CountRow[]) => new Map(rows.map((r) => [r.roomId, Number(r.n)]));
-    const memberCount = countOf(counts);
-    const unreadCount = countOf(unread);
-    const lastMessage = new Map(lastMessages.map((m) => [m.roomId, m]));
+    const memberCount = new Map(counts.map((r) => [r.roomId, Number(r.n)]));
     const peer = new Map(peers.map((p) => [p.roomId, p.user!]));
 
     return memberships
@@ -68,7 +64,6 @@ export class RoomSummaryQueries {
         memberCount: memberCount.get(member.roomId) ?? 0,
         unreadCount: unreadCount.get(member.roomId) ?? 0,
         lastMessage: lastMessage.get(member.roomId) ?? null,
-        lastMessageHidden: blocked.includes(lastMessage.get(member.roomId)?.senderId ?? ''),
         peer: peer.get(member.roomId) ?? null,
       }))
       .sort((a, b) => lastActivityAt(b.room).getTime() - lastActivityAt(a.room).getTime() || (a.room.id < b.room.id ? -1 : 1));
@@ -82,34 +77,6 @@ export class RoomSummaryQueries {
       .innerJoin(RoomMemberEntity, 'mine', 'mine.roomId = m.roomId AND mine.userId = :userId', { userId })
       .groupBy('m.roomId');
     return this.onlyRoom(qb, 'm', roomId).getRawMany<CountRow>();
-  }
-
-  /**
-   * Messages from others after my last read seq that are not deleted, not system lines and not from someone
-   * I blocked (the (roomId, seq) index serves it).
-   */
-  private unreadCounts(userId: string, blocked: string[], roomId?: string): Promise<CountRow[]> {
-    const qb = this.messages
-      .createQueryBuilder('msg')
-      .select('msg.roomId', 'roomId')
-      .addSelect('COUNT(*)', 'n')
-      .innerJoin(RoomMemberEntity, 'mine', 'mine.roomId = msg.roomId AND mine.userId = :userId', { userId })
-      .where('msg.seq > mine.lastReadSeq')
-      .andWhere('msg.senderId <> :userId')
-      .andWhere('msg.deletedAt IS NULL')
-      .andWhere('msg.kind = :userKind', { userKind: MessageKind.User })
-      .groupBy('msg.roomId');
-    if (blocked.length) qb.andWhere('msg.senderId NOT IN (:...blocked)', { blocked });
-    return this.onlyRoom(qb, 'msg', roomId).getRawMany<CountRow>();
-  }
-
-  private lastMessages(userId: string, roomId?: string): Promise<MessageEntity[]> {
-    const qb = this.messages
-      .createQueryBuilder('msg')
-      .innerJoin(RoomEntity, 'r', 'r.id = msg.roomId AND r.lastSeq = msg.seq')
-      .innerJoin(RoomMemberEntity, 'mine', 'mine.roomId = msg.roomId AND mine.userId = :userId', { userId })
-      .leftJoinAndSelect('msg.sender', 'sender');
-    return this.onlyRoom(qb, 'msg', roomId).getMany();
   }
 
   private directPeers(userId: string, roomId?: string): Promise<RoomMemberEntity[]> {

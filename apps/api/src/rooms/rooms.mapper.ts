@@ -1,8 +1,5 @@
 import {
-  describeRoomEvent,
   InvitedRoom,
-  MessageKind,
-  MessagePreview,
   PublicRoom,
   RoomDetail,
   RoomInvitation,
@@ -10,37 +7,14 @@ import {
   RoomMember,
   RoomRole,
   RoomSummary,
-  RoomEvent,
   RoomUpdatedEvent,
 } from '@parley/contracts';
-import { MessageEntity } from '../messages/message.entity';
 import { toPublicUser } from '../users/users.mapper';
-import { plainTextPreview } from './message-preview';
 import { RoomInvitationEntity } from './room-invitation.entity';
 import { RoomInviteEntity } from './room-invite.entity';
 import { RoomMemberEntity } from './room-member.entity';
 import { lastActivityAt, RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
-
-/**
- * The room list's preview of a message; `hidden` withholds the text of one from someone the viewer blocked. A system
- * line is told from the viewer's side ("Ada added you").
- */
-export function toMessagePreview(m: MessageEntity, hidden = false, viewerId?: string): MessagePreview {
-  const deleted = m.deletedAt !== null;
-  const event = m.kind === MessageKind.System && m.event ? (JSON.parse(m.event) as RoomEvent) : null;
-  return {
-    id: m.id,
-    seq: m.seq,
-    senderId: m.senderId,
-    senderName: m.sender?.displayName ?? '',
-    text: deleted || hidden ? '' : event ? describeRoomEvent(event, viewerId) : plainTextPreview(m.body),
-    deleted,
-    hidden,
-    kind: m.kind,
-    createdAt: m.createdAt.toISOString(),
-  };
-}
 
 export function toRoomSummary(v: RoomView): RoomSummary {
   const { room, member, peer } = v;
@@ -56,7 +30,7 @@ export function toRoomSummary(v: RoomView): RoomSummary {
     lastRev: room.lastRev,
     lastReadSeq: member.lastReadSeq,
     unreadCount: v.unreadCount,
-    lastMessage: v.lastMessage ? toMessagePreview(v.lastMessage, v.lastMessageHidden, member.userId) : null,
+    lastMessage: v.lastMessage,
     lastActivityAt: lastActivityAt(room).toISOString(),
     archivedAt: room.archivedAt?.toISOString() ?? null,
     peer: peer ? toPublicUser(peer) : null,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FriendsModule } from '../friends/friends.module';
-import { MessageEntity } from '../messages/message.entity';
+import { RoomActivityModule } from '../messages/room-activity.module';
 import { UserEntity } from '../users/user.entity';
 import { CLOCK, systemClock } from './clock';
 import { DirectRoomsService } from './direct-rooms.service';
@@ -25,7 +25,7 @@ import { RoomsService } from './rooms.service';
 
 /** Rooms, memberships, roles and invite links. RoomsService is what the messages module and the gateway use. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, UserEntity]), FriendsModule],
+  imports: [TypeOrmModule.forFeature([RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, UserEntity]), FriendsModule, RoomActivityModule],
   controllers: [RoomsController, RoomMembersController, RoomInvitesController, InvitesController, InvitationsController],
   providers: [
     { provide: CLOCK, useValue: systemClock },

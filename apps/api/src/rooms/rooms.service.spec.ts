@@ -1,5 +1,6 @@
 import { RoomSummary } from '@parley/contracts';
 import { UserEntity } from '../users/user.entity';
+import { RoomMemberEntity } from './room-member.entity';
 import { RoomEntity } from './room.entity';
 import { toRoomSummary } from './rooms.mapper';
 import { openRoomsKit, RoomsKit } from './testing/rooms-test-kit';
@@ -25,18 +26,19 @@ describe('RoomsService', () => {
   describe('room summaries', () => {
     it('counts unread messages from others after my read marker, leaving out deleted ones and my own', async () => {
       const room = await group(ada, 'Plans', [bob.id]);
+      await kit.postMessage(room.id, ada, 'mine'); // sending reads the room up to it: Ada's marker is at 1
       await kit.postMessage(room.id, bob, 'one');
       await kit.postMessage(room.id, bob, 'two');
-      await kit.postMessage(room.id, ada, 'mine');
       await kit.postMessage(room.id, bob, 'gone', { deleted: true });
       await kit.postMessage(room.id, bob, 'three');
 
       const [forAda] = await list(ada);
-      expect(forAda).toMatchObject({ lastSeq: 5, lastReadSeq: 0, unreadCount: 3 });
+      expect(forAda).toMatchObject({ lastSeq: 5, lastReadSeq: 1, unreadCount: 3 });
 
-      expect(await kit.rooms.setLastRead(room.id, ada.id, 2)).toEqual({ lastReadSeq: 2, moved: true });
+      expect(await kit.rooms.setLastRead(room.id, ada.id, 3)).toEqual({ lastReadSeq: 3, moved: true });
       expect((await list(ada))[0].unreadCount).toBe(1);
-      // Bob's own messages never count for him.
+      // Bob's own messages never count for him, even behind his marker (another device of his reading nothing).
+      await kit.db.dataSource.getRepository(RoomMemberEntity).update({ roomId: room.id, userId: bob.id }, { lastReadSeq: 0 });
       expect((await list(bob))[0].unreadCount).toBe(1);
     });
 

@@ -1,7 +1,9 @@
-import { UserRole } from '@parley/contracts';
+import { Message, UserRole } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
 import { AppEvents } from '../../events/app-events';
 import { MessageEntity } from '../../messages/message.entity';
+import { MessageWriter } from '../../messages/message-writer';
+import { RoomActivity } from '../../messages/room-activity';
 import { RoomDeliveries } from '../../realtime/deliveries/room-deliveries';
 import { RecordingRealtime } from '../../realtime/testing/recording-realtime';
 import { openTestDatabase, TestDatabase } from '../../testing/test-database';
@@ -39,8 +41,8 @@ export interface RoomsKit {
   invites: RoomInvitesService;
   general: GeneralRoomService;
   makeUser(overrides?: Partial<UserEntity>): Promise<UserEntity>;
-  /** Inserts a message as the messages module would: next seq and rev, and the room's counters moved. */
-  postMessage(roomId: string, sender: UserEntity, body: string, opts?: { at?: Date; deleted?: boolean }): Promise<MessageEntity>;
+  /** Commits a message through the messages module's store (next seq and rev, counters, the sender's read marker). */
+  postMessage(roomId: string, sender: UserEntity, body: string, opts?: { at?: Date; deleted?: boolean }): Promise<Message>;
   close(): Promise<void>;
 }
 
@@ -50,12 +52,13 @@ export async function openRoomsKit(): Promise<RoomsKit> {
   // Direct rooms between strangers: the friendship rule (DM_POLICY=friends) is tested with the friends module.
   const db = await openTestDatabase({ DM_POLICY: 'anyone' });
   const repo = db.dataSource.getRepository.bind(db.dataSource);
-  const [roomRepo, memberRepo, userRepo, messageRepo] = [repo(RoomEntity), repo(RoomMemberEntity), repo(UserEntity), repo(MessageEntity)];
+  const [roomRepo, memberRepo, userRepo] = [repo(RoomEntity), repo(RoomMemberEntity), repo(UserEntity)];
   const realtime = new RecordingRealtime();
   const events = new AppEvents();
   const clock = { now: new Date('2030-01-01T12:00:00.000Z') };
   const relations = new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config);
-  const summaries = new RoomSummaryQueries(memberRepo, messageRepo, relations);
+  const summaries = new RoomSummaryQueries(memberRepo, new RoomActivity(repo(MessageEntity)), relations);
+  const store = new MessageWriter(db.dataSource, db.config).store;
   const history = new RoomHistory(userRepo, events);
   const admission = new RoomAdmission(relations);
   const invitations = new RoomInvitationsService(repo(RoomInvitationEntity), memberRepo, events);
@@ -94,24 +97,13 @@ export async function openRoomsKit(): Promise<RoomsKit> {
       );
     },
     postMessage: async (roomId, sender, body, opts = {}) => {
-      const room = await roomRepo.findOneByOrFail({ id: roomId });
       const at = opts.at ?? new Date();
-      const message = await messageRepo.save(
-        messageRepo.create({
-          roomId,
-          seq: room.lastSeq + 1,
-          rev: room.lastRev + 1,
-          senderId: sender.id,
-          body: opts.deleted ? '' : body,
-          clientMsgId: randomBytes(8).toString('hex'),
-          replyToId: null,
-          createdAt: at,
-          editedAt: null,
-          deletedAt: opts.deleted ? at : null,
-        }),
-      );
-      await roomRepo.update({ id: roomId }, { lastSeq: message.seq, lastRev: message.rev, lastMessageAt: at });
-      return message;
+      const [sent] = await store.commitSends([{ roomId, senderId: sender.id, clientMsgId: randomBytes(8).toString('hex'), body, replyToId: null }], at);
+      if (!sent.ok) throw new Error(`postMessage failed: ${sent.reason}`);
+      if (!opts.deleted) return sent.message;
+      const removed = await store.remove(sent.message.id, at);
+      if (!removed.ok) throw new Error(`postMessage could not delete: ${removed.reason}`);
+      return removed.message;
     },
     close: () => db.close(),
   };
