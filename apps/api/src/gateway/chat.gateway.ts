@@ -3,7 +3,6 @@ import { OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { ClientToServerEvents, PRESENCE_QUERY_MAX, TYPING_TTL_MS } from '@parley/contracts';
 import { ArrayMaxSize, IsArray, IsIn, IsUUID } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { AppEvents, SessionEndReason } from '../events/app-events';
 import { MessagesService } from '../messages/messages.service';
 import { SocketDeleteDto, SocketEditDto, SocketReadDto, SocketRoomDto, SocketSendDto } from '../messages/dto/messages.dto';
 import { channel, ParleyServer, ParleySocket, RealtimeService } from '../realtime/realtime.service';
@@ -54,7 +53,6 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     private readonly presence: PresenceService,
     private readonly realtime: RealtimeService,
     private readonly origins: SendOrigins,
-    private readonly events: AppEvents,
     private readonly limits: SocketLimits,
     private readonly directRooms: DirectRoomsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -75,9 +73,6 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     });
     server.on('connection', (socket: ParleySocket) => this.onConnection(socket));
 
-    this.events.on('auth.sessions-ended', (e) => this.endSessions(e.userId, e.reason, e.sessionIds, e.exceptSessionId));
-    this.events.on('auth.token-revoked', (e) => this.closeChannel(channel.token(e.tokenId), 'revoked'));
-    this.events.on('user.deactivated', (e) => this.closeChannel(channel.user(e.userId), 'deactivated'));
     this.sweepTimer = setInterval(() => void this.sweepExpiredSessions(), SESSION_SWEEP_MS);
     this.sweepTimer.unref();
   }
@@ -174,25 +169,6 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
         (err: unknown) => ack?.({ error: toSocketError(err) }),
       );
     });
-  }
-
-  private async endSessions(userId: string, reason: SessionEndReason, sessionIds?: string[], exceptSessionId?: string): Promise<void> {
-    if (sessionIds) {
-      for (const id of sessionIds) await this.closeChannel(channel.session(id), reason);
-      return;
-    }
-    const sockets = await this.server.in(channel.user(userId)).fetchSockets();
-    for (const s of sockets) {
-      if (s.data.sessionId && s.data.sessionId !== exceptSessionId) {
-        s.emit('session:ended', { reason });
-        s.disconnect(true);
-      }
-    }
-  }
-
-  private async closeChannel(name: string, reason: SessionEndReason): Promise<void> {
-    this.server.in(name).emit('session:ended', { reason });
-    this.server.in(name).disconnectSockets(true);
   }
 
   /** Closes sockets whose session has expired (and was not extended by use elsewhere). */

@@ -7,6 +7,7 @@ import { MessageDeliveries } from './deliveries/message-deliveries';
 import { ProfileDeliveries } from './deliveries/profile-deliveries';
 import { ReceiptDeliveries } from './deliveries/receipt-deliveries';
 import { RoomDeliveries } from './deliveries/room-deliveries';
+import { SessionDeliveries } from './deliveries/session-deliveries';
 import { RealtimeService } from './realtime.service';
 import { SendOrigins } from './send-origins';
 
@@ -16,7 +17,7 @@ import { SendOrigins } from './send-origins';
  */
 @Module({
   imports: [RoomsModule, FriendsModule, UsersModule],
-  providers: [RealtimeService, SendOrigins, MessageDeliveries, ReceiptDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries],
+  providers: [RealtimeService, SendOrigins, MessageDeliveries, ReceiptDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries, SessionDeliveries],
   exports: [RealtimeService, SendOrigins],
 })
 export class RealtimeModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientToServerEvents, ServerToClientEvents, UserRole } from '@parley/contracts';
+import type { SessionEndReason } from '../events/app-events';
 import type { Server, Socket } from 'socket.io';
 
 /** What the gateway keeps on every authenticated socket. */
@@ -77,5 +78,37 @@ export class RealtimeService {
   /** Unsubscribes every socket of the user from the room at once (they stopped being a member). */
   async removeUserFromRoom(userId: string, roomId: string): Promise<void> {
     this.server?.in(channel.user(userId)).socketsLeave(channel.room(roomId));
+  }
+
+  /** Tells every socket in the channel why, then closes them (on every instance, through the adapter). */
+  private close(name: string, reason: SessionEndReason): void {
+    this.server?.in(name).emit('session:ended', { reason });
+    this.server?.in(name).disconnectSockets(true);
+  }
+
+  /** Closes the sockets opened with these sessions. */
+  closeSessions(sessionIds: string[], reason: SessionEndReason): void {
+    for (const id of sessionIds) this.close(channel.session(id), reason);
+  }
+
+  /** Closes the sockets opened with this personal access token. */
+  closeToken(tokenId: string, reason: SessionEndReason): void {
+    this.close(channel.token(tokenId), reason);
+  }
+
+  /** Closes every socket of the user. */
+  closeUser(userId: string, reason: SessionEndReason): void {
+    this.close(channel.user(userId), reason);
+  }
+
+  /** Closes the user's sockets opened with a session other than `keepSessionId` (token sockets stay). */
+  async closeUserSessionsExcept(userId: string, keepSessionId: string | undefined, reason: SessionEndReason): Promise<void> {
+    if (!this.server) return;
+    for (const s of await this.server.in(channel.user(userId)).fetchSockets()) {
+      if (s.data.sessionId && s.data.sessionId !== keepSessionId) {
+        s.emit('session:ended', { reason });
+        s.disconnect(true);
+      }
+    }
   }
 }
