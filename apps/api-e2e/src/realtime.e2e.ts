@@ -3,7 +3,7 @@ import { RunningServer, startServer } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DatabaseKind, startOn } from './support/database-targets';
-import { CSRF_HEADER, Signed, signIn, signUp } from './support/factories';
+import { blockUser, CSRF_HEADER, Signed, signIn, signUp } from './support/factories';
 import { closeSockets, createRoom, send, socketFor, track } from './support/chat';
 import { call, connect, disconnected, errorOf, next, record, refusal, sleep } from './support/sockets';
 
@@ -84,6 +84,30 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('real-time delivery on %s', 
     const history = await request(url).get(`/api/rooms/${room.id}/messages`).set('Authorization', `Bearer ${cai.token}`);
     expect(history.body.items[1]).toMatchObject({ id: byCai.id, body: '', seq: 2 });
     expect(history.body.items[1].deletedAt).not.toBeNull();
+  });
+
+  it('refuses a non-member\u2019s send with the 404 of a missing room, in any kind of room, and uses up no seq', async () => {
+    const [ana, ben, mal] = await Promise.all([signUp(url), signUp(url), signUp(url)]);
+    const room = await createRoom(url, ana, [ben]);
+    const [sa, sb, sm] = await Promise.all([socketFor(url, ana), socketFor(url, ben), socketFor(url, mal)]);
+    const first = await send(sa, room.id, 'members only');
+    const direct = await request(url).post('/api/rooms/direct').set('Authorization', `Bearer ${ana.token}`).send({ userId: ben.user.id });
+    expect([200, 201]).toContain(direct.status);
+    // Mal blocks Ana: a member would get 403 in her direct room; an outsider still learns nothing.
+    await blockUser(url, mal, ana);
+    for (const roomId of [room.id, direct.body.id as string, randomUUID()]) {
+      const socket = await call(sm, 'message:send', { roomId, clientMsgId: randomUUID(), body: 'let me in' });
+      expect(errorOf(socket)?.code).toBe('not_found');
+      const reply = await call(sm, 'message:send', { roomId, clientMsgId: randomUUID(), body: 'a reply', replyToId: first.id });
+      expect(errorOf(reply)?.code).toBe('not_found');
+      const rest = await request(url).post(`/api/rooms/${roomId}/messages`).set('Authorization', `Bearer ${mal.token}`).send({ body: 'x', clientMsgId: randomUUID() });
+      expect(rest.status).toBe(404);
+    }
+    // Removed: from then on a 404, and the room's seqs go on without a gap.
+    expect((await request(url).delete(`/api/rooms/${room.id}/members/${ben.user.id}`).set('Authorization', `Bearer ${ana.token}`)).status).toBe(204);
+    expect(errorOf(await call(sb, 'message:send', { roomId: room.id, clientMsgId: randomUUID(), body: 'still here?' }))?.code).toBe('not_found');
+    const after = await send(sa, room.id, 'next');
+    expect(after.seq).toBe(first.seq + 2); // + the system line "Ana removed Ben"
   });
 
   it('syncs everything missed while disconnected: new messages, edits and deletions, in order', async () => {

@@ -21,13 +21,15 @@ export class LiveSockets {
   private constructor() {
     this.io = new Server(this.http, { transports: ['websocket'] }) as ParleyServer;
     this.io.use((socket, next) => {
-      const auth = socket.handshake.auth as { userId: string };
-      socket.data = { userId: auth.userId, role: 'member', sessionId: null, tokenId: null, expiresAt: null };
+      const auth = socket.handshake.auth as { userId: string; sessionId?: string; tokenId?: string };
+      socket.data = { userId: auth.userId, role: 'member', sessionId: auth.sessionId ?? null, tokenId: auth.tokenId ?? null, expiresAt: null };
       next();
     });
     this.io.on('connection', (socket) => {
       const { rooms } = socket.handshake.auth as { rooms?: string[] };
-      void socket.join([channel.user(socket.data.userId), ...(rooms ?? []).map(channel.room)]);
+      const { userId, sessionId, tokenId } = socket.data;
+      const credential = sessionId ? [channel.session(sessionId)] : tokenId ? [channel.token(tokenId)] : [];
+      void socket.join([channel.user(userId), ...credential, ...(rooms ?? []).map(channel.room)]);
     });
     this.realtime.attach(this.io);
   }
@@ -38,10 +40,11 @@ export class LiveSockets {
     return live;
   }
 
-  /** A connected client socket of `userId`, subscribed to `rooms`. */
-  async connect(userId: string, rooms: string[] = []): Promise<Client> {
+  /** A connected client socket of `userId`, subscribed to `rooms`, opened with a session or a token when given. */
+  async connect(userId: string, rooms: string[] = [], credential: { sessionId?: string; tokenId?: string } = {}): Promise<Client> {
     const { port } = this.http.address() as AddressInfo;
-    const client: Client = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], auth: { userId, rooms }, forceNew: true, reconnection: false });
+    const auth = { userId, rooms, ...credential };
+    const client: Client = connectClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], auth, forceNew: true, reconnection: false });
     this.clients.push(client);
     await new Promise<void>((resolve, reject) => {
       client.once('connect', resolve);
