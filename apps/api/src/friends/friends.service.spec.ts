@@ -1,7 +1,6 @@
 import type { ModuleRef } from '@nestjs/core';
 import { AppEvents } from '../events/app-events';
-import { FriendDeliveries } from '../realtime/deliveries/friend-deliveries';
-import { RecordingRealtime } from '../realtime/testing/recording-realtime';
+import { RecordingEvents } from '../events/testing/recording-events';
 import { openTestDatabase, TestDatabase } from '../testing/test-database';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -24,7 +23,7 @@ describe('friends and blocks', () => {
   let relations: RelationsService;
   let friends: FriendsService;
   let blocks: BlocksService;
-  let live: RecordingRealtime;
+  let events: RecordingEvents;
 
   const makeUser = async (patch: Partial<UserEntity> = {}): Promise<UserEntity> => {
     n++;
@@ -36,9 +35,7 @@ describe('friends and blocks', () => {
     db = await openTestDatabase(env);
     const repo = <T extends object>(e: new () => T) => db.dataSource.getRepository(e);
     users = new UsersService(repo(UserEntity), new AppEvents());
-    live = new RecordingRealtime();
-    const events = new AppEvents();
-    new FriendDeliveries(live, events);
+    events = new RecordingEvents();
     relations = new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config);
     friends = new FriendsService(repo(FriendRequestEntity), repo(FriendshipEntity), repo(UserEntity), relations, new FriendPresence(noGateway), events);
     blocks = new BlocksService(repo(UserBlockEntity), repo(UserEntity), friends, new AppEvents());
@@ -53,8 +50,7 @@ describe('friends and blocks', () => {
       const [ada, bob] = [await makeUser(), await makeUser()];
       const sent = await friends.send(ada, bob.id);
       expect(sent.outcome).toBe('requested');
-      expect(live.toUserOf(bob.id, 'friend:request')).toEqual([{ request: sent.request }]);
-      expect(live.toUserOf(ada.id, 'friend:request')).toEqual([{ request: sent.request }]);
+      expect(events.payloads('friend.requested')).toEqual([{ request: sent.request }]);
       expect((await friends.pending(bob.id)).incoming.map((r) => r.from.id)).toEqual([ada.id]);
       expect((await friends.pending(ada.id)).outgoing.map((r) => r.to.id)).toEqual([bob.id]);
 
@@ -62,8 +58,16 @@ describe('friends and blocks', () => {
       expect(friend).toMatchObject({ user: { id: ada.id }, presence: { userId: ada.id, status: 'offline', lastSeenAt: null } });
       expect(await relations.areFriends(ada.id, bob.id)).toBe(true);
       expect(await relations.areFriends(bob.id, ada.id)).toBe(true);
-      expect(live.toUserOf(ada.id, 'friend:accepted')).toEqual([{ requestId: sent.request!.id, friend: expect.objectContaining({ user: expect.objectContaining({ id: bob.id }) }) }]);
-      expect(live.toUserOf(bob.id, 'friend:accepted')).toEqual([{ requestId: sent.request!.id, friend }]);
+      // Each side sees the other as the friend.
+      expect(events.payloads('friend.accepted')).toEqual([
+        {
+          requestId: sent.request!.id,
+          sides: [
+            { userId: bob.id, friend },
+            { userId: ada.id, friend: expect.objectContaining({ user: expect.objectContaining({ id: bob.id }) }) },
+          ],
+        },
+      ]);
       expect(await friends.pending(bob.id)).toEqual({ incoming: [], outgoing: [] });
       expect((await friends.list(ada.id)).map((f) => f.user.id)).toEqual([bob.id]);
     });
@@ -74,8 +78,7 @@ describe('friends and blocks', () => {
       expect(results.map((r) => r.outcome).sort()).toEqual(['friends', 'requested']);
       expect(await db.dataSource.getRepository(FriendshipEntity).count()).toBe(1);
       expect(await friends.pending(ada.id)).toEqual({ incoming: [], outgoing: [] });
-      expect(live.toUserOf(ada.id, 'friend:accepted')).toHaveLength(1);
-      expect(live.toUserOf(bob.id, 'friend:accepted')).toHaveLength(1);
+      expect(events.payloads('friend.accepted')).toHaveLength(1);
     });
 
     it('keeps one request when the same one is sent twice at once', async () => {
@@ -108,7 +111,7 @@ describe('friends and blocks', () => {
       await expect(friends.cancel(eve.id, request!.id)).rejects.toMatchObject({ status: 404 });
 
       await friends.cancel(ada.id, request!.id);
-      expect(live.toUserOf(bob.id, 'friend:request-removed')).toEqual([{ requestId: request!.id }]);
+      expect(events.payloads('friend.request-removed')).toEqual([{ requestId: request!.id, userIds: [ada.id, bob.id] }]);
       await expect(friends.accept(bob, request!.id)).rejects.toMatchObject({ status: 404 });
     });
 
@@ -116,7 +119,7 @@ describe('friends and blocks', () => {
       const [ada, bob] = [await makeUser(), await makeUser()];
       const first = await friends.send(ada, bob.id);
       await friends.decline(bob.id, first.request!.id);
-      expect(live.toUserOf(ada.id, 'friend:request-removed')).toEqual([{ requestId: first.request!.id }]);
+      expect(events.payloads('friend.request-removed')).toEqual([{ requestId: first.request!.id, userIds: [ada.id, bob.id] }]);
       expect((await friends.pending(ada.id)).outgoing).toEqual([]);
       const again = await friends.send(ada, bob.id);
       expect(again.outcome).toBe('requested');
@@ -136,8 +139,7 @@ describe('friends and blocks', () => {
       const [ada, bob] = [await makeUser(), await makeUser()];
       await friends.accept(bob, (await friends.send(ada, bob.id)).request!.id);
       await friends.unfriend(bob.id, ada.id);
-      expect(live.toUserOf(ada.id, 'friend:removed')).toEqual([{ userId: bob.id }]);
-      expect(live.toUserOf(bob.id, 'friend:removed')).toEqual([{ userId: ada.id }]);
+      expect(events.payloads('friend.removed')).toEqual([{ userIds: [bob.id, ada.id] }]);
       expect(await friends.list(ada.id)).toEqual([]);
       await expect(friends.unfriend(bob.id, ada.id)).rejects.toMatchObject({ status: 404, message: 'You are not friends with this user' });
     });
@@ -161,8 +163,8 @@ describe('friends and blocks', () => {
       await blocks.block(ada.id, bob.id);
       await blocks.block(ada.id, cal.id);
       expect(await relations.areFriends(ada.id, bob.id)).toBe(false);
-      expect(live.toUserOf(bob.id, 'friend:removed')).toEqual([{ userId: ada.id }]);
-      expect(live.toUserOf(cal.id, 'friend:request-removed')).toEqual([{ requestId: pending.request!.id }]);
+      expect(events.payloads('friend.removed')).toEqual([{ userIds: [ada.id, bob.id] }]);
+      expect(events.payloads('friend.request-removed')).toEqual([{ requestId: pending.request!.id, userIds: [ada.id, cal.id] }]);
       expect(await friends.pending(ada.id)).toEqual({ incoming: [], outgoing: [] });
 
       await expect(friends.send(bob, ada.id)).rejects.toMatchObject({ status: 403, message: 'This user is not accepting friend requests from you' });

@@ -33,7 +33,7 @@ describe('GeneralRoomService', () => {
 
     const summary = await kit.rooms.summaryFor(general.id, newcomer.id);
     expect(summary).toMatchObject({ slug: 'general', myRole: 'member', memberCount: 1 });
-    expect(kit.realtime.sent.map((s) => s.event)).toEqual(['member:joined', 'room:joined', 'room:updated']);
+    expect(kit.events.raised.slice(-1)).toEqual([{ event: 'room.member-joined', payload: { roomId: general.id, userId: newcomer.id } }]);
     await expect(kit.members.leave(general.id, newcomer)).rejects.toMatchObject({ status: 400 });
   });
 });

@@ -37,7 +37,7 @@ describe('RoomInvitesService', () => {
     const first = await kit.makeUser();
     const view = await kit.invites.join(code, first);
     expect(view).toMatchObject({ room: { id: room.id }, member: { role: 'member' } });
-    expect(kit.realtime.sent.some((s) => s.to === `user:${first.id}` && s.event === 'room:joined')).toBe(true);
+    expect(kit.events.payloads('room.member-joined')).toContainEqual({ roomId: room.id, userId: first.id });
 
     later(2 * HOUR);
     await expect(kit.invites.join(code, await kit.makeUser())).rejects.toMatchObject({

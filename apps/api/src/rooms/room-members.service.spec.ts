@@ -16,7 +16,7 @@ describe('RoomMembersService', () => {
     member = await kit.makeUser({ displayName: 'Mia Member' });
     room = (await kit.rooms.create(owner, { kind: 'group', name: 'Crew', memberIds: [admin.id, member.id] })).room;
     await kit.members.changeRole(room.id, owner, admin.id, 'admin');
-    kit.realtime.clear();
+    kit.events.clear();
   });
   afterEach(() => kit.close());
 
@@ -29,17 +29,13 @@ describe('RoomMembersService', () => {
       expect(result.outcome).toBe('added');
       const added = result.outcome === 'added' ? result.member : null;
       expect(added).toMatchObject({ userId: newbie.id, role: 'member', user: { id: newbie.id } });
-      expect(kit.realtime.sent.map((s) => [s.to, s.event])).toEqual([
-        [`room:${room.id}`, 'member:joined'],
-        [`user:${newbie.id}`, 'room:joined'],
-        [`room:${room.id}`, 'room:updated'],
-      ]);
-      expect(kit.realtime.subscriptions).toEqual([`+${newbie.id}@${room.id}`]);
-      expect(kit.realtime.sent[1].payload).toMatchObject({ room: { id: room.id, myRole: 'member', memberCount: 4 } });
+      expect(kit.events.names()).toEqual(['room.member-joined', 'room.changed']);
+      expect(kit.events.payloads('room.member-joined')).toEqual([{ roomId: room.id, userId: newbie.id }]);
+      expect(kit.events.payloads('room.changed')[0].event).toMatchObject({ type: 'member_added', actor: { id: admin.id }, user: { id: newbie.id } });
 
-      kit.realtime.clear();
+      kit.events.clear();
       expect((await kit.members.add(room.id, owner, newbie.id)).outcome).toBe('already_member');
-      expect(kit.realtime.sent).toEqual([]);
+      expect(kit.events.raised).toEqual([]);
     });
 
     it('refuses plain members (403), unknown (404) and deactivated (400) users', async () => {
@@ -61,16 +57,11 @@ describe('RoomMembersService', () => {
       expect(await roleOf(second)).toBeNull();
     });
 
-    it('announces a removal to the room first, then unsubscribes and tells the removed user', async () => {
+    it('raises the removal once it is committed, then records it in the timeline', async () => {
       await kit.members.remove(room.id, admin, member.id);
       expect(await roleOf(member)).toBeNull();
-      expect(kit.realtime.sent.map((s) => [s.to, s.event])).toEqual([
-        [`room:${room.id}`, 'room:left'],
-        [`user:${member.id}`, 'room:left'],
-        [`room:${room.id}`, 'room:updated'],
-      ]);
-      expect(kit.realtime.sent[0].payload).toEqual({ roomId: room.id, userId: member.id });
-      expect(kit.realtime.subscriptions).toEqual([`-${member.id}@${room.id}`]);
+      expect(kit.events.names()).toEqual(['room.member-left', 'room.changed']);
+      expect(kit.events.payloads('room.member-left')).toEqual([{ roomId: room.id, userId: member.id }]);
       await expect(kit.rooms.requireMembership(room.id, member.id)).rejects.toMatchObject({ status: 404 });
       await expect(kit.members.remove(room.id, admin, member.id)).rejects.toMatchObject({ status: 404 });
     });
@@ -88,9 +79,9 @@ describe('RoomMembersService', () => {
       const pub = (await kit.rooms.create(owner, { kind: 'public', name: 'Lobby' })).room;
       const first = await kit.members.join(pub.id, stranger);
       expect(first.member.role).toBe('member');
-      kit.realtime.clear();
+      kit.events.clear();
       await kit.members.join(pub.id, stranger);
-      expect(kit.realtime.sent).toEqual([]);
+      expect(kit.events.raised).toEqual([]);
 
       await expect(kit.members.join(room.id, stranger)).rejects.toMatchObject({ status: 404, message: 'Room not found' });
       expect((await kit.members.join(room.id, member)).room.id).toBe(room.id);
@@ -125,10 +116,7 @@ describe('RoomMembersService', () => {
       await expect(kit.members.changeRole(room.id, owner, owner.id, 'member')).rejects.toMatchObject({ status: 400 });
       const promoted = await kit.members.changeRole(room.id, owner, member.id, 'admin');
       expect(promoted.role).toBe('admin');
-      expect(kit.realtime.sent).toEqual([
-        { to: `room:${room.id}`, event: 'member:role', payload: { roomId: room.id, userId: member.id, role: 'admin' } },
-        { to: `user:${member.id}`, event: 'room:updated', payload: expect.objectContaining({ roomId: room.id, myRole: 'admin' }) },
-      ]);
+      expect(kit.events.raised).toEqual([{ event: 'room.roles-changed', payload: { roomId: room.id, changes: [{ userId: member.id, role: 'admin' }] } }]);
       await kit.members.changeRole(room.id, owner, member.id, 'member');
       expect(await roleOf(member)).toBe('member');
     });
@@ -139,11 +127,16 @@ describe('RoomMembersService', () => {
       expect(view.room.ownerId).toBe(member.id);
       expect(view.member.role).toBe('admin');
       expect(await roleOf(member)).toBe('owner');
-      expect(kit.realtime.sent.filter((s) => s.event === 'member:role').map((s) => s.payload)).toEqual([
-        { roomId: room.id, userId: member.id, role: 'owner' },
-        { roomId: room.id, userId: owner.id, role: 'admin' },
+      expect(kit.events.names()).toEqual(['room.roles-changed', 'room.updated', 'room.changed']);
+      expect(kit.events.payloads('room.roles-changed')).toEqual([
+        {
+          roomId: room.id,
+          changes: [
+            { userId: member.id, role: 'owner' },
+            { userId: owner.id, role: 'admin' },
+          ],
+        },
       ]);
-      expect(kit.realtime.sent.at(-1)).toMatchObject({ to: `room:${room.id}`, event: 'room:updated', payload: { ownerId: member.id } });
       // The old owner can now leave like anyone else.
       await kit.members.leave(room.id, owner);
       const outsider = await kit.makeUser();
@@ -170,14 +163,20 @@ describe('RoomMembersService', () => {
       const first = await kit.direct.open(owner, member.id);
       expect(first.created).toBe(true);
       expect(first.view.room.directKey).toBe([owner.id, member.id].sort().join(':'));
-      expect(kit.realtime.sent.filter((s) => s.event === 'room:joined').map((s) => s.to).sort()).toEqual([`user:${owner.id}`, `user:${member.id}`].sort());
-      const bobsJoin = kit.realtime.sent.find((s) => s.to === `user:${member.id}`)!.payload as { room: { name: string } };
-      expect(bobsJoin.room.name).toBe('Olive Owner');
+      expect(kit.events.payloads('room.created')).toEqual([
+        {
+          roomId: first.view.room.id,
+          members: [
+            { userId: owner.id, role: 'member' },
+            { userId: member.id, role: 'member' },
+          ],
+        },
+      ]);
 
-      kit.realtime.clear();
+      kit.events.clear();
       const again = await kit.direct.open(member, owner.id);
       expect(again).toMatchObject({ created: false, view: { room: { id: first.view.room.id } } });
-      expect(kit.realtime.sent).toEqual([]);
+      expect(kit.events.raised).toEqual([]);
       expect((await kit.direct.open(owner, member.id)).created).toBe(false);
     });
 

@@ -139,14 +139,20 @@ describe('RoomsService', () => {
   });
 
   describe('creating and changing rooms', () => {
-    it('makes the creator owner, dedupes members, and tells each of them', async () => {
+    it('makes the creator owner, dedupes members, and raises the new room with its members', async () => {
       const carol = await kit.makeUser();
       const view = await kit.rooms.create(ada, { kind: 'group', name: 'Crew', topic: 'Boats', memberIds: [bob.id, bob.id, ada.id, carol.id] });
       expect(toRoomSummary(view)).toMatchObject({ name: 'Crew', topic: 'Boats', myRole: 'owner', memberCount: 3 });
-      const joined = kit.realtime.sent.filter((s) => s.event === 'room:joined');
-      expect(joined.map((s) => s.to).sort()).toEqual([`user:${ada.id}`, `user:${bob.id}`, `user:${carol.id}`].sort());
-      expect(joined.find((s) => s.to === `user:${bob.id}`)!.payload).toMatchObject({ room: { id: view.room.id, myRole: 'member' } });
-      expect(kit.realtime.subscriptions).toContain(`+${carol.id}@${view.room.id}`);
+      expect(kit.events.payloads('room.created')).toEqual([
+        {
+          roomId: view.room.id,
+          members: [
+            { userId: ada.id, role: 'owner' },
+            { userId: bob.id, role: 'member' },
+            { userId: carol.id, role: 'member' },
+          ],
+        },
+      ]);
     });
 
     it('refuses unknown or deactivated initial members', async () => {
@@ -163,12 +169,11 @@ describe('RoomsService', () => {
     it('lets owners and admins rename, not members, nor anyone in a direct or archived room', async () => {
       const room = await group(ada, 'Old', [bob.id]);
       await expect(kit.rooms.update(room.id, bob, { name: 'Mine' })).rejects.toMatchObject({ status: 403 });
-      kit.realtime.clear();
+      kit.events.clear();
       const renamed = await kit.rooms.update(room.id, ada, { name: 'New', topic: 'Fresh' });
       expect(toRoomSummary(renamed)).toMatchObject({ name: 'New', topic: 'Fresh' });
-      expect(kit.realtime.sent).toEqual([
-        { to: `room:${room.id}`, event: 'room:updated', payload: expect.objectContaining({ name: 'New', topic: 'Fresh', memberCount: 2, ownerId: ada.id }) },
-      ]);
+      expect(kit.events.names()).toEqual(['room.updated', 'room.changed', 'room.changed']);
+      expect(kit.events.payloads('room.updated')).toEqual([{ roomId: room.id }]);
 
       const { view } = await kit.direct.open(ada, bob.id);
       await expect(kit.rooms.update(view.room.id, ada, { name: 'Us' })).rejects.toMatchObject({ status: 400 });
@@ -181,7 +186,7 @@ describe('RoomsService', () => {
       await expect(kit.rooms.setArchived(room.id, bob, true)).rejects.toMatchObject({ status: 403 });
       const archived = await kit.rooms.setArchived(room.id, ada, true);
       expect(archived.room.archivedAt).toBeInstanceOf(Date);
-      expect(kit.realtime.sent.at(-1)).toMatchObject({ event: 'room:updated', payload: { archivedAt: expect.any(String) } });
+      expect(kit.events.names().slice(-2)).toEqual(['room.updated', 'room.changed']);
       expect((await kit.rooms.setArchived(room.id, ada, false)).room.archivedAt).toBeNull();
     });
   });

@@ -1,11 +1,9 @@
 import { Message, UserRole } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
-import { AppEvents } from '../../events/app-events';
+import { RecordingEvents } from '../../events/testing/recording-events';
 import { MessageEntity } from '../../messages/message.entity';
 import { MessageWriter } from '../../messages/message-writer';
 import { RoomActivity } from '../../messages/room-activity';
-import { RoomDeliveries } from '../../realtime/deliveries/room-deliveries';
-import { RecordingRealtime } from '../../realtime/testing/recording-realtime';
 import { openTestDatabase, TestDatabase } from '../../testing/test-database';
 import { UserEntity } from '../../users/user.entity';
 import { DirectRoomsService } from '../direct-rooms.service';
@@ -27,18 +25,17 @@ import { UserBlockEntity } from '../../friends/user-block.entity';
 
 /**
  * The rooms services wired as the module wires them, on a real migrated SQLite database, with a clock tests can
- * move; their events are delivered by the real RoomDeliveries to a RecordingRealtime, so tests see what live
- * clients would get.
+ * move; `events` keeps every domain event they raise.
  */
 export interface RoomsKit {
   db: TestDatabase;
-  realtime: RecordingRealtime;
-  events: AppEvents;
+  events: RecordingEvents;
   clock: { now: Date };
   rooms: RoomsService;
   members: RoomMembersService;
   direct: DirectRoomsService;
   invites: RoomInvitesService;
+  invitations: RoomInvitationsService;
   general: GeneralRoomService;
   makeUser(overrides?: Partial<UserEntity>): Promise<UserEntity>;
   /** Commits a message through the messages module's store (next seq and rev, counters, the sender's read marker). */
@@ -53,8 +50,7 @@ export async function openRoomsKit(): Promise<RoomsKit> {
   const db = await openTestDatabase({ DM_POLICY: 'anyone' });
   const repo = db.dataSource.getRepository.bind(db.dataSource);
   const [roomRepo, memberRepo, userRepo] = [repo(RoomEntity), repo(RoomMemberEntity), repo(UserEntity)];
-  const realtime = new RecordingRealtime();
-  const events = new AppEvents();
+  const events = new RecordingEvents();
   const clock = { now: new Date('2030-01-01T12:00:00.000Z') };
   const relations = new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config);
   const summaries = new RoomSummaryQueries(memberRepo, new RoomActivity(repo(MessageEntity)), relations);
@@ -67,17 +63,16 @@ export async function openRoomsKit(): Promise<RoomsKit> {
   const direct = new DirectRoomsService(roomRepo, userRepo, rooms, events, relations);
   const invites = new RoomInvitesService(repo(RoomInviteEntity), rooms, members, history, () => clock.now);
   const general = new GeneralRoomService(roomRepo, memberRepo, userRepo, members, events);
-  new RoomDeliveries(realtime, rooms, events);
 
   return {
     db,
-    realtime,
     events,
     clock,
     rooms,
     members,
     direct,
     invites,
+    invitations,
     general,
     makeUser: async (overrides = {}) => {
       n++;
