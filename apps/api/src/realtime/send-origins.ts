@@ -6,7 +6,8 @@ const key = (senderId: string, clientMsgId: string) => `${senderId}\u0000${clien
  * Which socket a send in flight came from, so that its `message:new` skips that socket (it gets the message
  * in its ack). The gateway registers a send for as long as it runs; the message delivery looks the message
  * up by its idempotency key (sender, clientMsgId). Services never see a socket: they raise
- * `message.created` before they return, so the entry is there when the delivery runs.
+ * `message.created` before they return, so the entry is there when the delivery runs. (An AsyncLocalStorage
+ * context would do the same, but on Node 20 it installs promise hooks that every promise of the process pays for.)
  */
 @Injectable()
 export class SendOrigins {
