@@ -1,10 +1,11 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ACCESS_TOKEN_PREFIX, AccessToken, CreatedAccessToken, MAX_ACCESS_TOKENS_PER_USER } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { AppEvents } from '../events/app-events';
 import { AccessTokenEntity } from './access-token.entity';
 import { generateToken, hashToken } from './tokens';
+import { errors } from '../common/errors';
 
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -37,7 +38,7 @@ export class AccessTokensService {
   /** Revokes one of the user's own tokens; another user's token id is "not found", as is an unknown one. */
   async revoke(userId: string, id: string): Promise<void> {
     const result = await this.tokens.delete({ id, userId });
-    if (!result.affected) throw new NotFoundException('Token not found');
+    if (!result.affected) throw errors.notFound('Token');
     await this.events.emit('auth.token-revoked', { userId, tokenId: id });
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SESSION_TOKEN_PREFIX, SessionInfo } from '@parley/contracts';
 import { LessThan, MoreThan, Not, Repository } from 'typeorm';
@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { AppEvents, SessionEndReason } from '../events/app-events';
 import { SessionEntity } from './session.entity';
 import { generateToken, hashToken } from './tokens';
+import { errors } from '../common/errors';
 
 /** Sessions are touched at most this often, so a busy client does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -89,7 +90,7 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
   /** Ends one of the user's own sessions; another user's session id is "not found", as is an unknown one. */
   async revokeForUser(userId: string, sessionId: string): Promise<void> {
     const result = await this.sessions.delete({ id: sessionId, userId });
-    if (!result.affected) throw new NotFoundException('Session not found');
+    if (!result.affected) throw errors.notFound('Session');
     await this.events.emit('auth.sessions-ended', { userId, sessionIds: [sessionId], reason: 'revoked' });
   }
 

@@ -1,6 +1,7 @@
 import { Message, MessageKind, RoomEvent } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
+import { isUniqueViolation } from '../common/unique-violation';
 
 /** One message to insert. The caller has checked membership and validated the fields. */
 export interface SendRequest {
@@ -268,7 +269,7 @@ export class PostgresMessageStore implements MessageStore {
       try {
         return await this.tx((q) => this.commitOnce(q, batch, now));
       } catch (err) {
-        if (attempt < 3 && (err as { code?: string }).code === '23505') continue; // unique violation: a racing duplicate
+        if (attempt < 3 && isUniqueViolation(err)) continue; // a racing duplicate
         throw err;
       }
     }

@@ -1,7 +1,6 @@
-import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  ErrorCode,
   HISTORY_PAGE_DEFAULT,
   Message,
   MessageKind,
@@ -15,7 +14,7 @@ import {
   UserRole,
 } from '@parley/contracts';
 import { Between, In, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
-import { ApiException, RateLimitedException } from '../common/api-exceptions';
+import { RateLimitedException } from '../common/api-exceptions';
 import { RealtimeService } from '../realtime/realtime.service';
 import { RoomEntity } from '../rooms/room.entity';
 import { RoomsService } from '../rooms/rooms.service';
@@ -25,6 +24,8 @@ import { MessageWriter } from './message-writer';
 import { SendThrottle } from '../limits/send-throttle';
 import { DirectRoomsService } from '../rooms/direct-rooms.service';
 import { ReceiptAnnouncer } from './receipt-announcer';
+import { errors } from '../common/errors';
+import { roomArchived, roomNotFound } from '../rooms/room-errors';
 
 /** The sender of a request: enough of the user to apply the rules. */
 export interface Actor {
@@ -67,11 +68,10 @@ function fitText(rows: MessageEntity[], budget: number): { kept: MessageEntity[]
 
 /** System messages are the room's record: nobody edits or deletes them. */
 function assertNotSystem(message: MessageEntity, what: 'edited' | 'deleted'): void {
-  if (message.kind === MessageKind.System) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `System messages cannot be ${what}`);
+  if (message.kind === MessageKind.System) throw errors.forbidden(`System messages cannot be ${what}`);
 }
 
-const roomNotFound = () => new NotFoundException('Room not found');
-const messageNotFound = () => new NotFoundException('Message not found');
+const messageNotFound = () => errors.notFound('Message');
 
 @Injectable()
 export class MessagesService {
@@ -102,17 +102,15 @@ export class MessagesService {
     await this.directRooms.assertNotBlocked(roomId, actor.id, 'send messages to');
     const replyToId = input.replyToId ?? null;
     if (replyToId && !(await this.messages.exists({ where: { id: replyToId, roomId, kind: MessageKind.User } }))) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'replyToId must be a message in this room', [
-        { field: 'replyToId', message: 'replyToId must be a message in this room' },
-      ]);
+      throw errors.validation('replyToId', 'replyToId must be a message in this room');
     }
     const outcome = await this.writer.send({ roomId, senderId: actor.id, clientMsgId: input.clientMsgId, body: input.body, replyToId });
     if (!outcome.ok) {
       if (outcome.reason === 'client_id_taken') {
-        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'You already used this clientMsgId for a message in another room');
+        throw errors.conflict('You already used this clientMsgId for a message in another room');
       }
       if (outcome.reason === 'archived') {
-        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+        throw roomArchived();
       }
       throw roomNotFound();
     }
@@ -138,13 +136,13 @@ export class MessagesService {
     await this.takeWriteToken(actor);
     const { message, room } = await this.visibleMessage(actor, messageId);
     assertNotSystem(message, 'edited');
-    if (message.senderId !== actor.id) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only edit your own messages');
+    if (message.senderId !== actor.id) throw errors.forbidden('You can only edit your own messages');
     await this.directRooms.assertNotBlocked(room.id, actor.id, 'edit messages for');
-    if (message.deletedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This message was deleted');
-    if (room.archivedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+    if (message.deletedAt) throw errors.conflict('This message was deleted');
+    if (room.archivedAt) throw roomArchived();
     if (message.body === body) return toMessage(message);
     const outcome = await this.writer.store.edit(messageId, body, new Date());
-    if (!outcome.ok) throw outcome.reason === 'archived' ? new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only') : messageNotFound();
+    if (!outcome.ok) throw outcome.reason === 'archived' ? roomArchived() : messageNotFound();
     this.fanOut(outcome.message.roomId, 'message:updated', outcome.message);
     return outcome.message;
   }
@@ -156,12 +154,12 @@ export class MessagesService {
     assertNotSystem(message, 'deleted');
     const moderator = role === RoomRole.Owner || role === RoomRole.Admin || (room.kind === 'public' && actor.role === UserRole.Admin);
     if (message.senderId !== actor.id && !moderator) {
-      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only delete your own messages');
+      throw errors.forbidden('You can only delete your own messages');
     }
     if (message.deletedAt) return toMessage(message);
-    if (room.archivedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+    if (room.archivedAt) throw roomArchived();
     const outcome = await this.writer.store.remove(messageId, new Date());
-    if (!outcome.ok) throw outcome.reason === 'archived' ? new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only') : messageNotFound();
+    if (!outcome.ok) throw outcome.reason === 'archived' ? roomArchived() : messageNotFound();
     const m = outcome.message;
     this.realtime.toRoom(m.roomId, 'message:deleted', { roomId: m.roomId, messageId: m.id, seq: m.seq, rev: m.rev, deletedAt: m.deletedAt! });
     return m;

@@ -4,7 +4,9 @@ import { RoomKind, RoomRole } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { RelationsService } from '../friends/relations.service';
 import { UserEntity } from '../users/user.entity';
-import { isUniqueViolation, roomBadRequest, userNotFound } from './room-errors';
+import { errors } from '../common/errors';
+import { isUniqueViolation } from '../common/unique-violation';
+import { userNotFound } from './room-errors';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomNotifier } from './room-notifier';
 import { RoomView } from './room-summaries';
@@ -108,8 +110,8 @@ export class DirectRoomsService {
    * across a block (either way), and with DM_POLICY=friends only between friends.
    */
   private async assertCanOpenDirect(me: UserEntity, other: UserEntity): Promise<void> {
-    if (other.id === me.id) throw roomBadRequest('You cannot open a direct conversation with yourself');
-    if (!other.active) throw roomBadRequest('That account is deactivated');
+    if (other.id === me.id) throw errors.badRequest('You cannot open a direct conversation with yourself');
+    if (!other.active) throw errors.badRequest('That account is deactivated');
     await this.relations.assertCanOpenDirect(me.id, other.id);
   }
 }

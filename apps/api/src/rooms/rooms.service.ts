@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Page, PublicRoom, RoomKind, RoomRole, RoomSummary, UserRole } from '@parley/contracts';
 import { Brackets, In, IsNull, LessThan, Repository } from 'typeorm';
-import { ValidationFailedException } from '../common/api-exceptions';
 import { likePattern } from '../common/paging';
 import { UserEntity } from '../users/user.entity';
-import { roomArchived, roomBadRequest, roomForbidden, roomNotFound } from './room-errors';
+import { errors } from '../common/errors';
+import { roomArchived, roomNotFound } from './room-errors';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomNotifier } from './room-notifier';
 import { RoomAdmission } from './room-admission';
@@ -72,12 +72,12 @@ export class RoomsService {
 
   /** 403 unless the user may administer the room. */
   assertRoomAdmin(found: Membership, user: Pick<UserEntity, 'role'>): void {
-    if (!this.isRoomAdmin(found.room, found.member, user)) throw roomForbidden("Only the room's owner or admins can do that");
+    if (!this.isRoomAdmin(found.room, found.member, user)) throw errors.forbidden("Only the room's owner or admins can do that");
   }
 
   /** 403 unless the user owns the room. */
   assertOwner(found: Membership, action: string): void {
-    if (found.member.role !== RoomRole.Owner) throw roomForbidden(`Only the room's owner can ${action}`);
+    if (found.member.role !== RoomRole.Owner) throw errors.forbidden(`Only the room's owner can ${action}`);
   }
 
   async roomIdsForUser(userId: string): Promise<string[]> {
@@ -177,7 +177,7 @@ export class RoomsService {
     if (memberIds.length > 0) {
       const found = await this.users.countBy({ id: In(memberIds), deactivatedAt: IsNull() });
       if (found !== memberIds.length) {
-        throw new ValidationFailedException([{ field: 'memberIds', message: 'memberIds must name existing, active users' }]);
+        throw errors.validation('memberIds', 'memberIds must name existing, active users');
       }
     }
     const { add, invite } = await this.admission.decide(owner.id, memberIds);
@@ -200,7 +200,7 @@ export class RoomsService {
   async update(roomId: string, user: UserEntity, changes: { name?: string; topic?: string }): Promise<RoomView> {
     const found = await this.requireMembership(roomId, user.id);
     const { room } = found;
-    if (room.kind === RoomKind.Direct) throw roomBadRequest('Direct rooms have no name or topic to change');
+    if (room.kind === RoomKind.Direct) throw errors.badRequest('Direct rooms have no name or topic to change');
     this.assertRoomAdmin(found, user);
     if (room.archivedAt) throw roomArchived();
     const name = changes.name ?? room.name;
@@ -219,7 +219,7 @@ export class RoomsService {
   async setArchived(roomId: string, user: UserEntity, archived: boolean): Promise<RoomView> {
     const found = await this.requireMembership(roomId, user.id);
     const { room } = found;
-    if (room.kind === RoomKind.Direct) throw roomBadRequest('Direct rooms cannot be archived');
+    if (room.kind === RoomKind.Direct) throw errors.badRequest('Direct rooms cannot be archived');
     this.assertOwner(found, archived ? 'archive it' : 'unarchive it');
     if (archived !== (room.archivedAt !== null)) {
       room.archivedAt = archived ? new Date() : null;
