@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ACCESS_TOKEN_PREFIX, SESSION_TOKEN_PREFIX, UserRole } from '@parley/contracts';
 import { UserEntity } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
 import { AccessTokensService } from './access-tokens.service';
 import { SessionsService } from './sessions.service';
+
+/** A deactivated user's sessions and tokens are revoked, but one may be met before that has finished. */
+const active = (user: UserEntity): UserEntity | null => (user.deactivatedAt === null ? user : null);
 
 /** Where a credential came from: the browser's session cookie, or a token the client sent itself. */
 export type CredentialSource = 'cookie' | 'token';
@@ -31,7 +33,8 @@ export class CredentialsRefused extends Error {}
 /**
  * Checks a session token, a personal access token or the session cookie's value, for the REST guard and
  * the Socket.IO handshake alike. Every check reads the database (sessions, tokens and users are shared by
- * every process), so a revoked session or token and a deactivated user are refused at once everywhere.
+ * every process), so a revoked session or token and a deactivated user are refused at once everywhere; the
+credential and its user come in one query.
  * A session's expiry slides as it is used, written at most once a minute (SessionsService.touch).
  */
 @Injectable()
@@ -39,7 +42,6 @@ export class CredentialsService {
   constructor(
     private readonly sessions: SessionsService,
     private readonly accessTokens: AccessTokensService,
-    private readonly users: UsersService,
   ) {}
 
   /**
@@ -62,7 +64,7 @@ export class CredentialsService {
 
   private async fromSession(token: string, refusal: string): Promise<Principal> {
     const session = await this.sessions.findByToken(token);
-    const user = session ? await this.activeUser(session.userId) : null;
+    const user = session && active(session.user);
     if (!session || !user) throw new CredentialsRefused(refusal);
     const renewed = await this.sessions.touch(session);
     return { user, role: user.role, sessionId: session.id, tokenId: null, expiresAt: session.expiresAt, renewed };
@@ -70,13 +72,8 @@ export class CredentialsService {
 
   private async fromAccessToken(token: string): Promise<Principal> {
     const row = await this.accessTokens.findByToken(token);
-    const user = row ? await this.activeUser(row.userId) : null;
+    const user = row && active(row.user);
     if (!row || !user) throw new CredentialsRefused(INVALID_TOKEN_MESSAGE);
     return { user, role: user.role, sessionId: null, tokenId: row.id, expiresAt: null, renewed: false };
-  }
-
-  private async activeUser(id: string): Promise<UserEntity | null> {
-    const user = await this.users.findById(id);
-    return user && user.deactivatedAt === null ? user : null;
   }
 }

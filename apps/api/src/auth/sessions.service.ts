@@ -4,6 +4,8 @@ import { SESSION_TOKEN_PREFIX, SessionInfo } from '@parley/contracts';
 import { LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AppEvents, SessionEndReason } from '../events/app-events';
+import { FixedQuery, hydrate, selectColumns } from '../database/fixed-query';
+import { UserEntity } from '../users/user.entity';
 import { SessionEntity } from './session.entity';
 import { generateToken, hashToken } from './tokens';
 import { errors } from '../common/errors';
@@ -23,6 +25,8 @@ const PURGE_INTERVAL_MS = 60 * 60_000;
 export class SessionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionsService.name);
   private purgeTimer?: NodeJS.Timeout;
+  /** Every authenticated request runs this: the session by its token hash, with its user. */
+  private readonly byTokenHash: FixedQuery;
 
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
@@ -30,6 +34,13 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     private readonly events: AppEvents,
   ) {
     events.on('user.deactivated', ({ userId }) => this.revokeAllForUser(userId, undefined, 'deactivated'));
+    const db = sessions.manager.connection;
+    this.byTokenHash = new FixedQuery(
+      db,
+      (p) =>
+        `SELECT ${selectColumns(db, SessionEntity, 's', 's_')}, ${selectColumns(db, UserEntity, 'u', 'u_')} ` +
+        `FROM sessions "s" INNER JOIN users "u" ON "u"."id" = "s"."userId" WHERE "s"."tokenHash" = ${p(1)}`,
+    );
   }
 
   async create(userId: string, meta: SessionMeta): Promise<{ token: string; session: SessionEntity }> {
@@ -52,10 +63,12 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     return this.sessions.findOneBy({ id });
   }
 
-  /** The live session for a token, or null. Expired sessions are deleted when met. */
-  async findByToken(token: string): Promise<SessionEntity | null> {
-    const session = await this.sessions.findOneBy({ tokenHash: hashToken(token) });
-    if (!session) return null;
+  /** The live session for a token, with its user (one query), or null. Expired sessions are deleted when met. */
+  async findByToken(token: string): Promise<(SessionEntity & { user: UserEntity }) | null> {
+    const [row] = await this.byTokenHash.all(hashToken(token));
+    if (!row) return null;
+    const db = this.sessions.manager.connection;
+    const session = Object.assign(hydrate(db, SessionEntity, row, 's_'), { user: hydrate(db, UserEntity, row, 'u_') });
     if (session.expiresAt.getTime() <= Date.now()) {
       await this.sessions.delete({ id: session.id });
       return null;

@@ -4,6 +4,7 @@ import { FriendsModule } from '../friends/friends.module';
 import { RoomEntity } from '../rooms/room.entity';
 import { RoomsModule } from '../rooms/rooms.module';
 import { MessageEntity } from './message.entity';
+import { MessageHistory } from './message-history';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
@@ -13,7 +14,7 @@ import { SystemMessages } from './system-messages';
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity, RoomEntity]), RoomsModule, FriendsModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, ReceiptAnnouncer, SystemMessages],
+  providers: [MessagesService, MessageWriter, MessageHistory, ReceiptAnnouncer, SystemMessages],
   exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  HISTORY_PAGE_DEFAULT,
   Message,
   MessageKind,
   MessagePage,
@@ -13,7 +12,7 @@ import {
   SyncRoom,
   UserRole,
 } from '@parley/contracts';
-import { Between, In, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { Between, In, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { RateLimitedException } from '../common/api-exceptions';
 import { RealtimeService } from '../realtime/realtime.service';
 import { RoomEntity } from '../rooms/room.entity';
@@ -24,6 +23,7 @@ import { MessageWriter } from './message-writer';
 import { SendThrottle } from '../limits/send-throttle';
 import { DirectRoomsService } from '../rooms/direct-rooms.service';
 import { ReceiptAnnouncer } from './receipt-announcer';
+import { MessageHistory } from './message-history';
 import { errors } from '../common/errors';
 import { roomArchived, roomNotFound } from '../rooms/room-errors';
 
@@ -84,6 +84,7 @@ export class MessagesService {
     private readonly realtime: RealtimeService,
     private readonly directRooms: DirectRoomsService,
     private readonly receipts: ReceiptAnnouncer,
+    private readonly historyPages: MessageHistory,
   ) {}
 
   /** Every write (send, edit, delete) takes a token from the sender's bucket first: 429 when it is empty. */
@@ -168,14 +169,7 @@ export class MessagesService {
   /** A page of history by seq (keyset pagination), always returned in ascending seq order. */
   async history(actor: Actor, roomId: string, query: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
     await this.roomsService.requireMembership(roomId, actor.id);
-    const limit = query.limit ?? HISTORY_PAGE_DEFAULT;
-    if (query.after !== undefined) {
-      const rows = await this.messages.find({ where: { roomId, seq: MoreThan(query.after) }, order: { seq: 'ASC' }, take: limit + 1 });
-      return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
-    }
-    const where = query.before !== undefined ? { roomId, seq: LessThan(query.before) } : { roomId };
-    const rows = await this.messages.find({ where, order: { seq: 'DESC' }, take: limit + 1 });
-    return { items: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+    return this.historyPages.page(roomId, query);
   }
 
   /**
