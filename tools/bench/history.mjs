@@ -4,13 +4,14 @@
 // the same query run straight from SQLite (better-sqlite3, the driver Parley uses) in the same run. Prints
 // p50/p95/p99 of each, the CPU of the server and of the load generator. `--help` lists the options.
 import Database from 'better-sqlite3';
+import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createUsers } from './lib/parley-setup.mjs';
 import { CORES, cpuSeconds, machineBusySeconds, waitUntilQuiet } from './lib/proc.mjs';

@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { ACCESS_TOKEN_PREFIX, AccessToken, CreatedAccessToken, MAX_ACCESS_TOKENS_PER_USER } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { AppEvents } from '../events/app-events';
-import { FixedQuery, hydrate, selectColumns } from '../database/fixed-query';
 import { UserEntity } from '../users/user.entity';
 import { AccessTokenEntity } from './access-token.entity';
+import { tokenLookup } from './token-lookup';
 import { generateToken, hashToken } from './tokens';
 import { errors } from '../common/errors';
 
@@ -17,8 +17,8 @@ function toAccessToken(t: AccessTokenEntity): AccessToken {
 
 @Injectable()
 export class AccessTokensService {
-  /** Every request authenticated by an access token runs this: the token by its hash, with its user. */
-  private readonly byTokenHash: FixedQuery;
+  /** The token's row with its user: every request authenticated by an access token runs it. */
+  private readonly lookup: (token: string) => Promise<(AccessTokenEntity & { user: UserEntity }) | null>;
 
   constructor(
     @InjectRepository(AccessTokenEntity) private readonly tokens: Repository<AccessTokenEntity>,
@@ -26,13 +26,7 @@ export class AccessTokensService {
   ) {
     // A deactivated account's tokens are revoked, not suspended: reactivating it does not bring them back.
     events.on('user.deactivated', ({ userId }) => this.revokeAllForUser(userId));
-    const db = tokens.manager.connection;
-    this.byTokenHash = new FixedQuery(
-      db,
-      (p) =>
-        `SELECT ${selectColumns(db, AccessTokenEntity, 't', 't_')}, ${selectColumns(db, UserEntity, 'u', 'u_')} ` +
-        `FROM access_tokens "t" INNER JOIN users "u" ON "u"."id" = "t"."userId" WHERE "t"."tokenHash" = ${p(1)}`,
-    );
+    this.lookup = tokenLookup(tokens.manager.connection, AccessTokenEntity, 'access_tokens');
   }
 
   async create(userId: string, name: string): Promise<CreatedAccessToken | 'too_many'> {
@@ -65,10 +59,8 @@ export class AccessTokensService {
 
   /** The token's row with its user (one query), or null. */
   async findByToken(token: string): Promise<(AccessTokenEntity & { user: UserEntity }) | null> {
-    const [found] = await this.byTokenHash.all(hashToken(token));
-    if (!found) return null;
-    const db = this.tokens.manager.connection;
-    const row = Object.assign(hydrate(db, AccessTokenEntity, found, 't_'), { user: hydrate(db, UserEntity, found, 'u_') });
+    const row = await this.lookup(token);
+    if (!row) return null;
     if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       row.lastUsedAt = new Date();
       await this.tokens.update({ id: row.id }, { lastUsedAt: row.lastUsedAt });

@@ -4,9 +4,9 @@ import { SESSION_TOKEN_PREFIX, SessionInfo } from '@parley/contracts';
 import { LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AppEvents, SessionEndReason } from '../events/app-events';
-import { FixedQuery, hydrate, selectColumns } from '../database/fixed-query';
 import { UserEntity } from '../users/user.entity';
 import { SessionEntity } from './session.entity';
+import { tokenLookup } from './token-lookup';
 import { generateToken, hashToken } from './tokens';
 import { errors } from '../common/errors';
 
@@ -25,8 +25,8 @@ const PURGE_INTERVAL_MS = 60 * 60_000;
 export class SessionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionsService.name);
   private purgeTimer?: NodeJS.Timeout;
-  /** Every authenticated request runs this: the session by its token hash, with its user. */
-  private readonly byTokenHash: FixedQuery;
+  /** The session for a token, with its user: every request authenticated by a session runs it. */
+  private readonly lookup: (token: string) => Promise<(SessionEntity & { user: UserEntity }) | null>;
 
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
@@ -34,13 +34,7 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     private readonly events: AppEvents,
   ) {
     events.on('user.deactivated', ({ userId }) => this.revokeAllForUser(userId, undefined, 'deactivated'));
-    const db = sessions.manager.connection;
-    this.byTokenHash = new FixedQuery(
-      db,
-      (p) =>
-        `SELECT ${selectColumns(db, SessionEntity, 's', 's_')}, ${selectColumns(db, UserEntity, 'u', 'u_')} ` +
-        `FROM sessions "s" INNER JOIN users "u" ON "u"."id" = "s"."userId" WHERE "s"."tokenHash" = ${p(1)}`,
-    );
+    this.lookup = tokenLookup(sessions.manager.connection, SessionEntity, 'sessions');
   }
 
   async create(userId: string, meta: SessionMeta): Promise<{ token: string; session: SessionEntity }> {
@@ -65,10 +59,8 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
 
   /** The live session for a token, with its user (one query), or null. Expired sessions are deleted when met. */
   async findByToken(token: string): Promise<(SessionEntity & { user: UserEntity }) | null> {
-    const [row] = await this.byTokenHash.all(hashToken(token));
-    if (!row) return null;
-    const db = this.sessions.manager.connection;
-    const session = Object.assign(hydrate(db, SessionEntity, row, 's_'), { user: hydrate(db, UserEntity, row, 'u_') });
+    const session = await this.lookup(token);
+    if (!session) return null;
     if (session.expiresAt.getTime() <= Date.now()) {
       await this.sessions.delete({ id: session.id });
       return null;
