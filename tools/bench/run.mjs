@@ -271,6 +271,13 @@ function printReport(report, opts) {
 }
 
 async function main() {
+  const caseAt = process.argv.indexOf('--case');
+  if (caseAt > 0) {
+    const name = process.argv[caseAt + 1];
+    if (name !== 'history') throw new Error(`unknown --case ${name}: the cases are history`);
+    const { runHistory } = await import('./history.mjs');
+    return runHistory(process.argv.slice(2).filter((_, i) => i !== caseAt - 2 && i !== caseAt - 1), { onCleanup });
+  }
   let opts;
   try {
     opts = readOptions(process.argv.slice(2));

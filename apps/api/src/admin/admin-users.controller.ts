@@ -1,4 +1,4 @@
-import { BadRequestException, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminUser, Page, UserRole } from '@parley/contracts';
 import { RequireRole, CurrentUserEntity } from '../auth/auth.decorators';
@@ -9,6 +9,7 @@ import { AdminUserDto, AdminUserPageDto } from '../users/dto/users.dto';
 import { UserEntity } from '../users/user.entity';
 import { toAdminUser } from '../users/users.mapper';
 import { UsersService } from '../users/users.service';
+import { errors } from '../common/errors';
 
 @ApiTags('admin')
 @ApiAuth()
@@ -36,7 +37,7 @@ export class AdminUsersController {
   @ApiOkResponse({ type: AdminUserDto })
   @ApiErrors(404)
   async deactivate(@CurrentUserEntity() me: UserEntity, @Param('id', uuidParam('id')) id: string): Promise<AdminUser> {
-    if (id === me.id) throw new BadRequestException('You cannot deactivate your own account');
+    if (id === me.id) throw errors.badRequest('You cannot deactivate your own account');
     return toAdminUser(await this.users.setActive(id, false));
   }
 

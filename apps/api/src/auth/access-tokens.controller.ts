@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AccessToken, CreatedAccessToken, ErrorCode, MAX_ACCESS_TOKENS_PER_USER } from '@parley/contracts';
-import { ApiException } from '../common/api-exceptions';
+import { AccessToken, CreatedAccessToken, MAX_ACCESS_TOKENS_PER_USER } from '@parley/contracts';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { AccessTokensService } from './access-tokens.service';
 import { CurrentAuth } from './auth.decorators';
 import { AccessTokenDto, CreateAccessTokenDto, CreatedAccessTokenDto } from './dto/auth.dto';
 import type { RequestAuth } from './request-auth';
+import { errors } from '../common/errors';
 
 /** Personal access tokens for integrations. Managed only from a signed-in session, so a leaked token cannot mint more. */
 @ApiTags('auth')
@@ -27,7 +27,7 @@ export class AccessTokensController {
     this.assertSession(auth);
     const created = await this.tokens.create(auth.user.id, body.name);
     if (created === 'too_many') {
-      throw new ApiException(409, ErrorCode.Conflict, `You already have ${MAX_ACCESS_TOKENS_PER_USER} tokens; revoke some first`);
+      throw errors.conflict(`You already have ${MAX_ACCESS_TOKENS_PER_USER} tokens; revoke some first`);
     }
     return created;
   }
@@ -53,7 +53,7 @@ export class AccessTokensController {
 
   private assertSession(auth: RequestAuth): void {
     if (!auth.sessionId) {
-      throw new ApiException(403, ErrorCode.Forbidden, 'Manage access tokens from a signed-in session, not with an access token');
+      throw errors.forbidden('Manage access tokens from a signed-in session, not with an access token');
     }
   }
 }

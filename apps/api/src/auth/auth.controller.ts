@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthSession, CurrentUser, ErrorCode, LoginResponse } from '@parley/contracts';
+import { AuthSession, CurrentUser, LoginResponse } from '@parley/contracts';
 import type { Request, Response } from 'express';
-import { ApiException } from '../common/api-exceptions';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { CurrentUserDto } from '../users/dto/users.dto';
@@ -14,6 +13,7 @@ import { AuthService } from './auth.service';
 import { AuthSessionDto, LoginDto, LoginResponseDto, RegisterDto } from './dto/auth.dto';
 import { LocalAuthGuard } from './local-auth.guard';
 import type { AuthedRequest, RequestAuth } from './request-auth';
+import { errors } from '../common/errors';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -67,7 +67,7 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Signed out' })
   async logout(@CurrentAuth() auth: RequestAuth, @Res({ passthrough: true }) res: Response): Promise<void> {
     if (!auth.sessionId) {
-      throw new ApiException(400, ErrorCode.BadRequest, 'This request used a personal access token, not a session; revoke the token instead');
+      throw errors.badRequest('This request used a personal access token, not a session; revoke the token instead');
     }
     await this.auth.endSession(auth.user.id, auth.sessionId);
     clearSessionCookies(res);

@@ -1,7 +1,8 @@
-import { createParamDecorator, ExecutionContext, SetMetadata, UnauthorizedException } from '@nestjs/common';
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { UserRole } from '@parley/contracts';
 import type { UserEntity } from '../users/user.entity';
 import type { AuthedRequest, RequestAuth } from './request-auth';
+import { errors } from '../common/errors';
 
 export const IS_PUBLIC = 'parley:public';
 export const REQUIRED_ROLE = 'parley:role';
@@ -19,7 +20,7 @@ export const AuthRateLimited = () => SetMetadata(AUTH_RATE_LIMITED, true);
 
 function authOf(ctx: ExecutionContext): RequestAuth {
   const auth = ctx.switchToHttp().getRequest<AuthedRequest>().auth;
-  if (!auth) throw new UnauthorizedException('Sign in first');
+  if (!auth) throw errors.unauthenticated('Sign in first');
   return auth;
 }
 

@@ -8,6 +8,7 @@ import { AccessTokensService } from './access-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthenticationGuard } from './authentication.guard';
+import { CredentialsService } from './credentials.service';
 import { LocalStrategy } from './local.strategy';
 import { LoginLockoutEntity } from './login-lockout.entity';
 import { LoginLockoutService } from './login-lockout.service';
@@ -27,8 +28,9 @@ import { SessionsService } from './sessions.service';
     AccessTokensService,
     LoginLockoutService,
     LocalStrategy,
+    CredentialsService,
     AuthenticationGuard,
   ],
-  exports: [SessionsService, AccessTokensService, AuthService, AuthenticationGuard, UsersModule],
+  exports: [SessionsService, AccessTokensService, CredentialsService, AuthService, AuthenticationGuard, UsersModule],
 })
 export class AuthModule {}

@@ -1,6 +1,5 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
-import { AuthSession, ErrorCode } from '@parley/contracts';
-import { ApiException } from '../common/api-exceptions';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthSession } from '@parley/contracts';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
@@ -9,6 +8,7 @@ import { PasswordService } from './password.service';
 import { AppEvents } from '../events/app-events';
 import { SessionMeta, SessionsService } from './sessions.service';
 import { csrfTokenFor } from './tokens';
+import { errors } from '../common/errors';
 
 export interface Registration {
   username: string;
@@ -61,10 +61,10 @@ export class AuthService {
     // Counted as a failure before the (slow) check, so parallel guesses cannot slip past the lock.
     const attempt = await this.lockout.claim(key);
     const ok = await this.passwords.verify(user?.passwordHash, password);
-    if (!ok || !user) throw new ApiException(HttpStatus.UNAUTHORIZED, ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    if (!ok || !user) throw errors.invalidCredentials(INVALID_CREDENTIALS);
     await this.lockout.succeeded(attempt);
     if (user.deactivatedAt) {
-      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.AccountDeactivated, 'This account has been deactivated; ask an admin');
+      throw errors.accountDeactivated('This account has been deactivated; ask an admin');
     }
     return user;
   }
@@ -87,14 +87,10 @@ export class AuthService {
   async changePassword(user: UserEntity, currentPassword: string, newPassword: string, keepSessionId?: string): Promise<void> {
     const hash = await this.users.getPasswordHash(user.id);
     if (!(await this.passwords.verify(hash, currentPassword))) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.InvalidCredentials, 'Current password is incorrect', [
-        { field: 'currentPassword', message: 'Current password is incorrect' },
-      ]);
+      throw errors.invalidCredentials('Current password is incorrect', 'currentPassword');
     }
     if (currentPassword === newPassword) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.WeakPassword, 'New password must differ from the current one', [
-        { field: 'newPassword', message: 'New password must differ from the current one' },
-      ]);
+      throw errors.weakPassword('newPassword', ['New password must differ from the current one']);
     }
     this.passwords.assertStrong(newPassword, user, 'newPassword');
     await this.users.setPasswordHash(user.id, await this.passwords.hash(newPassword));
@@ -114,16 +110,14 @@ export class AuthService {
     // The very first account (the admin) can always be created, or a closed server could never start.
     if ((await this.users.countUsers()) === 0) return;
     if (mode === 'closed') {
-      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.RegistrationClosed, 'Registration is closed on this server; ask an admin');
+      throw errors.registrationClosed('Registration is closed on this server; ask an admin');
     }
     const domain = email.split('@').pop() ?? '';
     if (!allowedEmailDomains.includes(domain)) {
-      throw new ApiException(
-        HttpStatus.FORBIDDEN,
-        ErrorCode.RegistrationClosed,
-        `Registration is limited to email addresses at ${allowedEmailDomains.join(', ')}`,
-        [{ field: 'email', message: `Use an email address at ${allowedEmailDomains.join(', ')}` }],
-      );
+      throw errors.registrationClosed(`Registration is limited to email addresses at ${allowedEmailDomains.join(', ')}`, {
+        field: 'email',
+        message: `Use an email address at ${allowedEmailDomains.join(', ')}`,
+      });
     }
   }
 }

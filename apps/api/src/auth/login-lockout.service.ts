@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { RateLimitedException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { LoginLockoutEntity } from './login-lockout.entity';
+import { errors } from '../common/errors';
 
 /** A password check that has been counted against its account: see `LoginLockoutService.claim`. */
 export interface LoginAttempt {
@@ -97,7 +98,7 @@ export class LoginLockoutService {
   private async lockedError(key: string, now: number): Promise<RateLimitedException> {
     const row = await this.lockouts.findOneBy({ key });
     const left = row?.lockedUntil ? row.lockedUntil.getTime() - now : this.config.lockout.baseMs;
-    return new RateLimitedException(Math.max(1000, left) / 1000, LOCKED_MESSAGE);
+    return errors.rateLimited(LOCKED_MESSAGE, Math.max(1000, left) / 1000);
   }
 
   /** The lock each failure count earns, longest first: `threshold` → base, each further one doubles, up to max. */

@@ -1,12 +1,12 @@
-import { HttpStatus, Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { ErrorCode, PASSWORD_MIN_LENGTH } from '@parley/contracts';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { PASSWORD_MIN_LENGTH } from '@parley/contracts';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import * as zxcvbnEn from '@zxcvbn-ts/language-en';
 import * as argon2 from 'argon2';
 import { randomBytes } from 'node:crypto';
-import { ApiException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { errors } from '../common/errors';
 
 /** OWASP's argon2id recommendation: 19 MiB, 2 passes, 1 lane. */
 const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -72,12 +72,7 @@ export class PasswordService implements OnModuleInit {
   assertStrong(password: string, owner: PasswordOwner, field = 'password'): void {
     const problems = this.problems(password, owner);
     if (problems.length) {
-      throw new ApiException(
-        HttpStatus.BAD_REQUEST,
-        ErrorCode.WeakPassword,
-        problems.join('; '),
-        problems.map((message) => ({ field, message })),
-      );
+      throw errors.weakPassword(field, problems);
     }
   }
 }

@@ -1,11 +1,14 @@
-import { Inject, Injectable, Logger, NotFoundException, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { SESSION_TOKEN_PREFIX, SessionInfo } from '@parley/contracts';
 import { LessThan, MoreThan, Not, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AppEvents, SessionEndReason } from '../events/app-events';
+import { UserEntity } from '../users/user.entity';
 import { SessionEntity } from './session.entity';
+import { tokenLookup } from './token-lookup';
 import { generateToken, hashToken } from './tokens';
+import { errors } from '../common/errors';
 
 /** Sessions are touched at most this often, so a busy client does not write on every request. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -22,6 +25,8 @@ const PURGE_INTERVAL_MS = 60 * 60_000;
 export class SessionsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SessionsService.name);
   private purgeTimer?: NodeJS.Timeout;
+  /** The session for a token, with its user: every request authenticated by a session runs it. */
+  private readonly lookup: (token: string) => Promise<(SessionEntity & { user: UserEntity }) | null>;
 
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
@@ -29,6 +34,7 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     private readonly events: AppEvents,
   ) {
     events.on('user.deactivated', ({ userId }) => this.revokeAllForUser(userId, undefined, 'deactivated'));
+    this.lookup = tokenLookup(sessions.manager.connection, SessionEntity, 'sessions');
   }
 
   async create(userId: string, meta: SessionMeta): Promise<{ token: string; session: SessionEntity }> {
@@ -51,9 +57,9 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     return this.sessions.findOneBy({ id });
   }
 
-  /** The live session for a token, or null. Expired sessions are deleted when met. */
-  async findByToken(token: string): Promise<SessionEntity | null> {
-    const session = await this.sessions.findOneBy({ tokenHash: hashToken(token) });
+  /** The live session for a token, with its user (one query), or null. Expired sessions are deleted when met. */
+  async findByToken(token: string): Promise<(SessionEntity & { user: UserEntity }) | null> {
+    const session = await this.lookup(token);
     if (!session) return null;
     if (session.expiresAt.getTime() <= Date.now()) {
       await this.sessions.delete({ id: session.id });
@@ -89,7 +95,7 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
   /** Ends one of the user's own sessions; another user's session id is "not found", as is an unknown one. */
   async revokeForUser(userId: string, sessionId: string): Promise<void> {
     const result = await this.sessions.delete({ id: sessionId, userId });
-    if (!result.affected) throw new NotFoundException('Session not found');
+    if (!result.affected) throw errors.notFound('Session');
     await this.events.emit('auth.sessions-ended', { userId, sessionIds: [sessionId], reason: 'revoked' });
   }
 

@@ -2,7 +2,9 @@ import { HttpException } from '@nestjs/common';
 import { ApiError, ErrorCode } from '@parley/contracts';
 import { STATUS_CODES } from 'node:http';
 import { ApiException } from './api-exceptions';
+import { errors } from './errors';
 import { JSON_TOO_DEEP_MESSAGE } from './json-depth';
+import { isUniqueViolation } from './unique-violation';
 
 const codeByStatus: Partial<Record<number, ErrorCode>> = {
   400: ErrorCode.BadRequest,
@@ -28,8 +30,12 @@ function messageOf(exception: HttpException): string {
   return exception.message || reason(exception.getStatus());
 }
 
-/** Turns anything thrown into the one error shape. Unknown errors become a bare 500. */
+/**
+ * Turns anything thrown into the one error shape, for REST responses and socket acks alike. A unique-
+ * constraint race that a service's own check missed is a 409; unknown errors become a bare 500.
+ */
 export function toErrorBody(exception: unknown): ApiError {
+  if (isUniqueViolation(exception)) return toErrorBody(errors.conflict('That value is already taken'));
   if (exception instanceof ApiException) {
     const status = exception.getStatus();
     const body: ApiError = { statusCode: status, error: reason(status), message: messageOf(exception), code: exception.code };

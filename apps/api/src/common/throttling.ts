@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { AUTH_RATE_LIMITED } from '../auth/auth.decorators';
 import type { AppConfig } from '../config/config';
-import { RateLimitedException } from './api-exceptions';
+import { errors } from './errors';
 
 const MINUTE_MS = 60_000;
 
@@ -26,6 +26,6 @@ export function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
 @Injectable()
 export class ApiThrottlerGuard extends ThrottlerGuard {
   protected override async throwThrottlingException(_ctx: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new RateLimitedException(detail.timeToBlockExpire, 'Too many requests from this address; slow down');
+    throw errors.rateLimited('Too many requests from this address; slow down', detail.timeToBlockExpire);
   }
 }

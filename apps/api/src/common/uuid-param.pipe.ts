@@ -1,11 +1,11 @@
 import { applyDecorators, ParseUUIDPipe } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
-import { ValidationFailedException } from './api-exceptions';
+import { errors } from './errors';
 
 /** `@Param('id', uuidParam('id'))`: a malformed or "null" id is a 400 that names the parameter. */
 export function uuidParam(name: string): ParseUUIDPipe {
   return new ParseUUIDPipe({
-    exceptionFactory: () => new ValidationFailedException([{ field: name, message: `${name} must be a UUID` }]),
+    exceptionFactory: () => errors.validation(name, `${name} must be a UUID`),
   });
 }
 

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError } from '@parley/contracts';
-import { ValidationFailedException } from './api-exceptions';
+import { errors } from './errors';
 
 /**
  * class-validator's errors as per-field details, the first problem per field, for REST and socket payloads
@@ -34,22 +34,20 @@ export class ApiValidationPipe extends ValidationPipe {
       transform: true,
       transformOptions: { enableImplicitConversion: false },
       validationError: { target: false, value: false },
-      exceptionFactory: (errors) => new ValidationFailedException(validationDetails(errors)),
+      exceptionFactory: (problems) => errors.invalidFields(validationDetails(problems)),
     });
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new ValidationFailedException([
-          { field: 'body', message: 'Request body must be a JSON object (send Content-Type: application/json)' },
-        ]);
+        throw errors.validation('body', 'Request body must be a JSON object (send Content-Type: application/json)');
       }
     }
     if (metadata.type === 'query' && metadata.metatype && this.toValidate(metadata) && value && typeof value === 'object') {
       // Repeated query keys (?q=a&q=b) arrive as arrays; refuse them instead of validating garbage.
       for (const [k, v] of Object.entries(value)) {
-        if (Array.isArray(v)) throw new ValidationFailedException([{ field: k, message: `${k} must be given once` }]);
+        if (Array.isArray(v)) throw errors.validation(k, `${k} must be given once`);
       }
     }
     return super.transform(value, metadata);

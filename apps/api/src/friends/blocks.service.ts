@@ -1,14 +1,14 @@
-import { BadRequestException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { BlockedUser, ErrorCode } from '@parley/contracts';
+import { BlockedUser } from '@parley/contracts';
 import { Repository } from 'typeorm';
-import { ApiException } from '../common/api-exceptions';
 import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
 import { FriendsService } from './friends.service';
 import { toBlockedUser } from './friends.mapper';
 import { UserBlockEntity } from './user-block.entity';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '../common/unique-violation';
+import { errors } from '../common/errors';
 
 /**
  * Blocking. A block ends the friendship and any pending request between the two; while it stands the blocked
@@ -31,13 +31,13 @@ export class BlocksService {
   }
 
   async block(me: string, targetId: string): Promise<BlockedUser> {
-    if (targetId === me) throw new BadRequestException('You cannot block yourself');
+    if (targetId === me) throw errors.badRequest('You cannot block yourself');
     const target = await this.users.findOneBy({ id: targetId });
-    if (!target) throw new NotFoundException('User not found');
+    if (!target) throw errors.notFound('User');
     try {
       await this.blocks.insert({ blockerId: me, blockedId: targetId });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'You have already blocked this user');
+      if (isUniqueViolation(err)) throw errors.conflict('You have already blocked this user');
       throw err;
     }
     await this.friends.endEverythingBetween(me, targetId);
@@ -49,6 +49,6 @@ export class BlocksService {
   /** Lifts a block. Nothing it ended comes back: a friendship needs a new request. */
   async unblock(me: string, targetId: string): Promise<void> {
     const removed = await this.blocks.delete({ blockerId: me, blockedId: targetId });
-    if (!removed.affected) throw new NotFoundException('You have not blocked this user');
+    if (!removed.affected) throw errors.notFound('Block', 'You have not blocked this user');
   }
 }

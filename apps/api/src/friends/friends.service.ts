@@ -1,8 +1,7 @@
-import { BadRequestException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DmPolicy, ErrorCode, Friend, FRIEND_REQUESTS_PENDING_MAX, FriendRequestList, Relation, SendFriendRequestResult } from '@parley/contracts';
+import { DmPolicy, Friend, FRIEND_REQUESTS_PENDING_MAX, FriendRequestList, Relation, SendFriendRequestResult } from '@parley/contracts';
 import { In, IsNull, Repository } from 'typeorm';
-import { ApiException } from '../common/api-exceptions';
 import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
 import { FriendPresence } from './friend-presence';
@@ -10,11 +9,10 @@ import { FriendRequestEntity, FriendRequestStatus } from './friend-request.entit
 import { toFriend, toFriendRequest } from './friends.mapper';
 import { FriendshipEntity, orderedPair, pairKey } from './friendship.entity';
 import { RelationsService } from './relations.service';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '../common/unique-violation';
+import { errors } from '../common/errors';
 
-const conflict = (message: string) => new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, message);
-const forbidden = (message: string) => new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, message);
-const requestNotFound = () => new NotFoundException('Friend request not found');
+const requestNotFound = () => errors.notFound('Friend request');
 
 const byName = (a: UserEntity, b: UserEntity) =>
   a.displayName.localeCompare(b.displayName, undefined, { sensitivity: 'base' }) || a.username.localeCompare(b.username);
@@ -120,29 +118,29 @@ export class FriendsService {
       relations: { requester: true },
     });
     if (!request || (request.addresseeId !== me.id && request.requesterId !== me.id)) throw requestNotFound();
-    if (request.requesterId === me.id) throw forbidden('Only the person you asked can accept this friend request');
-    if (!request.requester!.active) throw forbidden('That account is deactivated');
+    if (request.requesterId === me.id) throw errors.forbidden('Only the person you asked can accept this friend request');
+    if (!request.requester!.active) throw errors.forbidden('That account is deactivated');
     return this.acceptPending(request, request.requester!, me);
   }
 
   /** The recipient says no. The sender only sees the request disappear, and may ask again later. */
   async decline(me: string, requestId: string): Promise<void> {
     const request = await this.pendingOf(me, requestId);
-    if (request.addresseeId !== me) throw forbidden('You cannot decline a request you sent; withdraw it instead');
+    if (request.addresseeId !== me) throw errors.forbidden('You cannot decline a request you sent; withdraw it instead');
     await this.close(request, FriendRequestStatus.Declined);
   }
 
   /** The sender withdraws their request. */
   async cancel(me: string, requestId: string): Promise<void> {
     const request = await this.pendingOf(me, requestId);
-    if (request.requesterId !== me) throw forbidden('Only the sender can withdraw a friend request; decline it instead');
+    if (request.requesterId !== me) throw errors.forbidden('Only the sender can withdraw a friend request; decline it instead');
     await this.close(request, FriendRequestStatus.Cancelled);
   }
 
   async unfriend(me: string, userId: string): Promise<void> {
     const [userLowId, userHighId] = orderedPair(me, userId);
     const removed = await this.friendships.delete({ userLowId, userHighId });
-    if (!removed.affected) throw new NotFoundException('You are not friends with this user');
+    if (!removed.affected) throw errors.notFound('Friendship', 'You are not friends with this user');
     await this.events.emit('friend.removed', { userIds: [me, userId] });
   }
 
@@ -158,22 +156,22 @@ export class FriendsService {
   }
 
   private async trySend(me: UserEntity, targetId: string): Promise<SendFriendRequestResult> {
-    if (targetId === me.id) throw new BadRequestException('You cannot send a friend request to yourself');
+    if (targetId === me.id) throw errors.badRequest('You cannot send a friend request to yourself');
     const target = await this.users.findOneBy({ id: targetId });
-    if (!target) throw new NotFoundException('User not found');
-    if (!target.active) throw forbidden('That account is deactivated');
+    if (!target) throw errors.notFound('User');
+    if (!target.active) throw errors.forbidden('That account is deactivated');
     await this.assertNoBlock(me.id, target.id);
-    if (await this.relations.areFriends(me.id, target.id)) throw conflict('You are already friends with this user');
+    if (await this.relations.areFriends(me.id, target.id)) throw errors.conflict('You are already friends with this user');
 
     const key = pairKey(me.id, target.id);
     const pending = await this.requests.findOneBy({ pairKey: key, status: FriendRequestStatus.Pending });
-    if (pending?.requesterId === me.id) throw conflict('You have already sent this user a friend request');
+    if (pending?.requesterId === me.id) throw errors.conflict('You have already sent this user a friend request');
     if (pending) {
       // Crossing requests: they asked me first, so my request is their answer.
       return { outcome: 'friends', request: null, friend: await this.acceptPending(pending, target, me) };
     }
     if ((await this.requests.countBy({ requesterId: me.id, status: FriendRequestStatus.Pending })) >= FRIEND_REQUESTS_PENDING_MAX) {
-      throw conflict(`You have ${FRIEND_REQUESTS_PENDING_MAX} unanswered friend requests; withdraw some before sending more`);
+      throw errors.conflict(`You have ${FRIEND_REQUESTS_PENDING_MAX} unanswered friend requests; withdraw some before sending more`);
     }
 
     const created = await this.requests.save(
@@ -216,9 +214,9 @@ export class FriendsService {
 
   private async assertNoBlock(me: string, targetId: string): Promise<void> {
     if (await this.relations.isBlocked(me, targetId)) {
-      throw forbidden('You have blocked this user; unblock them before sending a friend request');
+      throw errors.forbidden('You have blocked this user; unblock them before sending a friend request');
     }
-    if (await this.relations.isBlocked(targetId, me)) throw forbidden('This user is not accepting friend requests from you');
+    if (await this.relations.isBlocked(targetId, me)) throw errors.forbidden('This user is not accepting friend requests from you');
   }
 
   private async pendingOf(me: string, requestId: string): Promise<FriendRequestEntity> {

@@ -1,15 +1,12 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DmPolicy, ErrorCode } from '@parley/contracts';
+import { DmPolicy } from '@parley/contracts';
 import { In, Repository } from 'typeorm';
-import { ApiException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { FriendshipEntity, orderedPair } from './friendship.entity';
 import { UserBlockEntity } from './user-block.entity';
+import { errors } from '../common/errors';
 
-function forbidden(message: string): ApiException {
-  return new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, message);
-}
 
 /**
  * Who is friends with whom and who blocked whom: the questions other modules ask (rooms before opening a
@@ -81,7 +78,7 @@ export class RelationsService {
   async assertCanOpenDirect(me: string, otherId: string): Promise<void> {
     await this.assertNotBlocked(me, otherId, 'start a conversation with');
     if (this.config.dmPolicy === DmPolicy.Friends && !(await this.areFriends(me, otherId))) {
-      throw forbidden('On this server you can only message your friends: send a friend request first');
+      throw errors.forbidden('On this server you can only message your friends: send a friend request first');
     }
   }
 
@@ -91,8 +88,8 @@ export class RelationsService {
    */
   async assertNotBlocked(me: string, otherId: string, what: string): Promise<void> {
     const found = await this.blocksBetween(me, otherId);
-    if (found.some((b) => b.blockerId === me)) throw forbidden(`You cannot ${what} a user you blocked; unblock them first`);
-    if (found.length) throw forbidden(`You cannot ${what} this user: they have blocked you`);
+    if (found.some((b) => b.blockerId === me)) throw errors.forbidden(`You cannot ${what} a user you blocked; unblock them first`);
+    if (found.length) throw errors.forbidden(`You cannot ${what} this user: they have blocked you`);
   }
 
   private blocksBetween(a: string, b: string): Promise<UserBlockEntity[]> {

@@ -2,7 +2,7 @@ import { HttpException, Logger } from '@nestjs/common';
 import { SocketError, SocketErrorCode } from '@parley/contracts';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { ApiException } from '../common/api-exceptions';
+import { toErrorBody } from '../common/error-body';
 import { isTooDeep, JSON_TOO_DEEP_MESSAGE } from '../common/json-depth';
 import { validationDetails } from '../common/validation.pipe';
 import { SendRateLimitedException } from '../messages/messages.service';
@@ -45,20 +45,22 @@ const byStatus: Record<number, SocketErrorCode> = {
 
 const logger = new Logger('Gateway');
 
-/** Any error thrown while handling an event, as the ack's `error`. Unknown errors are logged, never leaked. */
+/**
+ * Any error thrown while handling an event, as the ack's `error`: the same errors, read the same way
+ * (toErrorBody), as a REST response. Unknown errors are logged, never leaked.
+ */
 export function toSocketError(err: unknown): SocketError {
   if (err instanceof SocketPayloadError) return err.error;
-  if (err instanceof SendRateLimitedException) {
-    return { code: SocketErrorCode.RateLimited, message: err.message, retryAfterMs: err.retryAfterMs };
+  const body = toErrorBody(err);
+  if (body.statusCode >= 500 && !(err instanceof HttpException)) {
+    logger.error(`Socket event failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return { code: SocketErrorCode.Internal, message: 'Something went wrong on our side; try again' };
   }
-  if (err instanceof HttpException) {
-    const status = err.getStatus();
-    const code = byStatus[status] ?? (status >= 500 ? SocketErrorCode.Internal : SocketErrorCode.ValidationFailed);
-    const error: SocketError = { code, message: err.message };
-    if (err instanceof ApiException && err.details) error.details = err.details;
-    if (err instanceof ApiException && err.retryAfterSeconds) error.retryAfterMs = err.retryAfterSeconds * 1000;
-    return error;
-  }
-  logger.error(`Socket event failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  return { code: SocketErrorCode.Internal, message: 'Something went wrong on our side; try again' };
+  const status = body.statusCode;
+  const error: SocketError = { code: byStatus[status] ?? (status >= 500 ? SocketErrorCode.Internal : SocketErrorCode.ValidationFailed), message: body.message };
+  if (body.details) error.details = body.details;
+  // The send throttle knows the wait to the millisecond; the REST body rounds it up to whole seconds.
+  if (err instanceof SendRateLimitedException) error.retryAfterMs = err.retryAfterMs;
+  else if (body.retryAfter) error.retryAfterMs = body.retryAfter * 1000;
+  return error;
 }

@@ -1,6 +1,7 @@
 import { Message, MessageKind, RoomEvent } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
+import { isUniqueViolation } from '../common/unique-violation';
 import { BetterSqliteDb, SqliteStatement, sqliteTime } from '../database/sqlite-connection';
 import { membershipKey, PostgresRoomCounters, SqliteRoomCounters } from '../rooms/room-counters';
 
@@ -261,7 +262,7 @@ export class PostgresMessageStore implements MessageStore {
       try {
         return await this.tx((q) => this.commitOnce(q, batch, now));
       } catch (err) {
-        if (attempt < 3 && (err as { code?: string }).code === '23505') continue; // unique violation: a racing duplicate
+        if (attempt < 3 && isUniqueViolation(err)) continue; // a racing duplicate
         throw err;
       }
     }

@@ -3,12 +3,12 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { Message, MessagePage } from '@parley/contracts';
 import type { Response } from 'express';
 import { CurrentUserEntity } from '../auth/auth.decorators';
-import { ApiException } from '../common/api-exceptions';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { UserEntity } from '../users/user.entity';
 import { EditMessageDto, HistoryQueryDto, MessageDto, MessagePageDto, ReadDto, ReadStateDto, SendMessageDto } from './dto/messages.dto';
 import { MessagesService } from './messages.service';
+import { errors } from '../common/errors';
 
 @ApiTags('messages')
 @ApiAuth()
@@ -27,7 +27,7 @@ export class MessagesController {
   @ApiErrors(404)
   history(@CurrentUserEntity() user: UserEntity, @Param('id', uuidParam('id')) roomId: string, @Query() query: HistoryQueryDto): Promise<MessagePage> {
     if (query.before !== undefined && query.after !== undefined) {
-      throw new ApiException(400, 'validation_failed', 'Use either before or after, not both', [{ field: 'after', message: 'Use either before or after, not both' }]);
+      throw errors.validation('after', 'Use either before or after, not both');
     }
     return this.messages.history(user, roomId, query);
   }

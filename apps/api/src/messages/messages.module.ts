@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { FriendsModule } from '../friends/friends.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { MessageEntity } from './message.entity';
+import { MessageHistory } from './message-history';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
@@ -11,7 +12,7 @@ import { SystemMessages } from './system-messages';
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity]), RoomsModule, FriendsModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, SystemMessages],
+  providers: [MessagesService, MessageWriter, MessageHistory, SystemMessages],
   exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -1,8 +1,6 @@
-import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
-  ErrorCode,
-  HISTORY_PAGE_DEFAULT,
   Message,
   MessageKind,
   MessagePage,
@@ -16,7 +14,7 @@ import {
 } from '@parley/contracts';
 import type { RoomEntity } from '../rooms/room.entity';
 import { Between, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
-import { ApiException, RateLimitedException } from '../common/api-exceptions';
+import { RateLimitedException } from '../common/api-exceptions';
 import { AppEvents } from '../events/app-events';
 import { RoomsService } from '../rooms/rooms.service';
 import { MessageEntity } from './message.entity';
@@ -24,6 +22,9 @@ import { rowToMessage } from './message-store';
 import { MessageWriter } from './message-writer';
 import { SendThrottle } from '../limits/send-throttle';
 import { DirectRoomsService } from '../rooms/direct-rooms.service';
+import { MessageHistory } from './message-history';
+import { errors } from '../common/errors';
+import { roomArchived, roomNotFound } from '../rooms/room-errors';
 
 /** The sender of a request: enough of the user to apply the rules. */
 export interface Actor {
@@ -59,11 +60,10 @@ function fitText(rows: MessageEntity[], budget: number): { kept: MessageEntity[]
 
 /** System messages are the room's record: nobody edits or deletes them. */
 function assertNotSystem(message: MessageEntity, what: 'edited' | 'deleted'): void {
-  if (message.kind === MessageKind.System) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, `System messages cannot be ${what}`);
+  if (message.kind === MessageKind.System) throw errors.forbidden(`System messages cannot be ${what}`);
 }
 
-const roomNotFound = () => new NotFoundException('Room not found');
-const messageNotFound = () => new NotFoundException('Message not found');
+const messageNotFound = () => errors.notFound('Message');
 
 @Injectable()
 export class MessagesService {
@@ -74,6 +74,7 @@ export class MessagesService {
     private readonly throttle: SendThrottle,
     private readonly directRooms: DirectRoomsService,
     private readonly events: AppEvents,
+    private readonly historyPages: MessageHistory,
   ) {}
 
   /** Every write (send, edit, delete) takes a token from the sender's bucket first: 429 when it is empty. */
@@ -95,17 +96,15 @@ export class MessagesService {
     // A reply names a message: only a member may learn whether it is in the room.
     if (replyToId) await this.roomsService.requireMembership(roomId, actor.id);
     if (replyToId && !(await this.messages.exists({ where: { id: replyToId, roomId, kind: MessageKind.User } }))) {
-      throw new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, 'replyToId must be a message in this room', [
-        { field: 'replyToId', message: 'replyToId must be a message in this room' },
-      ]);
+      throw errors.validation('replyToId', 'replyToId must be a message in this room');
     }
     const outcome = await this.writer.send({ roomId, senderId: actor.id, clientMsgId: input.clientMsgId, body: input.body, replyToId });
     if (!outcome.ok) {
       if (outcome.reason === 'client_id_taken') {
-        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'You already used this clientMsgId for a message in another room');
+        throw errors.conflict('You already used this clientMsgId for a message in another room');
       }
       if (outcome.reason === 'archived') {
-        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+        throw roomArchived();
       }
       throw roomNotFound();
     }
@@ -126,13 +125,13 @@ export class MessagesService {
     await this.takeWriteToken(actor);
     const { message, room } = await this.visibleMessage(actor, messageId);
     assertNotSystem(message, 'edited');
-    if (message.senderId !== actor.id) throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only edit your own messages');
+    if (message.senderId !== actor.id) throw errors.forbidden('You can only edit your own messages');
     await this.directRooms.assertNotBlocked(room.id, actor.id, 'edit messages for');
-    if (message.deletedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This message was deleted');
-    if (room.archivedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+    if (message.deletedAt) throw errors.conflict('This message was deleted');
+    if (room.archivedAt) throw roomArchived();
     if (message.body === body) return toMessage(message);
     const outcome = await this.writer.store.edit(messageId, body, new Date());
-    if (!outcome.ok) throw outcome.reason === 'archived' ? new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only') : messageNotFound();
+    if (!outcome.ok) throw outcome.reason === 'archived' ? roomArchived() : messageNotFound();
     await this.events.emit('message.edited', { message: outcome.message });
     return outcome.message;
   }
@@ -144,12 +143,12 @@ export class MessagesService {
     assertNotSystem(message, 'deleted');
     const moderator = role === RoomRole.Owner || role === RoomRole.Admin || (room.kind === 'public' && actor.role === UserRole.Admin);
     if (message.senderId !== actor.id && !moderator) {
-      throw new ApiException(HttpStatus.FORBIDDEN, ErrorCode.Forbidden, 'You can only delete your own messages');
+      throw errors.forbidden('You can only delete your own messages');
     }
     if (message.deletedAt) return toMessage(message);
-    if (room.archivedAt) throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only');
+    if (room.archivedAt) throw roomArchived();
     const outcome = await this.writer.store.remove(messageId, new Date());
-    if (!outcome.ok) throw outcome.reason === 'archived' ? new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'This room is archived; its history is read-only') : messageNotFound();
+    if (!outcome.ok) throw outcome.reason === 'archived' ? roomArchived() : messageNotFound();
     await this.events.emit('message.deleted', { message: outcome.message });
     return outcome.message;
   }
@@ -157,14 +156,7 @@ export class MessagesService {
   /** A page of history by seq (keyset pagination), always returned in ascending seq order. */
   async history(actor: Actor, roomId: string, query: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
     await this.roomsService.requireMembership(roomId, actor.id);
-    const limit = query.limit ?? HISTORY_PAGE_DEFAULT;
-    if (query.after !== undefined) {
-      const rows = await this.messages.find({ where: { roomId, seq: MoreThan(query.after) }, order: { seq: 'ASC' }, take: limit + 1 });
-      return { items: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
-    }
-    const where = query.before !== undefined ? { roomId, seq: LessThan(query.before) } : { roomId };
-    const rows = await this.messages.find({ where, order: { seq: 'DESC' }, take: limit + 1 });
-    return { items: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+    return this.historyPages.page(roomId, query);
   }
 
   /**

@@ -5,7 +5,9 @@ import { Repository } from 'typeorm';
 import { AppEvents } from '../events/app-events';
 import { RelationsService } from '../friends/relations.service';
 import { UserEntity } from '../users/user.entity';
-import { isUniqueViolation, roomBadRequest, roomNotFound, userNotFound } from './room-errors';
+import { errors } from '../common/errors';
+import { isUniqueViolation } from '../common/unique-violation';
+import { roomNotFound, userNotFound } from './room-errors';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
@@ -122,8 +124,8 @@ export class DirectRoomsService {
    * across a block (either way), and with DM_POLICY=friends only between friends.
    */
   private async assertCanOpenDirect(me: UserEntity, other: UserEntity): Promise<void> {
-    if (other.id === me.id) throw roomBadRequest('You cannot open a direct conversation with yourself');
-    if (!other.active) throw roomBadRequest('That account is deactivated');
+    if (other.id === me.id) throw errors.badRequest('You cannot open a direct conversation with yourself');
+    if (!other.active) throw errors.badRequest('That account is deactivated');
     await this.relations.assertCanOpenDirect(me.id, other.id);
   }
 }

@@ -4,7 +4,7 @@ import { GENERAL_ROOM_SLUG, RoomKind, RoomRole } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
-import { isUniqueViolation } from './room-errors';
+import { isUniqueViolation } from '../common/unique-violation';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomMembersService } from './room-members.service';
 import { RoomEntity } from './room.entity';

@@ -1,17 +1,17 @@
-import { HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ErrorCode, ROOM_INVITATIONS_PENDING_MAX, RoomInvitation } from '@parley/contracts';
+import { ROOM_INVITATIONS_PENDING_MAX, RoomInvitation } from '@parley/contracts';
 import { In, Repository } from 'typeorm';
-import { ApiException } from '../common/api-exceptions';
 import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
-import { roomForbidden, roomNotFound } from './room-errors';
+import { errors } from '../common/errors';
+import { roomNotFound } from './room-errors';
 import { RoomInvitationEntity } from './room-invitation.entity';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomEntity } from './room.entity';
 import { toRoomInvitation } from './rooms.mapper';
 
-const invitationNotFound = () => new ApiException(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'Invitation not found');
+const invitationNotFound = () => errors.notFound('Invitation');
 
 /**
  * Pending invitations of people into rooms: made when a member may not simply add someone (RoomAdmission),
@@ -36,11 +36,7 @@ export class RoomInvitationsService {
     if (userIds.length === 0) return [];
     const pending = await this.invitations.countBy({ inviterId: inviter.id });
     if (pending + userIds.length > ROOM_INVITATIONS_PENDING_MAX) {
-      throw new ApiException(
-        HttpStatus.TOO_MANY_REQUESTS,
-        ErrorCode.RateLimited,
-        `You have ${pending} invitations waiting for an answer; at most ${ROOM_INVITATIONS_PENDING_MAX} may wait`,
-      );
+      throw errors.rateLimited(`You have ${pending} invitations waiting for an answer; at most ${ROOM_INVITATIONS_PENDING_MAX} may wait`);
     }
     const already = new Set((await this.members.find({ where: { roomId: room.id, userId: In(userIds) }, select: { userId: true } })).map((m) => m.userId));
     const wanted = userIds.filter((id) => !already.has(id));
@@ -85,7 +81,7 @@ export class RoomInvitationsService {
   async withdraw(roomId: string, invitationId: string, actor: UserEntity, isRoomAdmin: boolean): Promise<void> {
     const found = await this.invitations.findOneBy({ id: invitationId, roomId });
     if (!found) throw invitationNotFound();
-    if (found.inviterId !== actor.id && !isRoomAdmin) throw roomForbidden("Only the person who invited them or the room's owner and admins can withdraw an invitation");
+    if (found.inviterId !== actor.id && !isRoomAdmin) throw errors.forbidden("Only the person who invited them or the room's owner and admins can withdraw an invitation");
     await this.end(found);
   }
 

@@ -1,13 +1,13 @@
-import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ErrorCode, INVITE_TTL_HOURS_DEFAULT, InvitePreview, RoomKind } from '@parley/contracts';
+import { INVITE_TTL_HOURS_DEFAULT, InvitePreview, RoomKind } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
 import { IsNull, MoreThan, Repository } from 'typeorm';
 import { hashToken } from '../auth/tokens';
-import { ApiException } from '../common/api-exceptions';
 import { UserEntity } from '../users/user.entity';
 import { CLOCK, Clock } from './clock';
-import { roomArchived, roomBadRequest } from './room-errors';
+import { errors } from '../common/errors';
+import { roomArchived } from './room-errors';
 import { RoomInviteEntity } from './room-invite.entity';
 import { RoomHistory } from './room-history';
 import { RoomMembersService } from './room-members.service';
@@ -21,7 +21,7 @@ const CODE_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
 const HOUR_MS = 3600_000;
 
 /** Unknown, expired, revoked and used-up codes all get this one answer. */
-const invalidInvite = () => new ApiException(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'This invite link is invalid or has expired');
+const invalidInvite = () => errors.notFound('Invite', 'This invite link is invalid or has expired');
 
 /** Invite links: a random code that lets whoever holds it join a room, stored only as its SHA-256. */
 @Injectable()
@@ -37,7 +37,7 @@ export class RoomInvitesService {
   /** A new code for the room (owner or admins; not direct rooms, not archived ones). The code is returned once. */
   async create(roomId: string, actor: UserEntity, opts: { ttlHours?: number; maxUses?: number }): Promise<{ invite: RoomInviteEntity; code: string }> {
     const found = await this.roomsService.requireMembership(roomId, actor.id);
-    if (found.room.kind === RoomKind.Direct) throw roomBadRequest('Direct rooms have no invite links');
+    if (found.room.kind === RoomKind.Direct) throw errors.badRequest('Direct rooms have no invite links');
     this.roomsService.assertRoomAdmin(found, actor);
     if (found.room.archivedAt) throw roomArchived();
     const code = randomBytes(CODE_BYTES).toString('base64url');
@@ -60,7 +60,7 @@ export class RoomInvitesService {
     const found = await this.roomsService.requireMembership(roomId, actor.id);
     this.roomsService.assertRoomAdmin(found, actor);
     const invite = CODE_SHAPE.test(code) ? await this.invites.findOneBy({ roomId, codeHash: hashToken(code), revokedAt: IsNull() }) : null;
-    if (!invite) throw new ApiException(HttpStatus.NOT_FOUND, ErrorCode.NotFound, 'Invite not found');
+    if (!invite) throw errors.notFound('Invite');
     await this.invites.update({ id: invite.id }, { revokedAt: this.now() });
   }
 

@@ -4,7 +4,8 @@ import { GENERAL_ROOM_SLUG, RoomInvitation, RoomKind, RoomRole } from '@parley/c
 import { Not, Repository } from 'typeorm';
 import { AppEvents } from '../events/app-events';
 import { UserEntity } from '../users/user.entity';
-import { memberNotFound, roomArchived, roomBadRequest, roomConflict, roomForbidden, roomNotFound, userNotFound } from './room-errors';
+import { errors } from '../common/errors';
+import { memberNotFound, roomArchived, roomNotFound, userNotFound } from './room-errors';
 import { RoomMemberEntity } from './room-member.entity';
 import { RoomView } from './room-summaries';
 import { RoomEntity } from './room.entity';
@@ -64,7 +65,7 @@ export class RoomMembersService {
     const { room, member } = await this.roomsService.requireMembership(roomId, user.id);
     this.assertCanLose(room, 'leave');
     if (member.role === RoomRole.Owner && (await this.members.existsBy({ roomId, userId: Not(user.id) }))) {
-      throw roomConflict('Hand ownership to another member before leaving (POST /api/rooms/{id}/transfer)');
+      throw errors.conflict('Hand ownership to another member before leaving (POST /api/rooms/{id}/transfer)');
     }
     await this.drop(room, user.id);
     await this.history.left(room, user.id);
@@ -77,12 +78,12 @@ export class RoomMembersService {
   async add(roomId: string, actor: UserEntity, userId: string): Promise<AddMemberOutcome> {
     const found = await this.roomsService.requireMembership(roomId, actor.id);
     const { room } = found;
-    if (room.kind === RoomKind.Direct) throw roomBadRequest('Direct rooms always have exactly two members');
+    if (room.kind === RoomKind.Direct) throw errors.badRequest('Direct rooms always have exactly two members');
     this.roomsService.assertRoomAdmin(found, actor);
     if (room.archivedAt) throw roomArchived();
     const target = await this.users.findOneBy({ id: userId });
     if (!target) throw userNotFound();
-    if (!target.active) throw roomBadRequest('That account is deactivated');
+    if (!target.active) throw errors.badRequest('That account is deactivated');
     if (await this.members.existsBy({ roomId, userId })) return { outcome: 'already_member', member: await this.memberWithUser(roomId, userId) };
     const { invite } = await this.admission.decide(actor.id, [userId]);
     if (invite.length) {
@@ -124,8 +125,8 @@ export class RoomMembersService {
     this.roomsService.assertRoomAdmin(found, actor);
     const target = await this.members.findOneBy({ roomId, userId });
     if (!target) throw memberNotFound();
-    if (target.role === RoomRole.Owner) throw roomForbidden('The owner cannot be removed; they can hand over ownership and leave');
-    if (target.role === RoomRole.Admin && member.role !== RoomRole.Owner) throw roomForbidden('Only the owner can remove an admin');
+    if (target.role === RoomRole.Owner) throw errors.forbidden('The owner cannot be removed; they can hand over ownership and leave');
+    if (target.role === RoomRole.Admin && member.role !== RoomRole.Owner) throw errors.forbidden('Only the owner can remove an admin');
     await this.drop(room, userId);
     await this.history.removed(room, actor, userId);
   }
@@ -134,7 +135,7 @@ export class RoomMembersService {
   async changeRole(roomId: string, actor: UserEntity, userId: string, role: 'admin' | 'member'): Promise<RoomMemberEntity> {
     const found = await this.roomsService.requireMembership(roomId, actor.id);
     this.roomsService.assertOwner(found, 'change roles');
-    if (userId === actor.id) throw roomBadRequest('To stop being the owner, hand over ownership (POST /api/rooms/{id}/transfer)');
+    if (userId === actor.id) throw errors.badRequest('To stop being the owner, hand over ownership (POST /api/rooms/{id}/transfer)');
     const target = await this.members.findOneBy({ roomId, userId });
     if (!target) throw memberNotFound();
     if (target.role !== role) {
@@ -149,10 +150,10 @@ export class RoomMembersService {
     const found = await this.roomsService.requireMembership(roomId, actor.id);
     const { room } = found;
     this.roomsService.assertOwner(found, 'hand over ownership');
-    if (userId === actor.id) throw roomBadRequest('You already own this room');
+    if (userId === actor.id) throw errors.badRequest('You already own this room');
     const target = await this.members.findOne({ where: { roomId, userId }, relations: { user: true } });
     if (!target) throw memberNotFound();
-    if (!target.user?.active) throw roomBadRequest('That account is deactivated');
+    if (!target.user?.active) throw errors.badRequest('That account is deactivated');
     await this.rooms.manager.transaction(async (em) => {
       await em.update(RoomMemberEntity, { roomId, userId }, { role: RoomRole.Owner });
       await em.update(RoomMemberEntity, { roomId, userId: actor.id }, { role: RoomRole.Admin });
@@ -174,10 +175,10 @@ export class RoomMembersService {
   /** Direct rooms keep their two members and everyone stays in `general`. */
   private assertCanLose(room: RoomEntity, action: 'leave' | 'remove'): void {
     if (room.kind === RoomKind.Direct) {
-      throw roomBadRequest(action === 'leave' ? 'Direct conversations cannot be left' : 'Direct rooms always have exactly two members');
+      throw errors.badRequest(action === 'leave' ? 'Direct conversations cannot be left' : 'Direct rooms always have exactly two members');
     }
     if (room.slug === GENERAL_ROOM_SLUG) {
-      throw roomBadRequest(
+      throw errors.badRequest(
         action === 'leave' ? 'Everyone stays in #general: it cannot be left' : 'Everyone is a member of #general; deactivate the account instead',
       );
     }

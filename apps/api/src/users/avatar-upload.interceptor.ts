@@ -1,16 +1,17 @@
 import { CallHandler, ExecutionContext, HttpException, HttpStatus, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
-import { AVATAR_FIELD, ErrorCode } from '@parley/contracts';
+import { AVATAR_FIELD } from '@parley/contracts';
 import type { Observable } from 'rxjs';
 import { ApiException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { errors } from '../common/errors';
 
 function sizeInWords(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 function invalid(message: string): ApiException {
-  return new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, message, [{ field: AVATAR_FIELD, message }]);
+  return errors.validation(AVATAR_FIELD, message);
 }
 
 /**
@@ -48,7 +49,7 @@ export class AvatarUploadInterceptor implements NestInterceptor {
     const code = (err.cause as { code?: string } | undefined)?.code;
     switch (code) {
       case 'LIMIT_FILE_SIZE':
-        return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, ErrorCode.PayloadTooLarge, `The picture must be at most ${sizeInWords(this.maxBytes)}`);
+        return errors.payloadTooLarge(`The picture must be at most ${sizeInWords(this.maxBytes)}`);
       case 'LIMIT_FILE_COUNT':
       case 'LIMIT_UNEXPECTED_FILE':
         return invalid(`Send exactly one picture, in the form field "${AVATAR_FIELD}"`);
@@ -61,7 +62,7 @@ export class AvatarUploadInterceptor implements NestInterceptor {
         return invalid(`The form must hold only the picture, in the field "${AVATAR_FIELD}"`);
     }
     if (err.getStatus() === HttpStatus.UNSUPPORTED_MEDIA_TYPE) {
-      return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ErrorCode.BadRequest, 'Send the picture as multipart/form-data');
+      return errors.unsupportedMediaType('Send the picture as multipart/form-data');
     }
     if (err.getStatus() === HttpStatus.BAD_REQUEST) return invalid('The multipart body is malformed or incomplete');
     return err;

@@ -1,6 +1,6 @@
-import { HttpStatus, Inject, Injectable, Logger, NotFoundException, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { AVATAR_FIELD, ErrorCode } from '@parley/contracts';
+import { AVATAR_FIELD } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { AppEvents } from '../events/app-events';
 import { AvatarRejected, initialsOf, normaliseAvatar, renderInitialsAvatar } from './avatar-image';
 import { AVATAR_FILE_PATTERN, avatarVersion } from './avatar-url';
 import { UserEntity } from './user.entity';
+import { errors } from '../common/errors';
 
 /** The part of an uploaded file the service looks at (multer's memory storage shape). */
 export interface UploadedImage {
@@ -31,7 +32,7 @@ const INITIALS_CACHE_SIZE = 1000;
 const MAX_ATTEMPTS = 5;
 
 function rejected(message: string): ApiException {
-  return new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.ValidationFailed, message, [{ field: AVATAR_FIELD, message }]);
+  return errors.validation(AVATAR_FIELD, message);
 }
 
 /**
@@ -101,7 +102,7 @@ export class AvatarService implements OnModuleInit {
       where: { id: userId },
       select: { id: true, username: true, displayName: true, avatarFile: true },
     });
-    if (!user) throw new NotFoundException('User not found');
+    if (!user) throw errors.notFound('User');
     const version = avatarVersion(user);
     if (user.avatarFile && AVATAR_FILE_PATTERN.test(user.avatarFile)) {
       try {
@@ -119,12 +120,12 @@ export class AvatarService implements OnModuleInit {
   private async swap(userId: string, next: string | null): Promise<string | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.users.findOne({ where: { id: userId }, select: { id: true, avatarFile: true } });
-      if (!current) throw new NotFoundException('User not found');
+      if (!current) throw errors.notFound('User');
       if (current.avatarFile === next) return null;
       const result = await this.users.update({ id: userId, avatarFile: current.avatarFile ?? IsNull() }, { avatarFile: next });
       if (result.affected === 1) return current.avatarFile;
     }
-    throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'Your picture is being changed by another request; try again');
+    throw errors.conflict('Your picture is being changed by another request; try again');
   }
 
   private async initialsImage(user: Pick<UserEntity, 'id' | 'displayName' | 'username'>, version: string): Promise<Buffer> {

@@ -1,11 +1,11 @@
-import { HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { ErrorCode, Page, UserRole } from '@parley/contracts';
+import { Page, UserRole } from '@parley/contracts';
 import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
-import { ApiException } from '../common/api-exceptions';
 import { likePattern } from '../common/paging';
 import { AppEvents } from '../events/app-events';
 import { UserEntity } from './user.entity';
+import { errors } from '../common/errors';
 
 export interface NewUser {
   username: string;
@@ -34,7 +34,7 @@ export class UsersService {
 
   async getById(id: string): Promise<UserEntity> {
     const user = await this.findById(id);
-    if (!user) throw new NotFoundException('User not found');
+    if (!user) throw errors.notFound('User');
     return user;
   }
 
@@ -50,7 +50,7 @@ export class UsersService {
 
   async getPasswordHash(id: string): Promise<string> {
     const row = await this.users.createQueryBuilder('u').addSelect('u.passwordHash').where('u.id = :id', { id }).getOne();
-    if (!row) throw new NotFoundException('User not found');
+    if (!row) throw errors.notFound('User');
     return row.passwordHash;
   }
 
@@ -146,17 +146,13 @@ export class UsersService {
     if (wanted.username) {
       const taken = await em.findOneBy(UserEntity, { username: wanted.username });
       if (taken && taken.id !== exceptId) {
-        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'That username is already taken', [
-          { field: 'username', message: 'That username is already taken' },
-        ]);
+        throw errors.conflict('That username is already taken', 'username');
       }
     }
     if (wanted.email) {
       const taken = await em.findOneBy(UserEntity, { email: wanted.email });
       if (taken && taken.id !== exceptId) {
-        throw new ApiException(HttpStatus.CONFLICT, ErrorCode.Conflict, 'That email address is already registered', [
-          { field: 'email', message: 'That email address is already registered' },
-        ]);
+        throw errors.conflict('That email address is already registered', 'email');
       }
     }
   }
