@@ -13,7 +13,7 @@ import {
   UserRole,
 } from '@parley/contracts';
 import type { RoomEntity } from '../rooms/room.entity';
-import { Between, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { Between, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { RateLimitedException } from '../common/api-exceptions';
 import { AppEvents } from '../events/app-events';
 import { RoomsService } from '../rooms/rooms.service';
