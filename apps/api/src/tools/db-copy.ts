@@ -200,13 +200,12 @@ async function copyTable(source: SqliteFile, runner: QueryRunner, plan: TablePla
   let arrays: unknown[][] = plan.columns.map(() => []);
   let batchSize = 0;
   let batchBytes = 0;
-  let inFlight: Promise<unknown> | undefined;
-  // While PostgreSQL inserts one batch, the next one is read and hashed.
   const flush = async () => {
-    const sent = runner.query(insert, arrays);
-    sent.catch(() => undefined); // awaited below; this only keeps Node from calling it unhandled meanwhile
-    if (inFlight) await inFlight;
-    inFlight = sent;
+    try {
+      await runner.query(insert, arrays);
+    } catch (err) {
+      throw new ToolError(`Copying table ${plan.name} failed: ${(err as Error).message}. Nothing was committed; the target is still empty.`, ExitCode.failed);
+    }
     arrays = plan.columns.map(() => []);
     batchSize = 0;
     batchBytes = 0;
@@ -232,7 +231,6 @@ async function copyTable(source: SqliteFile, runner: QueryRunner, plan: TablePla
     }
   }
   if (batchSize) await flush();
-  if (inFlight) await inFlight;
   return checksum;
 }
 
@@ -340,8 +338,7 @@ async function main(): Promise<void> {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     await runner.release().catch(() => undefined);
     await dataSource.destroy().catch(() => undefined);
-    source.exec('COMMIT');
-    source.close();
+    source.close(); // ends the read transaction; nothing was written
   }
 }
 
