@@ -4,7 +4,7 @@ import { entities } from './entities';
 import { migrations } from './migrations';
 
 /** TypeORM options for the configured database. The schema comes only from migrations, run at start-up. */
-export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+export function dataSourceOptions(config: Pick<AppConfig, 'database' | 'sqliteSynchronous'>): DataSourceOptions {
   const common = {
     entities,
     migrations,
