@@ -14,7 +14,10 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
 import { MessagesModule } from './messages/messages.module';
+import { PresenceModule } from './presence/presence.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { RedisConnection } from './redis/redis-connection';
+import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
 
@@ -28,7 +31,8 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         LimitsModule,
-        ThrottlerModule.forRoot(throttlerOptions(config)),
+        RedisModule,
+        ThrottlerModule.forRootAsync({ inject: [RedisConnection], useFactory: (redis: RedisConnection) => throttlerOptions(config, redis) }),
         HealthModule,
         UsersModule,
         AuthModule,
@@ -37,6 +41,7 @@ export class AppModule {
         MessagesModule,
         FriendsModule,
         RealtimeModule,
+        PresenceModule,
         GatewayModule,
       ],
       // Global guards run in this order: the per-IP throttle first, then authentication.

@@ -7,14 +7,12 @@ import { RoomMemberEntity } from '../rooms/room-member.entity';
 import { RoomsModule } from '../rooms/rooms.module';
 import { UserEntity } from '../users/user.entity';
 import { ChatGateway } from './chat.gateway';
-import { PresenceService } from './presence.service';
 import { ProfileUpdates } from './profile-updates';
 import { SocketAuthService } from './socket-auth.service';
 import { SocketLimits } from './socket-limits';
 
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, FriendsModule, TypeOrmModule.forFeature([UserEntity, RoomMemberEntity])],
-  providers: [ChatGateway, PresenceService, SocketAuthService, SocketLimits, ProfileUpdates],
-  exports: [PresenceService],
+  providers: [ChatGateway, SocketAuthService, SocketLimits, ProfileUpdates],
 })
 export class GatewayModule {}

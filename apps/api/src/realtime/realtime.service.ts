@@ -25,6 +25,8 @@ export const channel = {
   user: (userId: string) => `user:${userId}`,
   room: (roomId: string) => `room:${roomId}`,
   session: (sessionId: string) => `session:${sessionId}`,
+  /** Every socket a user opened with a session (cookie or session token), whichever session. */
+  sessionsOf: (userId: string) => `sessions:${userId}`,
   token: (tokenId: string) => `token:${tokenId}`,
 };
 
