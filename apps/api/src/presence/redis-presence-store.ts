@@ -116,6 +116,7 @@ export class RedisPresenceStore extends PresenceStore {
   constructor(
     private readonly redis: Redis,
     graceMs: number,
+    private readonly timing = { heartbeatMs: PRESENCE_HEARTBEAT_MS, entryTtlMs: PRESENCE_ENTRY_TTL_MS, sweepMs: SWEEP_MS },
   ) {
     super(graceMs);
     const every = (ms: number, fn: () => Promise<void>) => {
@@ -123,8 +124,8 @@ export class RedisPresenceStore extends PresenceStore {
       t.unref();
       this.timers.push(t);
     };
-    every(PRESENCE_HEARTBEAT_MS, () => this.renew());
-    every(SWEEP_MS, () => this.sweep());
+    every(timing.heartbeatMs, () => this.renew());
+    every(timing.sweepMs, () => this.sweep());
   }
 
   async connected(userId: string, connectionId: string): Promise<LiveStatus | null> {
@@ -165,7 +166,7 @@ export class RedisPresenceStore extends PresenceStore {
 
   private async set(userId: string, connectionId: string, state: ConnectionState, mode: 'connect' | 'activity'): Promise<LiveStatus | null> {
     try {
-      return (await SET.run(this.redis, [], [PREFIX, userId, connectionId, state, Date.now() + PRESENCE_ENTRY_TTL_MS, mode])) as LiveStatus | null;
+      return (await SET.run(this.redis, [], [PREFIX, userId, connectionId, state, Date.now() + this.timing.entryTtlMs, mode])) as LiveStatus | null;
     } catch (err) {
       this.fallback.failed(err);
       return null;
@@ -185,7 +186,7 @@ export class RedisPresenceStore extends PresenceStore {
   private async renew(): Promise<void> {
     const entries = [...this.local];
     for (let i = 0; i < entries.length; i += SWEEP_BATCH) {
-      const args: (string | number)[] = [PREFIX, Date.now() + PRESENCE_ENTRY_TTL_MS];
+      const args: (string | number)[] = [PREFIX, Date.now() + this.timing.entryTtlMs];
       for (const [connectionId, { userId, state }] of entries.slice(i, i + SWEEP_BATCH)) args.push(userId, connectionId, state);
       try {
         this.report((await RENEW.run(this.redis, [], args)) as string[]);
