@@ -2,11 +2,11 @@ import { HealthResponse, Message, Presence, SyncResult } from '@parley/contracts
 import { RunningServer, startServer } from '@parley/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { closeSockets, createRoom, ensureFriends, socketFor } from './support/chat';
+import { closeSockets, createRoom, ensureFriends, send, socketFor, track } from './support/chat';
 import { databaseUrlOf, startOn } from './support/database-targets';
 import { Signed, signIn, signUp } from './support/factories';
 import { PrivateRedis, startPrivateRedis } from './support/redis';
-import { call, ClientSocket, connect, disconnected, errorOf, next, record, sleep } from './support/sockets';
+import { call, ClientSocket, connect, disconnected, errorOf, next, record, refusal, sleep } from './support/sockets';
 
 /**
  * Two API processes on one PostgreSQL database and a private redis-server: what a user on one process does
@@ -15,6 +15,7 @@ import { call, ClientSocket, connect, disconnected, errorOf, next, record, sleep
  */
 const GRACE_MS = 300;
 const SEND_BURST = 30;
+const SOCKETS_MAX = 3;
 
 let redis: PrivateRedis;
 let a: RunningServer;
@@ -28,6 +29,7 @@ beforeAll(async () => {
     PRESENCE_OFFLINE_GRACE_MS: String(GRACE_MS),
     SOCKET_SEND_RATE_PER_SECOND: '5',
     SOCKET_SEND_BURST: String(SEND_BURST),
+    SOCKETS_PER_USER_MAX: String(SOCKETS_MAX),
   };
   a = await startOn('postgres', { env });
   b = await startServer({ env: { ...env, DATABASE_URL: databaseUrlOf(a) } });
@@ -165,6 +167,23 @@ describe('two API processes sharing Redis', () => {
     expect(accepted).toBeLessThan(SEND_BURST + 5); // the refill during the run, at 5 a second
   });
 
+  it("caps a user's open sockets over both processes", async () => {
+    const ana = await signUp(a.url);
+    const first = await socketFor(a.url, ana);
+    await socketFor(a.url, ana);
+    await socketFor(b.url, ana);
+    expect((await refusal(b.url, { token: ana.token })).code).toBe('too_many_connections');
+    expect((await refusal(a.url, { token: ana.token })).code).toBe('too_many_connections');
+    first.close();
+    // The closed socket's registration is released as its disconnect is handled.
+    let s: ClientSocket | null = null;
+    await until('a socket on B is admitted again', async () => {
+      s = await connect(b.url, { token: ana.token }).catch(() => null);
+      return s !== null;
+    });
+    track(s!);
+  });
+
   it('keeps committing while Redis is down; after Redis is back live delivery resumes and sync shows every acked message once', async () => {
     const [ana, ben] = await Promise.all([signUp(a.url), signUp(b.url)]);
     // Several senders, so the per-user send limit does not pace the test.
@@ -242,5 +261,24 @@ describe('two API processes sharing Redis', () => {
 
     const view = shown(live, await syncAll(benOnB, room.id));
     expectEveryAckedShownOnce(view, acked);
+  });
+});
+
+describe('a process whose Redis is unreachable from the start', () => {
+  it('starts, answers health as degraded (200), and still commits and acks sends', async () => {
+    const server = await startServer({ env: { REDIS_URL: 'redis://127.0.0.1:1' } });
+    try {
+      const res = await request(server.url).get('/api/health').expect(200);
+      expect(res.body).toMatchObject({ status: 'degraded', redis: 'unreachable', ready: true });
+      expect(res.body.reasons).toEqual([expect.stringMatching(/Redis is unreachable/)]);
+      const ana = await signUp(server.url);
+      const room = await createRoom(server.url, ana, []);
+      const s = await socketFor(server.url, ana);
+      expect((await send(s, room.id, 'saved without Redis')).body).toBe('saved without Redis');
+      const history = await request(server.url).get(`/api/rooms/${room.id}/messages`).set('Authorization', `Bearer ${ana.token}`).expect(200);
+      expect(JSON.stringify(history.body)).toContain('saved without Redis');
+    } finally {
+      await server.dispose();
+    }
   });
 });
