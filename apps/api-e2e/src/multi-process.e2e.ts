@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { closeSockets, createRoom, ensureFriends, send, socketFor, track } from './support/chat';
 import { databaseUrlOf, startOn } from './support/database-targets';
-import { Signed, signIn, signUp } from './support/factories';
+import { CSRF_HEADER, Signed, signIn, signUp } from './support/factories';
 import { PrivateRedis, startPrivateRedis } from './support/redis';
 import { call, ClientSocket, connect, disconnected, errorOf, next, record, refusal, sleep } from './support/sockets';
 
@@ -133,7 +133,7 @@ describe('two API processes sharing Redis', () => {
     expect(offline[0]).toMatchObject({ status: 'offline', lastSeenAt: expect.any(String) });
   });
 
-  it('ends sessions on every process: logout on one disconnects sockets on the other', async () => {
+  it('ends sessions on every process: logout, logout-all, token revocation and password change on one disconnect sockets on the other', async () => {
     const ana = await signUp(a.url);
     const onB = await socketFor(b.url, ana);
     const ended = next(onB, 'session:ended');
@@ -151,6 +151,28 @@ describe('two API processes sharing Redis', () => {
     const ownGone = disconnected(ownOnA, 5000);
     expect((await request(b.url).post('/api/auth/logout-all').set('Authorization', `Bearer ${ben.token}`)).status).toBe(204);
     await Promise.all([otherGone, ownGone]);
+
+    // A personal access token revoked through B closes its socket on A.
+    const cy = await signUp(b.url);
+    const pat = await cy.agent.post('/api/auth/tokens').set(CSRF_HEADER, cy.csrf).send({ name: 'bot' });
+    const viaPat = track(await connect(a.url, { token: pat.body.token }));
+    const patGone = disconnected(viaPat, 5000);
+    expect((await cy.agent.delete(`/api/auth/tokens/${pat.body.id}`).set(CSRF_HEADER, cy.csrf)).status).toBe(204);
+    await patGone;
+
+    // A password change on A ends the other session's socket on B and keeps the one that made the change.
+    const cyElsewhere = await signIn(a.url, cy.user.username, cy.password);
+    const keep = await socketFor(b.url, cy);
+    const drop = await socketFor(b.url, cyElsewhere);
+    const dropGone = disconnected(drop, 5000);
+    const change = await request(a.url)
+      .put('/api/users/me/password')
+      .set('Authorization', `Bearer ${cy.token}`)
+      .send({ currentPassword: cy.password, newPassword: `another ${randomUUID()} passphrase` });
+    expect(change.status).toBeLessThan(300);
+    await dropGone;
+    await sleep(200);
+    expect(keep.connected).toBe(true);
   });
 
   it('holds one send limit for a user across both processes', async () => {
