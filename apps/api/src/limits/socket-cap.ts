@@ -37,6 +37,8 @@ export abstract class SocketCap implements OnApplicationShutdown {
       else await this.release(userId, socketId);
     }
     await this.renew(live, now);
+    // A socket released while the renewal was on its way was just registered again: release it again.
+    for (const [socketId, userId] of live) if (!this.local.has(socketId)) await this.remove(userId, socketId);
   }
 
   /**

@@ -142,6 +142,10 @@ export class RedisPresenceStore extends PresenceStore {
 
   async disconnected(userId: string, connectionId: string): Promise<LiveStatus | null> {
     if (!this.local.delete(connectionId)) return null;
+    return this.leave(userId, connectionId);
+  }
+
+  private async leave(userId: string, connectionId: string): Promise<LiveStatus | null> {
     try {
       const status = (await LEAVE.run(this.redis, [], [PREFIX, userId, connectionId, Date.now() + this.graceMs])) as LiveStatus | null;
       if (status === null) this.sweepAfter(this.graceMs);
@@ -187,12 +191,17 @@ export class RedisPresenceStore extends PresenceStore {
     const entries = [...this.local];
     for (let i = 0; i < entries.length; i += SWEEP_BATCH) {
       const args: (string | number)[] = [PREFIX, Date.now() + this.timing.entryTtlMs];
-      for (const [connectionId, { userId, state }] of entries.slice(i, i + SWEEP_BATCH)) args.push(userId, connectionId, state);
+      const batch = entries.slice(i, i + SWEEP_BATCH);
+      for (const [connectionId, { userId, state }] of batch) args.push(userId, connectionId, state);
       try {
         this.report((await RENEW.run(this.redis, [], args)) as string[]);
       } catch (err) {
         this.fallback.failed(err);
         return;
+      }
+      // A connection that closed while the renewal was on its way was just written back: remove it again.
+      for (const [connectionId, { userId }] of batch) {
+        if (!this.local.has(connectionId)) this.tell(userId, await this.leave(userId, connectionId));
       }
     }
   }
@@ -203,6 +212,10 @@ export class RedisPresenceStore extends PresenceStore {
     } catch (err) {
       this.fallback.failed(err);
     }
+  }
+
+  private tell(userId: string, status: LiveStatus | null): void {
+    if (status) this.changed(userId, status);
   }
 
   private report(pairs: string[]): void {
