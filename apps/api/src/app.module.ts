@@ -14,6 +14,9 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
 import { MessagesModule } from './messages/messages.module';
+import { PresenceModule } from './presence/presence.module';
+import { RedisConnection } from './redis/redis-connection';
+import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { UsersModule } from './users/users.module';
 
@@ -27,7 +30,8 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         LimitsModule,
-        ThrottlerModule.forRoot(throttlerOptions(config)),
+        RedisModule,
+        ThrottlerModule.forRootAsync({ inject: [RedisConnection], useFactory: (redis: RedisConnection) => throttlerOptions(config, redis) }),
         HealthModule,
         UsersModule,
         AuthModule,
@@ -35,6 +39,7 @@ export class AppModule {
         RoomsModule,
         MessagesModule,
         FriendsModule,
+        PresenceModule,
         GatewayModule,
       ],
       // Global guards run in this order: the per-IP throttle first, then authentication.

@@ -26,6 +26,10 @@ export const envSchema = z.object({
       message: 'must be a postgres:// URL or sqlite:<path> (empty for ./data/parley.sqlite)',
     })
     .default(''),
+  REDIS_URL: z
+    .string()
+    .refine((v) => /^rediss?:\/\//.test(v), { message: 'must be a redis:// or rediss:// URL (leave unset for one process without Redis)' })
+    .optional(),
   SECRET_KEY: z
     .string()
     .min(32, { message: 'must be at least 32 characters (leave unset to generate one under DATA_DIR)' })

@@ -21,6 +21,13 @@ describe('loadConfig', () => {
     expect(config.database).toEqual({ type: 'postgres', url: 'postgres://u@db:5432/parley' });
   });
 
+  it('uses Redis only when REDIS_URL is set, and never prints the URL (it may hold a password) in an error', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).redisUrl).toBeUndefined();
+    expect(loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'redis://:pw@cache:6379/2' }).redisUrl).toBe('redis://:pw@cache:6379/2');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'http://pw@cache' })).toThrow('Invalid configuration: REDIS_URL must be a redis:// or rediss:// URL');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'http://pw@cache' })).not.toThrow('pw@cache');
+  });
+
   it('generates a secret key once under DATA_DIR and reuses it', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir }).secretKey;

@@ -17,6 +17,11 @@ export interface AppConfig {
   port: number;
   dataDir: string;
   database: DatabaseConfig;
+  /**
+   * Redis for the state several API processes share (Socket.IO fan-out, presence, limits, throttler). Unset:
+   * one process keeps that state in its own memory and never connects to Redis.
+   */
+  redisUrl?: string;
   secretKey: Buffer;
   publicUrl?: string;
   allowedOrigins: string[];
@@ -113,7 +118,7 @@ function readVersion(): string {
 function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
   const name = String(issue.path[0] ?? 'environment');
   const got = env[name];
-  const shown = got === undefined ? '' : ` (got "${name === 'SECRET_KEY' || name === 'DATABASE_URL' ? '<hidden>' : got}")`;
+  const shown = got === undefined ? '' : ` (got "${name === 'SECRET_KEY' || name === 'DATABASE_URL' || name === 'REDIS_URL' ? '<hidden>' : got}")`;
   return `${name} ${issue.message}${shown}`;
 }
 
@@ -172,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: e.PORT,
     dataDir,
     database,
+    redisUrl: e.REDIS_URL,
     secretKey: loadSecret(e.SECRET_KEY, dataDir),
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     allowedOrigins: origins,

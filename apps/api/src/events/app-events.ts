@@ -1,5 +1,5 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
-import type { Friend, FriendRequest, Message, RoomEvent, RoomInvitation, RoomRole } from '@parley/contracts';
+import type { Friend, FriendRequest, Message, Presence, RoomEvent, RoomInvitation, RoomRole } from '@parley/contracts';
 
 export type SessionEndReason = 'logout' | 'revoked' | 'password_changed' | 'deactivated' | 'expired';
 
@@ -66,6 +66,10 @@ export interface AppEventMap {
   'friend.removed': { userIds: [string, string] };
   /** `blockerId` blocked `blockedId` (pending invitations between them end). */
   'user.blocked': { blockerId: string; blockedId: string };
+
+  // Presence.
+  /** A user's presence changed (online, away, or offline with last seen), decided once across processes. */
+  'presence.changed': { presence: Presence };
 }
 
 /** A member and their role in a room. */

@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Presence, PresenceStatus } from '@parley/contracts';
-import { PresenceService } from '../gateway/presence.service';
+import { PresenceService } from '../presence/presence.service';
 import type { UserEntity } from '../users/user.entity';
 
 /**
- * The presence shown next to friends, from the gateway's PresenceService. It is looked up at run time rather
- * than injected: the gateway depends on rooms, and rooms on this module (RelationsService), so importing the
- * gateway's module here would close a cycle. Where no gateway runs (unit tests), everyone is offline with
+ * The presence shown next to friends, from the presence module. It is looked up at run time rather than
+ * injected: presence needs this module's RelationsService (who may see whom), so importing the presence
+ * module here would close a cycle. Where no presence module runs (unit tests), everyone is offline with
  * their last-seen time.
  */
 @Injectable()

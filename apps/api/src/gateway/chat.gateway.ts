@@ -7,9 +7,10 @@ import { MessagesService } from '../messages/messages.service';
 import { SocketDeleteDto, SocketEditDto, SocketReadDto, SocketRoomDto, SocketSendDto } from '../messages/dto/messages.dto';
 import { channel, ParleyServer, ParleySocket, RealtimeService } from '../realtime/realtime.service';
 import { SendOrigins } from '../realtime/send-origins';
+import { SocketCap } from '../limits/socket-cap';
+import { PresenceService } from '../presence/presence.service';
 import { DirectRoomsService } from '../rooms/direct-rooms.service';
 import { RoomsService } from '../rooms/rooms.service';
-import { PresenceService } from './presence.service';
 import { HandshakeError, SocketAuthService } from './socket-auth.service';
 import { toSocketError, validatePayload } from './socket-errors';
 import { SocketLimits } from './socket-limits';
@@ -55,6 +56,7 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     private readonly origins: SendOrigins,
     private readonly limits: SocketLimits,
     private readonly directRooms: DirectRoomsService,
+    private readonly socketCap: SocketCap,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -72,6 +74,7 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
       );
     });
     server.on('connection', (socket: ParleySocket) => this.onConnection(socket));
+    this.socketCap.watch((socketId) => server.sockets.sockets.has(socketId));
 
     this.sweepTimer = setInterval(() => void this.sweepExpiredSessions(), SESSION_SWEEP_MS);
     this.sweepTimer.unref();
@@ -81,12 +84,14 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
 
   private async authenticate(socket: ParleySocket): Promise<void> {
     const data = await this.socketAuth.authenticate(socket.handshake);
-    const open = this.server.sockets.adapter.rooms.get(channel.user(data.userId))?.size ?? 0;
-    if (open >= this.config.realtime.socketsPerUserMax) {
+    const roomIds = await this.rooms.roomIdsForUser(data.userId);
+    // Counted over every API process; the socket's registration is released when it disconnects.
+    const open = await this.socketCap.admit(data.userId, socket.id, this.config.realtime.socketsPerUserMax);
+    if (open > 0) {
       throw new HandshakeError('too_many_connections', `You already have ${open} open connections; close some tabs or devices first`);
     }
     socket.data = data;
-    this.pendingRooms.set(socket, await this.rooms.roomIdsForUser(data.userId));
+    this.pendingRooms.set(socket, roomIds);
   }
 
   private onConnection(socket: ParleySocket): void {
@@ -95,7 +100,7 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     this.pendingRooms.delete(socket);
     void socket.join([
       channel.user(userId),
-      sessionId ? channel.session(sessionId) : channel.token(tokenId!),
+      ...(sessionId ? [channel.session(sessionId), channel.sessionsOf(userId)] : [channel.token(tokenId!)]),
       ...roomIds.map(channel.room),
     ]);
     // The HTTP upgrade request (headers, parser, buffers) is not needed after the handshake: drop it to
@@ -148,7 +153,10 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
       this.presence.activity(userId, socket.id, dto.state);
       return { ok: true as const };
     });
-    socket.on('disconnect', () => this.presence.disconnected(userId, socket.id));
+    socket.on('disconnect', () => {
+      this.presence.disconnected(userId, socket.id);
+      void this.socketCap.release(userId, socket.id);
+    });
     this.presence.connected(userId, socket.id);
   }
 

@@ -8,13 +8,11 @@ import { RealtimeModule } from '../realtime/realtime.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { UserEntity } from '../users/user.entity';
 import { ChatGateway } from './chat.gateway';
-import { PresenceService } from './presence.service';
 import { SocketAuthService } from './socket-auth.service';
 import { SocketLimits } from './socket-limits';
 
 @Module({
   imports: [AuthModule, RoomsModule, MessagesModule, FriendsModule, RealtimeModule, TypeOrmModule.forFeature([UserEntity, RoomMemberEntity])],
-  providers: [ChatGateway, PresenceService, SocketAuthService, SocketLimits],
-  exports: [PresenceService],
+  providers: [ChatGateway, SocketAuthService, SocketLimits],
 })
 export class GatewayModule {}

@@ -1,9 +1,11 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { SOCKET_MAX_FRAME_BYTES, SOCKET_PATH } from '@parley/contracts';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/config';
+import { RedisConnection } from '../redis/redis-connection';
 
 /**
  * Browsers always send Origin on WebSocket upgrades and cross-origin requests; Socket.IO's same-origin
@@ -22,16 +24,28 @@ export function originAllowed(req: Pick<IncomingMessage, 'headers'>, config: Pic
   }
 }
 
-/** Socket.IO on the API's own HTTP server, with Parley's limits and the Origin check. */
+/**
+ * Socket.IO on the API's own HTTP server, with Parley's limits and the Origin check. With REDIS_URL, rooms
+ * span every API process through the Redis streams adapter: broadcasts, socketsJoin/Leave and
+ * disconnectSockets reach sockets wherever they are connected. (Streams rather than pub/sub: a Redis restart
+ * mid-broadcast loses no event there; an event can arrive twice, and clients drop repeats by seq.)
+ */
 export class ParleyIoAdapter extends IoAdapter {
   constructor(
-    app: INestApplicationContext,
+    private readonly appContext: INestApplicationContext,
     private readonly config: AppConfig,
   ) {
-    super(app);
+    super(appContext);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = this.createParleyServer(port, options);
+    const redis = this.appContext.get(RedisConnection, { strict: false });
+    if (redis.enabled) server.adapter(createAdapter(redis.adapterClient(), { streamName: 'parley:socket.io', channelPrefix: 'parley:socket.io', sessionKeyPrefix: 'parley:sio:session:' }));
+    return server;
+  }
+
+  private createParleyServer(port: number, options?: ServerOptions): Server {
     return super.createIOServer(port, {
       ...options,
       path: SOCKET_PATH,

@@ -4,6 +4,7 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { UsersModule } from '../users/users.module';
 import { FriendDeliveries } from './deliveries/friend-deliveries';
 import { MessageDeliveries } from './deliveries/message-deliveries';
+import { PresenceDeliveries } from './deliveries/presence-deliveries';
 import { ProfileDeliveries } from './deliveries/profile-deliveries';
 import { ReceiptDeliveries } from './deliveries/receipt-deliveries';
 import { RoomDeliveries } from './deliveries/room-deliveries';
@@ -17,7 +18,7 @@ import { SendOrigins } from './send-origins';
  */
 @Module({
   imports: [RoomsModule, FriendsModule, UsersModule],
-  providers: [RealtimeService, SendOrigins, MessageDeliveries, ReceiptDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries, SessionDeliveries],
+  providers: [RealtimeService, SendOrigins, MessageDeliveries, PresenceDeliveries, ReceiptDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries, SessionDeliveries],
   exports: [RealtimeService, SendOrigins],
 })
 export class RealtimeModule {}

@@ -26,6 +26,8 @@ export const channel = {
   user: (userId: string) => `user:${userId}`,
   room: (roomId: string) => `room:${roomId}`,
   session: (sessionId: string) => `session:${sessionId}`,
+  /** Every socket a user opened with a session (cookie or session token), whichever session. */
+  sessionsOf: (userId: string) => `sessions:${userId}`,
   token: (tokenId: string) => `token:${tokenId}`,
 };
 
@@ -63,6 +65,12 @@ export class RealtimeService {
   toRoomsAndUsers<E extends keyof ServerToClientEvents>(roomIds: string[], userIds: string[], event: E, ...args: EmitArgs<E>): void {
     const targets = [...roomIds.map(channel.room), ...userIds.map(channel.user)];
     if (targets.length) this.server?.to(targets).emit(event, ...args);
+  }
+
+  /** Like toRoomsAndUsers, but leaves out every socket of `exceptUserIds`. */
+  toRoomsAndUsersExcept<E extends keyof ServerToClientEvents>(roomIds: string[], userIds: string[], exceptUserIds: string[], event: E, ...args: EmitArgs<E>): void {
+    const targets = [...roomIds.map(channel.room), ...userIds.map(channel.user)];
+    if (targets.length) this.server?.to(targets).except(exceptUserIds.map(channel.user)).emit(event, ...args);
   }
 
   /** Sends an event to every socket of one user. */
@@ -104,11 +112,11 @@ export class RealtimeService {
   /** Closes the user's sockets opened with a session other than `keepSessionId` (token sockets stay). */
   async closeUserSessionsExcept(userId: string, keepSessionId: string | undefined, reason: SessionEndReason): Promise<void> {
     if (!this.server) return;
-    for (const s of await this.server.in(channel.user(userId)).fetchSockets()) {
-      if (s.data.sessionId && s.data.sessionId !== keepSessionId) {
-        s.emit('session:ended', { reason });
-        s.disconnect(true);
-      }
-    }
+    // Every socket opened with one of the user's sessions (not with an access token), on every process,
+    // except those of the session kept: through the adapter, without asking the other processes first.
+    const sessions = this.server.in(channel.sessionsOf(userId));
+    const ending = keepSessionId ? sessions.except(channel.session(keepSessionId)) : sessions;
+    ending.emit('session:ended', { reason });
+    ending.disconnectSockets(true);
   }
 }

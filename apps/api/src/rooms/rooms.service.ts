@@ -95,6 +95,18 @@ export class RoomsService {
     return rows.map((r) => r.roomId);
   }
 
+  /** The user's direct and group rooms (not public ones): the people there see their presence. */
+  async privateRoomIdsForUser(userId: string): Promise<string[]> {
+    const rows = await this.members
+      .createQueryBuilder('m')
+      .innerJoin(RoomEntity, 'r', 'r.id = m.roomId')
+      .select('m.roomId', 'roomId')
+      .where('m.userId = :userId', { userId })
+      .andWhere('r.kind != :pub', { pub: RoomKind.Public })
+      .getRawMany<{ roomId: string }>();
+    return rows.map((r) => r.roomId);
+  }
+
   /** The seq and rev counters of these rooms (missing ones left out), for sync. */
   async counters(roomIds: string[]): Promise<Pick<RoomEntity, 'id' | 'lastSeq' | 'lastRev'>[]> {
     if (roomIds.length === 0) return [];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Page, UserRole } from '@parley/contracts';
-import { Brackets, EntityManager, IsNull, Repository } from 'typeorm';
+import { Brackets, EntityManager, In, IsNull, Repository } from 'typeorm';
 import { likePattern } from '../common/paging';
 import { AppEvents } from '../events/app-events';
 import { UserEntity } from './user.entity';
@@ -98,6 +98,18 @@ export class UsersService {
 
   async recordLogin(userId: string): Promise<void> {
     await this.users.update({ id: userId }, { lastLoginAt: new Date() });
+  }
+
+  /** When each of these users was last seen (null: never, or still online). */
+  async lastSeenOf(userIds: string[]): Promise<Map<string, Date | null>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.users.find({ where: { id: In(userIds) }, select: { id: true, lastSeenAt: true } });
+    return new Map(rows.map((u) => [u.id, u.lastSeenAt]));
+  }
+
+  /** These users' last tab closed (after the grace period) at `at`. */
+  async recordLastSeen(userIds: string[], at: Date): Promise<void> {
+    if (userIds.length) await this.users.update({ id: In(userIds) }, { lastSeenAt: at });
   }
 
   async setActive(userId: string, active: boolean): Promise<UserEntity> {

@@ -1,6 +1,7 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { Presence, PRESENCE_QUERY_MAX, PresenceStatus, PublicUser, TypingEvent } from '@parley/contracts';
+import { PresenceStatus, PublicUser, TypingEvent } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
+import { PresenceStore } from '../core/presence-store';
 import { Realtime } from '../core/realtime';
 import { UsersApi } from '../core/users-api';
 
@@ -15,18 +16,18 @@ export function typingSentence(names: readonly string[]): string {
 
 /**
  * What the chat knows about people: their names and, where seen, their whole public profile with the picture
- * (from rooms, members, the directory and `user:updated`), their presence
- * (from `presence` events and `presence:query`) and who is typing where (until the indicator expires).
+ * (from rooms, members, the directory and `user:updated`), their presence (read from the app's one
+ * PresenceStore) and who is typing where (until the indicator expires).
  */
 @Injectable({ providedIn: 'root' })
 export class PeopleStore {
   private readonly realtime = inject(Realtime);
   private readonly usersApi = inject(UsersApi);
+  private readonly presence = inject(PresenceStore);
 
   private readonly names = signal<Readonly<Record<string, string>>>({});
   /** Whole profiles seen (room peers, members, directory look-ups): their pictures and profile cards. */
   private readonly users = signal<Readonly<Record<string, PublicUser>>>({});
-  private readonly presence = signal<Readonly<Record<string, Presence>>>({});
   /** Per room: who is typing, until when (epoch ms). */
   private readonly typing = signal<Readonly<Record<string, Readonly<Record<string, number>>>>>({});
   private readonly lookups = new Set<string>();
@@ -34,7 +35,6 @@ export class PeopleStore {
   private me: string | null = null;
 
   constructor() {
-    this.realtime.on('presence', (p) => this.presence.update((all) => ({ ...all, [p.userId]: p })));
     this.realtime.on('typing', (e) => this.typingStarted(e));
     // A new name or picture shows everywhere at once: senders, typing, avatars, cards.
     this.realtime.on('user:updated', ({ user }) => this.rememberUsers([user]));
@@ -45,7 +45,7 @@ export class PeopleStore {
     this.me = me;
     this.names.set({});
     this.users.set({});
-    this.presence.set({});
+    this.presence.reset();
     this.typing.set({});
     this.lookups.clear();
   }
@@ -103,28 +103,16 @@ export class PeopleStore {
   }
 
   presenceOf(userId: string): PresenceStatus {
-    return this.presence()[userId]?.status ?? PresenceStatus.Offline;
+    return this.presence.statusOf(userId);
   }
 
   lastSeenOf(userId: string): string | null {
-    return this.presence()[userId]?.lastSeenAt ?? null;
+    return this.presence.lastSeenOf(userId);
   }
 
   /** Asks the server for the presence of the people on screen (presence events keep it fresh afterwards). */
-  async queryPresence(userIds: Iterable<string>): Promise<void> {
-    const ids = [...new Set(userIds)];
-    for (let i = 0; i < ids.length; i += PRESENCE_QUERY_MAX) {
-      try {
-        const { presence } = await this.realtime.request('presence:query', { userIds: ids.slice(i, i + PRESENCE_QUERY_MAX) });
-        this.presence.update((all) => {
-          const next = { ...all };
-          for (const p of presence) next[p.userId] = p;
-          return next;
-        });
-      } catch {
-        // Offline or refused: the dots stay as they were until the next query or event.
-      }
-    }
+  queryPresence(userIds: Iterable<string>): Promise<void> {
+    return this.presence.query(userIds);
   }
 
   /** Names of the people typing in a room right now (read in a computed: it follows indicators as they come and expire). */

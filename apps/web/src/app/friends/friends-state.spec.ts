@@ -5,7 +5,6 @@ import {
   relationTo,
   withBlock,
   withFriend,
-  withPresence,
   withRequest,
   withUser,
   withoutBlock,
@@ -100,14 +99,6 @@ describe('applying changes', () => {
     expect(state.outgoing).toEqual([]);
     expect(state.blocked.map((b) => b.user.id)).toEqual(['cy', 'ana']);
     expect(withoutBlock(state, 'cy').blocked.map((b) => b.user.id)).toEqual(['ana']);
-  });
-
-  it("follows a friend's presence and ignores anyone else's", () => {
-    const state = withFriend(EMPTY_FRIENDS_STATE, makeFriend(ana));
-    const online = withPresence(state, { userId: 'ana', status: PresenceStatus.Online, lastSeenAt: null });
-    expect(online.friends[0]!.presence.status).toBe(PresenceStatus.Online);
-    expect(withPresence(online, { userId: 'ana', status: PresenceStatus.Online, lastSeenAt: null })).toBe(online);
-    expect(withPresence(state, { userId: 'bo', status: PresenceStatus.Online, lastSeenAt: null })).toBe(state);
   });
 });
 

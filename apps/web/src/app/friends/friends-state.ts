@@ -1,4 +1,4 @@
-import { BlockedUser, Friend, FriendRequest, Presence, PublicUser } from '@parley/contracts';
+import { BlockedUser, Friend, FriendRequest, PublicUser } from '@parley/contracts';
 
 /**
  * Everything the friends page shows, as plain data. The functions below apply one change each (an answer
@@ -91,17 +91,6 @@ export function withBlock(state: FriendsState, blocked: BlockedUser): FriendsSta
 export function withoutBlock(state: FriendsState, userId: string): FriendsState {
   if (!state.blocked.some((b) => b.user.id === userId)) return state;
   return { ...state, blocked: state.blocked.filter((b) => b.user.id !== userId) };
-}
-
-/** Keeps a friend's dot current. Presence of anyone else is not part of this state. */
-export function withPresence(state: FriendsState, presence: Presence): FriendsState {
-  const index = state.friends.findIndex((f) => f.user.id === presence.userId);
-  if (index < 0) return state;
-  const current = state.friends[index]!;
-  if (current.presence.status === presence.status && current.presence.lastSeenAt === presence.lastSeenAt) return state;
-  const friends = [...state.friends];
-  friends[index] = { ...current, presence };
-  return { ...state, friends };
 }
 
 

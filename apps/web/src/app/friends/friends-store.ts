@@ -1,11 +1,12 @@
 import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import { Router } from '@angular/router';
-import { BlockedUser, Friend, FriendRequest, Presence, PRESENCE_QUERY_MAX, PresenceStatus, PublicUser } from '@parley/contracts';
+import { BlockedUser, Friend, FriendRequest, PresenceStatus, PublicUser } from '@parley/contracts';
 import { Observable, firstValueFrom } from 'rxjs';
 import { ChatStore } from '../chat/chat-store';
 import { formMessage, toApiError } from '../core/api-error';
 import { AuthStore } from '../core/auth-store';
 import { FriendsApi } from '../core/friends-api';
+import { PresenceStore } from '../core/presence-store';
 import { Realtime } from '../core/realtime';
 import { RoomsApi } from '../core/rooms-api';
 import {
@@ -15,7 +16,6 @@ import {
   relationTo,
   withBlock,
   withFriend,
-  withPresence,
   withRequest,
   withUser,
   withoutBlock,
@@ -25,8 +25,8 @@ import {
 
 
 /**
- * The signed-in user's friends, pending requests and blocks, kept current by the `friend:*` and `presence`
- * events, plus the actions on them. One per app: the friends page, the profile cards and the chat (who is
+ * The signed-in user's friends, pending requests and blocks, kept current by the `friend:*` events, plus the
+ * actions on them. Presence is the app's one PresenceStore's (the friends list feeds it). One per app: the friends page, the profile cards and the chat (who is
  * blocked) all read the same state.
  */
 @Injectable({ providedIn: 'root' })
@@ -37,13 +37,12 @@ export class FriendsStore {
   private readonly router = inject(Router);
   private readonly chat = inject(ChatStore);
   private readonly auth = inject(AuthStore);
+  private readonly presence = inject(PresenceStore);
   private readonly me = computed(() => this.auth.user()?.id ?? null);
 
   private readonly state = signal<FriendsState>(EMPTY_FRIENDS_STATE);
   private readonly loadedState = signal(false);
   private readonly loadError = signal<string | null>(null);
-  /** Presence of people looked up with `presence:query` (profile cards, search results), kept current by events. */
-  private readonly otherPresence = signal<Readonly<Record<string, Presence>>>({});
   /** Bumped on every sign-in change, so an answer for the previous user is dropped. */
   private generation = 0;
   private refreshing: Promise<void> | null = null;
@@ -78,15 +77,14 @@ export class FriendsStore {
       if (id) this.applyEvent((s) => withRequest(s, request, id));
     });
     this.realtime.on('friend:request-removed', ({ requestId }) => this.applyEvent((s) => withoutRequest(s, requestId)));
-    this.realtime.on('friend:accepted', ({ requestId, friend }) => this.applyEvent((s) => withFriend(withoutRequest(s, requestId), friend)));
+    this.realtime.on('friend:accepted', ({ requestId, friend }) => {
+      this.presence.remember([friend.presence]);
+      this.applyEvent((s) => withFriend(withoutRequest(s, requestId), friend));
+    });
     this.realtime.on('friend:removed', ({ userId: other }) => this.applyEvent((s) => withoutFriend(s, other)));
     this.realtime.on('user:updated', ({ user }) => this.state.update((s) => withUser(s, user)));
     // The chat leaves the people I block out of its counts, previews and notifications.
     this.chat.connectBlocked(this.blockedIds);
-    this.realtime.on('presence', (presence) => {
-      this.state.update((s) => withPresence(s, presence));
-      if (presence.userId in this.otherPresence()) this.otherPresence.update((all) => ({ ...all, [presence.userId]: presence }));
-    });
   }
 
   /** Where `userId` stands with you (read in a computed: it follows every change). */
@@ -96,8 +94,7 @@ export class FriendsStore {
 
   /** Offline when not known. */
   presenceOf(userId: string): PresenceStatus {
-    const friend = this.state().friends.find((f) => f.user.id === userId);
-    return (friend?.presence ?? this.otherPresence()[userId])?.status ?? PresenceStatus.Offline;
+    return this.presence.statusOf(userId);
   }
 
   /** Loads (or reloads) the three lists. Concurrent calls share one round of requests. */
@@ -114,21 +111,8 @@ export class FriendsStore {
    * Asks the server for the presence of the people on screen. The server announces changes only to people who
    * share a private room, so pages ask again now and then for friends and search results.
    */
-  async lookUpPresence(userIds: Iterable<string>): Promise<void> {
-    const ids = [...new Set(userIds)].filter((id) => id !== this.me());
-    for (let i = 0; i < ids.length; i += PRESENCE_QUERY_MAX) {
-      try {
-        const { presence } = await this.realtime.request('presence:query', { userIds: ids.slice(i, i + PRESENCE_QUERY_MAX) });
-        this.state.update((s) => presence.reduce(withPresence, s));
-        this.otherPresence.update((all) => {
-          const next = { ...all };
-          for (const p of presence) next[p.userId] = p;
-          return next;
-        });
-      } catch {
-        // Not connected or refused: the dots stay as they are until an event or the next look-up.
-      }
-    }
+  lookUpPresence(userIds: Iterable<string>): Promise<void> {
+    return this.presence.query([...userIds].filter((id) => id !== this.me()));
   }
 
   /** Asks them to be friends (or, if they had asked you already, becomes friends with them). */
@@ -222,6 +206,7 @@ export class FriendsStore {
         firstValueFrom(this.api.blocked()),
       ]);
       if (generation !== this.generation) return;
+      this.presence.remember(friends.map((f) => f.presence));
       this.state.set({ friends, incoming: requests.incoming, outgoing: requests.outgoing, blocked });
       this.loadedState.set(true);
       this.loadError.set(null);
@@ -236,7 +221,7 @@ export class FriendsStore {
     this.generation++;
     this.refreshing = null;
     this.state.set(EMPTY_FRIENDS_STATE);
-    this.otherPresence.set({});
+    this.presence.reset();
     this.loadedState.set(false);
     this.loadError.set(null);
   }

@@ -2,6 +2,7 @@ import { Injector, computed, signal } from '@angular/core';
 import { Message, MessagePage, PublicUser, RoomKind, RoomMember, RoomRole, RoomSummary, ServerToClientEvents, SocketErrorCode } from '@parley/contracts';
 import { Observable, of, throwError } from 'rxjs';
 import { MessagesApi } from '../../core/messages-api';
+import { PresenceStore } from '../../core/presence-store';
 import { ConnectionStatus, Realtime, SocketRequestError, SyncTarget } from '../../core/realtime';
 import { RoomsApi } from '../../core/rooms-api';
 import { UsersApi } from '../../core/users-api';
@@ -255,6 +256,7 @@ export function chatHarness(options: { rooms?: RoomSummary[]; storage?: MemorySt
     providers: [
       ChatStore,
       PeopleStore,
+      PresenceStore,
       OutboxQueue,
       MembersStore,
       ReadMarkers,

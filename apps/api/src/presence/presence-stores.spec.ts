@@ -1,0 +1,123 @@
+import { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { startTestRedis, TestRedis } from '../testing/redis-server';
+import { MemoryPresenceStore, PresenceStore } from './presence-store';
+import { RedisPresenceStore } from './redis-presence-store';
+
+const GRACE_MS = 150;
+/** Short heartbeats so that a "dead process" is noticed within the test. */
+const FAST = { heartbeatMs: 100, entryTtlMs: 400, sweepMs: 50 };
+
+let redis: TestRedis;
+const stores: PresenceStore[] = [];
+const clients: Redis[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  stores.forEach((s) => s.onApplicationShutdown());
+  clients.forEach((c) => c.disconnect());
+  await redis.stop();
+});
+
+/** Who any store announced offline (with Redis, whichever process notices first announces). */
+const announcedOffline: string[] = [];
+
+function track<S extends PresenceStore>(store: S): S {
+  store.onOffline((ids) => announcedOffline.push(...ids));
+  stores.push(store);
+  return store;
+}
+const memoryStore = () => track(new MemoryPresenceStore(GRACE_MS));
+/** Each "process" has its own connection to the one Redis. */
+const redisStore = () => {
+  const client = new Redis(redis.url);
+  clients.push(client);
+  return track(new RedisPresenceStore(client, GRACE_MS, FAST));
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(20);
+  }
+}
+
+describe.each([
+  ['in memory', memoryStore],
+  ['in Redis', redisStore],
+])('presence %s', (_name, make) => {
+  it('is online while a tab is active, away when all are idle, and reports only changes', async () => {
+    const store = make();
+    const ana = randomUUID();
+    expect(await store.connected(ana, 't1')).toBe('online');
+    expect(await store.connected(ana, 't2')).toBeNull();
+    expect(await store.activity(ana, 't1', 'idle')).toBeNull();
+    expect(await store.activity(ana, 't2', 'idle')).toBe('away');
+    expect(await store.activity(ana, 'unknown-tab', 'active')).toBeNull();
+    expect(await store.connected(ana, 't3')).toBe('online');
+    expect(await store.disconnected(ana, 't3')).toBe('away');
+    expect(await store.statuses([ana, randomUUID()])).toEqual(new Map([[ana, 'away']]));
+  });
+
+  it('goes offline once, after the grace period, unless a tab comes back in time', async () => {
+    const store = make();
+    const [ana, ben] = [randomUUID(), randomUUID()];
+    await store.connected(ana, 'a1');
+    await store.connected(ben, 'b1');
+    expect(await store.disconnected(ana, 'a1')).toBeNull();
+    expect(await store.disconnected(ben, 'b1')).toBeNull();
+    expect(await store.statuses([ana])).toEqual(new Map([[ana, 'online']])); // within the grace period
+    await store.connected(ben, 'b2'); // a reload
+    await until(() => announcedOffline.includes(ana));
+    await sleep(GRACE_MS * 2);
+    expect(announcedOffline.filter((id) => id === ana || id === ben)).toEqual([ana]);
+    expect(await store.statuses([ana, ben])).toEqual(new Map([[ben, 'online']]));
+  });
+});
+
+describe('presence in Redis, over several processes', () => {
+  it("counts a user's tabs on every process, and one of them announces offline, once", async () => {
+    const [a, b] = [redisStore(), redisStore()];
+    const ana = randomUUID();
+    expect(await a.connected(ana, 'on-a')).toBe('online');
+    expect(await b.connected(ana, 'on-b')).toBeNull();
+    expect(await a.activity(ana, 'on-a', 'idle')).toBeNull(); // the tab on B is active
+    expect(await a.disconnected(ana, 'on-a')).toBeNull();
+    await sleep(GRACE_MS * 2);
+    expect(announcedOffline).not.toContain(ana);
+    expect(await a.statuses([ana])).toEqual(new Map([[ana, 'online']]));
+    expect(await b.activity(ana, 'on-b', 'idle')).toBe('away');
+    expect(await b.disconnected(ana, 'on-b')).toBeNull();
+    await until(() => announcedOffline.includes(ana));
+    await sleep(GRACE_MS * 2);
+    expect(announcedOffline.filter((id) => id === ana)).toEqual([ana]);
+  });
+
+  it('drops the tabs of a process that died (stopped renewing) and announces the user offline', async () => {
+    const [dying, alive] = [redisStore(), redisStore()];
+    const ana = randomUUID();
+    await dying.connected(ana, 'x');
+    dying.onApplicationShutdown(); // no more heartbeats, no disconnects
+    expect(await alive.statuses([ana])).toEqual(new Map([[ana, 'online']]));
+    await until(() => announcedOffline.includes(ana));
+    expect(await alive.statuses([ana])).toEqual(new Map());
+  });
+
+  it('rebuilds itself from the live tabs after Redis lost everything (a restart)', async () => {
+    const store = redisStore();
+    const changes: [string, string][] = [];
+    store.onChange((userId, status) => changes.push([userId, status]));
+    const ana = randomUUID();
+    await store.connected(ana, 'tab');
+    await store.activity(ana, 'tab', 'idle');
+    await redis.client.flushall();
+    expect(await store.statuses([ana])).toEqual(new Map());
+    await until(() => changes.some(([id]) => id === ana));
+    expect(changes.filter(([id]) => id === ana)).toEqual([[ana, 'away']]);
+    expect(await store.statuses([ana])).toEqual(new Map([[ana, 'away']]));
+  });
+});
