@@ -5,7 +5,7 @@ import { ArrayMaxSize, IsArray, IsIn, IsUUID } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { MessagesService } from '../messages/messages.service';
 import { SocketDeleteDto, SocketEditDto, SocketReadDto, SocketRoomDto, SocketSendDto } from '../messages/dto/messages.dto';
-import { channel, ParleyServer, ParleySocket, RealtimeService } from '../realtime/realtime.service';
+import { channel, credentialChannels, ParleyServer, ParleySocket, RealtimeService } from '../realtime/realtime.service';
 import { SendOrigins } from '../realtime/send-origins';
 import { SocketCap } from '../limits/socket-cap';
 import { PresenceService } from '../presence/presence.service';
@@ -95,14 +95,10 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
   }
 
   private onConnection(socket: ParleySocket): void {
-    const { userId, sessionId, tokenId } = socket.data;
+    const { userId } = socket.data;
     const roomIds = this.pendingRooms.get(socket) ?? [];
     this.pendingRooms.delete(socket);
-    void socket.join([
-      channel.user(userId),
-      ...(sessionId ? [channel.session(sessionId), channel.sessionsOf(userId)] : [channel.token(tokenId!)]),
-      ...roomIds.map(channel.room),
-    ]);
+    void socket.join([...credentialChannels(socket.data), ...roomIds.map(channel.room)]);
     // The HTTP upgrade request (headers, parser, buffers) is not needed after the handshake: drop it to
     // keep idle sockets small. socket.handshake keeps the copy of the headers.
     (socket.conn as unknown as { request: unknown }).request = null;

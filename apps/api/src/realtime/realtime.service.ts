@@ -31,6 +31,12 @@ export const channel = {
   token: (tokenId: string) => `token:${tokenId}`,
 };
 
+/** The channels a socket joins for who opened it: its user, and its session (and the user's sessions) or its token. */
+export function credentialChannels({ userId, sessionId, tokenId }: Pick<SocketData, 'userId' | 'sessionId' | 'tokenId'>): string[] {
+  if (sessionId) return [channel.user(userId), channel.session(sessionId), channel.sessionsOf(userId)];
+  return tokenId ? [channel.user(userId), channel.token(tokenId)] : [channel.user(userId)];
+}
+
 type EmitArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 
 /**

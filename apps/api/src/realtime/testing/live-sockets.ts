@@ -3,7 +3,7 @@ import { createServer, Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connectClient, Socket as ClientSocket } from 'socket.io-client';
-import { channel, ParleyServer, RealtimeService } from '../realtime.service';
+import { channel, credentialChannels, ParleyServer, RealtimeService } from '../realtime.service';
 
 export type Client = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -27,9 +27,7 @@ export class LiveSockets {
     });
     this.io.on('connection', (socket) => {
       const { rooms } = socket.handshake.auth as { rooms?: string[] };
-      const { userId, sessionId, tokenId } = socket.data;
-      const credential = sessionId ? [channel.session(sessionId)] : tokenId ? [channel.token(tokenId)] : [];
-      void socket.join([channel.user(userId), ...credential, ...(rooms ?? []).map(channel.room)]);
+      void socket.join([...credentialChannels(socket.data), ...(rooms ?? []).map(channel.room)]);
     });
     this.realtime.attach(this.io);
   }
