@@ -1,11 +1,20 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { BetterSqliteDb, MessageStore, PostgresMessageStore, SendOutcome, SendRequest, SqliteMessageStore } from './message-store';
 
 /** The most sends one transaction carries; more wait for the next one. */
 const MAX_BATCH = 512;
+
+/** What one group commit did, for observers (the metrics endpoint). */
+export interface CommitFigures {
+  /** Sends the transaction carried. */
+  messages: number;
+  /** Its duration, from the start of the transaction to its end. */
+  seconds: number;
+}
 
 interface Pending {
   req: SendRequest;
@@ -30,12 +39,18 @@ export class MessageWriter implements OnApplicationShutdown {
   private markIdle: () => void = () => undefined;
   /** Figures for the metrics endpoint and the benchmark: commits and messages committed. */
   readonly stats = { commits: 0, messages: 0, maxBatch: 0 };
+  private readonly commitObservers: ((figures: CommitFigures) => void)[] = [];
 
   constructor(@InjectDataSource() dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     this.store =
       config.database.type === 'postgres'
         ? new PostgresMessageStore(dataSource)
         : new SqliteMessageStore((dataSource.driver as unknown as { databaseConnection: BetterSqliteDb }).databaseConnection);
+  }
+
+  /** Calls `observer` after every successful group commit (before the senders' promises settle). */
+  onCommit(observer: (figures: CommitFigures) => void): void {
+    this.commitObservers.push(observer);
   }
 
   send(req: SendRequest): Promise<SendOutcome> {
@@ -61,6 +76,7 @@ export class MessageWriter implements OnApplicationShutdown {
     this.flushing = true;
     const batch = this.queue.splice(0, MAX_BATCH);
     try {
+      const started = performance.now();
       const outcomes = await this.store.commitSends(
         batch.map((p) => p.req),
         new Date(),
@@ -68,6 +84,8 @@ export class MessageWriter implements OnApplicationShutdown {
       this.stats.commits += 1;
       this.stats.messages += batch.length;
       this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
+      const figures = { messages: batch.length, seconds: (performance.now() - started) / 1000 };
+      for (const observe of this.commitObservers) observe(figures);
       batch.forEach((p, i) => p.resolve(outcomes[i]));
     } catch (err) {
       this.logger.error(`Message batch of ${batch.length} failed: ${(err as Error).stack ?? String(err)}`);

@@ -14,6 +14,6 @@ import { SystemMessages } from './system-messages';
   imports: [TypeOrmModule.forFeature([MessageEntity, RoomEntity]), RoomsModule, FriendsModule],
   controllers: [MessagesController],
   providers: [MessagesService, MessageWriter, ReceiptAnnouncer, SystemMessages],
-  exports: [MessagesService],
+  exports: [MessagesService, MessageWriter],
 })
 export class MessagesModule {}
