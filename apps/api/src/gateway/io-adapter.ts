@@ -4,6 +4,7 @@ import { SOCKET_MAX_FRAME_BYTES, SOCKET_PATH } from '@parley/contracts';
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/config';
+import { batchFlushedPackets } from './flush-batching';
 
 /**
  * Browsers always send Origin on WebSocket upgrades and cross-origin requests; Socket.IO's same-origin
@@ -32,7 +33,7 @@ export class ParleyIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, {
+    const server: Server = super.createIOServer(port, {
       ...options,
       path: SOCKET_PATH,
       serveClient: false,
@@ -45,5 +46,7 @@ export class ParleyIoAdapter extends IoAdapter {
         callback(ok ? null : 'Origin not allowed', ok);
       },
     } as ServerOptions);
+    batchFlushedPackets(server);
+    return server;
   }
 }
