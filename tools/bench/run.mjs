@@ -126,7 +126,7 @@ async function benchServer(name, server, clients, opts) {
 
 async function benchBare(opts) {
   console.log('\n# bare Socket.IO server');
-  const server = await startBareServer();
+  const server = await startBareServer({ profileDir: opts.profile && resolve(WORKSPACE_ROOT, opts.profile) });
   onCleanup(() => server.stop());
   console.log(`  socket.io ${server.socketIo} (the package Parley loads), websocket transport, no auth, validation, throttling or storage`);
   try {
@@ -177,7 +177,7 @@ async function benchParley(opts) {
       // the process, which would otherwise count in the RSS figures of the load.
       await setup.stop();
     }
-    const server = await startParley({ main, env: throttle.env, dataDir });
+    const server = await startParley({ main, env: throttle.env, dataDir, profileDir: opts.profile && resolve(WORKSPACE_ROOT, opts.profile) });
     onCleanup(() => server.stop());
     try {
       const clients = layout(opts, () => '').map((c) => ({ ...c, roomId: roomOf[c.index], auth: { token: users[c.index].token } }));

@@ -30,6 +30,8 @@ Load options
   --min-delivery PCT       … and at least this share was delivered (default 99.9)
   --workers N              load-generator processes (default 1)
   --api-main PATH          the built API to run (default dist/apps/api/main.js, built with Nx if missing)
+  --profile DIR            write a CPU profile (.cpuprofile, open in Chrome DevTools) of each server under
+                           load into DIR
   --json PATH              also write every figure as JSON (default tmp/bench/latest.json)
 
 Idle options
@@ -70,6 +72,7 @@ export function readOptions(argv) {
       workers: { type: 'string', default: '1' },
       'api-main': { type: 'string' },
       json: { type: 'string', default: 'tmp/bench/latest.json' },
+      profile: { type: 'string' },
       idle: { type: 'string' },
       'idle-workers': { type: 'string' },
       'idle-hold': { type: 'string', default: '10' },
@@ -107,6 +110,7 @@ export function readOptions(argv) {
     workers: number('workers', values.workers, { min: 1, integer: true }),
     apiMain: values['api-main'],
     json: values.json,
+    profile: values.profile,
     idle,
     idleWorkers: values['idle-workers'] ? number('idle-workers', values['idle-workers'], { min: 1, integer: true }) : Math.max(1, Math.ceil((idle ?? 0) / 2500)),
     idleHoldMs: number('idle-hold', values['idle-hold']) * 1000,
