@@ -29,6 +29,11 @@ Load options
   --p99-limit MS           a step is sustained when p99 send→receive ≤ this … (default 50)
   --min-delivery PCT       … and at least this share was delivered (default 99.9)
   --workers N              load-generator processes (default 1)
+  --nodes 1|2              server processes (default 1). 2: two bare Socket.IO servers joined by
+                           @socket.io/redis-streams-adapter against two Parley processes with REDIS_URL on
+                           one temporary PostgreSQL database (PG_ADMIN_URL, default
+                           postgres://postgres@127.0.0.1:5432/test); a private redis-server is started;
+                           clients alternate between the two processes
   --api-main PATH          the built API to run (default dist/apps/api/main.js, built with Nx if missing)
   --profile DIR            write a CPU profile (.cpuprofile, open in Chrome DevTools) of each server under
                            load into DIR
@@ -70,6 +75,7 @@ export function readOptions(argv) {
       'p99-limit': { type: 'string', default: '50' },
       'min-delivery': { type: 'string', default: '99.9' },
       workers: { type: 'string', default: '1' },
+      nodes: { type: 'string', default: '1' },
       'api-main': { type: 'string' },
       json: { type: 'string', default: 'tmp/bench/latest.json' },
       profile: { type: 'string' },
@@ -108,6 +114,11 @@ export function readOptions(argv) {
     p99LimitMs: number('p99-limit', values['p99-limit'], { min: 0.1 }),
     minDeliveryPct: number('min-delivery', values['min-delivery']),
     workers: number('workers', values.workers, { min: 1, integer: true }),
+    nodes: (() => {
+      const n = number('nodes', values.nodes, { min: 1, integer: true });
+      if (n > 2) throw new Error('--nodes must be 1 or 2');
+      return n;
+    })(),
     apiMain: values['api-main'],
     json: values.json,
     profile: values.profile,

@@ -56,9 +56,9 @@ function track(child, name) {
 }
 
 /** The bare Socket.IO reference server; resolves once it listens. */
-export async function startBareServer({ profileDir } = {}) {
+export async function startBareServer({ profileDir, env = {} } = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...profileArgs(profileDir, 'bare'), BARE_SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profileArgs(profileDir, 'bare'), BARE_SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const server = track(child, 'bare');
   const deadline = Date.now() + 10_000;
   while (!server.output().includes('"listening"')) {
