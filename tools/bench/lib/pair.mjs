@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers';
+import { URL } from 'node:url';
 import pg from 'pg';
 import { createRooms, createUsers } from './parley-setup.mjs';
 import { freePort, resolveApiMain, startBareServer, startParley } from './servers.mjs';
