@@ -48,9 +48,20 @@ export class MessageWriter implements OnApplicationShutdown {
         : new SqliteMessageStore((dataSource.driver as unknown as { databaseConnection: BetterSqliteDb }).databaseConnection);
   }
 
-  /** Calls `observer` after every successful group commit (before the senders' promises settle). */
+  /** Calls `observer` after every successful group commit. */
   onCommit(observer: (figures: CommitFigures) => void): void {
     this.commitObservers.push(observer);
+  }
+
+  /** An observer's failure is logged; it never fails sends that have committed. */
+  private notifyCommit(figures: CommitFigures): void {
+    for (const observe of this.commitObservers) {
+      try {
+        observe(figures);
+      } catch (err) {
+        this.logger.warn(`A commit observer failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   send(req: SendRequest): Promise<SendOutcome> {
@@ -84,9 +95,8 @@ export class MessageWriter implements OnApplicationShutdown {
       this.stats.commits += 1;
       this.stats.messages += batch.length;
       this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
-      const figures = { messages: batch.length, seconds: (performance.now() - started) / 1000 };
-      for (const observe of this.commitObservers) observe(figures);
       batch.forEach((p, i) => p.resolve(outcomes[i]));
+      this.notifyCommit({ messages: batch.length, seconds: (performance.now() - started) / 1000 });
     } catch (err) {
       this.logger.error(`Message batch of ${batch.length} failed: ${(err as Error).stack ?? String(err)}`);
       batch.forEach((p) => p.reject(err));

@@ -55,7 +55,13 @@ export class RealtimeService {
     if (!this.server || this.fanOutObservers.length === 0) return;
     const sockets = this.server.sockets.adapter.rooms.get(channel.room(roomId));
     const recipients = (sockets?.size ?? 0) - (exceptSocketId && sockets?.has(exceptSocketId) ? 1 : 0);
-    for (const observe of this.fanOutObservers) observe({ event, recipients });
+    for (const observe of this.fanOutObservers) {
+      try {
+        observe({ event, recipients });
+      } catch {
+        // Counting must never fail a delivery that has happened.
+      }
+    }
   }
 
   attach(server: ParleyServer): void {
