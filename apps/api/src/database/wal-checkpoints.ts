@@ -10,6 +10,15 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 const CHECKPOINT_INTERVAL_MS = 250;
 /** SQLite's own default, put back if the worker stops. */
 const AUTO_CHECKPOINT_PAGES = 1000;
+/**
+ * While the worker runs, the main connection still checkpoints once the WAL holds this many pages (about
+ * 32 MB). Under a steady stream of commits the worker's PASSIVE checkpoints never copy the very last frames
+ * (new ones arrive while they copy), and SQLite starts the WAL over only once all of it is copied, so
+ * without this the file would grow without end. By the time the threshold is reached the worker has
+ * copied all but the last few frames, so this checkpoint is short (those frames and two fsyncs), and it
+ * lets the next commit start the WAL from the beginning.
+ */
+const WORKER_AUTO_CHECKPOINT_PAGES = 8192;
 const WORKER_FILE = join(__dirname, 'wal-checkpoint.worker.js');
 
 /**
@@ -18,7 +27,8 @@ const WORKER_FILE = join(__dirname, 'wal-checkpoint.worker.js');
  * file and fsyncing it takes milliseconds to tens of milliseconds under load, and no socket is served
  * meanwhile: it was a large part of the send path's p99. Here a worker thread with its own connection runs
  * PASSIVE checkpoints (which neither wait for nor block writers) every 250 ms, and the main connection's
- * automatic checkpoint is off while the worker runs. If the worker fails, automatic checkpoints come back.
+ * automatic checkpoint waits for 8,192 pages instead of 1,000 while the worker runs (then it has little left
+ * to copy; see WORKER_AUTO_CHECKPOINT_PAGES). If the worker fails, SQLite's default comes back.
  */
 @Injectable()
 export class WalCheckpoints implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -55,7 +65,7 @@ export class WalCheckpoints implements OnApplicationBootstrap, OnApplicationShut
       void this.setAutoCheckpoint(AUTO_CHECKPOINT_PAGES);
     });
     this.worker = worker;
-    await this.setAutoCheckpoint(0);
+    await this.setAutoCheckpoint(WORKER_AUTO_CHECKPOINT_PAGES);
   }
 
   private async setAutoCheckpoint(pages: number): Promise<void> {
