@@ -6,6 +6,9 @@
 //
 //   node tools/bench/bare-server.mjs            (PORT, default 0 = any free port; HOST, default 127.0.0.1)
 //
+// With REDIS_URL set (npm run bench -- --nodes 2), it uses the adapter Parley uses across processes,
+// @socket.io/redis-streams-adapter on ioredis, so broadcasts reach the sockets of the other bare process.
+//
 // Prints one JSON line {"listening": <port>, "socketIo": <version>} on stdout when ready; stops on SIGTERM or
 // SIGINT.
 import { randomUUID } from 'node:crypto';
@@ -21,6 +24,13 @@ const httpServer = createServer((_req, res) => {
   res.writeHead(404).end();
 });
 const io = new Server(httpServer, { path: '/socket.io', transports: ['websocket'], serveClient: false });
+let redis = null;
+if (process.env.REDIS_URL) {
+  const { Redis } = await import('ioredis');
+  const { createAdapter } = await import('@socket.io/redis-streams-adapter');
+  redis = new Redis(process.env.REDIS_URL);
+  io.adapter(createAdapter(redis));
+}
 
 /** Per-room counters, as Parley numbers messages per room. */
 const rooms = new Map();
@@ -64,7 +74,10 @@ httpServer.listen(port, host, () => {
 });
 
 const stop = () => {
-  io.close(() => process.exit(0));
+  io.close(() => {
+    redis?.disconnect();
+    process.exit(0);
+  });
   setTimeout(() => process.exit(0), 2000).unref();
 };
 process.once('SIGTERM', stop);

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runIdle } from './lib/idle.mjs';
 import { startLoad } from './lib/load.mjs';
+import { benchPair } from './lib/pair.mjs';
 import { HELP, readOptions } from './lib/options.mjs';
 import { createRooms, createUsers } from './lib/parley-setup.mjs';
 import { CORES, openFileLimit, waitUntilQuiet } from './lib/proc.mjs';
@@ -94,14 +95,14 @@ async function findMaxSustained(run, opts) {
 
 /** Connects the clients, checks the wiring with a short step, then runs the fixed step and/or the search. */
 async function benchServer(name, server, clients, opts) {
-  const load = await startLoad({ url: server.url, clients, workers: opts.workers, bodyBytes: opts.bodyBytes });
+  const load = await startLoad({ url: server.url, urls: server.urls, clients, workers: opts.workers, bodyBytes: opts.bodyBytes });
   onCleanup(() => load.close());
   try {
     if (load.connected < clients.length) {
       throw new Error(`${name}: only ${load.connected} of ${clients.length} clients connected: ${errorsText(load.connectErrors)}`);
     }
     const perSend = receiversPerSend(opts);
-    const check = await load.runStep({ sendRate: Math.min(50, clients.length), warmupMs: 0, durationMs: 1000, drainMs: 3000, serverPid: server.pid });
+    const check = await load.runStep({ sendRate: Math.min(50, clients.length), warmupMs: 0, durationMs: 1000, drainMs: 3000, serverPid: server.pid, serverPids: server.pids });
     if (check.deliveryPct < 100 || Object.keys(check.errors).length > 0 || check.wrongRoom > 0) {
       throw new Error(`${name}: the wiring check failed (delivered ${fmt.pct(check.deliveryPct)}, errors ${errorsText(check.errors)}, wrong room ${check.wrongRoom})`);
     }
@@ -109,7 +110,7 @@ async function benchServer(name, server, clients, opts) {
 
     const run = async (rate, label) => {
       await waitUntilQuiet(server.pid);
-      const r = await load.runStep({ sendRate: rate / perSend, warmupMs: opts.warmupMs, durationMs: opts.durationMs, drainMs: opts.drainMs, serverPid: server.pid });
+      const r = await load.runStep({ sendRate: rate / perSend, warmupMs: opts.warmupMs, durationMs: opts.durationMs, drainMs: opts.drainMs, serverPid: server.pid, serverPids: server.pids });
       Object.assign(r, { rate, label, pass: passes(r, opts) });
       console.log(stepLine(name, label, r));
       if (!server.running) throw new Error(`${name} exited during the run:\n${server.output().slice(-3000)}`);
@@ -126,7 +127,7 @@ async function benchServer(name, server, clients, opts) {
 
 async function benchBare(opts) {
   console.log('\n# bare Socket.IO server');
-  const server = await startBareServer();
+  const server = await startBareServer({ profileDir: opts.profile && resolve(WORKSPACE_ROOT, opts.profile) });
   onCleanup(() => server.stop());
   console.log(`  socket.io ${server.socketIo} (the package Parley loads), websocket transport, no auth, validation, throttling or storage`);
   try {
@@ -177,7 +178,7 @@ async function benchParley(opts) {
       // the process, which would otherwise count in the RSS figures of the load.
       await setup.stop();
     }
-    const server = await startParley({ main, env: throttle.env, dataDir });
+    const server = await startParley({ main, env: throttle.env, dataDir, profileDir: opts.profile && resolve(WORKSPACE_ROOT, opts.profile) });
     onCleanup(() => server.stop());
     try {
       const clients = layout(opts, () => '').map((c) => ({ ...c, roomId: roomOf[c.index], auth: { token: users[c.index].token } }));
@@ -296,7 +297,7 @@ async function main() {
     report = { startedAt: new Date().toISOString(), machine, options: opts, idle: await runIdle(opts, { onCleanup }) };
   } else {
     console.log(
-      `load: ${opts.clients} clients (one user, one socket each) in rooms of ${opts.roomSize}, ${opts.bodyBytes}-byte bodies, ` +
+      `${opts.nodes > 1 ? `${opts.nodes} processes per server (Redis; Parley on PostgreSQL), ` : ''}load: ${opts.clients} clients (one user, one socket each) in rooms of ${opts.roomSize}, ${opts.bodyBytes}-byte bodies, ` +
         `steps of ${opts.warmupMs / 1000} s warm-up + ${opts.durationMs / 1000} s measured, ${opts.workers} generator process(es)`,
     );
     console.log(
@@ -304,7 +305,10 @@ async function main() {
         `(${receiversPerSend(opts).toFixed(1)} per send here). Latencies are measured from each send's SCHEDULED time.`,
     );
     report = { startedAt: new Date().toISOString(), machine, options: opts, definitions: { msgsPerSecond: 'delivered messages per second (receptions at members other than the sender)' }, servers: {} };
-    for (const name of opts.servers) report.servers[name] = name === 'bare' ? await benchBare(opts) : await benchParley(opts);
+    for (const name of opts.servers) {
+      if (opts.nodes > 1) report.servers[name] = await benchPair(name, opts, { benchServer, layout, throttleEnv, onCleanup });
+      else report.servers[name] = name === 'bare' ? await benchBare(opts) : await benchParley(opts);
+    }
     printReport(report, opts);
   }
   if (opts.json) {

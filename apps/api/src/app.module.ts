@@ -14,6 +14,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { LimitsModule } from './limits/limits.module';
 import { MessagesModule } from './messages/messages.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PresenceModule } from './presence/presence.module';
 import { RedisConnection } from './redis/redis-connection';
 import { RedisModule } from './redis/redis.module';
@@ -41,6 +42,7 @@ export class AppModule {
         FriendsModule,
         PresenceModule,
         GatewayModule,
+        MetricsModule,
       ],
       // Global guards run in this order: the per-IP throttle first, then authentication.
       providers: [

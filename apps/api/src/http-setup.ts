@@ -13,6 +13,8 @@ import { serveWebApp } from './common/web-app';
 import type { AppConfig } from './config/config';
 import { setupOpenApi } from './openapi';
 import { ParleyIoAdapter } from './gateway/io-adapter';
+import { HttpMetrics } from './metrics/http-metrics';
+import { MetricsEndpoint } from './metrics/metrics-endpoint';
 
 /** Everything between Express and the Nest routes, in order. Kept here so main.ts stays a bootstrap. */
 export function setupHttp(app: NestExpressApplication, config: AppConfig, logger: Pino): void {
@@ -21,6 +23,9 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig, logger
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config));
 
+  // Before everything else: /metrics is not under /api, and answers 404 unless METRICS_TOKEN is set.
+  app.use(app.get(MetricsEndpoint).middleware);
+  app.use(app.get(HttpMetrics).middleware);
   app.use(
     pinoHttp({
       logger,

@@ -59,7 +59,7 @@ async function connectAll({ url, clients, mine, bodyBytes }) {
   const errors = {};
   const specs = mine.map((i) => clients[i]);
   for (let i = 0; i < specs.length; i += 50) {
-    const results = await Promise.all(specs.slice(i, i + 50).map((spec) => connectOne(url, spec)));
+    const results = await Promise.all(specs.slice(i, i + 50).map((spec) => connectOne(spec.url ?? url, spec)));
     for (const r of results) {
       if (r.error) errors[r.error] = (errors[r.error] ?? 0) + 1;
       else {

@@ -36,8 +36,9 @@ function request(child, msg, replyType) {
 /**
  * Connects every client and returns a handle that runs steps.
  * `clients`: [{ index, roomId, auth }] — client i sends send k when k mod N = i; room-mates receive.
+ * With `urls` (several server processes), client i connects to urls[i mod urls.length].
  */
-export async function startLoad({ url, clients, workers = 1, bodyBytes = 200 }) {
+export async function startLoad({ url, urls = [url], clients, workers = 1, bodyBytes = 200 }) {
   const count = Math.max(1, Math.min(workers, clients.length));
   const children = [];
   for (let w = 0; w < count; w++) {
@@ -54,7 +55,7 @@ export async function startLoad({ url, clients, workers = 1, bodyBytes = 200 }) 
   let connected = 0;
   const replies = await Promise.all(
     children.map((child, w) =>
-      request(child, { type: 'connect', url, bodyBytes, clients: clients.map(({ index, roomId, auth }) => ({ index, roomId, auth })), mine: clients.filter((c) => c.index % count === w).map((c) => c.index) }, 'connected'),
+      request(child, { type: 'connect', url, bodyBytes, clients: clients.map(({ index, roomId, auth }) => ({ index, roomId, auth, url: urls[index % urls.length] })), mine: clients.filter((c) => c.index % count === w).map((c) => c.index) }, 'connected'),
     ),
   );
   for (const r of replies) {
@@ -74,7 +75,7 @@ export async function startLoad({ url, clients, workers = 1, bodyBytes = 200 }) 
      * One step: `sendRate` sends per second for warm-up + duration, then up to `drainMs` for the last
      * deliveries and acks. Only sends scheduled after the warm-up are measured.
      */
-    async runStep({ sendRate, warmupMs, durationMs, drainMs, serverPid }) {
+    async runStep({ sendRate, warmupMs, durationMs, drainMs, serverPid, serverPids = [serverPid] }) {
       stepNo++;
       const intervalMs = 1000 / sendRate;
       const total = Math.max(1, Math.round((sendRate * (warmupMs + durationMs)) / 1000));
@@ -87,7 +88,7 @@ export async function startLoad({ url, clients, workers = 1, bodyBytes = 200 }) 
       let cpu = null;
       let measured = null;
       const startTimer = setTimeout(() => {
-        cpu = startCpuWindow({ pids: [serverPid, ...children.map((c) => c.pid), process.pid], memoryPid: serverPid });
+        cpu = startCpuWindow({ pids: [...serverPids, ...children.map((c) => c.pid), process.pid], memoryPid: serverPids[0] });
       }, windowStartAt - now());
       const stopTimer = setTimeout(() => (measured = cpu?.stop()), windowEndAt - now());
       const results = await Promise.all(children.map((child) => request(child, cfg, 'result')));
@@ -127,8 +128,10 @@ export async function startLoad({ url, clients, workers = 1, bodyBytes = 200 }) 
         duplicates += Math.max(0, counts[k] - want);
       }
       const windowSeconds = (windowEndAt - windowStartAt) / 1000;
-      const [serverCpu, ...rest] = measured?.perPid ?? [NaN];
-      const generatorCpu = rest.reduce((a, b) => a + b, 0);
+      // Server CPU is the sum over its processes; RSS is the first process's.
+      const perPid = measured?.perPid ?? serverPids.map(() => NaN);
+      const serverCpu = perPid.slice(0, serverPids.length).reduce((a, b) => a + b, 0);
+      const generatorCpu = perPid.slice(serverPids.length).reduce((a, b) => a + b, 0);
       return {
         sendRate,
         offeredDeliveries: (sendRate * expected) / Math.max(1, total - windowFirstK),

@@ -29,7 +29,14 @@ Load options
   --p99-limit MS           a step is sustained when p99 send→receive ≤ this … (default 50)
   --min-delivery PCT       … and at least this share was delivered (default 99.9)
   --workers N              load-generator processes (default 1)
+  --nodes 1|2              server processes (default 1). 2: two bare Socket.IO servers joined by
+                           @socket.io/redis-streams-adapter against two Parley processes with REDIS_URL on
+                           one temporary PostgreSQL database (PG_ADMIN_URL, default
+                           postgres://postgres@127.0.0.1:5432/test); a private redis-server is started;
+                           clients alternate between the two processes
   --api-main PATH          the built API to run (default dist/apps/api/main.js, built with Nx if missing)
+  --profile DIR            write a CPU profile (.cpuprofile, open in Chrome DevTools) of each server under
+                           load into DIR
   --json PATH              also write every figure as JSON (default tmp/bench/latest.json)
 
 Idle options
@@ -68,8 +75,10 @@ export function readOptions(argv) {
       'p99-limit': { type: 'string', default: '50' },
       'min-delivery': { type: 'string', default: '99.9' },
       workers: { type: 'string', default: '1' },
+      nodes: { type: 'string', default: '1' },
       'api-main': { type: 'string' },
       json: { type: 'string', default: 'tmp/bench/latest.json' },
+      profile: { type: 'string' },
       idle: { type: 'string' },
       'idle-workers': { type: 'string' },
       'idle-hold': { type: 'string', default: '10' },
@@ -105,8 +114,14 @@ export function readOptions(argv) {
     p99LimitMs: number('p99-limit', values['p99-limit'], { min: 0.1 }),
     minDeliveryPct: number('min-delivery', values['min-delivery']),
     workers: number('workers', values.workers, { min: 1, integer: true }),
+    nodes: (() => {
+      const n = number('nodes', values.nodes, { min: 1, integer: true });
+      if (n > 2) throw new Error('--nodes must be 1 or 2');
+      return n;
+    })(),
     apiMain: values['api-main'],
     json: values.json,
+    profile: values.profile,
     idle,
     idleWorkers: values['idle-workers'] ? number('idle-workers', values['idle-workers'], { min: 1, integer: true }) : Math.max(1, Math.ceil((idle ?? 0) / 2500)),
     idleHoldMs: number('idle-hold', values['idle-hold']) * 1000,

@@ -10,6 +10,10 @@ import { URL, fileURLToPath } from 'node:url';
 export const WORKSPACE_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const BARE_SERVER = fileURLToPath(new URL('../bare-server.mjs', import.meta.url));
 const PROBE = fileURLToPath(new URL('./server-probe.cjs', import.meta.url));
+const EXIT_ON_SHUTDOWN = fileURLToPath(new URL('./exit-on-shutdown.cjs', import.meta.url));
+
+/** Node flags that write a CPU profile of the server into `dir` when it stops (--profile). */
+const profileArgs = (dir, name) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : []);
 const DEFAULT_API_MAIN = join(WORKSPACE_ROOT, 'dist', 'apps', 'api', 'main.js');
 
 export async function freePort() {
@@ -52,9 +56,9 @@ function track(child, name) {
 }
 
 /** The bare Socket.IO reference server; resolves once it listens. */
-export async function startBareServer() {
+export async function startBareServer({ profileDir, env = {} } = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [BARE_SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...profileArgs(profileDir, 'bare'), BARE_SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const server = track(child, 'bare');
   const deadline = Date.now() + 10_000;
   while (!server.output().includes('"listening"')) {
@@ -89,7 +93,7 @@ export function resolveApiMain(apiMain) {
  * With `probe`, the server runs with --expose-gc and lib/server-probe.cjs so `memory()` can ask it for
  * process.memoryUsage() after a full garbage collection.
  */
-export async function startParley({ main, env = {}, dataDir, probe = false, timeoutMs = 60_000 }) {
+export async function startParley({ main, env = {}, dataDir, probe = false, profileDir, timeoutMs = 60_000 }) {
   const ownDir = !dataDir;
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'parley-bench-'));
   const port = await freePort();
@@ -106,7 +110,7 @@ export async function startParley({ main, env = {}, dataDir, probe = false, time
     RATE_LIMIT_API_PER_MINUTE: '1000000',
     ...env,
   };
-  const args = probe ? ['--expose-gc', '-r', PROBE, main] : [main];
+  const args = [...(profileDir ? [...profileArgs(profileDir, 'parley'), '-r', EXIT_ON_SHUTDOWN] : []), ...(probe ? ['--expose-gc', '-r', PROBE] : []), main];
   const stdio = probe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'];
   const child = spawn(process.execPath, args, { env: fullEnv, cwd: WORKSPACE_ROOT, stdio });
   const server = track(child, 'parley');

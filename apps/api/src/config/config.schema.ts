@@ -65,6 +65,9 @@ export const envSchema = z.object({
   SOCKETS_PER_USER_MAX: int(1, 100_000).default(20),
   PRESENCE_OFFLINE_GRACE_MS: int(0, 600_000).default(5000),
 
+  METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  METRICS_PORT: int(1, 65535).optional(),
+
   DM_POLICY: z.enum(['friends', 'anyone']).default('friends'),
   AVATAR_MAX_BYTES: byteSize.default('5mb'),
   AVATAR_MAX_MEGAPIXELS: int(1, 250).default(40),

@@ -28,6 +28,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), REDIS_URL: 'http://pw@cache' })).not.toThrow('pw@cache');
   });
 
+  it('serves no metrics unless METRICS_TOKEN or METRICS_PORT is set, and never echoes the token in an error', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).metrics).toEqual({ token: null, port: null });
+    expect(loadConfig({ DATA_DIR: dataDir(), METRICS_TOKEN: 'a'.repeat(16), METRICS_PORT: '9464' }).metrics).toEqual({ token: 'a'.repeat(16), port: 9464 });
+    expect(() => loadConfig({ DATA_DIR: dataDir(), METRICS_TOKEN: 'hunter2' })).toThrow('METRICS_TOKEN must be at least 16 characters (got "<hidden>")');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), METRICS_PORT: '0' })).toThrow('METRICS_PORT must be at least 1');
+  });
+
   it('generates a secret key once under DATA_DIR and reuses it', () => {
     const dir = dataDir();
     const first = loadConfig({ DATA_DIR: dir }).secretKey;

@@ -55,6 +55,11 @@ export interface AppConfig {
     /** How long a user whose last socket closed still shows online (a page reload is not "offline"). */
     presenceOfflineGraceMs: number;
   };
+  /**
+   * `GET /metrics`: on the API port only with a Bearer `token` (METRICS_TOKEN); on `port` (METRICS_PORT,
+   * bound to HOST) for whoever reaches it. Neither set: not served at all.
+   */
+  metrics: { token: string | null; port: number | null };
   /** Who may open a direct room: `friends` only, or `anyone` (DM_POLICY). */
   dmPolicy: 'friends' | 'anyone';
   avatars: { maxBytes: number; maxPixels: number };
@@ -118,7 +123,8 @@ function readVersion(): string {
 function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
   const name = String(issue.path[0] ?? 'environment');
   const got = env[name];
-  const shown = got === undefined ? '' : ` (got "${name === 'SECRET_KEY' || name === 'DATABASE_URL' || name === 'REDIS_URL' ? '<hidden>' : got}")`;
+  const secret = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN'].includes(name);
+  const shown = got === undefined ? '' : ` (got "${secret ? '<hidden>' : got}")`;
   return `${name} ${issue.message}${shown}`;
 }
 
@@ -201,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       socketsPerUserMax: e.SOCKETS_PER_USER_MAX,
       presenceOfflineGraceMs: e.PRESENCE_OFFLINE_GRACE_MS,
     },
+    metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
     dmPolicy: e.DM_POLICY,
     avatars: { maxBytes: avatarMaxBytes, maxPixels: e.AVATAR_MAX_MEGAPIXELS * 1_000_000 },
     version: readVersion(),

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { dataSourceOptions } from './data-source-options';
 import { serializeTransactions } from './serialize-transactions';
+import { WalCheckpoints } from './wal-checkpoints';
 
 @Module({
   imports: [
@@ -17,5 +18,6 @@ import { serializeTransactions } from './serialize-transactions';
       },
     }),
   ],
+  providers: [WalCheckpoints],
 })
 export class DatabaseModule {}

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '../config/config';
 import { RedisConnection } from '../redis/redis-connection';
+import { batchFlushedPackets } from './flush-batching';
 
 /**
  * Browsers always send Origin on WebSocket upgrades and cross-origin requests; Socket.IO's same-origin
@@ -42,6 +43,7 @@ export class ParleyIoAdapter extends IoAdapter {
     const server = this.createParleyServer(port, options);
     const redis = this.appContext.get(RedisConnection, { strict: false });
     if (redis.enabled) server.adapter(createAdapter(redis.adapterClient(), { streamName: 'parley:socket.io', channelPrefix: 'parley:socket.io', sessionKeyPrefix: 'parley:sio:session:' }));
+    batchFlushedPackets(server);
     return server;
   }
 

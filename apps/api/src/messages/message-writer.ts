@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqliteConnection } from '../database/sqlite-connection';
@@ -7,6 +8,14 @@ import { MessageStore, PostgresMessageStore, SendOutcome, SendRequest, SqliteMes
 
 /** The most sends one transaction carries; more wait for the next one. */
 const MAX_BATCH = 512;
+
+/** What one group commit did, for observers (the metrics endpoint). */
+export interface CommitFigures {
+  /** Sends the transaction carried. */
+  messages: number;
+  /** Its duration, from the start of the transaction to its end. */
+  seconds: number;
+}
 
 interface Pending {
   req: SendRequest;
@@ -31,12 +40,29 @@ export class MessageWriter implements OnApplicationShutdown {
   private markIdle: () => void = () => undefined;
   /** Figures for the metrics endpoint and the benchmark: commits and messages committed. */
   readonly stats = { commits: 0, messages: 0, maxBatch: 0 };
+  private readonly commitObservers: ((figures: CommitFigures) => void)[] = [];
 
   constructor(@InjectDataSource() dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
     this.store =
       config.database.type === 'postgres'
         ? new PostgresMessageStore(dataSource)
         : new SqliteMessageStore(sqliteConnection(dataSource));
+  }
+
+  /** Calls `observer` after every successful group commit. */
+  onCommit(observer: (figures: CommitFigures) => void): void {
+    this.commitObservers.push(observer);
+  }
+
+  /** An observer's failure is logged; it never fails sends that have committed. */
+  private notifyCommit(figures: CommitFigures): void {
+    for (const observe of this.commitObservers) {
+      try {
+        observe(figures);
+      } catch (err) {
+        this.logger.warn(`A commit observer failed: ${(err as Error).message}`);
+      }
+    }
   }
 
   send(req: SendRequest): Promise<SendOutcome> {
@@ -62,6 +88,7 @@ export class MessageWriter implements OnApplicationShutdown {
     this.flushing = true;
     const batch = this.queue.splice(0, MAX_BATCH);
     try {
+      const started = performance.now();
       const outcomes = await this.store.commitSends(
         batch.map((p) => p.req),
         new Date(),
@@ -70,6 +97,7 @@ export class MessageWriter implements OnApplicationShutdown {
       this.stats.messages += batch.length;
       this.stats.maxBatch = Math.max(this.stats.maxBatch, batch.length);
       batch.forEach((p, i) => p.resolve(outcomes[i]));
+      this.notifyCommit({ messages: batch.length, seconds: (performance.now() - started) / 1000 });
     } catch (err) {
       this.logger.error(`Message batch of ${batch.length} failed: ${(err as Error).stack ?? String(err)}`);
       batch.forEach((p) => p.reject(err));

@@ -13,6 +13,6 @@ import { SystemMessages } from './system-messages';
   imports: [TypeOrmModule.forFeature([MessageEntity]), RoomsModule, FriendsModule],
   controllers: [MessagesController],
   providers: [MessagesService, MessageWriter, MessageHistory, SystemMessages],
-  exports: [MessagesService],
+  exports: [MessagesService, MessageWriter],
 })
 export class MessagesModule {}

@@ -39,6 +39,12 @@ export function credentialChannels({ userId, sessionId, tokenId }: Pick<SocketDa
 
 type EmitArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 
+/** One room event handed to this process's sockets: how many received it (the metrics count these). */
+export interface FanOutFigures {
+  event: keyof ServerToClientEvents;
+  recipients: number;
+}
+
 /**
  * The delivery layer's handle on the Socket.IO server: the deliveries in `deliveries/` turn domain events
  * into these calls (feature modules never see it). The gateway hands it the server when it starts; before
@@ -48,6 +54,25 @@ type EmitArgs<E extends keyof ServerToClientEvents> = Parameters<ServerToClientE
 @Injectable()
 export class RealtimeService {
   private server: ParleyServer | null = null;
+  private readonly fanOutObservers: ((figures: FanOutFigures) => void)[] = [];
+
+  /** Calls `observer` for every event sent to a room (toRoom, toRoomExcept) with its local recipients. */
+  onFanOut(observer: (figures: FanOutFigures) => void): void {
+    this.fanOutObservers.push(observer);
+  }
+
+  private observeFanOut(roomId: string, event: keyof ServerToClientEvents, exceptSocketId?: string): void {
+    if (!this.server || this.fanOutObservers.length === 0) return;
+    const sockets = this.server.sockets.adapter.rooms.get(channel.room(roomId));
+    const recipients = (sockets?.size ?? 0) - (exceptSocketId && sockets?.has(exceptSocketId) ? 1 : 0);
+    for (const observe of this.fanOutObservers) {
+      try {
+        observe({ event, recipients });
+      } catch {
+        // Counting must never fail a delivery that has happened.
+      }
+    }
+  }
 
   attach(server: ParleyServer): void {
     this.server = server;
@@ -60,11 +85,13 @@ export class RealtimeService {
   /** Sends an event to every member of a room (every socket of every current member). */
   toRoom<E extends keyof ServerToClientEvents>(roomId: string, event: E, ...args: EmitArgs<E>): void {
     this.server?.to(channel.room(roomId)).emit(event, ...args);
+    this.observeFanOut(roomId, event);
   }
 
   /** Like toRoom, but leaves out one socket (the sender, who gets the result in its ack). */
   toRoomExcept<E extends keyof ServerToClientEvents>(roomId: string, socketId: string, event: E, ...args: EmitArgs<E>): void {
     this.server?.to(channel.room(roomId)).except(socketId).emit(event, ...args);
+    this.observeFanOut(roomId, event, socketId);
   }
 
   /** Sends an event once to every socket in any of these rooms or of any of these users. */
