@@ -206,13 +206,14 @@ describe('two API processes sharing Redis', () => {
     track(s!);
   });
 
-  it('keeps committing while Redis is down; after Redis is back live delivery resumes and sync shows every acked message once', async () => {
+  it('keeps committing while Redis is down; after Redis is back live delivery resumes, connected clients are told to sync, and sync shows every acked message once', async () => {
     const [ana, ben] = await Promise.all([signUp(a.url), signUp(b.url)]);
     // Several senders, so the per-user send limit does not pace the test.
     const senders = await Promise.all([0, 1, 2].map(() => signUp(a.url)));
     const room = await createRoom(a.url, ana, [ben, ...senders]);
     const benOnB = await socketFor(b.url, ben);
     const live = record(benOnB, 'message:new');
+    const hints = record(benOnB, 'sync:needed');
     const sockets = await Promise.all(senders.map((s) => socketFor(a.url, s)));
     const acked: Message[] = [];
     let stop = false;
@@ -235,6 +236,10 @@ describe('two API processes sharing Redis', () => {
 
     await redis.restart();
     await until('both report Redis again', async () => (await health(a)).redis === 'ok' && (await health(b)).redis === 'ok');
+    // Ben's socket stayed connected through the outage and missed broadcasts: his process tells him to sync.
+    await until('B tells its connected sockets to sync', () => hints.length >= 1);
+    expect(hints[0]).toEqual({ reason: 'redis_restored' });
+    expect(benOnB.connected).toBe(true);
     const resumedFrom = acked.length;
     await until('live delivery resumes', () => live.some((m) => acked.findIndex((x) => x.id === m.id) >= resumedFrom));
     stop = true;

@@ -193,6 +193,11 @@ export interface ServerToClientEvents {
   'friend:accepted': (event: FriendAcceptedEvent) => void;
   /** A friendship ended (unfriend or block), to both sides. */
   'friend:removed': (event: FriendRemovedEvent) => void;
+  /**
+   * Live events may have been missed while this socket stayed connected (the processes' shared Redis was
+   * unreachable and came back): run `sync` from your cursors, as after a reconnect.
+   */
+  'sync:needed': (event: { reason: 'redis_restored' }) => void;
 }
 
 export interface ClientToServerEvents {

@@ -7,6 +7,7 @@ import { MessageDeliveries } from './deliveries/message-deliveries';
 import { PresenceDeliveries } from './deliveries/presence-deliveries';
 import { ProfileDeliveries } from './deliveries/profile-deliveries';
 import { ReceiptDeliveries } from './deliveries/receipt-deliveries';
+import { ResyncDeliveries } from './deliveries/resync-deliveries';
 import { RoomDeliveries } from './deliveries/room-deliveries';
 import { SessionDeliveries } from './deliveries/session-deliveries';
 import { RealtimeService } from './realtime.service';
@@ -18,7 +19,7 @@ import { SendOrigins } from './send-origins';
  */
 @Module({
   imports: [RoomsModule, FriendsModule, UsersModule],
-  providers: [RealtimeService, SendOrigins, MessageDeliveries, PresenceDeliveries, ReceiptDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries, SessionDeliveries],
+  providers: [RealtimeService, SendOrigins, MessageDeliveries, PresenceDeliveries, ReceiptDeliveries, ResyncDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries, SessionDeliveries],
   exports: [RealtimeService, SendOrigins],
 })
 export class RealtimeModule {}

@@ -106,6 +106,11 @@ export class RealtimeService {
     if (targets.length) this.server?.to(targets).except(exceptUserIds.map(channel.user)).emit(event, ...args);
   }
 
+  /** Sends an event to every socket connected to this process (not through the adapter). */
+  toLocalSockets<E extends keyof ServerToClientEvents>(event: E, ...args: EmitArgs<E>): void {
+    this.server?.local.emit(event, ...args);
+  }
+
   /** Sends an event to every socket of one user. */
   toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: EmitArgs<E>): void {
     this.server?.to(channel.user(userId)).emit(event, ...args);

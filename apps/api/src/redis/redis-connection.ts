@@ -17,6 +17,7 @@ export class RedisConnection implements OnApplicationShutdown {
   readonly client: Redis | null;
   private lastError = 'not connected yet';
   private readonly extra: Redis[] = [];
+  private readonly restoredListeners: (() => void)[] = [];
 
   constructor(private readonly url: string | undefined) {
     if (!url) {
@@ -75,10 +76,18 @@ export class RedisConnection implements OnApplicationShutdown {
       down = true;
     });
     client.on('ready', () => {
-      if (down && role === 'main') this.logger.log('Redis connection is back');
+      const restored = down && role === 'main';
       down = false;
+      if (!restored) return;
+      this.logger.log('Redis connection is back');
+      for (const listener of this.restoredListeners) listener();
     });
     if (role !== 'main') this.extra.push(client);
+  }
+
+  /** Calls `listener` each time the connection is ready again after it failed (not on the first connect). */
+  onRestored(listener: () => void): void {
+    this.restoredListeners.push(listener);
   }
 
   onApplicationShutdown(): void {

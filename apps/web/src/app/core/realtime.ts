@@ -226,6 +226,10 @@ export class Realtime {
       if (!socket.active) void this.checkSession(socket);
     });
     socket.on('session:ended', ({ reason }) => this.sessionEnded(reason));
+    // The server may have dropped live events while this socket stayed connected: catch up as after a reconnect.
+    socket.on('sync:needed', () => {
+      if (this.socket === socket && socket.connected) void this.catchUp(socket, true, 1);
+    });
   }
 
   private close(): void {
