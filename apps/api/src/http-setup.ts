@@ -20,6 +20,9 @@ import { MetricsEndpoint } from './metrics/metrics-endpoint';
 export function setupHttp(app: NestExpressApplication, config: AppConfig, logger: Pino): void {
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // No ETags on API answers: they are not cached (Cache-Control: no-store), and a weak ETag costs a copy and a
+  // hash of every body. Routes that revalidate (avatars) set their own.
+  app.set('etag', false);
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config));
 

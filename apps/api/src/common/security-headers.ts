@@ -21,14 +21,18 @@ export function webAppCsp(nonce: string): string {
   );
 }
 
-/** helmet for every response; the CSP is chosen per kind of response (API, docs, web app). */
+/** helmet for every response; the CSP (and for the API, `Cache-Control: no-store`) is chosen per kind of response. */
 export function securityHeaders() {
   const base = helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   return (req: Request, res: Response, next: NextFunction) => {
     base(req, res, (err?: unknown) => {
       if (err) return next(err);
       if (req.path.startsWith('/api/docs')) res.setHeader('Content-Security-Policy', DOCS_CSP);
-      else if (req.path.startsWith('/api')) res.setHeader('Content-Security-Policy', API_CSP);
+      else if (req.path.startsWith('/api')) {
+        res.setHeader('Content-Security-Policy', API_CSP);
+        // Private answers: not kept by browsers or proxies. Routes that may be cached (avatars) say so themselves.
+        res.setHeader('Cache-Control', 'no-store');
+      }
       next();
     });
   };

@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { AUTH_RATE_LIMITED } from '../auth/auth.decorators';
 import type { AppConfig } from '../config/config';
+import { MemoryThrottlerStorage } from '../limits/memory-throttler-storage';
 import { RedisThrottlerStorage } from '../limits/redis-throttler-storage';
 import type { RedisConnection } from '../redis/redis-connection';
 import { errors } from './errors';
@@ -15,11 +16,12 @@ function isAuthRoute(ctx: ExecutionContext): boolean {
 /**
  * Two per-IP limits: a generous one for every API route and a strict one for the authentication routes
  * (register, login, password change). Client IPs come from X-Forwarded-For only when TRUST_PROXY is set.
- * The counters live in this process, or in Redis (shared by every process) when REDIS_URL is set.
+ * The counters live in this process, or in Redis (shared by every process) when REDIS_URL is set: fixed
+ * windows of a minute in both.
  */
 export function throttlerOptions(config: AppConfig, redis?: RedisConnection): ThrottlerModuleOptions {
   return {
-    storage: redis?.client ? new RedisThrottlerStorage(redis.client) : undefined,
+    storage: redis?.client ? new RedisThrottlerStorage(redis.client) : new MemoryThrottlerStorage(),
     throttlers: [
       { name: 'api', ttl: MINUTE_MS, limit: config.rateLimits.apiPerMinute, skipIf: (ctx) => ctx.getType() !== 'http' },
       { name: 'auth', ttl: MINUTE_MS, limit: config.rateLimits.authPerMinute, skipIf: (ctx) => !isAuthRoute(ctx) },

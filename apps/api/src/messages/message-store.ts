@@ -57,8 +57,13 @@ interface MessageRow {
 }
 
 /** SQLite stores `YYYY-MM-DD HH:MM:SS.SSS` in UTC (TypeORM's format); PostgreSQL returns Date objects. */
+/** SQLite's stored time, `YYYY-MM-DD HH:MM:SS.sss` (UTC, as `sqliteTime` writes it). */
+const SQLITE_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
+
 function iso(v: string | Date): string {
   if (v instanceof Date) return v.toISOString();
+  // The common case (every row SQLite returns) by moving two characters, not through a Date.
+  if (SQLITE_TIME.test(v)) return `${v.slice(0, 10)}T${v.slice(11)}Z`;
   return new Date(v.includes('T') ? v : `${v.replace(' ', 'T')}Z`).toISOString();
 }
 const isoOrNull = (v: string | Date | null) => (v === null ? null : iso(v));
