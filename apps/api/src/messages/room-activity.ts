@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { describeRoomEvent, MessageKind, MessagePreview, RoomEvent } from '@parley/contracts';
+import { describeRoomEvent, MessageKind, MessagePreview, plainTextPreview, RoomEvent } from '@parley/contracts';
 import { Repository, SelectQueryBuilder } from 'typeorm';
 import { RoomMemberEntity } from '../rooms/room-member.entity';
 import { RoomEntity } from '../rooms/room.entity';
 import { MessageEntity } from './message.entity';
-import { plainTextPreview } from './message-preview';
 
 /**
  * What the room list needs from the messages table, for all of one user's rooms (or one of them) in a fixed
