@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { MessageKind, RoomKind, RoomRole } from '@parley/contracts';
+import { MessageKind, RoomKind, RoomRole, attachmentsPreview } from '@parley/contracts';
 import { FriendsStore } from '../../friends/friends-store';
 import { formMessage, toApiError } from '../../core/api-error';
 import { ChatActions } from '../chat-actions';
@@ -179,7 +179,7 @@ export class RoomPage {
     switch (action.kind) {
       case 'reply':
         this.editing.set(null);
-        this.replyTo.set({ id: message.id, senderName: this.senderName(message), text: this.plain(message.body) });
+        this.replyTo.set({ id: message.id, senderName: this.senderName(message), text: this.plain(message) });
         break;
       case 'edit':
         this.replyTo.set(null);
@@ -222,15 +222,16 @@ export class RoomPage {
     if (!original) return { id, senderName: 'Reply', text: '', state: 'not-loaded' };
     const senderName = this.senderName(original);
     if (original.deletedAt) return { id, senderName, text: '', state: 'deleted' };
-    return { id, senderName, text: this.plain(original.body), state: 'shown' };
+    return { id, senderName, text: this.plain(original), state: 'shown' };
   }
 
   private senderName(message: ChatMessage): string {
     return message.senderId === this.store.userId ? 'You' : this.store.people.nameOf(message.senderId);
   }
 
-  private plain(body: string): string {
-    const text = toPlainText(body);
+  /** A message as one line of text: its words, or what its files are ("📷 Photo"). */
+  private plain(message: ChatMessage): string {
+    const text = toPlainText(message.body) || attachmentsPreview(message.attachments);
     return text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX - 1)}…` : text;
   }
 
