@@ -67,7 +67,9 @@ export class RoomPage {
   /** Files are being dragged over the conversation: the drop zone shows. */
   protected readonly dropping = signal(false);
   /** The next message has files in the tray. */
-  protected readonly hasFiles = computed(() => this.uploads.inRoom(this.roomId())().some((u) => u.sendId === null));
+  protected readonly hasFiles = computed(() =>
+    this.uploads.inRoom(this.roomId())().some((u) => u.sendId === null && (u.status !== 'failed' || u.retryable)),
+  );
 
   protected readonly replyTo = signal<ComposerReply | null>(null);
   protected readonly editing = signal<ComposerEdit | null>(null);

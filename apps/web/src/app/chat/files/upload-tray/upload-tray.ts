@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
-import { formatFileSize } from '../../../shared/file-size';
 import { FileIcon } from '../file-icon';
 import { PendingUpload } from '../upload-queue';
+import { uploadStatusText } from '../upload-status';
 import { Uploads } from '../uploads';
 
 interface TrayItem {
@@ -12,25 +12,6 @@ interface TrayItem {
   /** The message it goes with was sent already (it goes once uploaded). */
   waiting: boolean;
   failed: boolean;
-}
-
-/** The line under a file's name: how far it is, or what it is waiting for. */
-export function uploadStatusText(upload: PendingUpload): string {
-  const size = formatFileSize(upload.size);
-  switch (upload.status) {
-    case 'queued':
-      return `${size} · Waiting`;
-    case 'uploading':
-      return `${formatFileSize(upload.sent)} of ${size}`;
-    case 'paused':
-      return `${formatFileSize(upload.sent)} of ${size} · Waiting for the connection`;
-    case 'processing':
-      return `${size} · Checking…`;
-    case 'ready':
-      return `${size} · Ready`;
-    case 'failed':
-      return upload.error ?? 'Not uploaded.';
-  }
 }
 
 /**
