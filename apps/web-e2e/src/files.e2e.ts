@@ -5,7 +5,7 @@ import { Locator, Page } from 'playwright-core';
 import { ApiClient } from './support/api-client';
 import { DESKTOP, PHONE } from './support/browser';
 import { composerBox, conversationLink, messageRegion } from './support/chat-scene';
-import { TestFile, dragFilesOver, makeBlob, makePdf, makePicture, uploadViaApi } from './support/files';
+import { TestFile, dragFilesOver, makeBlob, makePdf, makePicture, makeWav, recordVideo, uploadViaApi } from './support/files';
 import { browserSuite } from './support/suite';
 import { eventually, expectCount, expectFocused, expectHidden, expectText, expectVisible } from './support/ui-expect';
 
@@ -327,4 +327,31 @@ test('the Files panel lists what was shared, newest first, by kind, a page at a 
     await session.assertClean();
     await session.close();
   }
+});
+
+test('video and audio play in the browser\'s own players, straight from the server', async () => {
+  const { room, ana, accounts } = await roomWith('Recordings');
+  const session = await suite.signedIn(accounts[1]!.account);
+  const { page } = session;
+  const video = await recordVideo(page, 'demo.webm');
+  const sound = makeWav('chime.wav', 1);
+  const files = [await uploadViaApi(suite.url, ana, room.id, video), await uploadViaApi(suite.url, ana, room.id, sound)];
+  expect(files.map((f) => f.category)).toEqual(['video', 'audio']);
+  await ana.send(room.id, 'The demo, and the chime', files.map((f) => f.id));
+
+  await page.goto(`/r/${room.id}`);
+  const message = messageRegion(page).locator('app-message-item').filter({ hasText: 'The demo, and the chime' });
+  const player = message.locator('video');
+  await expectVisible(player);
+  expect(await player.getAttribute('src')).toBe(fileContentUrl(files[0]!.id));
+  expect(await player.evaluate((v: HTMLVideoElement) => v.controls)).toBe(true);
+  // The browser reads the video's header from the server (its own Range requests) and knows how long it is.
+  await eventually(async () => expect(await player.evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1), 10_000);
+  const audio = message.locator('audio');
+  expect(await audio.getAttribute('src')).toBe(fileContentUrl(files[1]!.id));
+  await audio.evaluate((a: HTMLAudioElement) => a.load());
+  await eventually(async () => expect(await audio.evaluate((a: HTMLAudioElement) => a.duration)).toBeCloseTo(1, 1), 10_000);
+  await expectVisible(message.getByRole('link', { name: 'Download chime.wav' }));
+  await session.screenshot('files-media-desktop');
+  await session.assertClean();
 });

@@ -107,3 +107,64 @@ export async function dragFilesOver(page: Page, files: TestFile[]): Promise<{ dr
       }),
   };
 }
+
+/** A WAV file: `seconds` of a quiet 440 Hz tone, 8 kHz mono 16-bit. */
+export function makeWav(name: string, seconds = 1): TestFile {
+  const rate = 8000;
+  const samples = rate * seconds;
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 3000), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(rate, 24);
+  header.writeUInt32LE(rate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(data.length, 40);
+  return { name, type: 'audio/wav', bytes: Buffer.concat([header, data]) };
+}
+
+/** A short WebM video recorded in the page (a moving square on a canvas, through MediaRecorder). */
+export async function recordVideo(page: Page, name: string, width = 320, height = 180): Promise<TestFile> {
+  const base64 = await page.evaluate(
+    async ({ width, height }) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = width;
+      canvas.height = height;
+      const ctx = canvas.getContext('2d')!;
+      const stream = canvas.captureStream(15);
+      const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise<void>((resolve) => (recorder.onstop = () => resolve()));
+      recorder.start();
+      const started = performance.now();
+      await new Promise<void>((resolve) => {
+        const draw = () => {
+          const t = (performance.now() - started) / 1000;
+          ctx.fillStyle = '#1d3557';
+          ctx.fillRect(0, 0, width, height);
+          ctx.fillStyle = '#f1c453';
+          ctx.fillRect(20 + t * 120, height / 2 - 30, 60, 60);
+          if (t < 1.2) requestAnimationFrame(draw);
+          else resolve();
+        };
+        draw();
+      });
+      recorder.stop();
+      await stopped;
+      const bytes = new Uint8Array(await new Blob(chunks, { type: 'video/webm' }).arrayBuffer());
+      let binary = '';
+      for (const b of bytes) binary += String.fromCharCode(b);
+      return btoa(binary);
+    },
+    { width, height },
+  );
+  return { name, type: 'video/webm', bytes: Buffer.from(base64, 'base64') };
+}
