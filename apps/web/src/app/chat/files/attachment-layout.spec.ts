@@ -1,5 +1,5 @@
 import { Attachment } from '@parley/contracts';
-import { estimateAttachmentsHeight, gridCells, gridColumns, singleImageBox, videoBox, viewOf } from './attachment-layout';
+import { estimateAttachmentsHeight, gridCells, gridRows, singleImageBox, videoBox, viewOf } from './attachment-layout';
 
 const image = (id: string, width: number | null = 800, height: number | null = 600): Attachment => ({
   id,
@@ -31,19 +31,26 @@ describe('how attachments are laid out', () => {
     expect(videoBox(null, null)).toEqual({ width: 360, height: 203 });
   });
 
-  it('lays several pictures out in a tidy grid, the last cell counting those left out', () => {
-    expect([2, 3, 4, 5, 6].map(gridColumns)).toEqual([2, 3, 2, 3, 3]);
+  it('lays several pictures out in full rows, the last cell counting those left out', () => {
+    expect([2, 3, 4, 5, 6, 9].map(gridRows)).toEqual([[2], [3], [2, 2], [2, 3], [3, 3], [3, 3]]);
     const nine = Array.from({ length: 9 }, (_, i) => image(`i${i}`));
     const cells = gridCells(nine);
-    expect(cells).toHaveLength(6);
     expect(cells.map((c) => c.more)).toEqual([0, 0, 0, 0, 0, 3]);
-    expect(gridCells(nine.slice(0, 3)).map((c) => c.more)).toEqual([0, 0, 0]);
+    expect(cells.map((c) => c.span)).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(gridCells(nine.slice(0, 5)).map((c) => [c.span, c.more])).toEqual([
+      [3, 0],
+      [3, 0],
+      [2, 0],
+      [2, 0],
+      [2, 0],
+    ]);
   });
 
   it('guesses the height the attachments take, so the list does not jump when they load', () => {
     expect(estimateAttachmentsHeight([])).toBe(0);
     expect(estimateAttachmentsHeight([image('a')])).toBe(270 + 6);
     expect(estimateAttachmentsHeight([image('a'), image('b')])).toBe(178 + 6);
+    expect(estimateAttachmentsHeight([image('a'), image('b'), image('c'), image('d'), image('e')])).toBe(178 + 117 + 4 + 6);
     expect(estimateAttachmentsHeight([image('a'), pdf])).toBe(270 + 60 + 12);
   });
 });

@@ -46,40 +46,53 @@ export function videoBox(width: number | null, height: number | null): Box {
   return { width: boxWidth, height: Math.round(Math.min(boxWidth / ratio, SINGLE_IMAGE_MAX.height * 1.25)) };
 }
 
-/** Columns for a grid of `count` pictures: two for 2 and 4 (square blocks), else three. */
-export function gridColumns(count: number): number {
-  return count === 2 || count === 4 ? 2 : 3;
+/**
+ * How many pictures each row of a grid holds, so that every row is full: 2 → [2], 3 → [3], 4 → [2, 2],
+ * 5 → [2, 3], 6 or more → [3, 3] (the last cell then counts the others).
+ */
+export function gridRows(count: number): number[] {
+  const cells = Math.min(count, GRID_MAX_CELLS);
+  if (cells <= 3) return [cells];
+  if (cells === 4) return [2, 2];
+  if (cells === 5) return [2, 3];
+  return [3, 3];
 }
+
+/** The grid has six columns: a cell in a row of two spans three, in a row of three two. */
+export const GRID_COLUMNS = 6;
 
 export interface GridCell {
   attachment: Attachment;
   /** Its place among the message's pictures (for the lightbox). */
   index: number;
+  /** Columns (of GRID_COLUMNS) it spans. */
+  span: number;
   /** On the last cell when pictures are left out: how many ("+4"). */
   more: number;
 }
 
-/** The cells of a grid: up to GRID_MAX_CELLS, the last one telling how many more there are. */
+/** The cells of a grid: up to GRID_MAX_CELLS in full rows of square cells, the last telling how many more there are. */
 export function gridCells(images: readonly Attachment[]): GridCell[] {
+  const rows = gridRows(images.length);
   const shown = images.slice(0, GRID_MAX_CELLS);
+  const spans = rows.flatMap((size) => Array<number>(size).fill(GRID_COLUMNS / size));
   return shown.map((attachment, index) => ({
     attachment,
     index,
+    span: spans[index]!,
     more: index === shown.length - 1 ? images.length - shown.length : 0,
   }));
 }
 
-/** The height of a grid of `count` pictures at full width (rows of square cells). */
+/** The height of a grid of `count` pictures at full width (full rows of square cells). */
 export function gridHeight(count: number): number {
-  const cells = Math.min(count, GRID_MAX_CELLS);
-  const columns = gridColumns(cells);
-  const rows = Math.ceil(cells / columns);
-  const cell = (GRID_WIDTH - GRID_GAP * (columns - 1)) / columns;
-  return Math.round(rows * cell + (rows - 1) * GRID_GAP);
+  const rows = gridRows(count);
+  const cells = rows.map((size) => (GRID_WIDTH - GRID_GAP * (size - 1)) / size);
+  return Math.round(cells.reduce((sum, h) => sum + h, 0) + (rows.length - 1) * GRID_GAP);
 }
 
 const CARD_HEIGHT = 60;
-const AUDIO_HEIGHT = 96;
+const AUDIO_HEIGHT = 106;
 const BLOCK_GAP = 6;
 
 /** A first guess of the height a message's attachments take (the message list measures the real one). */

@@ -1,11 +1,14 @@
 import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
-import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, afterNextRender, computed, inject, signal, viewChild } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, inject, signal, viewChild } from '@angular/core';
 import { fileContentUrl, fileThumbnailUrl } from '@parley/contracts';
 import { labelDialog } from '../../../shared/dialog/dialog-label';
 import { formatFileSize } from '../../../shared/file-size';
 import { downloadUrl } from '../message-attachments/message-attachments';
 import { LightboxData } from './lightbox';
 import { Size, ZOOM_STEPS, shownSize, zoomIn, zoomOut } from './zoom';
+
+/** The stage's padding in lightbox-dialog.css. */
+const STAGE_PADDING = 12;
 
 /**
  * Pictures full size, one at a time, over everything: previous/next (buttons, ← →), zoom (buttons, + − 0, or a
@@ -23,6 +26,7 @@ export class LightboxDialog {
   private readonly dialogRef = inject(DialogRef);
   private readonly data = inject<LightboxData>(DIALOG_DATA);
   private readonly stageRef = viewChild.required<ElementRef<HTMLElement>>('stage');
+  private readonly injector = inject(Injector);
 
   protected readonly titleId = labelDialog('lightbox');
   protected readonly images = this.data.images;
@@ -54,13 +58,15 @@ export class LightboxDialog {
   });
 
   constructor() {
+    const destroyRef = inject(DestroyRef);
     afterNextRender(() => {
       const el = this.stageRef().nativeElement;
-      const measure = () => this.stage.set({ width: el.clientWidth, height: el.clientHeight });
+      // The picture keeps a margin of STAGE_PADDING all round (the stage's padding).
+      const measure = () => this.stage.set({ width: el.clientWidth - 2 * STAGE_PADDING, height: el.clientHeight - 2 * STAGE_PADDING });
       measure();
       const observer = new ResizeObserver(measure);
       observer.observe(el);
-      inject(DestroyRef).onDestroy(() => observer.disconnect());
+      destroyRef.onDestroy(() => observer.disconnect());
     });
   }
 
@@ -73,16 +79,16 @@ export class LightboxDialog {
   }
 
   protected zoomIn(): void {
-    this.zoom.update(zoomIn);
+    this.setZoom(zoomIn(this.zoom()));
   }
 
   protected zoomOut(): void {
-    this.zoom.update(zoomOut);
+    this.setZoom(zoomOut(this.zoom()));
   }
 
   /** A click on the picture: in to twice the fitted size, or back out. */
   protected toggleZoom(): void {
-    this.zoom.update((z) => (z === 1 ? 2 : 1));
+    this.setZoom(this.zoom() === 1 ? 2 : 1);
   }
 
   protected loaded(event: Event): void {
@@ -105,12 +111,25 @@ export class LightboxDialog {
       '+': () => this.zoomIn(),
       '=': () => this.zoomIn(),
       '-': () => this.zoomOut(),
-      '0': () => this.zoom.set(1),
+      '0': () => this.setZoom(1),
     };
     const action = actions[event.key];
     if (!action) return;
     event.preventDefault();
     action();
+  }
+
+  /** Zooms about the middle of what is in view. */
+  private setZoom(zoom: number): void {
+    const before = this.zoom();
+    if (zoom === before) return;
+    const el = this.stageRef().nativeElement;
+    const centre = { x: (el.scrollLeft + el.clientWidth / 2) / Math.max(1, el.scrollWidth), y: (el.scrollTop + el.clientHeight / 2) / Math.max(1, el.scrollHeight) };
+    this.zoom.set(zoom);
+    afterNextRender(
+      () => el.scrollTo({ left: centre.x * el.scrollWidth - el.clientWidth / 2, top: centre.y * el.scrollHeight - el.clientHeight / 2 }),
+      { injector: this.injector },
+    );
   }
 
   private go(index: number): void {

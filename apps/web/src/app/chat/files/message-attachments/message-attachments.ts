@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { Attachment, fileContentUrl, fileThumbnailUrl } from '@parley/contracts';
 import { formatFileSize } from '../../../shared/file-size';
-import { GridCell, gridCells, gridColumns, singleImageBox, videoBox, viewOf } from '../attachment-layout';
+import { GridCell, gridCells, singleImageBox, videoBox, viewOf } from '../attachment-layout';
 import { FileIcon } from '../file-icon';
 import { Lightbox } from '../lightbox/lightbox';
 
@@ -51,7 +51,6 @@ export class MessageAttachments {
     return { attachment: image, src: fileThumbnailUrl(image.id), ...singleImageBox(image.width, image.height) };
   });
   protected readonly grid = computed<GridCell[]>(() => (this.images().length > 1 ? gridCells(this.images()) : []));
-  protected readonly columns = computed(() => gridColumns(this.grid().length));
   protected readonly videos = computed<Player[]>(() =>
     this.attachments()
       .filter((a) => viewOf(a) === 'video')
