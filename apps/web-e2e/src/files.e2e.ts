@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FileInfo, MessagePage, RoomSummary, fileContentUrl } from '@parley/contracts';
 import { Locator, Page } from 'playwright-core';
 import { ApiClient } from './support/api-client';
@@ -174,6 +176,51 @@ test('an upload cut off by going offline pauses, and goes on from where it stopp
   // The browser reports the requests that failed while it was offline: that was the point.
   const offlineNoise = /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|WebSocket connection to .* failed/;
   session.consoleErrors.splice(0, session.consoleErrors.length, ...session.consoleErrors.filter((e) => !offlineNoise.test(e)));
+  await session.assertClean();
+});
+
+test('an upload stopped by a reload is still in the tray; adding the same file again goes on from where it was', async () => {
+  const { room, bo, accounts } = await roomWith('Reloads');
+  const session = await suite.signedIn(accounts[0]!.account);
+  const { page, context } = session;
+  await page.goto(`/r/${room.id}`);
+  await expectVisible(composerBox(page));
+  // A file on disk, so that choosing it again is the same file (name, size and modification time).
+  const archive = makeBlob('photos-2026.zip', 10 * 1024 * 1024, 11);
+  const path = join(mkdtempSync(join(tmpdir(), 'parley-files-')), archive.name);
+  writeFileSync(path, archive.bytes);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * 1024 * 1024 });
+
+  await page.locator('app-composer input[type=file]').setInputFiles(path);
+  const item = trayItem(page, archive.name);
+  const bar = item.getByRole('progressbar');
+  await eventually(async () => expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(20), 20_000);
+
+  await page.reload();
+  await expectVisible(composerBox(page));
+  await expectText(item, 'Stopped when the page was reloaded: add the file again to go on from where it was.');
+  await session.screenshot('files-tray-after-reload-desktop');
+
+  const requests: { method: string; offset: number | null }[] = [];
+  page.on('request', (req) => {
+    if (!req.url().includes('/api/uploads')) return;
+    const offset = req.headers()['upload-offset'];
+    requests.push({ method: req.method(), offset: offset === undefined ? null : Number(offset) });
+  });
+  await page.locator('app-composer input[type=file]').setInputFiles(path);
+  await expectCount(tray(page).getByRole('listitem'), 1);
+  await eventually(async () => expect(await item.getAttribute('data-status')).toBe('ready'), 30_000);
+  // No new upload: the one the server had was found again (tus keeps its address) and went on.
+  expect(requests.filter((r) => r.method === 'POST')).toEqual([]);
+  expect(requests.find((r) => r.method === 'PATCH')?.offset).toBeGreaterThan(0);
+
+  await page.getByRole('button', { name: 'Send message' }).click();
+  await expectHidden(tray(page));
+  const { items } = await bo.call<MessagePage>('GET', `/api/rooms/${room.id}/messages`);
+  const got = await bo.download(fileContentUrl(items.at(-1)!.attachments[0]!.id));
+  expect(sha256(got.bytes)).toBe(sha256(archive.bytes));
   await session.assertClean();
 });
 

@@ -1,4 +1,5 @@
 import { Attachment, FileInfo, FileLimits, FileStatus } from '@parley/contracts';
+import { readTray } from './upload-memory';
 import { PARALLEL_UPLOADS, UploadQueue, UploadQueueOptions } from './upload-queue';
 import { UploadEvents, UploadFailure, UploadTarget } from './upload-transport';
 
@@ -351,5 +352,56 @@ describe('UploadQueue: sending a message with files', () => {
     expect(h.queue.send('room', 'Hi', null)).toBe(true);
     expect(h.queue.send('room', '  ', null)).toBe(false);
     expect(h.sent).toEqual([{ roomId: 'room', body: 'Hi', replyToId: null, attachments: [] }]);
+  });
+});
+
+describe('UploadQueue: across a reload', () => {
+  it('keeps ready files and the messages waiting for files; files on their way wait to be added again, then go on', async () => {
+    const before = harness();
+    const photo = file('photo.png');
+    const video = new File([new Uint8Array(5000)], 'clip.mp4', { type: 'video/mp4', lastModified: 1_700_000_000_000 });
+    before.queue.add('room', [photo, video]);
+    await settle();
+    before.uploads[0]!.finish();
+    await settle();
+    before.uploads[1]!.progress(2000);
+    before.queue.send('room', 'Holiday', null);
+    // What the page keeps (as JSON in localStorage), and a new page reading it.
+    const kept = readTray(JSON.stringify(before.queue.saved()));
+
+    const after = harness();
+    after.queue.reset(kept);
+    expect(after.queue.inRoom('room')().map((u) => [u.name, u.status, u.error])).toEqual([
+      ['photo.png', 'ready', null],
+      ['clip.mp4', 'interrupted', 'Stopped when the page was reloaded: add the file again to go on from where it was.'],
+    ]);
+    expect(after.queue.waiting()).toEqual([expect.objectContaining({ body: 'Holiday' })]);
+    expect(after.uploads).toEqual([]);
+
+    // The same file again (same name, size and date): it takes its place, uploads (tus resumes it) and the message goes.
+    after.queue.add('room', [new File([new Uint8Array(5000)], 'clip.mp4', { type: 'video/mp4', lastModified: 1_700_000_000_000 })]);
+    expect(after.queue.inRoom('room')()).toHaveLength(2);
+    await settle();
+    expect(after.uploads.map((u) => u.file.name)).toEqual(['clip.mp4']);
+    after.uploads[0]!.finish();
+    await settle();
+    expect(after.sent).toEqual([
+      { roomId: 'room', body: 'Holiday', replyToId: null, attachments: [expect.objectContaining({ id: 'file-photo.png' }), expect.objectContaining({ id: 'file-clip.mp4' })] },
+    ]);
+    expect(after.queue.inRoom('room')()).toEqual([]);
+  });
+
+  it('a kept file can be removed; files refused for good are not kept', async () => {
+    const before = harness();
+    before.setLimits({ maxBytes: 10, quotaBytes: 0, usedBytes: 0 });
+    before.queue.add('room', [file('big.png', 100)]);
+    await settle();
+    expect(before.queue.saved().uploads).toEqual([]);
+
+    const after = harness();
+    after.queue.reset(readTray(JSON.stringify({ uploads: [{ key: 'k1', roomId: 'room', name: 'a.bin', size: 5, type: '', lastModified: 1, attachment: null, sendId: null }], waiting: [] })));
+    after.queue.cancel('k1');
+    expect(after.queue.inRoom('room')()).toEqual([]);
+    expect(readTray('not json')).toEqual({ uploads: [], waiting: [] });
   });
 });

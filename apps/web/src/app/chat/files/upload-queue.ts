@@ -1,20 +1,24 @@
 import { Signal, computed, signal } from '@angular/core';
 import { Attachment, FileInfo, FileLimits, FileStatus, MESSAGE_ATTACHMENTS_MAX } from '@parley/contracts';
 import { formatFileSize } from '../../shared/file-size';
+import { SavedTray, saveTray } from './upload-memory';
 import { UploadFailure, UploadHandle, UploadTransport } from './upload-transport';
 
 /**
  * Where a file in the tray is: waiting for its turn, sending, waiting for the connection, being checked by the
- * server (type, thumbnail, scan), ready to go with a message, or stopped with a reason.
+ * server (type, thumbnail, scan), ready to go with a message, stopped with a reason, or stopped by a reload of
+ * the page (its bytes are gone with the page: adding the same file again goes on where it was).
  */
-export type UploadStatus = 'queued' | 'uploading' | 'paused' | 'processing' | 'ready' | 'failed';
+export type UploadStatus = 'queued' | 'uploading' | 'paused' | 'processing' | 'ready' | 'failed' | 'interrupted';
 
 export interface PendingUpload {
   key: string;
   roomId: string;
-  file: File;
+  /** Null for a file kept from before a reload (see `interrupted`). */
+  file: File | null;
   name: string;
   size: number;
+  lastModified: number;
   /** The type the browser gives (a hint: the server sniffs the real one). */
   type: string;
   /** A local picture of an image, for the tray (an object URL). */
@@ -67,7 +71,8 @@ export const PARALLEL_UPLOADS = 3;
 /** How long to keep asking whether a file the server is still checking is ready (ms between asks). */
 const READY_POLL_MS = [250, 500, 1000, 2000, 4000, 8000];
 
-const IN_FLIGHT: ReadonlySet<UploadStatus> = new Set(['queued', 'uploading', 'paused', 'processing']);
+const IN_FLIGHT: ReadonlySet<UploadStatus> = new Set(['queued', 'uploading', 'paused', 'processing', 'interrupted']);
+const INTERRUPTED = 'Stopped when the page was reloaded: add the file again to go on from where it was.';
 
 let keys = 0;
 
@@ -105,6 +110,8 @@ export class UploadQueue {
 
   readonly uploads = this.list.asReadonly();
   readonly waiting = this.waitingList.asReadonly();
+  /** The tray as it is kept across a reload. */
+  readonly saved = computed(() => saveTray(this.list(), this.waitingList()));
 
   constructor(private readonly options: UploadQueueOptions) {}
 
@@ -143,9 +150,18 @@ export class UploadQueue {
       left > 0 ? `A message can carry up to ${MESSAGE_ATTACHMENTS_MAX} files: ${left === 1 ? '1 file was' : `${left} files were`} not added.` : null,
     );
     if (taken.length === 0) return;
-    const added = taken.map((file) => this.newUpload(roomId, file));
-    for (const u of added) this.checking.add(u.key);
-    this.list.update((all) => [...all, ...added]);
+    const added: PendingUpload[] = [];
+    for (const file of taken) {
+      // The same file as one stopped by a reload takes its place (and its upload goes on where it was).
+      const again = this.list().find(
+        (u) => u.status === 'interrupted' && u.roomId === roomId && u.name === file.name && u.size === file.size && u.lastModified === file.lastModified,
+      );
+      const upload = again ? { ...this.newUpload(roomId, file), key: again.key, sendId: again.sendId } : this.newUpload(roomId, file);
+      this.checking.add(upload.key);
+      if (again) this.list.update((all) => all.map((u) => (u.key === again.key ? upload : u)));
+      else this.list.update((all) => [...all, upload]);
+      added.push(upload);
+    }
     void this.checkLimits(added);
   }
 
@@ -217,14 +233,30 @@ export class UploadQueue {
     this.pump();
   }
 
-  /** Signed out (or someone else signed in): every upload stops and the tray empties. */
-  reset(): void {
+  /**
+   * Someone else (or nobody) is signed in: every upload stops and the tray empties, then holds what this user's
+   * tray kept across a reload: files that were ready are ready still; the others wait to be added again.
+   */
+  reset(saved: SavedTray = { uploads: [], waiting: [] }): void {
     for (const handle of this.handles.values()) handle.pause();
     this.handles.clear();
     this.checking.clear();
     this.forget(this.list().map((u) => u.key));
-    this.waitingList.set([]);
     this.noticeByRoom.set({});
+    this.waitingList.set(saved.waiting);
+    this.list.set(
+      saved.uploads.map((u) => ({
+        ...u,
+        file: null,
+        previewUrl: null,
+        status: u.attachment ? 'ready' : 'interrupted',
+        sent: u.attachment ? u.size : 0,
+        error: u.attachment ? null : INTERRUPTED,
+        retryable: false,
+        fileId: u.attachment?.id ?? null,
+      })),
+    );
+    this.settleWaiting();
   }
 
   // ---- the life of one upload ----
@@ -237,6 +269,7 @@ export class UploadQueue {
       file,
       name: file.name || 'file',
       size: file.size,
+      lastModified: file.lastModified,
       type: file.type,
       previewUrl: image ? (this.options.preview?.(file) ?? null) : null,
       status: 'queued',
@@ -273,7 +306,7 @@ export class UploadQueue {
     let active = this.list().filter((u) => u.status === 'uploading').length;
     for (const u of this.list()) {
       if (active >= PARALLEL_UPLOADS) break;
-      if (u.status !== 'queued' || this.checking.has(u.key)) continue;
+      if (u.status !== 'queued' || !u.file || this.checking.has(u.key)) continue;
       active++;
       this.patch(u.key, { status: 'uploading', error: null });
       const handle = this.handles.get(u.key);

@@ -7,6 +7,7 @@ const upload = (overrides: Partial<PendingUpload>): PendingUpload => ({
   file: new File([], 'a.bin'),
   name: 'a.bin',
   size: 3 * 1024 * 1024,
+  lastModified: 0,
   type: '',
   previewUrl: null,
   status: 'uploading',

@@ -16,6 +16,7 @@ export function uploadStatusText(upload: PendingUpload): string {
     case 'ready':
       return `${size} · Ready`;
     case 'failed':
+    case 'interrupted':
       return upload.error ?? 'Not uploaded.';
   }
 }

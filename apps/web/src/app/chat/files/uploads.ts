@@ -5,6 +5,7 @@ import { formMessage, toApiError } from '../../core/api-error';
 import { AuthStore } from '../../core/auth-store';
 import { FilesApi } from '../../core/files-api';
 import { ChatStore } from '../chat-store';
+import { UPLOAD_STORAGE, readTray, uploadStorageKey } from './upload-memory';
 import { PendingUpload, UploadQueue, WaitingMessage } from './upload-queue';
 import { tusTransport } from './tus-transport';
 
@@ -17,6 +18,7 @@ export class Uploads {
   private readonly chat = inject(ChatStore);
   private readonly filesApi = inject(FilesApi);
   private readonly auth = inject(AuthStore);
+  private readonly storage = inject(UPLOAD_STORAGE);
   private readonly queue = new UploadQueue({
     transport: tusTransport,
     userId: () => this.auth.user()?.id ?? null,
@@ -39,13 +41,42 @@ export class Uploads {
     effect(() => {
       if (this.chat.connection() === 'online') untracked(() => this.queue.reconnected());
     });
-    // Another user (or nobody) signed in: the previous one's uploads stop and the tray empties.
+    // Someone signed in: their tray as it was before the page was (re)loaded; the previous user's uploads stop.
     let userId: string | null | undefined;
     effect(() => {
       const now = this.auth.user()?.id ?? null;
-      if (userId !== undefined && now !== userId) untracked(() => this.queue.reset());
+      if (now === userId) return;
       userId = now;
+      untracked(() => this.queue.reset(now ? readTray(this.read(uploadStorageKey(now))) : undefined));
     });
+    // The tray is kept (without the files' bytes) whenever what would be kept changes.
+    let written = '';
+    effect(() => {
+      const saved = this.queue.saved();
+      const me = untracked(() => this.auth.user()?.id ?? null);
+      if (!me || userId !== me) return;
+      const text = saved.uploads.length || saved.waiting.length ? JSON.stringify(saved) : '';
+      if (text === written) return;
+      written = text;
+      this.write(uploadStorageKey(me), text);
+    });
+  }
+
+  private read(key: string): string | null {
+    try {
+      return this.storage?.getItem(key) ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private write(key: string, text: string): void {
+    try {
+      if (text) this.storage?.setItem(key, text);
+      else this.storage?.removeItem(key);
+    } catch {
+      // Storage full or blocked: the tray still works for this page.
+    }
   }
 
   inRoom(roomId: string): Signal<PendingUpload[]> {

@@ -12,6 +12,8 @@ interface TrayItem {
   /** The message it goes with was sent already (it goes once uploaded). */
   waiting: boolean;
   failed: boolean;
+  /** Stopped by a reload: the file must be added again. */
+  interrupted: boolean;
 }
 
 /**
@@ -36,10 +38,11 @@ export class UploadTray {
       .inRoom(this.roomId())()
       .map((upload) => ({
         upload,
-        percent: upload.status === 'failed' ? null : upload.size === 0 ? 100 : Math.round((upload.sent / upload.size) * 100),
+        percent: upload.status === 'failed' || upload.status === 'interrupted' ? null : upload.size === 0 ? 100 : Math.round((upload.sent / upload.size) * 100),
         status: uploadStatusText(upload),
         waiting: upload.sendId !== null,
         failed: upload.status === 'failed',
+        interrupted: upload.status === 'interrupted',
       })),
   );
   protected readonly notice = computed(() => this.uploads.notice(this.roomId()));
