@@ -75,6 +75,9 @@ const IN_FLIGHT: ReadonlySet<UploadStatus> = new Set(['queued', 'uploading', 'pa
 const INTERRUPTED = 'Stopped when the page was reloaded: add the file again to go on from where it was.';
 
 let keys = 0;
+/** Keys stay unique across reloads (kept trays hold keys of earlier pages). */
+const page = Date.now().toString(36);
+const newKey = (kind: string) => `${kind}-${page}-${++keys}`;
 
 /** The parts of a file's server record that a message carries. */
 export function attachmentOf(info: FileInfo): Attachment {
@@ -200,7 +203,7 @@ export class UploadQueue {
       this.options.deliver(roomId, body, replyToId, []);
       return true;
     }
-    const id = `send-${++keys}`;
+    const id = newKey('send');
     const keysOf = new Set(files.map((f) => f.key));
     this.list.update((all) => all.map((u) => (keysOf.has(u.key) ? { ...u, sendId: id } : u)));
     this.waitingList.update((all) => [...all, { id, roomId, body, replyToId }]);
@@ -264,7 +267,7 @@ export class UploadQueue {
   private newUpload(roomId: string, file: File): PendingUpload {
     const image = file.type.startsWith('image/') && file.type !== 'image/svg+xml';
     return {
-      key: `upload-${++keys}`,
+      key: newKey('upload'),
       roomId,
       file,
       name: file.name || 'file',
