@@ -37,6 +37,14 @@ const PATHS: Record<FileCategory, string[]> = {
     :host([data-kind='audio']) { --tint: #8a4fbf; }
     :host([data-kind='document']) { --tint: #2b6cb0; }
     :host([data-kind='other']) { --tint: #5f6376; }
+    @media (prefers-color-scheme: dark) {
+      :host { --tint: #a5a4ff; }
+      :host([data-kind='image']) { --tint: #6fcf97; }
+      :host([data-kind='video']) { --tint: #ff9a7a; }
+      :host([data-kind='audio']) { --tint: #d3a4f5; }
+      :host([data-kind='document']) { --tint: #7cb8ff; }
+      :host([data-kind='other']) { --tint: #a9abbd; }
+    }
     svg {
       width: 22px;
       height: 22px;
