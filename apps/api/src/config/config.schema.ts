@@ -11,6 +11,18 @@ const byteSize = z
   .string()
   .regex(/^\d+(b|kb|mb)?$/i, { message: 'must be a size such as 100kb or 1mb' });
 
+/** A file size or quota: bytes, or with kb, mb or gb. */
+const largeByteSize = z
+  .string()
+  .regex(/^\d+(b|kb|mb|gb)?$/i, { message: 'must be a size such as 500kb, 100mb or 10gb' });
+
+/** Hours, fractions allowed (0.01 is 36 seconds). */
+const hours = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { message: 'must be a number of hours such as 24 or 0.5' })
+  .transform(Number)
+  .pipe(z.number().positive({ message: 'must be more than 0' }).max(24 * 365, { message: `must be at most ${24 * 365}` }));
+
 /**
  * Every setting Parley reads from the environment. The README's table is generated from the same names;
  * keep both in step. Values are strings in the environment; the schema turns them into typed values.
@@ -69,6 +81,12 @@ export const envSchema = z.object({
   METRICS_PORT: int(1, 65535).optional(),
 
   DM_POLICY: z.enum(['friends', 'anyone']).default('friends'),
+
+  FILE_MAX_BYTES: largeByteSize.default('100mb'),
+  FILE_QUOTA_BYTES: largeByteSize.default('10gb'),
+  FILE_UPLOAD_TTL_HOURS: hours.default(24),
+  FILE_THUMBNAIL_MAX_MEGAPIXELS: int(1, 1000).default(50),
+
   AVATAR_MAX_BYTES: byteSize.default('5mb'),
   AVATAR_MAX_MEGAPIXELS: int(1, 250).default(40),
 });

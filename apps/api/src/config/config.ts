@@ -62,6 +62,12 @@ export interface AppConfig {
   metrics: { token: string | null; port: number | null };
   /** Who may open a direct room: `friends` only, or `anyone` (DM_POLICY). */
   dmPolicy: 'friends' | 'anyone';
+  /**
+   * Files in rooms: the largest upload (FILE_MAX_BYTES), each user's storage quota (FILE_QUOTA_BYTES; 0:
+   * none), how long an upload never attached to a message is kept (FILE_UPLOAD_TTL_HOURS), and the largest
+   * image (in pixels) that gets a thumbnail (FILE_THUMBNAIL_MAX_MEGAPIXELS).
+   */
+  files: { maxBytes: number; quotaBytes: number; uploadTtlMs: number; thumbnailMaxPixels: number };
   avatars: { maxBytes: number; maxPixels: number };
   version: string;
 }
@@ -81,10 +87,10 @@ function parseTrustProxy(raw: string): TrustProxy {
   return list;
 }
 
-/** "5mb" → 5242880; a bare number is bytes. The schema has checked the shape. */
+/** "5mb" → 5242880, "10gb" → 10737418240; a bare number is bytes. The schema has checked the shape. */
 function parseByteSize(raw: string): number {
-  const m = /^(\d+)(b|kb|mb)?$/i.exec(raw)!;
-  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+  const m = /^(\d+)(b|kb|mb|gb)?$/i.exec(raw)!;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb' | 'gb'];
   return Number(m[1]) * unit;
 }
 
@@ -171,6 +177,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: LOGIN_LOCKOUT_MAX_SECONDS must not be less than LOGIN_LOCKOUT_BASE_SECONDS');
   }
 
+  const fileMaxBytes = parseByteSize(e.FILE_MAX_BYTES);
+  if (fileMaxBytes < 1 || fileMaxBytes > 1024 ** 4) {
+    throw new ConfigError('Invalid configuration: FILE_MAX_BYTES must be between 1b and 1024gb');
+  }
+  const fileQuotaBytes = parseByteSize(e.FILE_QUOTA_BYTES);
+  if (fileQuotaBytes > Number.MAX_SAFE_INTEGER) throw new ConfigError('Invalid configuration: FILE_QUOTA_BYTES is too large');
+
   // Uploads are held in memory while they are checked: keep the cap sane.
   const avatarMaxBytes = parseByteSize(e.AVATAR_MAX_BYTES);
   if (avatarMaxBytes < 1024 || avatarMaxBytes > 50 * 1024 * 1024) {
@@ -209,6 +222,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
     dmPolicy: e.DM_POLICY,
+    files: {
+      maxBytes: fileMaxBytes,
+      quotaBytes: fileQuotaBytes,
+      uploadTtlMs: Math.round(e.FILE_UPLOAD_TTL_HOURS * 3600_000),
+      thumbnailMaxPixels: e.FILE_THUMBNAIL_MAX_MEGAPIXELS * 1_000_000,
+    },
     avatars: { maxBytes: avatarMaxBytes, maxPixels: e.AVATAR_MAX_MEGAPIXELS * 1_000_000 },
     version: readVersion(),
   };
