@@ -62,8 +62,9 @@ export class MultipartUploads {
       parser = busboy({
         headers: req.headers,
         defParamCharset: 'utf8',
-        // One part, the file; one byte over the cap so that ByteCap (not a silent truncation) refuses it.
-        limits: { files: 1, fields: 0, parts: 1, fileSize: max + 1, headerPairs: 50 },
+        // The file and nothing else (a second part is refused); one byte over the cap, so that ByteCap
+        // refuses a file that is too large rather than busboy cutting it short silently.
+        limits: { files: 1, fields: 0, parts: 2, fileSize: max + 1, headerPairs: 50 },
       });
     } catch {
       throw refuse(res, errors.validation(FILE_FIELD, 'The multipart body is malformed (no boundary)'));
@@ -73,39 +74,32 @@ export class MultipartUploads {
     let begun = false;
     try {
       const stored = await new Promise<{ size: number }>((resolve, reject) => {
-        let handled = false;
-        const fail = (err: unknown) => {
-          handled = true;
-          reject(err);
-        };
-        const wrongShape = () => fail(errors.validation(FILE_FIELD, `The form must hold exactly one file, in the field "${FILE_FIELD}", and nothing else`));
+        let storing: Promise<{ size: number }> | null = null;
+        let problem: unknown = null;
+        const wrongShape = () => (problem ??= errors.validation(FILE_FIELD, `The form must hold exactly one file, in the field "${FILE_FIELD}", and nothing else`));
         parser.on('file', (field: string, stream: Readable, info: busboy.FileInfo) => {
-          if (handled) return void stream.resume();
-          if (field !== FILE_FIELD) {
+          if (storing || field !== FILE_FIELD) {
+            if (field !== FILE_FIELD) wrongShape();
             stream.resume();
-            return wrongShape();
+            return;
           }
-          handled = true;
-          this.uploads
-            .begin(actor, { id, roomId, name: info.filename ?? FILE_FIELD, declaredSize })
-            .then(() => {
-              begun = true;
-              return this.blobs.put(this.blobs.uploadKey(id), stream.pipe(new ByteCap(max, () => fileTooLarge(max))), {});
-            })
-            .then(resolve, (err: unknown) => {
-              stream.resume();
-              reject(err);
-            });
+          storing = this.uploads.begin(actor, { id, roomId, name: info.filename ?? FILE_FIELD, declaredSize }).then(() => {
+            begun = true;
+            return this.blobs.put(this.blobs.uploadKey(id), stream.pipe(new ByteCap(max, () => fileTooLarge(max))), {});
+          });
+          storing.catch((err: unknown) => {
+            stream.resume();
+            reject(err);
+          });
         });
-        parser.on('field', wrongShape);
         parser.on('filesLimit', wrongShape);
         parser.on('fieldsLimit', wrongShape);
-        parser.on('partsLimit', wrongShape);
-        parser.on('error', () => fail(errors.validation(FILE_FIELD, 'The multipart body is malformed or incomplete')));
+        parser.on('error', () => reject(errors.validation(FILE_FIELD, 'The multipart body is malformed or incomplete')));
         parser.on('close', () => {
-          if (!handled) fail(errors.validation(FILE_FIELD, `Send one file in the field "${FILE_FIELD}"`));
+          if (!storing) return reject(problem ?? errors.validation(FILE_FIELD, `Send one file in the field "${FILE_FIELD}"`));
+          storing.then((done) => (problem ? reject(problem) : resolve(done)), reject);
         });
-        req.on('aborted', () => fail(errors.badRequest('The upload was interrupted')));
+        req.on('aborted', () => reject(errors.badRequest('The upload was interrupted')));
         req.pipe(parser);
       });
       return await this.uploads.finish(id, stored.size);

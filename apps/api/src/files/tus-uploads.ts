@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ApiError, ErrorCode, UPLOADS_PATH, UploadMetadataKey } from '@parley/contracts';
-import { DataStore, Locker, Server, Upload } from '@tus/server';
+import { DataStore, ERRORS, Locker, Server, Upload } from '@tus/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -82,6 +82,7 @@ export class TusUploads {
 
   /** Serves one tus request (the caller has authenticated it). */
   handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    jsonErrorType(res);
     return this.server.handle(req, res);
   }
 
@@ -101,7 +102,14 @@ export class TusUploads {
     let body: ApiError;
     if (isTusError(err)) {
       const status = err.status_code;
-      const message = status === 413 ? fileTooLarge(this.uploads.maxBytes).message : status === 404 || status === 410 ? 'Upload not found' : err.body.trim();
+      const message =
+        err === ERRORS.ERR_MAX_SIZE_EXCEEDED
+          ? fileTooLarge(this.uploads.maxBytes).message
+          : err === ERRORS.ERR_SIZE_EXCEEDED
+            ? 'More bytes were sent than the upload announced (Upload-Length)'
+            : status === 404 || status === 410
+              ? 'Upload not found'
+              : err.body.trim();
       body = { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message, code: CODE_BY_STATUS[status] ?? (status >= 500 ? ErrorCode.Internal : ErrorCode.BadRequest) };
     } else {
       body = toErrorBody(err);
@@ -111,11 +119,34 @@ export class TusUploads {
     }
     const res = (req as NodeSide).runtime?.node?.res;
     if (res && !res.headersSent) {
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      JSON_ERRORS.add(res);
       if (body.retryAfter !== undefined) res.setHeader('Retry-After', String(body.retryAfter));
     }
     return { status_code: body.statusCode, body: JSON.stringify(body) };
   }
+}
+
+/** Responses whose body `describe` made JSON. */
+const JSON_ERRORS = new WeakSet<ServerResponse>();
+
+/**
+ * tus writes its answers with a text body, so the runtime labels them text/plain when it writes the head;
+ * an error body we made JSON is labelled as such there instead (tus's own protocol refusals, such as a
+ * missing Tus-Resumable header, stay plain text).
+ */
+function jsonErrorType(res: ServerResponse): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((status: number, ...rest: unknown[]) => {
+    if (JSON_ERRORS.has(res)) {
+      for (const part of rest) {
+        if (!Array.isArray(part)) continue;
+        for (let i = 0; i < part.length; i += 2) {
+          if (String(part[i]).toLowerCase() === 'content-type') part[i + 1] = 'application/json; charset=utf-8';
+        }
+      }
+    }
+    return writeHead(status, ...rest);
+  }) as ServerResponse['writeHead'];
 }
 
 function authOf(req: unknown): AuthedRequest['auth'] {

@@ -88,10 +88,10 @@ export class SendMessageDto implements SendMessageRequest {
     description: `Files to attach, in this order: ids of uploads you made into this room (tus at \`/api/uploads\` or \`POST /api/rooms/{roomId}/files\`) that are ready and not attached yet; at most ${MESSAGE_ATTACHMENTS_MAX}. Each file is attached once.`,
   })
   @ValidateIf((_o: object, v: unknown) => v !== undefined)
-  @IsArray({ message: 'attachmentIds must be a list of file ids' })
-  @ArrayMaxSize(MESSAGE_ATTACHMENTS_MAX, { message: `attachmentIds may hold at most ${MESSAGE_ATTACHMENTS_MAX} files` })
-  @ArrayUnique({ message: 'attachmentIds must not name a file twice' })
   @IsUUID('all', { each: true, message: 'attachmentIds must hold file ids (UUIDs)' })
+  @ArrayUnique({ message: 'attachmentIds must not name a file twice' })
+  @ArrayMaxSize(MESSAGE_ATTACHMENTS_MAX, { message: `attachmentIds may hold at most ${MESSAGE_ATTACHMENTS_MAX} files` })
+  @IsArray({ message: 'attachmentIds must be a list of file ids' })
   attachmentIds?: string[];
 }
 
