@@ -44,6 +44,8 @@ export class UploadsController {
   @ApiHeader(TUS_HEADER)
   @ApiHeader({ name: 'Upload-Length', required: true, description: 'The file size in bytes' })
   @ApiHeader({ name: 'Upload-Metadata', required: true, description: 'tus metadata: `roomId <base64>,filename <base64>[,filetype <base64>]`' })
+  @ApiConsumes('application/offset+octet-stream')
+  @ApiBody({ required: false, description: 'Optionally the first bytes (tus creation-with-upload)', schema: { type: 'string', format: 'binary' } })
   @ApiCreatedResponse({ description: 'Created; `Location` names the upload' })
   @ApiResponse({ status: 422, description: 'The file was refused once its bytes were checked (creation-with-upload of the whole file)', type: ApiErrorDto })
   @ApiErrors(404, 409, 413)
