@@ -28,10 +28,19 @@ export function jpegWithExif(): Promise<Buffer> {
   return sharp({ create: { width: 600, height: 400, channels: 3, background: { r: 200, g: 160, b: 60 } } })
     .jpeg()
     .withExif({
-      IFD0: { Make: 'SpyCam', Model: 'Tracker 3000', Orientation: '6' },
+      IFD0: { Make: 'SpyCam', Model: 'Tracker 3000' },
       IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '48/1 51/1 24/1', GPSLongitudeRef: 'E', GPSLongitude: '2/1 21/1 3/1' },
     })
+    .withMetadata({ orientation: 6 })
     .toBuffer();
+}
+
+/** An animated GIF: three 50×30 frames (red, green, blue). */
+export async function animatedGif(): Promise<Buffer> {
+  const frames = await Promise.all(
+    ['#ff0000', '#00ff00', '#0000ff'].map((c) => sharp({ create: { width: 50, height: 30, channels: 3, background: c } }).raw().toBuffer()),
+  );
+  return sharp(Buffer.concat(frames), { raw: { width: 50, height: 90, channels: 3, pageHeight: 30 } }).gif().toBuffer();
 }
 
 async function noisy(format: 'png' | 'jpeg'): Promise<Buffer> {
