@@ -89,6 +89,29 @@ export const envSchema = z.object({
 
   AVATAR_MAX_BYTES: byteSize.default('5mb'),
   AVATAR_MAX_MEGAPIXELS: int(1, 250).default(40),
+
+  FILE_STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+(\/\S*)?$/, { message: 'must be a URL such as https://s3.eu-central-1.amazonaws.com or http://minio:9000' })
+    .optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)' })
+    .optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, { message: 'must be a region such as us-east-1' }).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/?)+$/, { message: 'must be a key prefix such as parley/ (letters, digits, . _ - and /)' })
+    .optional(),
+
+  FILE_SCAN: z.enum(['none', 'clamd']).default('none'),
+  CLAMD_HOST: z.string().min(1).default('127.0.0.1'),
+  CLAMD_PORT: int(1, 65535).default(3310),
+  FILE_SCAN_FAIL_OPEN: z.enum(['true', 'false']).default('false'),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

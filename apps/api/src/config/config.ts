@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { envSchema } from './config.schema';
+import { envSchema, RawEnv } from './config.schema';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -69,8 +69,31 @@ export interface AppConfig {
    */
   files: { maxBytes: number; quotaBytes: number; uploadTtlMs: number; thumbnailMaxPixels: number };
   avatars: { maxBytes: number; maxPixels: number };
+  /** Where file bytes (uploads, thumbnails, avatars) live (FILE_STORAGE, S3_*). */
+  fileStorage: FileStorageConfig;
+  /** Malware scanning of uploads (FILE_SCAN, CLAMD_*, FILE_SCAN_FAIL_OPEN). */
+  fileScan: FileScanConfig;
   version: string;
 }
+
+export type FileStorageConfig =
+  | { kind: 'local'; root: string }
+  | {
+      kind: 's3';
+      /** Unset: AWS's own endpoint for the region. */
+      endpoint: string | null;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+      /** '' or a prefix ending in '/', put before every key. */
+      prefix: string;
+    };
+
+export type FileScanConfig =
+  | { kind: 'none' }
+  | { kind: 'clamd'; host: string; port: number; failOpen: boolean };
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -129,9 +152,26 @@ function readVersion(): string {
 function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
   const name = String(issue.path[0] ?? 'environment');
   const got = env[name];
-  const secret = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN'].includes(name);
+  const secret = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].includes(name);
   const shown = got === undefined ? '' : ` (got "${secret ? '<hidden>' : got}")`;
   return `${name} ${issue.message}${shown}`;
+}
+
+function fileStorageConfig(e: RawEnv, dataDir: string): FileStorageConfig {
+  if (e.FILE_STORAGE === 'local') return { kind: 'local', root: join(dataDir, 'files') };
+  const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !e[k]);
+  if (missing.length) throw new ConfigError(`Invalid configuration: FILE_STORAGE=s3 needs ${missing.join(', ')}`);
+  const prefix = e.S3_PREFIX ? e.S3_PREFIX.replace(/\/*$/, '/') : '';
+  return {
+    kind: 's3',
+    endpoint: e.S3_ENDPOINT?.replace(/\/$/, '') ?? null,
+    bucket: e.S3_BUCKET!,
+    region: e.S3_REGION,
+    accessKeyId: e.S3_ACCESS_KEY_ID!,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+    prefix,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -229,6 +269,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       thumbnailMaxPixels: e.FILE_THUMBNAIL_MAX_MEGAPIXELS * 1_000_000,
     },
     avatars: { maxBytes: avatarMaxBytes, maxPixels: e.AVATAR_MAX_MEGAPIXELS * 1_000_000 },
+    fileStorage: fileStorageConfig(e, dataDir),
+    fileScan:
+      e.FILE_SCAN === 'clamd'
+        ? { kind: 'clamd', host: e.CLAMD_HOST, port: e.CLAMD_PORT, failOpen: e.FILE_SCAN_FAIL_OPEN === 'true' }
+        : { kind: 'none' },
     version: readVersion(),
   };
 }
