@@ -4,6 +4,7 @@
 // to the same disk (a read stream piped to a write stream, in this process) in the same run. Prints the
 // throughput of both, their ratio, and how much the server's resident memory grew while it received the file
 // (sampled from /proc every 20 ms). `--help` lists the options.
+import { Buffer } from 'node:buffer';
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';

@@ -7,7 +7,7 @@ import { picture } from './fixtures/images';
 import { closeSockets, createRoom, socketFor } from './support/chat';
 import { DatabaseKind, startOn } from './support/database-targets';
 import { asUser, bearer, blockUser, makeUser, Signed, signUp } from './support/factories';
-import { binary, createUpload, headUpload, multipartUpload, patchUpload, tusUpload, uploadFile, uploadIdOf } from './support/files';
+import { binary, createUpload, headUpload, multipartUpload, patchUpload, uploadFile, uploadIdOf } from './support/files';
 import { call, errorOf, next, record, sleep } from './support/sockets';
 
 afterEach(closeSockets);

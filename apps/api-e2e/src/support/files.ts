@@ -59,7 +59,9 @@ export async function uploadFile(url: string, who: Who, roomId: string, filename
  */
 export function multipartBody(filename: string, data: Buffer, field = 'file'): { type: string; body: Buffer } {
   const boundary = `----parley${Date.now().toString(16)}${Math.random().toString(16).slice(2)}`;
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+  // As browsers write it (the HTML spec's escaping): a name cannot break out of its header line.
+  const quoted = filename.replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/"/g, '%22');
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${quoted}"\r\nContent-Type: application/octet-stream\r\n\r\n`;
   return {
     type: `multipart/form-data; boundary=${boundary}`,
     body: Buffer.concat([Buffer.from(head, 'utf8'), data, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]),

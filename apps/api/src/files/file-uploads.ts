@@ -84,7 +84,8 @@ export class FileUploads {
     const membership = await this.rooms.requireMembership(upload.roomId, actor.id);
     if (membership.room.archivedAt) throw roomArchived();
     await this.directRooms.assertMaySend(upload.roomId, actor.id);
-    const name = sanitizeFileName(upload.name).slice(0, FILE_NAME_MAX_LENGTH);
+    // The sanitiser keeps whole graphemes; the column counts code points (an emoji may be several).
+    const name = Array.from(sanitizeFileName(upload.name)).slice(0, FILE_NAME_MAX_LENGTH).join('');
     const quota = this.limitsConfig.quotaBytes;
     return this.dataSource.transaction(async (em) => {
       if (quota > 0) {
@@ -143,7 +144,7 @@ export class FileUploads {
     };
     let inspection: Inspection;
     try {
-      inspection = await inspectFile(open, size, { maxPixels: this.limitsConfig.thumbnailMaxPixels });
+      inspection = await inspectFile(open, size, { maxPixels: this.limitsConfig.thumbnailMaxPixels, fileName: file.name });
     } catch (err) {
       this.logger.warn(`Could not inspect file ${fileId}: ${(err as Error).message}`);
       await this.abandon(fileId);
