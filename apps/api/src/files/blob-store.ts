@@ -18,9 +18,10 @@ export interface BlobStore {
   /**
    * The tus data store that writes uploads into this store, so a finished upload's bytes are already in
    * place under the key `uploadKey(uploadId)` (no copy after the last byte), and an unfinished one survives
-   * an API restart and resumes.
+   * an API restart and resumes. `expirationMs` (tus expiration: an unfinished upload is given up that long
+   * after it was created; `Upload-Expires` tells the client) defaults to 0, never.
    */
-  tusDataStore(): DataStore;
+  tusDataStore(options?: { expirationMs?: number }): DataStore;
   /** The key under which the tus data store keeps the bytes of upload `uploadId`. */
   uploadKey(uploadId: string): string;
 }
