@@ -23,7 +23,7 @@ module.exports = {
   transform: { '^.+\\.(ts|m?js)$': swc },
   // NestJS 12 ships as ES modules; Node loads them with require(esm), but Jest's module system cannot, so they
   // are compiled to CommonJS like our own files. Everything else in node_modules is left alone.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|load-esm|@borewit)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@tus|srvx|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|uint8array-extras|load-esm|@borewit)/)'],
   moduleNameMapper: {
     '^@parley/contracts$': path.join(__dirname, 'libs/contracts/src/index.ts'),
     '^@parley/testing$': path.join(__dirname, 'libs/testing/src/index.ts'),

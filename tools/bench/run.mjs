@@ -272,6 +272,10 @@ function printReport(report, opts) {
 }
 
 async function main() {
+  if (process.argv.includes('--upload')) {
+    const { runUpload } = await import('./upload.mjs');
+    return runUpload(process.argv.slice(2).filter((a) => a !== '--upload'), { onCleanup });
+  }
   const caseAt = process.argv.indexOf('--case');
   if (caseAt > 0) {
     const name = process.argv[caseAt + 1];

@@ -9,9 +9,11 @@ import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/app-events';
+import { FilesModule } from './files/files.module';
 import { FriendsModule } from './friends/friends.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { LimitsModule } from './limits/limits.module';
 import { MessagesModule } from './messages/messages.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -39,6 +41,8 @@ export class AppModule {
         AdminModule,
         RoomsModule,
         MessagesModule,
+        FilesModule,
+        JobsModule,
         FriendsModule,
         PresenceModule,
         GatewayModule,

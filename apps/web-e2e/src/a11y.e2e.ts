@@ -5,7 +5,8 @@ import { newAccount, registerViaApi } from './support/accounts';
 import { ApiClient } from './support/api-client';
 import { AccessibilityAudit } from './support/axe';
 import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
-import { expectHidden, expectText, expectVisible } from './support/ui-expect';
+import { makeBlob, makePdf, makePicture, uploadViaApi } from './support/files';
+import { eventually, expectCount, expectHidden, expectText, expectVisible } from './support/ui-expect';
 
 /**
  * Every page and dialog of the app, in light and dark mode, at desktop and phone width: axe-core finds no
@@ -28,7 +29,8 @@ let directId = '';
 let inviteCode = '';
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  // A small file size limit, so that the tray can show a file refused for its size.
+  [server, browser] = await Promise.all([startServer({ env: { FILE_MAX_BYTES: String(5 * 1024 * 1024) } }), launchBrowser()]);
   for (const account of [ana, bo, cy, dee, eve]) await registerViaApi(server.url, account);
   const [a, b, c, d, e] = await Promise.all([ana, bo, cy, dee, eve].map((account) => ApiClient.signIn(server.url, account)));
 
@@ -54,6 +56,17 @@ beforeAll(async () => {
   await b.send(groupId, 'Morning! Here is where we are:\n\n| Screen | Owner | State |\n| --- | --- | --- |\n| Sign-in | Bo | **done** |\n| Chat | Ana | in review |');
   await d.send(groupId, 'Did anyone look at my draft?');
   await b.send(groupId, 'Things to check: `contrast`, ==highlights==, and [the guide](https://example.com/guide).');
+  // Files: three pictures in a grid, a document card and a file of no known kind.
+  const shared = [
+    await makePicture('mock-up-1.png', 1200, 800, 220),
+    await makePicture('mock-up-2.png', 800, 1000, 40),
+    await makePicture('mock-up-3.png', 900, 900, 140),
+    makePdf('review-notes.pdf', 'Review notes'),
+    makeBlob('tokens.bin', 4096),
+  ];
+  const files = [];
+  for (const file of shared) files.push(await uploadViaApi(server.url, b, groupId, file));
+  await b.send(groupId, 'The mock-ups and my notes', files.map((f) => f.id));
   const mine = await a.send(groupId, 'Thanks both, looks good to me.');
   await b.read(mine);
   await a.call('POST', `/api/blocks/${d.user.id}`);
@@ -167,6 +180,48 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     const message = page.locator('app-message-item').filter({ hasText: 'Thanks both' });
     await message.hover();
     await audit.check(page, 'message actions', 'app-message-item:hover');
+
+    // Pictures full size, and the room's files.
+    const picture = page.getByRole('button', { name: 'Open mock-up-2.png' });
+    await picture.scrollIntoViewIfNeeded();
+    await picture.click();
+    await expectVisible(dialog(page).getByRole('heading', { name: 'mock-up-2.png' }));
+    await audit.check(page, 'lightbox', DIALOGS);
+    await closeDialog(page);
+    await page.getByRole('button', { name: 'Files' }).click();
+    await expectCount(dialog(page).getByRole('list', { name: 'Files' }).getByRole('listitem'), 5);
+    await audit.check(page, 'files panel', DIALOGS);
+    await dialog(page).getByRole('button', { name: 'Documents' }).click();
+    await expectCount(dialog(page).getByRole('list', { name: 'Documents' }).getByRole('listitem'), 1);
+    await dialog(page).getByRole('button', { name: 'Videos' }).click();
+    await expectText(dialog(page).getByRole('status'), 'No videos');
+    await audit.check(page, 'files panel, nothing of a kind', DIALOGS);
+    await closeDialog(page);
+
+    // Files on their way: the tray above the composer (one refused for its size), and the drop zone.
+    const big = makeBlob('too-big.bin', 6 * 1024 * 1024);
+    await page.locator('app-composer input[type=file]').setInputFiles([
+      { name: 'site-plan.pdf', mimeType: 'application/pdf', buffer: makePdf('site-plan.pdf', 'Plan').bytes },
+      { name: 'photo.png', mimeType: 'image/png', buffer: (await makePicture('photo.png', 300, 200, 300)).bytes },
+      { name: big.name, mimeType: big.type, buffer: big.bytes },
+    ]);
+    const tray = page.getByRole('list', { name: 'Files to send' });
+    await eventually(async () => {
+      const states = await tray.getByRole('listitem').evaluateAll((items) => items.map((i) => i.getAttribute('data-status')));
+      expect(states).toEqual(['ready', 'ready', 'failed']);
+    }, 15_000);
+    await audit.check(page, 'files to send', 'app-room-page .below');
+    for (const name of ['site-plan.pdf', 'photo.png', big.name]) await tray.getByRole('button', { name: `Remove ${name}` }).click();
+    await expectHidden(tray);
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['x'], 'x.txt', { type: 'text/plain' }));
+      document.querySelector('app-message-list')!.dispatchEvent(new DragEvent('dragenter', { bubbles: true, cancelable: true, dataTransfer: data }));
+    });
+    await expectVisible(page.getByText('Drop files to share them'));
+    await audit.check(page, 'drop zone', 'app-room-page .drop-zone');
+    await page.evaluate(() => document.querySelector('app-room-page')!.dispatchEvent(new DragEvent('dragleave', { bubbles: true })));
+    await expectHidden(page.getByText('Drop files to share them'));
 
     await page.getByRole('button', { name: 'Room settings' }).click();
     await expectVisible(dialog(page).getByRole('list', { name: 'Pending invitations' }));

@@ -12,6 +12,10 @@ export const ErrorCode = {
   WeakPassword: 'weak_password',
   RegistrationClosed: 'registration_closed',
   PayloadTooLarge: 'payload_too_large',
+  /** 413: the upload would take the user over their storage quota (FILE_QUOTA_BYTES). */
+  QuotaExceeded: 'quota_exceeded',
+  /** 422: an uploaded file was refused after its bytes arrived (malware found, or it could not be read). */
+  FileRejected: 'file_rejected',
   RateLimited: 'rate_limited',
   AccountLocked: 'account_locked',
   Internal: 'internal_error',

@@ -7,3 +7,5 @@ export * from './rooms';
 export * from './messages';
 export * from './realtime';
 export * from './friends';
+export * from './files';
+export * from './message-preview';

@@ -1,3 +1,5 @@
+import type { Attachment } from './files';
+
 /** The longest message body, in characters (UTF-16 code units, as JavaScript counts `length`). */
 export const MESSAGE_MAX_LENGTH = 8000;
 /** `clientMsgId`: chosen by the client (a UUID is a good choice), unique per sender. */
@@ -114,12 +116,49 @@ export interface Message {
   kind: MessageKind;
   /** Set on system messages: what happened (their body is empty). */
   event: RoomEvent | null;
+  /**
+   * Files the message carries, in the order they were attached (empty for most messages; a message may be
+   * files with no text). Emptied when the message is deleted: its files are deleted with it.
+   */
+  attachments: Attachment[];
+  /**
+   * The message content envelope. `null` for every message today: `body` and `attachments` are the content,
+   * readable by the server. Reserved for end-to-end encrypted rooms, where a message's body and its
+   * attachments' names, types and keys travel only inside `encrypted.ciphertext`: the server then stores
+   * an empty `body`, attachments reduced to `{id, size}` (for access and deletion) and cannot compute a
+   * preview, so the client that decrypts it computes the preview with {@link contentPreview}. See
+   * docs/messages.md.
+   */
+  encrypted: EncryptedContent | null;
+}
+
+/** What a reader sees once a message is readable: its text and its files. */
+export interface MessageContent {
+  body: string;
+  attachments: Attachment[];
+}
+
+/** The ciphertext of an end-to-end encrypted message (reserved: see `Message.encrypted`). */
+export interface EncryptedContent {
+  /** The scheme, e.g. `m.megolm.v1.aes-sha2`: the client picks its decryptor by it. */
+  algorithm: string;
+  /** The encrypted {@link MessageContent} (with each attachment's key), base64. */
+  ciphertext: string;
+  /** Which sender device and which session key encrypted it, for the scheme to find the key. */
+  senderDeviceId: string;
+  sessionId: string;
 }
 
 export interface SendMessageRequest {
+  /** The text (Markdown); may be empty when `attachmentIds` is not. */
   body: string;
   clientMsgId: string;
   replyToId?: string;
+  /**
+   * Files uploaded into this room by the sender and not yet attached (at most `MESSAGE_ATTACHMENTS_MAX`).
+   * Each may be attached once; a file still uploading, in another room or someone else's is refused.
+   */
+  attachmentIds?: string[];
 }
 
 export interface EditMessageRequest {

@@ -62,6 +62,8 @@ export interface SendPayload {
   clientMsgId: string;
   body: string;
   replyToId?: string;
+  /** As in `SendMessageRequest`. */
+  attachmentIds?: string[];
 }
 export interface EditPayload {
   messageId: string;

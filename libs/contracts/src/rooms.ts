@@ -73,6 +73,13 @@ export interface MessagePreview {
   deleted: boolean;
   /** From someone you blocked: its text is withheld (and it is not counted as unread). */
   hidden: boolean;
+  /** How many files the message carries (its text names the first when the message has no words). */
+  attachmentCount: number;
+  /**
+   * The message is end-to-end encrypted (reserved): `text` is empty and the client computes the preview
+   * from the content it decrypts, with `contentPreview`.
+   */
+  encrypted: boolean;
   kind: MessageKind;
   createdAt: string;
 }

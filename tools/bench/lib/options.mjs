@@ -7,6 +7,8 @@ export const HELP = `Parley real-time benchmark: the same Socket.IO load against
   npm run bench -- --rate 700            only the fixed run (delivered msgs/s)
   npm run bench -- --mode max            only the max-sustained search
   npm run bench -- --idle 10000          10,000 authenticated idle sockets against Parley: memory per socket
+  npm run bench -- --case history        the REST read path (--case history --help)
+  npm run bench -- --upload              a 200 MB tus upload against a plain copy (--upload --help)
 
 "msgs/s" everywhere means DELIVERED messages per second: receptions of 'message:new' at room members other
 than the sender. With rooms of 10, one send is delivered 9 times, so 700 msgs/s = 77.8 sends/s.

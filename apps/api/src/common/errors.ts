@@ -41,6 +41,14 @@ export const errors = {
     new ApiException(HttpStatus.BAD_REQUEST, ErrorCode.WeakPassword, problems.join('; '), problems.map((message) => ({ field, message }))),
   /** 413 payload_too_large. */
   payloadTooLarge: (message: string) => new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, ErrorCode.PayloadTooLarge, message),
+  /** 413 quota_exceeded: the user's files would take more than their storage quota. */
+  quotaExceeded: (message: string) => new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, ErrorCode.QuotaExceeded, message),
+  /** 422 file_rejected: an uploaded file was refused once its bytes were checked (malware, unreadable). */
+  fileRejected: (message: string) => new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, ErrorCode.FileRejected, message),
+  /** 416 bad_request: a Range outside the resource. */
+  rangeNotSatisfiable: (message: string) => new ApiException(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE, ErrorCode.BadRequest, message),
+  /** 503 unavailable: a service Parley needs for this (the malware scanner) cannot be reached. */
+  unavailable: (message: string) => new ApiException(HttpStatus.SERVICE_UNAVAILABLE, ErrorCode.Unavailable, message),
   /** 429 rate_limited; with `retryAfterSeconds` the body's retryAfter and the Retry-After header say when to retry. */
   rateLimited: (message: string, retryAfterSeconds?: number) =>
     retryAfterSeconds === undefined

@@ -11,6 +11,18 @@ const byteSize = z
   .string()
   .regex(/^\d+(b|kb|mb)?$/i, { message: 'must be a size such as 100kb or 1mb' });
 
+/** A file size or quota: bytes, or with kb, mb or gb. */
+const largeByteSize = z
+  .string()
+  .regex(/^\d+(b|kb|mb|gb)?$/i, { message: 'must be a size such as 500kb, 100mb or 10gb' });
+
+/** Hours, fractions allowed (0.01 is 36 seconds). */
+const hours = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { message: 'must be a number of hours such as 24 or 0.5' })
+  .transform(Number)
+  .pipe(z.number().positive({ message: 'must be more than 0' }).max(24 * 365, { message: `must be at most ${24 * 365}` }));
+
 /**
  * Every setting Parley reads from the environment. The README's table is generated from the same names;
  * keep both in step. Values are strings in the environment; the schema turns them into typed values.
@@ -69,8 +81,37 @@ export const envSchema = z.object({
   METRICS_PORT: int(1, 65535).optional(),
 
   DM_POLICY: z.enum(['friends', 'anyone']).default('friends'),
+
+  FILE_MAX_BYTES: largeByteSize.default('100mb'),
+  FILE_QUOTA_BYTES: largeByteSize.default('10gb'),
+  FILE_UPLOAD_TTL_HOURS: hours.default(24),
+  FILE_THUMBNAIL_MAX_MEGAPIXELS: int(1, 1000).default(50),
+
   AVATAR_MAX_BYTES: byteSize.default('5mb'),
   AVATAR_MAX_MEGAPIXELS: int(1, 250).default(40),
+
+  FILE_STORAGE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^/\s]+(\/\S*)?$/, { message: 'must be a URL such as https://s3.eu-central-1.amazonaws.com or http://minio:9000' })
+    .optional(),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)' })
+    .optional(),
+  S3_REGION: z.string().regex(/^[a-z0-9-]{1,64}$/, { message: 'must be a region such as us-east-1' }).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  S3_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/?)+$/, { message: 'must be a key prefix such as parley/ (letters, digits, . _ - and /)' })
+    .optional(),
+
+  FILE_SCAN: z.enum(['none', 'clamd']).default('none'),
+  CLAMD_HOST: z.string().min(1).default('127.0.0.1'),
+  CLAMD_PORT: int(1, 65535).default(3310),
+  FILE_SCAN_FAIL_OPEN: z.enum(['true', 'false']).default('false'),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { envSchema } from './config.schema';
+import { envSchema, RawEnv } from './config.schema';
 
 export type DatabaseConfig =
   | { type: 'sqlite'; path: string }
@@ -62,9 +62,38 @@ export interface AppConfig {
   metrics: { token: string | null; port: number | null };
   /** Who may open a direct room: `friends` only, or `anyone` (DM_POLICY). */
   dmPolicy: 'friends' | 'anyone';
+  /**
+   * Files in rooms: the largest upload (FILE_MAX_BYTES), each user's storage quota (FILE_QUOTA_BYTES; 0:
+   * none), how long an upload never attached to a message is kept (FILE_UPLOAD_TTL_HOURS), and the largest
+   * image (in pixels) that gets a thumbnail (FILE_THUMBNAIL_MAX_MEGAPIXELS).
+   */
+  files: { maxBytes: number; quotaBytes: number; uploadTtlMs: number; thumbnailMaxPixels: number };
   avatars: { maxBytes: number; maxPixels: number };
+  /** Where file bytes (uploads, thumbnails, avatars) live (FILE_STORAGE, S3_*). */
+  fileStorage: FileStorageConfig;
+  /** Malware scanning of uploads (FILE_SCAN, CLAMD_*, FILE_SCAN_FAIL_OPEN). */
+  fileScan: FileScanConfig;
   version: string;
 }
+
+export type FileStorageConfig =
+  | { kind: 'local'; root: string }
+  | {
+      kind: 's3';
+      /** Unset: AWS's own endpoint for the region. */
+      endpoint: string | null;
+      bucket: string;
+      region: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      forcePathStyle: boolean;
+      /** '' or a prefix ending in '/', put before every key. */
+      prefix: string;
+    };
+
+export type FileScanConfig =
+  | { kind: 'none' }
+  | { kind: 'clamd'; host: string; port: number; failOpen: boolean };
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
@@ -81,10 +110,10 @@ function parseTrustProxy(raw: string): TrustProxy {
   return list;
 }
 
-/** "5mb" → 5242880; a bare number is bytes. The schema has checked the shape. */
+/** "5mb" → 5242880, "10gb" → 10737418240; a bare number is bytes. The schema has checked the shape. */
 function parseByteSize(raw: string): number {
-  const m = /^(\d+)(b|kb|mb)?$/i.exec(raw)!;
-  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'];
+  const m = /^(\d+)(b|kb|mb|gb)?$/i.exec(raw)!;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb' | 'gb'];
   return Number(m[1]) * unit;
 }
 
@@ -123,9 +152,26 @@ function readVersion(): string {
 function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
   const name = String(issue.path[0] ?? 'environment');
   const got = env[name];
-  const secret = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN'].includes(name);
+  const secret = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].includes(name);
   const shown = got === undefined ? '' : ` (got "${secret ? '<hidden>' : got}")`;
   return `${name} ${issue.message}${shown}`;
+}
+
+function fileStorageConfig(e: RawEnv, dataDir: string): FileStorageConfig {
+  if (e.FILE_STORAGE === 'local') return { kind: 'local', root: join(dataDir, 'files') };
+  const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !e[k]);
+  if (missing.length) throw new ConfigError(`Invalid configuration: FILE_STORAGE=s3 needs ${missing.join(', ')}`);
+  const prefix = e.S3_PREFIX ? e.S3_PREFIX.replace(/\/*$/, '/') : '';
+  return {
+    kind: 's3',
+    endpoint: e.S3_ENDPOINT?.replace(/\/$/, '') ?? null,
+    bucket: e.S3_BUCKET!,
+    region: e.S3_REGION,
+    accessKeyId: e.S3_ACCESS_KEY_ID!,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
+    prefix,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -171,6 +217,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: LOGIN_LOCKOUT_MAX_SECONDS must not be less than LOGIN_LOCKOUT_BASE_SECONDS');
   }
 
+  const fileMaxBytes = parseByteSize(e.FILE_MAX_BYTES);
+  if (fileMaxBytes < 1 || fileMaxBytes > 1024 ** 4) {
+    throw new ConfigError('Invalid configuration: FILE_MAX_BYTES must be between 1b and 1024gb');
+  }
+  const fileQuotaBytes = parseByteSize(e.FILE_QUOTA_BYTES);
+  if (fileQuotaBytes > Number.MAX_SAFE_INTEGER) throw new ConfigError('Invalid configuration: FILE_QUOTA_BYTES is too large');
+
   // Uploads are held in memory while they are checked: keep the cap sane.
   const avatarMaxBytes = parseByteSize(e.AVATAR_MAX_BYTES);
   if (avatarMaxBytes < 1024 || avatarMaxBytes > 50 * 1024 * 1024) {
@@ -209,7 +262,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     metrics: { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null },
     dmPolicy: e.DM_POLICY,
+    files: {
+      maxBytes: fileMaxBytes,
+      quotaBytes: fileQuotaBytes,
+      uploadTtlMs: Math.round(e.FILE_UPLOAD_TTL_HOURS * 3600_000),
+      thumbnailMaxPixels: e.FILE_THUMBNAIL_MAX_MEGAPIXELS * 1_000_000,
+    },
     avatars: { maxBytes: avatarMaxBytes, maxPixels: e.AVATAR_MAX_MEGAPIXELS * 1_000_000 },
+    fileStorage: fileStorageConfig(e, dataDir),
+    fileScan:
+      e.FILE_SCAN === 'clamd'
+        ? { kind: 'clamd', host: e.CLAMD_HOST, port: e.CLAMD_PORT, failOpen: e.FILE_SCAN_FAIL_OPEN === 'true' }
+        : { kind: 'none' },
     version: readVersion(),
   };
 }

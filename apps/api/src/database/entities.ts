@@ -1,9 +1,11 @@
 import { AccessTokenEntity } from '../auth/access-token.entity';
 import { LoginLockoutEntity } from '../auth/login-lockout.entity';
 import { SessionEntity } from '../auth/session.entity';
+import { FileEntity } from '../files/file.entity';
 import { FriendRequestEntity } from '../friends/friend-request.entity';
 import { FriendshipEntity } from '../friends/friendship.entity';
 import { UserBlockEntity } from '../friends/user-block.entity';
+import { JobEntity } from '../jobs/job.entity';
 import { MessageEntity } from '../messages/message.entity';
 import { RoomInvitationEntity } from '../rooms/room-invitation.entity';
 import { RoomInviteEntity } from '../rooms/room-invite.entity';
@@ -12,4 +14,4 @@ import { RoomEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once for the DataSource (each one lives with its feature module). */
-export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity];
+export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, JobEntity];

@@ -37,6 +37,14 @@ export interface AppEventMap {
    */
   'message.read': { roomId: string; userId: string; seq: number; receipt: boolean };
 
+  // Files.
+  /**
+   * A file was deleted (by its uploader, a room admin or an app admin; its bytes are gone). When a message
+   * carried it (`messageId`), the messages module takes it off the message, which is then edited (or, with no
+   * words and no files left, deleted).
+   */
+  'file.deleted': { fileId: string; roomId: string; messageId: string | null };
+
   // Rooms and memberships.
   /** A room was created with these first members (a direct room: both people). */
   'room.created': { roomId: string; members: RoomMemberRole[] };

@@ -1,4 +1,4 @@
-import { plainTextPreview } from './message-preview';
+import { plainTextPreview } from '@parley/contracts';
 
 describe('plainTextPreview', () => {
   it.each([

@@ -1,8 +1,9 @@
-import { Message, MessageKind, RoomEvent } from '@parley/contracts';
+import { Attachment, Message, MessageKind, RoomEvent } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
 import { isUniqueViolation } from '../common/unique-violation';
 import { BetterSqliteDb, SqliteStatement, sqliteTime } from '../database/sqlite-connection';
+import { AttachProblem, PostgresFileClaims, SqliteFileClaims } from '../files/file-claims';
 import { membershipKey, PostgresRoomCounters, SqliteRoomCounters } from '../rooms/room-counters';
 
 /**
@@ -17,13 +18,25 @@ export interface SendRequest {
   replyToId: string | null;
   /** A system message (kind `system`) carries its event; messages people write have none. */
   event?: RoomEvent | null;
+  /** Files the sender uploaded into the room, attached in this order (checked in the commit). */
+  attachmentIds?: readonly string[];
 }
 
 export type SendOutcome =
   | { ok: true; message: Message; created: boolean }
-  | { ok: false; reason: 'not_member' | 'archived' | 'client_id_taken' };
+  | { ok: false; reason: 'not_member' | 'archived' | 'client_id_taken' }
+  | { ok: false; reason: 'attachments'; problem: AttachProblem };
 
 export type ChangeOutcome = { ok: true; message: Message } | { ok: false; reason: 'not_found' | 'archived' };
+
+/** A deletion also deletes the rows of the message's files: their ids, for deleting their bytes after the commit. */
+export type RemoveOutcome = { ok: true; message: Message; removedFileIds: string[] } | { ok: false; reason: 'not_found' | 'archived' };
+
+/**
+ * Taking one file off a message: the message with one attachment fewer (edited), or, when it had no text and
+ * that was its last file, a tombstone (`deleted`). `unchanged`: the message does not carry that file.
+ */
+export type DetachOutcome = { ok: true; message: Message; deleted: boolean } | { ok: false; reason: 'not_found' | 'archived' | 'unchanged' };
 
 /**
  * The write side of messages. Sends arrive in batches (group commit): one transaction checks each sender's
@@ -36,8 +49,13 @@ export interface MessageStore {
   commitSends(batch: SendRequest[], now: Date): Promise<SendOutcome[]>;
   /** Replaces the body (editedAt = now) and gives the message the room's next rev. */
   edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome>;
-  /** Empties the body (deletedAt = now) and gives the message the room's next rev: a tombstone. */
-  remove(messageId: string, now: Date): Promise<ChangeOutcome>;
+  /**
+   * Empties the body and the attachments (deletedAt = now) and gives the message the room's next rev: a
+   * tombstone. The rows of its files are deleted in the same transaction.
+   */
+  remove(messageId: string, now: Date): Promise<RemoveOutcome>;
+  /** Takes a file (already deleted by the files module) off its message; see DetachOutcome. */
+  detach(messageId: string, fileId: string, now: Date): Promise<DetachOutcome>;
 }
 
 interface MessageRow {
@@ -54,6 +72,7 @@ interface MessageRow {
   deletedAt: string | Date | null;
   kind: MessageKind;
   event: string | null;
+  attachments: string | null;
 }
 
 /** SQLite stores `YYYY-MM-DD HH:MM:SS.SSS` in UTC (TypeORM's format); PostgreSQL returns Date objects. */
@@ -83,11 +102,20 @@ export function rowToMessage(r: MessageRow): Message {
     replyToId: r.replyToId,
     kind: r.kind ?? MessageKind.User,
     event: r.event ? (JSON.parse(r.event) as RoomEvent) : null,
+    attachments: parseAttachments(r.attachments),
+    encrypted: null,
   };
 }
 
+/** The attachments column: JSON `Attachment[]`, or null for none. */
+export function parseAttachments(json: string | null | undefined): Attachment[] {
+  return json ? (JSON.parse(json) as Attachment[]) : [];
+}
+
+const attachmentsJson = (list: readonly Attachment[]) => (list.length ? JSON.stringify(list) : null);
+
 /** What a new message row holds besides its ids and counters, from its request. */
-function created(req: SendRequest, id: string, roomId: string, seq: number, rev: number, createdAt: string): Message {
+function created(req: SendRequest, id: string, roomId: string, seq: number, rev: number, createdAt: string, attachments: Attachment[]): Message {
   return {
     id,
     roomId,
@@ -102,6 +130,8 @@ function created(req: SendRequest, id: string, roomId: string, seq: number, rev:
     replyToId: req.replyToId,
     kind: req.event ? MessageKind.System : MessageKind.User,
     event: req.event ?? null,
+    attachments,
+    encrypted: null,
   };
 }
 
@@ -131,21 +161,25 @@ type Statement = SqliteStatement;
 
 export class SqliteMessageStore implements MessageStore {
   private readonly rooms: SqliteRoomCounters;
+  private readonly files: SqliteFileClaims;
   private readonly findExisting: Statement;
   private readonly insert: Statement;
   private readonly findById: Statement;
   private readonly setEdited: Statement;
   private readonly setDeleted: Statement;
+  private readonly setAttachments: Statement;
 
   constructor(private readonly db: BetterSqliteDb) {
     this.rooms = new SqliteRoomCounters(db);
+    this.files = new SqliteFileClaims(db);
     this.findExisting = db.prepare('SELECT * FROM messages WHERE "senderId" = ? AND "clientMsgId" = ?');
     this.insert = db.prepare(
-      'INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.findById = db.prepare('SELECT * FROM messages WHERE id = ?');
     this.setEdited = db.prepare('UPDATE messages SET body = ?, "editedAt" = ?, rev = ? WHERE id = ?');
-    this.setDeleted = db.prepare('UPDATE messages SET body = \'\', "deletedAt" = ?, rev = ? WHERE id = ?');
+    this.setDeleted = db.prepare('UPDATE messages SET body = \'\', attachments = NULL, "deletedAt" = ?, rev = ? WHERE id = ?');
+    this.setAttachments = db.prepare('UPDATE messages SET attachments = ?, "editedAt" = ?, rev = ? WHERE id = ?');
   }
 
   /** Runs `fn` in its own transaction as soon as no other transaction is open on the connection. */
@@ -174,9 +208,24 @@ export class SqliteMessageStore implements MessageStore {
           fresh.push(i);
         }
       });
+      // Files are checked before any seq is taken, so a refused send leaves no gap.
+      const taken = new Set<string>();
+      const attachmentsOf = new Map<number, Attachment[]>();
+      const accepted = fresh.filter((i) => {
+        const ids = batch[i].attachmentIds;
+        if (!ids?.length) return true;
+        const checked = this.files.check(batch[i].roomId, batch[i].senderId, ids, taken);
+        if (!checked.ok) {
+          out[i] = { ok: false, reason: 'attachments', problem: checked.problem };
+          return false;
+        }
+        ids.forEach((id) => taken.add(id));
+        attachmentsOf.set(i, checked.attachments);
+        return true;
+      });
       const at = sqliteTime(now);
       const createdAt = now.toISOString();
-      for (const [roomId, indices] of byRoom(batch, fresh)) {
+      for (const [roomId, indices] of byRoom(batch, accepted)) {
         const n = indices.length;
         // System messages are written even into an archived room ("Ada archived the room" comes after it is).
         const bumped = this.rooms.claimSeqs(roomId, n, now, indices.every((i) => batch[i].event));
@@ -192,9 +241,11 @@ export class SqliteMessageStore implements MessageStore {
           seq += 1;
           rev += 1;
           const id = randomUUID();
-          this.insert.run(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, at, kindOf(req), eventJson(req));
+          const attachments = attachmentsOf.get(i) ?? [];
+          this.insert.run(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, at, kindOf(req), eventJson(req), attachmentsJson(attachments));
+          if (attachments.length) this.files.attach(id, seq, req.attachmentIds!);
           lastBySender.set(req.senderId, seq);
-          out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, createdAt) };
+          out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, createdAt, attachments) };
         }
         // Sending a message means having read the room up to it.
         for (const [senderId, last] of lastBySender) this.rooms.markReadThrough(roomId, senderId, last);
@@ -209,23 +260,51 @@ export class SqliteMessageStore implements MessageStore {
     });
   }
 
-  private change(messageId: string, apply: (rev: number) => void): Promise<ChangeOutcome> {
-    return this.exclusive((): ChangeOutcome => {
+  /** Runs `apply` on the message with the room's next rev, in one transaction; `apply` answers null to change nothing. */
+  private change<T>(messageId: string, apply: (row: MessageRow, rev: () => number | null) => T): Promise<T | { ok: false; reason: 'not_found' }> {
+    return this.exclusive(() => {
       const row = this.findById.get(messageId) as MessageRow | undefined;
-      if (!row) return { ok: false, reason: 'not_found' };
-      const rev = this.rooms.claimRev(row.roomId);
-      if (rev === null) return { ok: false, reason: 'archived' };
-      apply(rev);
-      return { ok: true, message: rowToMessage(this.findById.get(messageId) as MessageRow) };
+      if (!row) return { ok: false as const, reason: 'not_found' as const };
+      return apply(row, () => this.rooms.claimRev(row.roomId));
     });
   }
 
-  edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome> {
-    return this.change(messageId, (rev) => this.setEdited.run(body, sqliteTime(now), rev, messageId));
+  private reread(messageId: string): Message {
+    return rowToMessage(this.findById.get(messageId) as MessageRow);
   }
 
-  remove(messageId: string, now: Date): Promise<ChangeOutcome> {
-    return this.change(messageId, (rev) => this.setDeleted.run(sqliteTime(now), rev, messageId));
+  edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome> {
+    return this.change(messageId, (_row, claimRev): ChangeOutcome => {
+      const rev = claimRev();
+      if (rev === null) return { ok: false, reason: 'archived' };
+      this.setEdited.run(body, sqliteTime(now), rev, messageId);
+      return { ok: true, message: this.reread(messageId) };
+    });
+  }
+
+  remove(messageId: string, now: Date): Promise<RemoveOutcome> {
+    return this.change(messageId, (_row, claimRev): RemoveOutcome => {
+      const rev = claimRev();
+      if (rev === null) return { ok: false, reason: 'archived' };
+      this.setDeleted.run(sqliteTime(now), rev, messageId);
+      const removedFileIds = this.files.removeForMessage(messageId);
+      return { ok: true, message: this.reread(messageId), removedFileIds };
+    });
+  }
+
+  detach(messageId: string, fileId: string, now: Date): Promise<DetachOutcome> {
+    return this.change(messageId, (row, claimRev): DetachOutcome => {
+      const before = parseAttachments(row.attachments);
+      const after = before.filter((a) => a.id !== fileId);
+      if (after.length === before.length || row.deletedAt) return { ok: false, reason: 'unchanged' };
+      const rev = claimRev();
+      if (rev === null) return { ok: false, reason: 'archived' };
+      // Nothing left to show (no text, no files): the message becomes a tombstone.
+      const deleted = after.length === 0 && row.body.trim() === '';
+      if (deleted) this.setDeleted.run(sqliteTime(now), rev, messageId);
+      else this.setAttachments.run(attachmentsJson(after), sqliteTime(now), rev, messageId);
+      return { ok: true, message: this.reread(messageId), deleted };
+    });
   }
 }
 
@@ -243,6 +322,7 @@ async function rows<T>(q: QueryRunner, sql: string, params: unknown[]): Promise<
 
 export class PostgresMessageStore implements MessageStore {
   private readonly rooms = new PostgresRoomCounters();
+  private readonly files = new PostgresFileClaims();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -307,7 +387,26 @@ export class PostgresMessageStore implements MessageStore {
       if (!row) fresh.push(i);
       else out[i] = row.roomId === batch[i].roomId ? { ok: true, message: rowToMessage(row), created: false } : { ok: false, reason: 'client_id_taken' };
     }
-    const groups = [...byRoom(batch, fresh)].sort(([a], [b]) => (a < b ? -1 : 1));
+    // Files are checked (their rows locked until the commit) before any seq is taken: a refused send leaves no gap.
+    const locked = await this.files.lock(
+      q,
+      fresh.flatMap((i) => batch[i].attachmentIds ?? []),
+    );
+    const taken = new Set<string>();
+    const attachmentsOf = new Map<number, Attachment[]>();
+    const accepted = fresh.filter((i) => {
+      const ids = batch[i].attachmentIds;
+      if (!ids?.length) return true;
+      const checked = this.files.check(locked, batch[i].roomId, batch[i].senderId, ids, taken);
+      if (!checked.ok) {
+        out[i] = { ok: false, reason: 'attachments', problem: checked.problem };
+        return false;
+      }
+      ids.forEach((id) => taken.add(id));
+      attachmentsOf.set(i, checked.attachments);
+      return true;
+    });
+    const groups = [...byRoom(batch, accepted)].sort(([a], [b]) => (a < b ? -1 : 1));
     for (const [roomId, indices] of groups) {
       const n = indices.length;
       // System messages are written even into an archived room ("Ada archived the room" comes after it is).
@@ -321,21 +420,25 @@ export class PostgresMessageStore implements MessageStore {
       const values: unknown[] = [];
       const tuples: string[] = [];
       const lastBySender = new Map<string, number>();
+      const attaching: { id: string; seq: number; fileIds: readonly string[] }[] = [];
       indices.forEach((i, k) => {
         const req = batch[i];
         const id = randomUUID();
         const seq = firstSeq + k;
         const rev = firstRev + k;
+        const attachments = attachmentsOf.get(i) ?? [];
         const b = values.length;
-        values.push(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, now, kindOf(req), eventJson(req));
-        tuples.push(`(${Array.from({ length: 11 }, (_, c) => `$${b + c + 1}`).join(', ')})`);
+        values.push(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, now, kindOf(req), eventJson(req), attachmentsJson(attachments));
+        tuples.push(`(${Array.from({ length: 12 }, (_, c) => `$${b + c + 1}`).join(', ')})`);
+        if (attachments.length) attaching.push({ id, seq, fileIds: req.attachmentIds! });
         lastBySender.set(req.senderId, seq);
-        out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, now.toISOString()) };
+        out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, now.toISOString(), attachments) };
       });
       await q.query(
-        `INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event) VALUES ${tuples.join(', ')}`,
+        `INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event, attachments) VALUES ${tuples.join(', ')}`,
         values,
       );
+      for (const a of attaching) await this.files.attach(q, a.id, a.seq, a.fileIds);
       for (const [senderId, last] of lastBySender) await this.rooms.markReadThrough(q, roomId, senderId, last);
     }
     batch.forEach((req, i) => {
@@ -347,23 +450,60 @@ export class PostgresMessageStore implements MessageStore {
     return out;
   }
 
-  private change(messageId: string, apply: (q: QueryRunner, rev: number) => Promise<unknown>): Promise<ChangeOutcome> {
-    return this.tx(async (q): Promise<ChangeOutcome> => {
-      const found = await rows<{ roomId: string }>(q, 'SELECT "roomId" FROM messages WHERE id = $1', [messageId]);
-      if (found.length === 0) return { ok: false, reason: 'not_found' };
-      const rev = await this.rooms.claimRev(q, found[0].roomId);
-      if (rev === null) return { ok: false, reason: 'archived' };
-      await apply(q, rev);
+  /** Runs `apply` on the message (its row locked) in one transaction; `claimRev` takes the room's next rev. */
+  private change<T>(messageId: string, apply: (q: QueryRunner, row: MessageRow, claimRev: () => Promise<number | null>) => Promise<T>): Promise<T | { ok: false; reason: 'not_found' }> {
+    return this.tx(async (q) => {
       const [row] = await rows<MessageRow>(q, 'SELECT * FROM messages WHERE id = $1', [messageId]);
-      return { ok: true, message: rowToMessage(row) };
+      if (!row) return { ok: false as const, reason: 'not_found' as const };
+      return apply(q, row, () => this.rooms.claimRev(q, row.roomId));
     });
   }
 
-  edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome> {
-    return this.change(messageId, (q, rev) => q.query('UPDATE messages SET body = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [body, now, rev, messageId]));
+  private async reread(q: QueryRunner, messageId: string): Promise<Message> {
+    const [row] = await rows<MessageRow>(q, 'SELECT * FROM messages WHERE id = $1', [messageId]);
+    return rowToMessage(row);
   }
 
-  remove(messageId: string, now: Date): Promise<ChangeOutcome> {
-    return this.change(messageId, (q, rev) => q.query('UPDATE messages SET body = \'\', "deletedAt" = $1, rev = $2 WHERE id = $3', [now, rev, messageId]));
+  edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome> {
+    return this.change(messageId, async (q, _row, claimRev): Promise<ChangeOutcome> => {
+      const rev = await claimRev();
+      if (rev === null) return { ok: false, reason: 'archived' };
+      await q.query('UPDATE messages SET body = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [body, now, rev, messageId]);
+      return { ok: true, message: await this.reread(q, messageId) };
+    });
+  }
+
+  remove(messageId: string, now: Date): Promise<RemoveOutcome> {
+    return this.change(messageId, async (q, _row, claimRev): Promise<RemoveOutcome> => {
+      const rev = await claimRev();
+      if (rev === null) return { ok: false, reason: 'archived' };
+      await q.query('UPDATE messages SET body = \'\', attachments = NULL, "deletedAt" = $1, rev = $2 WHERE id = $3', [now, rev, messageId]);
+      const removedFileIds = await this.files.removeForMessage(q, messageId);
+      return { ok: true, message: await this.reread(q, messageId), removedFileIds };
+    });
+  }
+
+  detach(messageId: string, fileId: string, now: Date): Promise<DetachOutcome> {
+    return this.change(messageId, async (q, found, claimRev): Promise<DetachOutcome> => {
+      // The room's rev is claimed first: its row lock orders this change after any other on the room, so the
+      // attachments read below are the latest.
+      const rev = await claimRev();
+      if (rev === null) return { ok: false, reason: 'archived' };
+      const [row] = await rows<MessageRow>(q, 'SELECT * FROM messages WHERE id = $1', [found.id]);
+      const before = parseAttachments(row.attachments);
+      const after = before.filter((a) => a.id !== fileId);
+      // Nothing to change: the rev taken above is given back by rolling back.
+      if (after.length === before.length || row.deletedAt) throw new Unchanged();
+      const deleted = after.length === 0 && row.body.trim() === '';
+      if (deleted) await q.query('UPDATE messages SET body = \'\', attachments = NULL, "deletedAt" = $1, rev = $2 WHERE id = $3', [now, rev, messageId]);
+      else await q.query('UPDATE messages SET attachments = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [attachmentsJson(after), now, rev, messageId]);
+      return { ok: true, message: await this.reread(q, messageId), deleted };
+    }).catch((err: unknown) => {
+      if (err instanceof Unchanged) return { ok: false, reason: 'unchanged' } as const;
+      throw err;
+    });
   }
 }
+
+/** Rolls back a change that turned out to change nothing. */
+class Unchanged extends Error {}

@@ -60,4 +60,11 @@ export class MessageEntity {
   /** A system message's RoomEvent, as JSON. */
   @Column({ type: 'text', nullable: true })
   event!: string | null;
+
+  /**
+   * The files the message carries, as JSON `Attachment[]` written in the send's transaction (so history and
+   * sync read them with the message, without a query per message); null when it carries none.
+   */
+  @Column({ type: 'text', nullable: true })
+  attachments!: string | null;
 }

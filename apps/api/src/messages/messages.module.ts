@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FilesModule } from '../files/files.module';
 import { FriendsModule } from '../friends/friends.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { MessageEntity } from './message.entity';
+import { MessageAttachments } from './message-attachments';
 import { MessageHistory } from './message-history';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
@@ -10,9 +12,9 @@ import { MessagesService } from './messages.service';
 import { SystemMessages } from './system-messages';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MessageEntity]), RoomsModule, FriendsModule],
+  imports: [TypeOrmModule.forFeature([MessageEntity]), RoomsModule, FriendsModule, FilesModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, MessageHistory, SystemMessages],
+  providers: [MessagesService, MessageWriter, MessageHistory, SystemMessages, MessageAttachments],
   exports: [MessagesService, MessageWriter],
 })
 export class MessagesModule {}

@@ -25,6 +25,8 @@ import { DirectRoomsService } from '../rooms/direct-rooms.service';
 import { MessageHistory } from './message-history';
 import { errors } from '../common/errors';
 import { roomArchived, roomNotFound } from '../rooms/room-errors';
+import type { AttachProblem } from '../files/file-claims';
+import { FilesService } from '../files/files.service';
 
 /** The sender of a request: enough of the user to apply the rules. */
 export interface Actor {
@@ -36,7 +38,16 @@ export interface SendInput {
   body: string;
   clientMsgId: string;
   replyToId?: string | null;
+  /** Files the sender uploaded into the room (ready, not attached yet); the body may then be empty. */
+  attachmentIds?: string[];
 }
+
+/** Why a send's `attachmentIds` were refused, in words. */
+const ATTACH_PROBLEMS: Record<AttachProblem, string> = {
+  not_found: 'attachmentIds must name files you uploaded to this room',
+  not_ready: 'A file in attachmentIds is still uploading or being checked; send it once its upload has finished',
+  attached: 'A file in attachmentIds is already attached to a message',
+};
 
 /** Over the per-user send rate. Carries milliseconds for the socket ack; REST gets Retry-After in seconds. */
 export class SendRateLimitedException extends RateLimitedException {
@@ -75,6 +86,7 @@ export class MessagesService {
     private readonly directRooms: DirectRoomsService,
     private readonly events: AppEvents,
     private readonly historyPages: MessageHistory,
+    private readonly files: FilesService,
   ) {}
 
   /** Every write (send, edit, delete) takes a token from the sender's bucket first: 429 when it is empty. */
@@ -98,8 +110,12 @@ export class MessagesService {
     if (replyToId && !(await this.messages.exists({ where: { id: replyToId, roomId, kind: MessageKind.User } }))) {
       throw errors.validation('replyToId', 'replyToId must be a message in this room');
     }
-    const outcome = await this.writer.send({ roomId, senderId: actor.id, clientMsgId: input.clientMsgId, body: input.body, replyToId });
+    const attachmentIds = input.attachmentIds?.length ? input.attachmentIds : undefined;
+    const outcome = await this.writer.send({ roomId, senderId: actor.id, clientMsgId: input.clientMsgId, body: input.body, replyToId, attachmentIds });
     if (!outcome.ok) {
+      if (outcome.reason === 'attachments') {
+        throw errors.validation('attachmentIds', ATTACH_PROBLEMS[outcome.problem]);
+      }
       if (outcome.reason === 'client_id_taken') {
         throw errors.conflict('You already used this clientMsgId for a message in another room');
       }
@@ -125,6 +141,8 @@ export class MessagesService {
     await this.takeWriteToken(actor);
     const { message, room } = await this.visibleMessage(actor, messageId);
     assertNotSystem(message, 'edited');
+    // A message with files may lose its words; one without must keep some.
+    if (body.trim() === '' && !message.attachments) throw errors.validation('body', 'body must not be empty');
     if (message.senderId !== actor.id) throw errors.forbidden('You can only edit your own messages');
     await this.directRooms.assertNotBlocked(room.id, actor.id, 'edit messages for');
     if (message.deletedAt) throw errors.conflict('This message was deleted');
@@ -149,6 +167,8 @@ export class MessagesService {
     if (room.archivedAt) throw roomArchived();
     const outcome = await this.writer.store.remove(messageId, new Date());
     if (!outcome.ok) throw outcome.reason === 'archived' ? roomArchived() : messageNotFound();
+    // The files' rows went with the message; their bytes go now that it has committed.
+    await this.files.discardBytes(outcome.removedFileIds);
     await this.events.emit('message.deleted', { message: outcome.message });
     return outcome.message;
   }

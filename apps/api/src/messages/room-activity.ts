@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { describeRoomEvent, MessageKind, MessagePreview, RoomEvent } from '@parley/contracts';
+import { contentPreview, describeRoomEvent, MessageKind, MessagePreview, RoomEvent } from '@parley/contracts';
 import { Repository, SelectQueryBuilder } from 'typeorm';
 import { RoomMemberEntity } from '../rooms/room-member.entity';
 import { RoomEntity } from '../rooms/room.entity';
 import { MessageEntity } from './message.entity';
-import { plainTextPreview } from './message-preview';
+import { parseAttachments } from './message-store';
 
 /**
  * What the room list needs from the messages table, for all of one user's rooms (or one of them) in a fixed
@@ -56,20 +56,25 @@ function onlyRoom<T extends object>(qb: SelectQueryBuilder<T>, roomId?: string):
 }
 
 /**
- * The room list's preview of a message; `hidden` withholds the text of one from someone the viewer blocked. A system
- * line is told from the viewer's side ("Ada added you").
+ * The room list's preview of a message; `hidden` withholds the text (and the files) of one from someone the
+ * viewer blocked. A system line is told from the viewer's side ("Ada added you"); a message of files without
+ * words reads as its files ("📷 Photo", "📎 report.pdf"). The server computes it because it can read the
+ * content; for end-to-end encrypted messages (reserved) the client will, with the same `contentPreview`.
  */
 export function toMessagePreview(m: MessageEntity, hidden = false, viewerId?: string): MessagePreview {
   const deleted = m.deletedAt !== null;
   const event = m.kind === MessageKind.System && m.event ? (JSON.parse(m.event) as RoomEvent) : null;
+  const attachments = deleted || hidden ? [] : parseAttachments(m.attachments);
   return {
     id: m.id,
     seq: m.seq,
     senderId: m.senderId,
     senderName: m.sender?.displayName ?? '',
-    text: deleted || hidden ? '' : event ? describeRoomEvent(event, viewerId) : plainTextPreview(m.body),
+    text: deleted || hidden ? '' : event ? describeRoomEvent(event, viewerId) : contentPreview({ body: m.body, attachments }),
     deleted,
     hidden,
+    attachmentCount: attachments.length,
+    encrypted: false,
     kind: m.kind,
     createdAt: m.createdAt.toISOString(),
   };

@@ -90,6 +90,11 @@ export class RoomsService {
     if (found.member.role !== RoomRole.Owner) throw errors.forbidden(`Only the room's owner can ${action}`);
   }
 
+  /** The room by id, whoever asks (callers have checked access another way), or null. */
+  findRoom(roomId: string): Promise<RoomEntity | null> {
+    return this.rooms.findOneBy({ id: roomId });
+  }
+
   async roomIdsForUser(userId: string): Promise<string[]> {
     const rows = await this.members.find({ select: { roomId: true }, where: { userId } });
     return rows.map((r) => r.roomId);

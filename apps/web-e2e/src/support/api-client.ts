@@ -31,8 +31,19 @@ export class ApiClient {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
-  send(roomId: string, body: string): Promise<Message> {
-    return this.call<Message>('POST', `/api/rooms/${roomId}/messages`, { body, clientMsgId: randomUUID() });
+  /** The Authorization header value, for requests this client does not make itself (uploads, downloads). */
+  get authorization(): string {
+    return `Bearer ${this.token}`;
+  }
+
+  send(roomId: string, body: string, attachmentIds?: string[]): Promise<Message> {
+    return this.call<Message>('POST', `/api/rooms/${roomId}/messages`, { body, clientMsgId: randomUUID(), ...(attachmentIds ? { attachmentIds } : {}) });
+  }
+
+  /** The bytes of a file, as this person may read them. */
+  async download(path: string): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+    const res = await fetch(`${this.baseUrl}${path}`, { headers: { authorization: this.authorization } });
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
   }
 
   /** Sets this person's profile picture (multipart, as the profile page uploads it); answers with the account. */

@@ -2,10 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   CLIENT_MSG_ID_PATTERN,
   EditMessageRequest,
+  EncryptedContent,
   HISTORY_PAGE_DEFAULT,
   HISTORY_PAGE_MAX,
   HistoryQuery,
   Message,
+  MESSAGE_ATTACHMENTS_MAX,
   MESSAGE_MAX_LENGTH,
   MessageKind,
   MessagePage,
@@ -16,12 +18,33 @@ import {
 } from '@parley/contracts';
 import { Type } from 'class-transformer';
 import { PlainText } from '../../common/field-rules';
-import { IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  Validate,
+  ValidateIf,
+  ValidationArguments,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+} from 'class-validator';
+import { AttachmentDto } from '../../files/dto/files.dto';
 
+/** A body with words, unless the message carries files (`attachmentIds` on a send). */
 @ValidatorConstraint({ name: 'notBlank' })
 class NotBlank implements ValidatorConstraintInterface {
-  validate(v: unknown): boolean {
-    return typeof v === 'string' && v.trim().length > 0;
+  validate(v: unknown, args: ValidationArguments): boolean {
+    if (typeof v !== 'string') return false;
+    const files = (args.object as { attachmentIds?: unknown }).attachmentIds;
+    return v.trim().length > 0 || (Array.isArray(files) && files.length > 0);
   }
   defaultMessage(): string {
     return 'body must not be empty';
@@ -30,19 +53,19 @@ class NotBlank implements ValidatorConstraintInterface {
 
 const BODY_DOC = `Markdown (GFM) with a small inline-HTML vocabulary (see docs/messages.md); at most ${MESSAGE_MAX_LENGTH} characters. Stored as sent; clients render it through an allow-list sanitiser.`;
 
-/** The body rules, shared by REST and socket payloads. */
-function BodyField(): PropertyDecorator {
+/** The body rules, shared by REST and socket payloads. `blankAllowed`: the service decides about an empty body. */
+function BodyField(doc: string, blankAllowed = false): PropertyDecorator {
   return (target, key) => {
-    ApiProperty({ description: BODY_DOC, maxLength: MESSAGE_MAX_LENGTH, example: 'Hello **team** 👋' })(target, key);
+    ApiProperty({ description: doc, maxLength: MESSAGE_MAX_LENGTH, example: 'Hello **team** 👋' })(target, key);
     IsString({ message: 'body must be text' })(target, key);
     MaxLength(MESSAGE_MAX_LENGTH, { message: `body must be at most ${MESSAGE_MAX_LENGTH} characters` })(target, key);
-    Validate(NotBlank)(target, key);
+    if (!blankAllowed) Validate(NotBlank)(target, key);
     PlainText('body')(target, key);
   };
 }
 
 export class SendMessageDto implements SendMessageRequest {
-  @BodyField() body!: string;
+  @BodyField(`${BODY_DOC} May be empty when \`attachmentIds\` names files.`) body!: string;
 
   @ApiProperty({
     description: 'Chosen by the client (a UUID is a good choice), unique per sender. Resending the same value returns the original message instead of a duplicate.',
@@ -57,6 +80,19 @@ export class SendMessageDto implements SendMessageRequest {
   @IsOptional()
   @IsUUID('all', { message: 'replyToId must be a UUID' })
   replyToId?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    format: 'uuid',
+    maxItems: MESSAGE_ATTACHMENTS_MAX,
+    description: `Files to attach, in this order: ids of uploads you made into this room (tus at \`/api/uploads\` or \`POST /api/rooms/{roomId}/files\`) that are ready and not attached yet; at most ${MESSAGE_ATTACHMENTS_MAX}. Each file is attached once.`,
+  })
+  @ValidateIf((_o: object, v: unknown) => v !== undefined)
+  @IsUUID('all', { each: true, message: 'attachmentIds must hold file ids (UUIDs)' })
+  @ArrayUnique({ message: 'attachmentIds must not name a file twice' })
+  @ArrayMaxSize(MESSAGE_ATTACHMENTS_MAX, { message: `attachmentIds may hold at most ${MESSAGE_ATTACHMENTS_MAX} files` })
+  @IsArray({ message: 'attachmentIds must be a list of file ids' })
+  attachmentIds?: string[];
 }
 
 export class SocketSendDto extends SendMessageDto {
@@ -65,7 +101,7 @@ export class SocketSendDto extends SendMessageDto {
 }
 
 export class EditMessageDto implements EditMessageRequest {
-  @BodyField() body!: string;
+  @BodyField(`${BODY_DOC} May be empty only for a message that carries files.`, true) body!: string;
 }
 
 export class SocketEditDto extends EditMessageDto {
@@ -136,6 +172,13 @@ export class RoomEventDto implements RoomEvent {
   @ApiPropertyOptional({ description: 'The new topic (topic_changed)' }) topic?: string;
 }
 
+export class EncryptedContentDto implements EncryptedContent {
+  @ApiProperty({ description: 'The scheme; the client picks its decryptor by it', example: 'm.megolm.v1.aes-sha2' }) algorithm!: string;
+  @ApiProperty({ description: 'The encrypted message content (body and attachments with their keys), base64' }) ciphertext!: string;
+  @ApiProperty() senderDeviceId!: string;
+  @ApiProperty() sessionId!: string;
+}
+
 export class MessageDto implements Message {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) roomId!: string;
@@ -151,6 +194,17 @@ export class MessageDto implements Message {
   @ApiProperty({ enum: Object.values(MessageKind), enumName: 'MessageKind', description: '`system`: a line the server wrote when the room changed (see `event`)' })
   kind!: MessageKind;
   @ApiProperty({ type: RoomEventDto, nullable: true, description: 'Set on system messages: what happened' }) event!: RoomEventDto | null;
+  @ApiProperty({
+    type: [AttachmentDto],
+    description: 'The files the message carries, in the order they were attached (empty for most messages; a message may be files with no text). Emptied when the message is deleted: its files are deleted with it.',
+  })
+  attachments!: AttachmentDto[];
+  @ApiProperty({
+    type: EncryptedContentDto,
+    nullable: true,
+    description: 'Reserved for end-to-end encrypted rooms (always null today): `body` and `attachments` are the content, readable by the server. See docs/messages.md.',
+  })
+  encrypted!: EncryptedContentDto | null;
 }
 
 export class MessagePageDto implements MessagePage {

@@ -21,6 +21,8 @@ const makeMessage = (overrides: Partial<Message> & Pick<Message, 'roomId' | 'sen
     replyToId: null,
     kind: MessageKind.User,
     event: null,
+    attachments: [],
+    encrypted: null,
     ...overrides,
   };
 };

@@ -24,7 +24,7 @@ describe('room deliveries (the rooms services and a real Socket.IO server)', () 
 
   const say = (roomId: string, senderId: string, body: string) =>
     kit.events.emit('message.created', {
-      message: { id: randomUUID(), roomId, seq: 1, rev: 1, senderId, body, clientMsgId: randomUUID(), createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, replyToId: null, kind: MessageKind.User, event: null },
+      message: { id: randomUUID(), roomId, seq: 1, rev: 1, senderId, body, clientMsgId: randomUUID(), createdAt: new Date().toISOString(), editedAt: null, deletedAt: null, replyToId: null, kind: MessageKind.User, event: null, attachments: [], encrypted: null },
     });
 
   it('subscribes a new member\u2019s open sockets before telling them, and unsubscribes them when they are removed', async () => {

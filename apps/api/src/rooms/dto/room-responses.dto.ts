@@ -27,11 +27,16 @@ export class MessagePreviewDto implements MessagePreview {
   @ApiProperty({ example: 'Ada Lovelace' }) senderName!: string;
   @ApiProperty({
     description:
-      'Plain text, formatting removed, cut to about 140 characters; empty when deleted or from someone you blocked. A system message says what happened, from your side ("Ada added Bob", "Ada added you").',
+      'Plain text, formatting removed, cut to about 140 characters; empty when deleted or from someone you blocked. A system message says what happened, from your side ("Ada added Bob", "Ada added you"); a message of files without words says what they are ("📷 Photo", "📷 3 photos", "📎 report.pdf", "📎 3 files").',
   })
   text!: string;
   @ApiProperty() deleted!: boolean;
   @ApiProperty({ description: 'From someone you blocked: the text is withheld' }) hidden!: boolean;
+  @ApiProperty({ description: 'How many files the message carries (0 when deleted or from someone you blocked)' }) attachmentCount!: number;
+  @ApiProperty({
+    description: 'Reserved for end-to-end encrypted rooms (always false today): `text` is then empty and the client computes the preview from the content it decrypts',
+  })
+  encrypted!: boolean;
   @ApiProperty({ enum: Object.values(MessageKind), enumName: 'MessageKind' }) kind!: MessageKind;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }

@@ -1,4 +1,5 @@
 import { Dialog } from '@angular/cdk/dialog';
+import { Overlay } from '@angular/cdk/overlay';
 import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { RoomSummary } from '@parley/contracts';
@@ -14,6 +15,7 @@ export class ChatActions {
   private readonly dialog = inject(Dialog);
   private readonly router = inject(Router);
   private readonly store = inject(ChatStore);
+  private readonly overlay = inject(Overlay);
 
   async newMessage(): Promise<void> {
     const { NewDirectDialog } = await import('./dialogs/new-direct-dialog');
@@ -34,6 +36,19 @@ export class ChatActions {
     const { RoomSettingsDialog } = await import('./dialogs/room-settings-dialog');
     const result = await firstValueFrom(this.dialog.open<unknown>(RoomSettingsDialog, { data: { roomId } }).closed);
     if (result === 'left') await this.router.navigate(['/']);
+  }
+
+  /** The room's Files panel: what was shared, newest first. */
+  async roomFiles(roomId: string): Promise<void> {
+    const { FilesPanel } = await import('./files/files-panel/files-panel');
+    const room = this.store.room(roomId);
+    if (!room) return;
+    this.dialog.open(FilesPanel, {
+      data: { roomId, roomName: room.name },
+      // A sheet along the right edge, the conversation still in view beside it.
+      positionStrategy: this.overlay.position().global().top('0').right('0'),
+      maxWidth: '100vw',
+    });
   }
 
   private show(room: RoomSummary | undefined): void {

@@ -67,7 +67,7 @@ describe('ChatStore: messages from someone I blocked', () => {
         lastRev: 3,
         lastReadSeq: 1,
         unreadCount: 1,
-        lastMessage: { id: 'm3', seq: 3, senderId: bo.id, senderName: 'Bo Berg', text: '', deleted: false, hidden: true, kind: 'user', createdAt: '2025-01-02T10:03:00.000Z' },
+        lastMessage: { id: 'm3', seq: 3, senderId: bo.id, senderName: 'Bo Berg', text: '', deleted: false, hidden: true, attachmentCount: 0, encrypted: false, kind: 'user', createdAt: '2025-01-02T10:03:00.000Z' },
       }),
     ]);
     h.realtime.push('message:deleted', { roomId: 'a', messageId: 'm3', seq: 3, rev: 4, deletedAt: '2025-01-02T11:00:00.000Z' });

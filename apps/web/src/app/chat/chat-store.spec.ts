@@ -46,6 +46,17 @@ describe('ChatStore: the room list', () => {
     expect(store.totalUnread()).toBe(1);
   });
 
+  it('a message of files and no words previews what the files are', async () => {
+    const { store, realtime } = chatHarness({ rooms: [makeRoom({ id: 'a' })] });
+    await settle();
+    const photo = { id: 'f1', name: 'cat.png', size: 1000, mime: 'image/png', width: 4, height: 3, thumbnail: true };
+    realtime.push('message:new', makeMessage({ roomId: 'a', seq: 1, senderId: ana.id, body: '', attachments: [photo] }));
+    expect(store.room('a')!.lastMessage).toMatchObject({ text: '📷 Photo', attachmentCount: 1, encrypted: false });
+    const pdf = { ...photo, id: 'f2', name: 'plan.pdf', mime: 'application/pdf', width: null, height: null, thumbnail: false };
+    realtime.push('message:new', makeMessage({ roomId: 'a', seq: 2, senderId: ana.id, body: 'The plan', attachments: [pdf] }));
+    expect(store.room('a')!.lastMessage).toMatchObject({ text: 'The plan', attachmentCount: 1 });
+  });
+
   it('my own messages never count as unread', async () => {
     const { store, realtime } = chatHarness({ rooms: [makeRoom({ id: 'a' })] });
     await settle();
@@ -64,7 +75,7 @@ describe('ChatStore: the room list', () => {
           lastRev: 3,
           lastReadSeq: 1,
           unreadCount: 2,
-          lastMessage: { id: last.id, seq: 3, senderId: ana.id, senderName: 'Ana Lima', text: 'typo', deleted: false, hidden: false, kind: 'user', createdAt: last.createdAt },
+          lastMessage: { id: last.id, seq: 3, senderId: ana.id, senderName: 'Ana Lima', text: 'typo', deleted: false, hidden: false, attachmentCount: 0, encrypted: false, kind: 'user', createdAt: last.createdAt },
         }),
       ],
     });
@@ -293,6 +304,19 @@ describe('ChatStore: the outbox', () => {
     expect(sent!.key).toBe(pendingKey);
     expect(h.store.outbox()).toEqual([]);
     expect(h.storage.data.has(outboxStorageKey(ME))).toBe(false);
+  });
+
+  it('sends the files of a message with it, shows them while it is on its way, and keeps them across a reload', async () => {
+    const first = await openRoomHarness();
+    const photo = { id: 'f1', name: 'cat.png', size: 1000, mime: 'image/png', width: 4, height: 3, thumbnail: true };
+    first.store.send('a', '', null, [photo]);
+    expect(first.store.messages('a')()).toEqual([expect.objectContaining({ body: '', attachments: [photo], state: 'sending' })]);
+
+    const second = await openRoomHarness(first.storage);
+    second.realtime.files.set(photo.id, photo);
+    await second.realtime.connect();
+    expect(second.realtime.requestsFor('message:send')).toEqual([expect.objectContaining({ body: '', attachmentIds: ['f1'] })]);
+    expect(second.store.messages('a')()).toEqual([expect.objectContaining({ attachments: [photo], state: 'sent', seq: 1 })]);
   });
 
   it('keeps messages typed offline across a reload and sends each once, in order, after reconnecting', async () => {

@@ -1,5 +1,7 @@
 import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import {
+  Attachment,
+  attachmentsPreview,
   Message,
   MessageDeletedEvent,
   MessageKind,
@@ -293,9 +295,9 @@ export class ChatStore implements SyncTarget {
 
   // ---- sending ----
 
-  /** Queues a message; it goes at once when connected, otherwise after the next reconnect. */
-  send(roomId: string, body: string, replyToId: string | null = null): void {
-    this.outboxQueue.add(roomId, body, replyToId);
+  /** Queues a message (with files already uploaded); it goes at once when connected, otherwise after the next reconnect. */
+  send(roomId: string, body: string, replyToId: string | null = null, attachments: readonly Attachment[] = []): void {
+    this.outboxQueue.add(roomId, body, replyToId, attachments);
   }
 
   retry(clientMsgId: string): void {
@@ -349,7 +351,7 @@ export class ChatStore implements SyncTarget {
       roomName: room.name,
       direct: room.kind === RoomKind.Direct,
       senderName: this.people.nameOf(message.senderId),
-      text: toPlainText(message.body),
+      text: toPlainText(message.body) || attachmentsPreview(message.attachments),
     });
   }
 

@@ -1,5 +1,5 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { Message, SocketErrorCode } from '@parley/contracts';
+import { Attachment, Message, SocketErrorCode } from '@parley/contracts';
 import { Realtime, SocketRequestError } from '../core/realtime';
 import { OUTBOX_STORAGE, OutboxEntry, readOutbox, writeOutbox } from './outbox';
 
@@ -47,12 +47,13 @@ export class OutboxQueue {
     if (ready) void this.flush();
   }
 
-  add(roomId: string, body: string, replyToId: string | null): void {
+  add(roomId: string, body: string, replyToId: string | null, attachments: readonly Attachment[] = []): void {
     const entry: OutboxEntry = {
       clientMsgId: newClientMsgId(),
       roomId,
       body,
       replyToId,
+      attachments: [...attachments],
       createdAt: new Date().toISOString(),
       state: 'sending',
       error: null,
@@ -97,6 +98,7 @@ export class OutboxQueue {
         clientMsgId: entry.clientMsgId,
         body: entry.body,
         ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
+        ...(entry.attachments.length ? { attachmentIds: entry.attachments.map((a) => a.id) } : {}),
       });
       this.onDelivered(message);
       this.discard(entry.clientMsgId);

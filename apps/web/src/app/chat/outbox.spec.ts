@@ -8,6 +8,7 @@ const entry = (clientMsgId: string): OutboxEntry => ({
   roomId: 'room-1',
   body: 'hello',
   replyToId: null,
+  attachments: [],
   createdAt: '2025-01-01T00:00:00.000Z',
   state: 'sending',
   error: null,
@@ -32,5 +33,16 @@ describe('the saved outbox', () => {
     storage.setItem(outboxStorageKey('ana'), JSON.stringify([entry('a'), { clientMsgId: 5 }, null, { ...entry('b'), state: 'weird' }]));
     expect(readOutbox(storage, 'ana').map((e) => e.clientMsgId)).toEqual(['a']);
     expect(readOutbox(null, 'ana')).toEqual([]);
+  });
+
+  it('keeps the files a queued message carries, and reads a queue saved before messages had files', () => {
+    const storage = new MemoryStorage();
+    const photo = { id: 'f1', name: 'cat.png', size: 2048, mime: 'image/png', width: 640, height: 480, thumbnail: true };
+    const old: Record<string, unknown> = { ...entry('old') };
+    delete old['attachments'];
+    storage.setItem(outboxStorageKey('ana'), JSON.stringify([{ ...entry('a'), attachments: [photo, { id: 7 }] }, old]));
+    const [withFile, before] = readOutbox(storage, 'ana');
+    expect(withFile?.attachments).toEqual([photo]);
+    expect(before?.attachments).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { InjectionToken } from '@angular/core';
 import { ChatMessage, messageKey } from './chat-message';
-import { MessageKind } from '@parley/contracts';
+import { Attachment, MessageKind } from '@parley/contracts';
 
 /** A message I wrote that the server has not confirmed yet. */
 export interface OutboxEntry {
@@ -8,6 +8,8 @@ export interface OutboxEntry {
   roomId: string;
   body: string;
   replyToId: string | null;
+  /** Files already uploaded (ready on the server) that the message carries. */
+  attachments: Attachment[];
   createdAt: string;
   /** 'sending' covers waiting for the connection too; 'failed' waits for the Retry button. */
   state: 'sending' | 'failed';
@@ -24,6 +26,12 @@ export const OUTBOX_STORAGE = new InjectionToken<Pick<Storage, 'getItem' | 'setI
 
 export function outboxStorageKey(userId: string): string {
   return `parley.outbox.${userId}`;
+}
+
+function isAttachment(value: unknown): value is Attachment {
+  if (typeof value !== 'object' || value === null) return false;
+  const a = value as Record<string, unknown>;
+  return typeof a['id'] === 'string' && typeof a['name'] === 'string' && typeof a['size'] === 'number' && typeof a['mime'] === 'string';
 }
 
 function isEntry(value: unknown): value is OutboxEntry {
@@ -48,6 +56,9 @@ export function readOutbox(storage: Pick<Storage, 'getItem'> | null, userId: str
     return parsed.filter(isEntry).map((e) => ({
       ...e,
       replyToId: typeof e.replyToId === 'string' ? e.replyToId : null,
+      attachments: Array.isArray(e.attachments)
+        ? e.attachments.filter(isAttachment).map((a) => ({ ...a, width: a.width ?? null, height: a.height ?? null, thumbnail: a.thumbnail === true }))
+        : [],
       error: typeof e.error === 'string' ? e.error : null,
       autoRetried: e.autoRetried === true,
     }));
@@ -81,6 +92,8 @@ export function pendingMessage(entry: OutboxEntry, me: string): ChatMessage {
     deletedAt: null,
     kind: MessageKind.User,
     event: null,
+    attachments: entry.attachments,
+    encrypted: null,
     replyToId: entry.replyToId,
     state: entry.state,
     error: entry.error,

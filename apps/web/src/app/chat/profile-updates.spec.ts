@@ -16,7 +16,7 @@ describe('a profile changed elsewhere (user:updated)', () => {
           name: 'Group',
           lastSeq: 2,
           lastRev: 2,
-          lastMessage: { id: 'msg-g-2', seq: 2, senderId: ana.id, senderName: 'Ana Lima', text: 'hi', deleted: false, hidden: false, kind: 'user', createdAt: '2025-01-02T10:02:00.000Z' },
+          lastMessage: { id: 'msg-g-2', seq: 2, senderId: ana.id, senderName: 'Ana Lima', text: 'hi', deleted: false, hidden: false, attachmentCount: 0, encrypted: false, kind: 'user', createdAt: '2025-01-02T10:02:00.000Z' },
         }),
         makeRoom({ id: 'other', name: 'Other', peer: null }),
       ],

@@ -1,4 +1,4 @@
-import { describeRoomEvent, MESSAGE_PREVIEW_MAX_LENGTH, Message, MessageDeletedEvent, MessagePreview, PublicUser, RoomKind, RoomSummary } from '@parley/contracts';
+import { attachmentsPreview, describeRoomEvent, MESSAGE_PREVIEW_MAX_LENGTH, Message, MessageDeletedEvent, MessagePreview, PublicUser, RoomKind, RoomSummary } from '@parley/contracts';
 import { BlockedIds, countsAsUnread } from './unread';
 
 /** Most recent activity first; ties (rooms created together) by name so the order never jumps. */
@@ -19,13 +19,20 @@ export interface MessageContext {
 }
 
 /**
- * The room list's line for a message, as the server writes it: plain text cut to length, a system line in
- * words ("Ada added you", from my side), nothing for a deleted message or one from someone I blocked.
+ * The room list's line for a message, as the server writes it: plain text cut to length, what the files are
+ * when there are no words ("📷 Photo"), a system line in words ("Ada added you", from my side), nothing for a
+ * deleted message, one from someone I blocked or one this client cannot read (end-to-end encrypted, reserved).
  */
 export function previewOf(message: Message, ctx: Omit<MessageContext, 'previous'>): MessagePreview {
   const deleted = message.deletedAt !== null;
   const hidden = message.senderId !== ctx.me && ctx.blocked.has(message.senderId);
-  const text = deleted || hidden ? '' : message.event ? describeRoomEvent(message.event, ctx.me) : ctx.plainText(message.body);
+  const encrypted = message.encrypted !== null;
+  const text =
+    deleted || hidden || encrypted
+      ? ''
+      : message.event
+        ? describeRoomEvent(message.event, ctx.me)
+        : ctx.plainText(message.body) || attachmentsPreview(message.attachments);
   return {
     id: message.id,
     seq: message.seq,
@@ -34,6 +41,8 @@ export function previewOf(message: Message, ctx: Omit<MessageContext, 'previous'
     text: text.length > MESSAGE_PREVIEW_MAX_LENGTH ? `${text.slice(0, MESSAGE_PREVIEW_MAX_LENGTH - 1)}…` : text,
     deleted,
     hidden,
+    attachmentCount: message.attachments.length,
+    encrypted,
     kind: message.kind,
     createdAt: message.createdAt,
   };

@@ -14,6 +14,8 @@ const message = (roomId: string, seq: number, rev = seq) => ({
   replyToId: null,
   kind: 'user' as const,
   event: null,
+  attachments: [],
+  encrypted: null,
 });
 
 describe('nextSyncCursors', () => {

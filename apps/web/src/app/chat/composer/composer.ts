@@ -72,6 +72,8 @@ export class Composer {
   readonly disabledReason = input<string | null>(null);
   readonly replyTo = input<ComposerReply | null>(null);
   readonly editing = input<ComposerEdit | null>(null);
+  /** Files wait in the tray for the next message: it may be sent without words. */
+  readonly hasFiles = input(false);
 
   /** A new message's body. */
   readonly send = output<string>();
@@ -81,6 +83,8 @@ export class Composer {
   readonly cancelEdit = output<void>();
   /** The user is typing (at most once every TYPING_THROTTLE_MS). */
   readonly typing = output<void>();
+  /** Files chosen with the attach button or pasted into the field. */
+  readonly attach = output<File[]>();
 
   protected readonly id = `composer-${++nextId}`;
   protected readonly maxLength = MESSAGE_MAX_LENGTH;
@@ -96,11 +100,14 @@ export class Composer {
   protected readonly overLimit = computed(() => this.length() > MESSAGE_MAX_LENGTH);
   protected readonly showCounter = computed(() => this.length() >= COUNTER_FROM);
   protected readonly counterText = computed(() => `${this.length().toLocaleString('en')} / ${MESSAGE_MAX_LENGTH.toLocaleString('en')}`);
-  protected readonly canSend = computed(() => !this.disabled() && !this.overLimit() && this.body().trim() !== '');
+  protected readonly canSend = computed(
+    () => !this.disabled() && !this.overLimit() && (this.body().trim() !== '' || (this.hasFiles() && this.editing() === null)),
+  );
 
   private readonly mount = viewChild.required('mount', { read: ElementRef<HTMLElement> });
   private readonly toolbar = viewChild.required(ComposerToolbar);
   private readonly emojiButton = viewChild<ElementRef<HTMLButtonElement>>('emojiButton');
+  private readonly fileInput = viewChild.required<ElementRef<HTMLInputElement>>('fileInput');
 
   private readonly editor = signal<MessageEditor | null>(null);
   protected readonly editorReady = computed(() => this.editor() !== null);
@@ -181,6 +188,19 @@ export class Composer {
     this.editor()?.setLink(href);
   }
 
+  protected chooseFiles(): void {
+    this.fileInput().nativeElement.click();
+  }
+
+  protected filesChosen(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const files = Array.from(input.files ?? []);
+    // Cleared, so that choosing the same file again is a change too.
+    input.value = '';
+    if (files.length) this.attach.emit(files);
+    this.focus();
+  }
+
   protected toggleEmoji(): void {
     this.emojiOpen.update((open) => !open);
   }
@@ -223,6 +243,9 @@ export class Composer {
       keydown: (event) => this.handleKeydown(event),
       changed: () => this.contentChanged(),
       selectionChanged: () => this.refresh(editor),
+      pastedFiles: (files) => {
+        if (!this.disabled() && this.editing() === null) this.attach.emit(files);
+      },
     });
     this.editor.set(editor);
   }

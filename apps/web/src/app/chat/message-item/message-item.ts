@@ -5,6 +5,7 @@ import { UsersApi } from '../../core/users-api';
 import { UserCards } from '../../friends/user-card/user-cards';
 import { Avatar } from '../../shared/avatar';
 import { ChatMessage } from '../chat-message';
+import { MessageAttachments } from '../files/message-attachments/message-attachments';
 import { MessageBody } from '../message-body/message-body';
 import { SystemLineRow } from '../system-line/system-line';
 import { DayRow, MessageRow, UnreadRow } from '../timeline';
@@ -49,7 +50,7 @@ const LONG_PRESS_MS = 450;
  */
 @Component({
   selector: 'app-message-item',
-  imports: [Avatar, MessageBody, LocalTimePipe],
+  imports: [Avatar, MessageBody, MessageAttachments, LocalTimePipe],
   templateUrl: './message-item.html',
   styleUrl: './message-item.css',
   host: {
@@ -88,6 +89,7 @@ export class MessageItem {
 
   protected readonly message = computed(() => this.row().message);
   protected readonly deleted = computed(() => this.message().deletedAt !== null);
+  protected readonly hasFiles = computed(() => this.message().attachments.length > 0);
   /** The blocked sender's message the viewer chose to see (by id: list rows are reused for other messages). */
   private readonly revealedId = signal<string | null>(null);
   protected readonly collapsed = computed(() => this.row().blocked && !this.deleted() && this.revealedId() !== this.message().id);

@@ -15,6 +15,7 @@ import {
   viewChildren,
 } from '@angular/core';
 import { injectVirtualizer } from '@tanstack/angular-virtual';
+import { estimateAttachmentsHeight } from '../files/attachment-layout';
 import { ListRow, MessageAction, MessageItem } from '../message-item/message-item';
 import { SystemLine } from '../system-line/system-line';
 import { BottomPin } from './bottom-pin';
@@ -36,7 +37,7 @@ const EDGE_PX = 44;
 function estimateRowHeight(row: ListRow | undefined): number {
   if (row?.kind === 'system') return 36;
   if (row?.kind !== 'message') return 40;
-  return row.message.body.length > 80 ? 84 : 52;
+  return (row.message.body.length > 80 ? 84 : 52) + estimateAttachmentsHeight(row.message.deletedAt ? [] : row.message.attachments);
 }
 
 /** Calls back once the element's scroll position and height have held for two frames (or after about a second). */

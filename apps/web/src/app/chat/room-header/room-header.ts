@@ -30,6 +30,8 @@ export class RoomHeader {
 
   readonly room = input.required<RoomSummary>();
   readonly settings = output<void>();
+  /** The Files panel: what was shared here. */
+  readonly files = output<void>();
 
   protected readonly direct = computed(() => this.room().kind === RoomKind.Direct);
   protected readonly presence = computed<PresenceStatus | null>(() => {

@@ -12,6 +12,8 @@ const last = (overrides: Partial<MessagePreview>): MessagePreview => ({
   text: 'Lunch?',
   deleted: false,
   hidden: false,
+  attachmentCount: 0,
+  encrypted: false,
   kind: 'user',
   createdAt: '2025-01-02T10:00:00.000Z',
   ...overrides,

@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked, viewChild } from '@angular/core';
 import { RouterLink } from '@angular/router';
-import { MessageKind, RoomKind, RoomRole } from '@parley/contracts';
+import { MessageKind, RoomKind, RoomRole, attachmentsPreview } from '@parley/contracts';
 import { FriendsStore } from '../../friends/friends-store';
 import { formMessage, toApiError } from '../../core/api-error';
 import { ChatActions } from '../chat-actions';
@@ -15,6 +15,8 @@ import { typingSentence } from '../people-store';
 import { RoomHeader } from '../room-header/room-header';
 import { systemLineText } from '../system-line/system-line';
 import { buildTimeline } from '../timeline';
+import { UploadTray } from '../files/upload-tray/upload-tray';
+import { Uploads } from '../files/uploads';
 import { seenText } from './seen-text';
 
 const QUOTE_MAX = 200;
@@ -22,9 +24,17 @@ const QUOTE_MAX = 200;
 /** One conversation (route `r/:roomId`): header, the virtually scrolled messages, who is typing, the composer. */
 @Component({
   selector: 'app-room-page',
-  imports: [RoomHeader, MessageList, Composer, RouterLink],
+  imports: [RoomHeader, MessageList, Composer, RouterLink, UploadTray],
   templateUrl: './room-page.html',
   styleUrl: './room-page.css',
+  host: {
+    '(dragenter)': 'dragOver($event)',
+    '(dragover)': 'dragOver($event)',
+    '(dragleave)': 'dragLeave($event)',
+    '(drop)': 'drop($event)',
+    '(document:dragover)': 'keepFilesInPage($event)',
+    '(document:drop)': 'keepFilesInPage($event)',
+  },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RoomPage {
@@ -32,6 +42,7 @@ export class RoomPage {
   private readonly actions = inject(ChatActions);
   private readonly visibility = inject(PageVisibility);
   private readonly friends = inject(FriendsStore);
+  private readonly uploads = inject(Uploads);
   private readonly list = viewChild(MessageList);
   /** This room (of the route) has been opened: its line is placed and its messages asked for. */
   private opened = false;
@@ -52,6 +63,13 @@ export class RoomPage {
   protected readonly archived = computed(() => (this.room()?.archivedAt ?? null) !== null);
   /** One list per room: switching rooms starts a fresh list (scroll position, measurements). */
   protected readonly listKeys = computed(() => [this.roomId()]);
+
+  /** Files are being dragged over the conversation: the drop zone shows. */
+  protected readonly dropping = signal(false);
+  /** The next message has files in the tray. */
+  protected readonly hasFiles = computed(() =>
+    this.uploads.inRoom(this.roomId())().some((u) => u.sendId === null && (u.status !== 'failed' || u.retryable)),
+  );
 
   protected readonly replyTo = signal<ComposerReply | null>(null);
   protected readonly editing = signal<ComposerEdit | null>(null);
@@ -162,10 +180,44 @@ export class RoomPage {
   }
 
   protected send(body: string): void {
-    this.store.send(this.roomId(), body, this.replyTo()?.id ?? null);
+    if (!this.uploads.send(this.roomId(), body, this.replyTo()?.id ?? null)) return;
     this.replyTo.set(null);
     // My own message always brings the conversation to the bottom.
     setTimeout(() => this.list()?.scrollToBottom());
+  }
+
+  protected attach(files: File[]): void {
+    if (this.archived()) return;
+    this.uploads.add(this.roomId(), files);
+  }
+
+  protected dragOver(event: DragEvent): void {
+    if (!(event.dataTransfer?.types ?? []).includes('Files') || !this.room() || this.archived()) return;
+    // Taking the drag over is what lets the drop happen here (instead of the browser opening the file).
+    event.preventDefault();
+    event.dataTransfer!.dropEffect = 'copy';
+    this.dropping.set(true);
+  }
+
+  protected dragLeave(event: DragEvent): void {
+    const host = event.currentTarget as HTMLElement;
+    // Leaving for a child is not leaving: only out of the page (or out of the window) ends the drag here.
+    if (!event.relatedTarget || !host.contains(event.relatedTarget as Node)) this.dropping.set(false);
+  }
+
+  protected drop(event: DragEvent): void {
+    if (!this.dropping()) return;
+    event.preventDefault();
+    this.dropping.set(false);
+    const files = Array.from(event.dataTransfer?.files ?? []);
+    if (files.length) this.attach(files);
+  }
+
+  /** Files dropped beside the conversation (on the room list) are not opened by the browser in place of Parley. */
+  protected keepFilesInPage(event: DragEvent): void {
+    if (!(event.dataTransfer?.types ?? []).includes('Files')) return;
+    event.preventDefault();
+    if (event.type === 'drop') this.dropping.set(false);
   }
 
   protected async saveEdit(edit: ComposerEdit): Promise<void> {
@@ -179,7 +231,7 @@ export class RoomPage {
     switch (action.kind) {
       case 'reply':
         this.editing.set(null);
-        this.replyTo.set({ id: message.id, senderName: this.senderName(message), text: this.plain(message.body) });
+        this.replyTo.set({ id: message.id, senderName: this.senderName(message), text: this.plain(message) });
         break;
       case 'edit':
         this.replyTo.set(null);
@@ -213,6 +265,10 @@ export class RoomPage {
     void this.actions.roomSettings(this.roomId());
   }
 
+  protected openFiles(): void {
+    void this.actions.roomFiles(this.roomId());
+  }
+
   protected typing(): void {
     this.store.typing(this.roomId());
   }
@@ -222,15 +278,16 @@ export class RoomPage {
     if (!original) return { id, senderName: 'Reply', text: '', state: 'not-loaded' };
     const senderName = this.senderName(original);
     if (original.deletedAt) return { id, senderName, text: '', state: 'deleted' };
-    return { id, senderName, text: this.plain(original.body), state: 'shown' };
+    return { id, senderName, text: this.plain(original), state: 'shown' };
   }
 
   private senderName(message: ChatMessage): string {
     return message.senderId === this.store.userId ? 'You' : this.store.people.nameOf(message.senderId);
   }
 
-  private plain(body: string): string {
-    const text = toPlainText(body);
+  /** A message as one line of text: its words, or what its files are ("📷 Photo"). */
+  private plain(message: ChatMessage): string {
+    const text = toPlainText(message.body) || attachmentsPreview(message.attachments);
     return text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX - 1)}…` : text;
   }
 

@@ -1,5 +1,5 @@
 import { Injector, computed, signal } from '@angular/core';
-import { Message, MessagePage, PublicUser, RoomKind, RoomMember, RoomRole, RoomSummary, ServerToClientEvents, SocketErrorCode } from '@parley/contracts';
+import { Attachment, Message, MessagePage, PublicUser, RoomKind, RoomMember, RoomRole, RoomSummary, ServerToClientEvents, SocketErrorCode } from '@parley/contracts';
 import { Observable, of, throwError } from 'rxjs';
 import { MessagesApi } from '../../core/messages-api';
 import { PresenceStore } from '../../core/presence-store';
@@ -64,6 +64,8 @@ export function makeMessage(overrides: Partial<Message> & Pick<Message, 'roomId'
     replyToId: null,
     kind: 'user',
     event: null,
+    attachments: [],
+    encrypted: null,
     ...overrides,
   };
 }
@@ -87,6 +89,8 @@ export class FakeRealtime {
   readonly serverMessages = new Map<string, Message[]>();
   /** Overrides the answer for one event; return a SocketError as `{ error }` to refuse. */
   responders = new Map<string, Responder>();
+  /** Files uploaded and ready on the server, by id: `attachmentIds` on message:send pick from these. */
+  readonly files = new Map<string, Attachment>();
 
   attach(target: SyncTarget): void {
     this.target = target;
@@ -135,13 +139,15 @@ export class FakeRealtime {
   private answer(event: string, payload: unknown): unknown {
     switch (event) {
       case 'message:send': {
-        const p = payload as { roomId: string; clientMsgId: string; body: string; replyToId?: string };
+        const p = payload as { roomId: string; clientMsgId: string; body: string; replyToId?: string; attachmentIds?: string[] };
         const list = this.serverMessages.get(p.roomId) ?? [];
         // The same clientMsgId returns the original message (a resend is safe).
         const existing = list.find((m) => m.senderId === ME && m.clientMsgId === p.clientMsgId);
         if (existing) return { message: existing };
         const seq = (list.at(-1)?.seq ?? 0) + 1;
-        const message = makeMessage({ roomId: p.roomId, seq, senderId: ME, body: p.body, clientMsgId: p.clientMsgId, replyToId: p.replyToId ?? null });
+        const attachments = (p.attachmentIds ?? []).map((id) => this.files.get(id)!);
+        if (attachments.some((a) => !a)) return { error: { code: SocketErrorCode.NotFound, message: 'File not found.' } };
+        const message = makeMessage({ roomId: p.roomId, seq, senderId: ME, body: p.body, clientMsgId: p.clientMsgId, replyToId: p.replyToId ?? null, attachments });
         this.serverMessages.set(p.roomId, [...list, message]);
         return { message };
       }

@@ -7,6 +7,7 @@ import type { FormatCommand } from '../format-tools';
 import { INPUT_RULES } from './mark-shortcuts';
 import { messageExtensions } from './message-schema';
 import { insertNewLine } from './new-line';
+import { pastedFiles } from './pasted-files';
 import { withoutInlineStyles } from './pasted-html';
 import { toMarkdown } from './to-markdown';
 
@@ -30,7 +31,10 @@ export interface MessageEditorOptions {
   changed: () => void;
   /** The selection or the formatting at the cursor may have changed. */
   selectionChanged: () => void;
+  /** Files pasted into the field (a screenshot from the clipboard): they are shared, not put in the text. */
+  pastedFiles?: (files: File[]) => void;
 }
+
 
 const IS_ACTIVE: Record<FormatCommand, (editor: Editor) => boolean> = {
   bold: (e) => e.isActive('bold'),
@@ -71,6 +75,14 @@ export class MessageEditor {
         attributes: () => options.attributes(),
         handleKeyDown: (_view: EditorView, event: KeyboardEvent) => options.keydown(event),
         transformPastedHTML: withoutInlineStyles,
+        handlePaste: (_view: EditorView, event: ClipboardEvent) => {
+          const files = options.pastedFiles ? pastedFiles(event.clipboardData) : [];
+          if (files.length === 0) return false;
+          options.pastedFiles!(files);
+          return true;
+        },
+        // Files dropped on the field are the conversation's to take (its drop zone): the field leaves them alone.
+        handleDrop: (_view: EditorView, event: DragEvent) => (event.dataTransfer?.types ?? []).includes('Files'),
       },
       onUpdate: () => options.changed(),
       onTransaction: () => options.selectionChanged(),

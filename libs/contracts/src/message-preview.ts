@@ -1,4 +1,6 @@
-import { MESSAGE_PREVIEW_MAX_LENGTH } from '@parley/contracts';
+import type { Attachment } from './files';
+import type { MessageContent } from './messages';
+import { MESSAGE_PREVIEW_MAX_LENGTH } from './rooms';
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', '#39': "'" };
 /** A backslash escape: the punctuation character after it is shown as it is (`\*` is a star, not emphasis). */
@@ -33,4 +35,24 @@ export function plainTextPreview(body: string, max = MESSAGE_PREVIEW_MAX_LENGTH)
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/** How a message with files and no words reads in the room list: "📷 Photo", "📎 report.pdf", "📎 3 files". */
+export function attachmentsPreview(attachments: readonly Attachment[]): string {
+  if (attachments.length === 0) return '';
+  if (attachments.every((a) => a.mime.startsWith('image/'))) return attachments.length === 1 ? '📷 Photo' : `📷 ${attachments.length} photos`;
+  if (attachments.length > 1) return `📎 ${attachments.length} files`;
+  const [only] = attachments;
+  if (only.mime.startsWith('video/')) return `🎬 ${only.name}`;
+  if (only.mime.startsWith('audio/')) return `🎵 ${only.name}`;
+  return `📎 ${only.name}`;
+}
+
+/**
+ * The room list's line for readable content: the text as plain text, or what the files are when there is
+ * no text. The server computes it for the messages it can read; a client computes it for what it decrypts.
+ */
+export function contentPreview(content: MessageContent, max = MESSAGE_PREVIEW_MAX_LENGTH): string {
+  const text = plainTextPreview(content.body, max);
+  return text || plainTextPreview(attachmentsPreview(content.attachments), max);
 }

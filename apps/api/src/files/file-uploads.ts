@@ -1,0 +1,194 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { FILE_NAME_MAX_LENGTH, fileCategory, FileLimits, FileStatus } from '@parley/contracts';
+import type { Readable } from 'node:stream';
+import { DataSource, EntityManager } from 'typeorm';
+import { errors } from '../common/errors';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { DirectRoomsService } from '../rooms/direct-rooms.service';
+import { roomArchived } from '../rooms/room-errors';
+import { RoomsService } from '../rooms/rooms.service';
+import { BLOB_STORE, BlobStore } from './blob-store';
+import { FileEntity } from './file.entity';
+import { fileNotFound, fileTooLarge, sizeInWords } from './file-errors';
+import { thumbnailKey } from './file-keys';
+import { FILE_SCANNER, FileScanner, ScannerUnavailableError } from './file-scanner';
+import { FileWriteThrottle } from './file-write-throttle';
+import { FilesService } from './files.service';
+import { Inspection, inspectFile, sanitizeFileName } from './inspection';
+
+/** What an upload announces when it is created. */
+export interface NewUpload {
+  /** The tus upload id (or a fresh one for a multipart upload): the file's id. */
+  id: string;
+  roomId: string;
+  /** As the client named it; sanitised here. */
+  name: string;
+  /** Upload-Length, or the multipart request's Content-Length. */
+  declaredSize: number;
+}
+
+/**
+ * The life of an upload until it is ready to attach, for tus and multipart alike: `begin` checks everything
+ * that can be checked before a byte is stored (the room, the size cap, the user's quota) and records the
+ * upload; `finish` inspects the stored bytes (type sniffed, dimensions, thumbnail), scans them, and marks the
+ * file ready, or deletes it and throws the reason (422 file_rejected, 503 when the scanner is unreachable).
+ */
+@Injectable()
+export class FileUploads {
+  private readonly logger = new Logger(FileUploads.name);
+  private readonly limitsConfig: AppConfig['files'];
+  private readonly postgres: boolean;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly rooms: RoomsService,
+    private readonly directRooms: DirectRoomsService,
+    private readonly files: FilesService,
+    private readonly throttle: FileWriteThrottle,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(FILE_SCANNER) private readonly scanner: FileScanner,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.limitsConfig = config.files;
+    this.postgres = config.database.type === 'postgres';
+  }
+
+  get maxBytes(): number {
+    return this.limitsConfig.maxBytes;
+  }
+
+  async limits(userId: string): Promise<FileLimits> {
+    return { maxBytes: this.limitsConfig.maxBytes, quotaBytes: this.limitsConfig.quotaBytes, usedBytes: await this.usedBytes(this.dataSource.manager, userId) };
+  }
+
+  /** What the user's files take: stored bytes, and uploads in progress at their announced size. */
+  private async usedBytes(em: EntityManager, userId: string): Promise<number> {
+    const row = await em
+      .createQueryBuilder(FileEntity, 'f')
+      .select(`COALESCE(SUM(CASE WHEN f.status = '${FileStatus.Uploading}' THEN f.declaredSize ELSE f.size END), 0)`, 'used')
+      .where('f.uploaderId = :userId', { userId })
+      .getRawOne<{ used: string | number }>();
+    return Number(row?.used ?? 0);
+  }
+
+  /**
+   * Everything decided before a byte flows: a write token, the size cap (413 payload_too_large), the room (the
+   * 404 of a missing room for a non-member; archived rooms are read-only; a block in a direct room is a 403),
+   * and the quota (413 quota_exceeded), checked and recorded in one transaction per user so that parallel
+   * uploads cannot pass it together. Answers the new `uploading` row.
+   */
+  async begin(actor: { id: string }, upload: NewUpload): Promise<FileEntity> {
+    await this.throttle.take(actor.id);
+    if (upload.declaredSize > this.limitsConfig.maxBytes) throw fileTooLarge(this.limitsConfig.maxBytes);
+    const membership = await this.rooms.requireMembership(upload.roomId, actor.id);
+    if (membership.room.archivedAt) throw roomArchived();
+    await this.directRooms.assertMaySend(upload.roomId, actor.id);
+    // The sanitiser keeps whole graphemes; the column counts code points (an emoji may be several).
+    const name = Array.from(sanitizeFileName(upload.name)).slice(0, FILE_NAME_MAX_LENGTH).join('');
+    const quota = this.limitsConfig.quotaBytes;
+    return this.dataSource.transaction(async (em) => {
+      if (quota > 0) {
+        // One user's uploads are counted one at a time (SQLite runs one transaction at a time anyway).
+        if (this.postgres) await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`parley.files.quota:${actor.id}`]);
+        const used = await this.usedBytes(em, actor.id);
+        if (used + upload.declaredSize > quota) {
+          throw errors.quotaExceeded(
+            `This file (${sizeInWords(upload.declaredSize)}) would take you over your storage quota of ${sizeInWords(quota)}: your files take ${sizeInWords(used)}. Delete files you no longer need, or ask an admin for more room.`,
+          );
+        }
+      }
+      const now = new Date();
+      const row = em.create(FileEntity, {
+        id: upload.id,
+        roomId: upload.roomId,
+        uploaderId: actor.id,
+        messageId: null,
+        name,
+        declaredSize: upload.declaredSize,
+        status: FileStatus.Uploading,
+        createdAt: now,
+        touchedAt: now,
+      });
+      await em.insert(FileEntity, row);
+      return row;
+    });
+  }
+
+  /** Records that bytes are arriving (the sweeper leaves active uploads alone). */
+  async touch(fileId: string): Promise<void> {
+    await this.dataSource.getRepository(FileEntity).update({ id: fileId, status: FileStatus.Uploading }, { touchedAt: new Date() });
+  }
+
+  /** The upload's row, for the tus routes' access checks. */
+  find(fileId: string): Promise<FileEntity | null> {
+    return this.dataSource.getRepository(FileEntity).findOneBy({ id: fileId });
+  }
+
+  /**
+   * The upload's bytes are all stored (`size` of them): inspect, scan, store the thumbnail, mark it ready.
+   * A rejected file is deleted (row and bytes) and the reason thrown.
+   */
+  async finish(fileId: string, size: number): Promise<FileEntity> {
+    const repo = this.dataSource.getRepository(FileEntity);
+    const file = await repo.findOneBy({ id: fileId });
+    if (!file || file.status !== FileStatus.Uploading) {
+      if (!file) await this.files.discardBytes([fileId]);
+      throw fileNotFound();
+    }
+    const key = this.blobs.uploadKey(fileId);
+    const open = async (): Promise<Readable> => {
+      const body = await this.blobs.get(key);
+      if (!body) throw new Error(`the bytes of ${fileId} are missing`);
+      return body;
+    };
+    let inspection: Inspection;
+    try {
+      inspection = await inspectFile(open, size, { maxPixels: this.limitsConfig.thumbnailMaxPixels, fileName: file.name });
+    } catch (err) {
+      this.logger.warn(`Could not inspect file ${fileId}: ${(err as Error).message}`);
+      await this.abandon(fileId);
+      throw errors.fileRejected('The file could not be read, so it was refused');
+    }
+    if (this.scanner.enabled) {
+      let verdict;
+      try {
+        verdict = await this.scanner.scan(await open());
+      } catch (err) {
+        await this.abandon(fileId);
+        if (err instanceof ScannerUnavailableError) throw errors.unavailable('The malware scanner cannot be reached, so the file was refused; try again later');
+        throw err;
+      }
+      if (!verdict.clean) {
+        this.logger.warn(`Refused file ${fileId} uploaded by ${file.uploaderId}: malware found (${verdict.signature})`);
+        await this.abandon(fileId);
+        throw errors.fileRejected(`The file was refused: the malware scanner found ${verdict.signature} in it`);
+      }
+    }
+    if (inspection.thumbnail) await this.blobs.put(thumbnailKey(fileId), inspection.thumbnail, { contentType: 'image/webp' });
+    const ready = {
+      status: FileStatus.Ready,
+      size,
+      mime: inspection.mime,
+      category: fileCategory(inspection.mime),
+      width: inspection.width,
+      height: inspection.height,
+      hasThumbnail: inspection.thumbnail !== null,
+      downloadOnly: inspection.downloadOnly,
+      touchedAt: new Date(),
+    };
+    const updated = await repo.update({ id: fileId, status: FileStatus.Uploading }, ready);
+    if (!updated.affected) {
+      // Deleted (or swept) while it was being checked.
+      await this.files.discardBytes([fileId]);
+      throw fileNotFound();
+    }
+    return Object.assign(file, ready);
+  }
+
+  /** Gives an upload up: its row and whatever bytes arrived. */
+  async abandon(fileId: string): Promise<void> {
+    await this.dataSource.getRepository(FileEntity).delete({ id: fileId, status: FileStatus.Uploading });
+    await this.files.discardBytes([fileId]);
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { hostname } from 'node:os';
+import { LessThanOrEqual, Repository } from 'typeorm';
+import { JobEntity } from './job.entity';
+
+/**
+ * Background jobs that run once across every API process. Each process ticks every interval; the database
+ * decides which tick runs: `claim` moves the job's `nextRunAt` forward with one conditional UPDATE, which
+ * only one process can win (the same statement on SQLite and PostgreSQL). A process that dies mid-run costs
+ * one run; the next interval's claim runs it again.
+ */
+@Injectable()
+export class JobsService implements OnApplicationShutdown {
+  private readonly logger = new Logger(JobsService.name);
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly me = `${hostname()}:${process.pid}`.slice(0, 128);
+  private stopped = false;
+
+  constructor(@InjectRepository(JobEntity) private readonly jobs: Repository<JobEntity>) {}
+
+  /**
+   * Claims a run of `name` when no process has run it within the last `intervalMs`: true for exactly one
+   * caller per interval, whichever process asks first.
+   */
+  async claim(name: string, intervalMs: number, now = new Date()): Promise<boolean> {
+    await this.jobs.createQueryBuilder().insert().into(JobEntity).values({ name, nextRunAt: new Date(0), claimedAt: null, claimedBy: null }).orIgnore().execute();
+    const claimed = await this.jobs.update(
+      { name, nextRunAt: LessThanOrEqual(now) },
+      { nextRunAt: new Date(now.getTime() + intervalMs), claimedAt: now, claimedBy: this.me },
+    );
+    return claimed.affected === 1;
+  }
+
+  /** Runs `run` about every `intervalMs` (and soon after start-up), in whichever process claims each run. */
+  every(name: string, intervalMs: number, run: () => Promise<unknown>): void {
+    const tick = async () => {
+      if (this.stopped) return;
+      try {
+        if (!(await this.claim(name, intervalMs))) return;
+        const job = run();
+        this.running.add(job);
+        await job.finally(() => this.running.delete(job));
+      } catch (err) {
+        this.logger.warn(`Job ${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    // A little after start-up, so a restart does not wait a whole interval; then on every interval.
+    const first = setTimeout(() => void tick(), Math.min(intervalMs, 5000));
+    const timer = setInterval(() => void tick(), intervalMs);
+    first.unref();
+    timer.unref();
+    this.timers.add(first).add(timer);
+  }
+
+  /** Stops ticking and waits for runs in progress (before the database closes). */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    await Promise.allSettled([...this.running]);
+  }
+}
