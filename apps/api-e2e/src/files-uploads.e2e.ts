@@ -165,13 +165,17 @@ describe('an upload whose check was cut short by a crash', () => {
   });
 
   it('is checked when its uploader resumes it after the restart', async () => {
-    // A "clamd" that accepts the file and never answers: the server is mid-check when it is killed.
+    // A "clamd" that answers PING (the server asks at start-up) but takes a file and never gives a verdict:
+    // the server is mid-check when it is killed.
     let scanning!: () => void;
     const scanStarted = new Promise<void>((resolve) => (scanning = resolve));
     hole = createServer((socket) => {
       held.push(socket);
       socket.on('error', () => undefined);
-      scanning();
+      socket.once('data', (first: Buffer) => {
+        if (/^[zn]PING/.test(first.toString('latin1'))) socket.end('PONG\0');
+        else scanning();
+      });
     });
     await new Promise<void>((resolve) => hole!.listen(0, '127.0.0.1', resolve));
     const port = (hole.address() as AddressInfo).port;
