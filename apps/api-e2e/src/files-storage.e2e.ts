@@ -1,13 +1,15 @@
 import { ErrorCode, FileInfo, Message, UPLOADS_PATH } from '@parley/contracts';
-import { RunningServer } from '@parley/testing';
+import { RunningServer, startServer } from '@parley/testing';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import sharp from 'sharp';
 import request from 'supertest';
 import { badFiles, startTestClamd, startTestS3, TestClamd, TestS3, TEST_SIGNATURE } from './support/api-testing';
 import { createRoom } from './support/chat';
-import { DatabaseKind, startOn } from './support/database-targets';
+import { DatabaseKind, databaseUrlOf, startOn } from './support/database-targets';
 import { asUser, bearer, Signed, signUp } from './support/factories';
+import { PrivateRedis, startPrivateRedis } from './support/redis';
 import { binary, createUpload, headUpload, multipartUpload, patchUpload, tusUpload, uploadFile, uploadIdOf } from './support/files';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -248,5 +250,56 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files in S3-compatible stor
     await patchUpload(url, ada, location, 0, randomBytes(6 * 1024 * 1024)).expect(204);
     await request(url).delete(location).set(bearer(ada)).set('Tus-Resumable', '1.0.0').expect(204);
     expect((await keys()).filter((k) => k.includes(uploadIdOf(location)))).toEqual([]);
+  });
+});
+
+describe('uploads across two API processes (PostgreSQL, Redis, S3)', () => {
+  let s3: TestS3;
+  let redis: PrivateRedis;
+  let a: RunningServer;
+  let b: RunningServer;
+  beforeAll(async () => {
+    s3 = await startTestS3();
+    redis = await startPrivateRedis();
+    const env = { ...s3.env(), REDIS_URL: redis.url, SECRET_KEY: randomBytes(32).toString('hex') };
+    a = await startOn('postgres', { env });
+    b = await startServer({ env: { ...env, DATABASE_URL: databaseUrlOf(a) } });
+  }, 120_000);
+  afterAll(async () => {
+    await b?.dispose();
+    await a?.dispose();
+    await redis?.stop();
+    await s3?.stop();
+  });
+
+  it('resumes on one process an upload begun on the other, taking the upload over from a request still open there', async () => {
+    const ada = await signUp(a.url);
+    const room = await createRoom(a.url, ada, []);
+    const data = randomBytes(12 * 1024 * 1024);
+    const created = await createUpload(a.url, ada, { roomId: room.id, filename: 'shared.bin', length: data.length }).expect(201);
+    const location = created.headers['location'] as string;
+
+    // On A: a PATCH that sends 9 MB of its 12 and then stalls with its connection open (a half-open client).
+    const stalled = httpRequest(`${a.url}${location}`, {
+      method: 'PATCH',
+      headers: { ...bearer(ada), 'Tus-Resumable': '1.0.0', 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream', 'Content-Length': String(data.length) },
+    });
+    stalled.on('error', () => undefined);
+    const answered = new Promise<number>((resolve) => stalled.on('response', (res) => resolve(res.statusCode!)));
+    await new Promise<void>((resolve) => stalled.write(data.subarray(0, 9 * 1024 * 1024), () => resolve()));
+
+    // On B: the client resumes. B's lock request reaches A through Redis, A ends its request, B answers.
+    const head = await headUpload(b.url, ada, location).expect(200);
+    const offset = Number(head.headers['upload-offset']);
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThanOrEqual(9 * 1024 * 1024);
+    stalled.destroy();
+    await Promise.race([answered, new Promise((r) => setTimeout(r, 100))]);
+
+    await patchUpload(b.url, ada, location, offset, data.subarray(offset)).expect(204);
+    const id = uploadIdOf(location);
+    const fromA = (await binary(asUser(a.url, ada).get(`/api/files/${id}/content`)).expect(200)).body as Buffer;
+    expect(sha(fromA)).toBe(sha(data));
+    await asUser(b.url, ada).post(`/api/rooms/${room.id}/messages`).send({ clientMsgId: randomUUID(), body: '', attachmentIds: [id] }).expect(201);
   });
 });

@@ -2,6 +2,7 @@ import { FileInfo, Message, UPLOADS_PATH } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import request from 'supertest';
 import { Upload } from 'tus-js-client';
 import { createRoom } from './support/chat';
@@ -149,4 +150,60 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('resumable uploads on %s', (
       await second.stop();
     }
   });
+});
+
+describe('an upload whose check was cut short by a crash', () => {
+  let server: RunningServer | undefined;
+  let restarted: RunningServer | undefined;
+  const held: Socket[] = [];
+  let hole: Server | undefined;
+  afterAll(async () => {
+    await restarted?.stop();
+    await server?.dispose();
+    held.forEach((s) => s.destroy());
+    hole?.close();
+  });
+
+  it('is checked when its uploader resumes it after the restart', async () => {
+    // A "clamd" that answers PING (the server asks at start-up) but takes a file and never gives a verdict:
+    // the server is mid-check when it is killed.
+    let scanning!: () => void;
+    const scanStarted = new Promise<void>((resolve) => (scanning = resolve));
+    hole = createServer((socket) => {
+      held.push(socket);
+      socket.on('error', () => undefined);
+      socket.once('data', (first: Buffer) => {
+        if (/^[zn]PING/.test(first.toString('latin1'))) socket.end('PONG\0');
+        else scanning();
+      });
+    });
+    await new Promise<void>((resolve) => hole!.listen(0, '127.0.0.1', resolve));
+    const port = (hole.address() as AddressInfo).port;
+    server = await startOn('sqlite', { env: { FILE_SCAN: 'clamd', CLAMD_HOST: '127.0.0.1', CLAMD_PORT: String(port) } });
+    const ada = await signUp(server.url);
+    const room = await createRoom(server.url, ada, []);
+    const data = randomBytes(300 * 1024);
+    const created = await createUpload(server.url, ada, { roomId: room.id, filename: 'late.bin', length: data.length }).expect(201);
+    const location = created.headers['location'] as string;
+    const lastPatch = patchUpload(server.url, ada, location, 0, data).then(
+      () => undefined,
+      () => undefined,
+    );
+    await scanStarted;
+    await server.stop('SIGKILL');
+    await lastPatch;
+
+    restarted = await startServer({ dataDir: server.dataDir });
+    const url = restarted.url;
+    const id = uploadIdOf(location);
+    expect((await asUser(url, ada).get(`/api/files/${id}`).expect(200)).body).toMatchObject({ status: 'uploading' });
+    // tus-js-client resumes with HEAD, sees every byte there, and stops: that HEAD (once the dead process's
+    // claim on the check has lapsed) gets the file checked.
+    await eventually(async () => {
+      const head = await headUpload(url, ada, location);
+      if (head.status !== 200 || Number(head.headers['upload-offset']) !== data.length) return false;
+      return ((await asUser(url, ada).get(`/api/files/${id}`)).body as FileInfo).status === 'ready';
+    }, 'the resumed upload is checked and ready', 80_000);
+    expect(sha(await binary(asUser(url, ada).get(`/api/files/${id}/content`)).expect(200).then((r) => r.body as Buffer))).toBe(sha(data));
+  }, 120_000);
 });

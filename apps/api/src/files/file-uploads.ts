@@ -17,6 +17,13 @@ import { FileWriteThrottle } from './file-write-throttle';
 import { FilesService } from './files.service';
 import { Inspection, inspectFile, sanitizeFileName } from './inspection';
 
+/**
+ * One request's claim on checking a finished upload (inspection and scan) is renewed this often while it
+ * runs, and lapses this long after its last renewal: then another request (after a crash) takes over.
+ */
+const CHECK_RENEW_MS = 10_000;
+const CHECK_LEASE_MS = 30_000;
+
 /** What an upload announces when it is created. */
 export interface NewUpload {
   /** The tus upload id (or a fresh one for a multipart upload): the file's id. */
@@ -127,7 +134,8 @@ export class FileUploads {
 
   /**
    * The upload's bytes are all stored (`size` of them): inspect, scan, store the thumbnail, mark it ready.
-   * A rejected file is deleted (row and bytes) and the reason thrown.
+   * A rejected file is deleted (row and bytes) and the reason thrown. One request checks a file (a claim in
+   * the database); another that finishes the same upload meanwhile waits for its verdict.
    */
   async finish(fileId: string, size: number): Promise<FileEntity> {
     const repo = this.dataSource.getRepository(FileEntity);
@@ -136,6 +144,53 @@ export class FileUploads {
       if (!file) await this.files.discardBytes([fileId]);
       throw fileNotFound();
     }
+    const now = new Date();
+    const claimed = await repo
+      .createQueryBuilder()
+      .update(FileEntity)
+      .set({ checkingSince: now })
+      .where('id = :id AND status = :uploading AND ("checkingSince" IS NULL OR "checkingSince" < :stale)', {
+        id: fileId,
+        uploading: FileStatus.Uploading,
+        stale: new Date(now.getTime() - CHECK_LEASE_MS),
+      })
+      .execute();
+    if (!claimed.affected) return this.verdictOf(fileId, size);
+    const renewal = setInterval(() => void repo.update({ id: fileId, status: FileStatus.Uploading }, { checkingSince: new Date() }).catch(() => undefined), CHECK_RENEW_MS);
+    try {
+      return await this.check(file, size);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /**
+   * After a restart (or in another process) an upload may have all its bytes but no verdict: the request that
+   * stored the last byte died before checking it. A client resuming it asks for its offset (HEAD), learns that
+   * it is complete and goes no further; so that HEAD checks it, here, when nobody else is.
+   */
+  async finishIfComplete(file: FileEntity): Promise<void> {
+    if (file.status !== FileStatus.Uploading || (file.checkingSince && Date.now() - file.checkingSince.getTime() < CHECK_LEASE_MS)) return;
+    const stored = await this.blobs.stat(this.blobs.uploadKey(file.id));
+    if (!stored || stored.size !== file.declaredSize) return;
+    await this.finish(file.id, stored.size).catch((err: unknown) => this.logger.warn(`Checking the finished upload ${file.id} failed: ${(err as Error).message}`));
+  }
+
+  /** The verdict of another request's check: the file once ready, the refusal once it is gone; or, when that request died, our own. */
+  private async verdictOf(fileId: string, size: number): Promise<FileEntity> {
+    const repo = this.dataSource.getRepository(FileEntity);
+    for (;;) {
+      const file = await repo.findOneBy({ id: fileId });
+      if (!file) throw errors.fileRejected('The file was refused when it was checked');
+      if (file.status !== FileStatus.Uploading) return file;
+      if (!file.checkingSince || Date.now() - file.checkingSince.getTime() >= CHECK_LEASE_MS) return this.finish(fileId, size);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  private async check(file: FileEntity, size: number): Promise<FileEntity> {
+    const fileId = file.id;
+    const repo = this.dataSource.getRepository(FileEntity);
     const key = this.blobs.uploadKey(fileId);
     const open = async (): Promise<Readable> => {
       const body = await this.blobs.get(key);
@@ -176,6 +231,7 @@ export class FileUploads {
       hasThumbnail: inspection.thumbnail !== null,
       downloadOnly: inspection.downloadOnly,
       touchedAt: new Date(),
+      checkingSince: null,
     };
     const updated = await repo.update({ id: fileId, status: FileStatus.Uploading }, ready);
     if (!updated.affected) {

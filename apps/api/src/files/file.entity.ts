@@ -91,4 +91,11 @@ export class FileEntity {
   /** The last sign of life of an unattached upload; the sweeper removes it FILE_UPLOAD_TTL_HOURS later. */
   @Column({ type: Date })
   touchedAt!: Date;
+
+  /**
+   * While one request inspects and scans the finished bytes: its claim, so no other request (a resume after
+   * a restart, another process) does it too. Expires, so a process that died while checking is taken over.
+   */
+  @Column({ type: Date, nullable: true })
+  checkingSince!: Date | null;
 }

@@ -85,7 +85,23 @@ export class MultipartUploads {
           }
           storing = this.uploads.begin(actor, { id, roomId, name: info.filename ?? FILE_FIELD, declaredSize }).then(() => {
             begun = true;
-            return this.blobs.put(this.blobs.uploadKey(id), stream.pipe(new ByteCap(max, () => fileTooLarge(max))), {});
+            // The cap may fail the stream before the store has started reading it: its error is kept here
+            // (an unheard stream error would end the process) and is the answer whatever the store says.
+            const cap = new ByteCap(max, () => fileTooLarge(max));
+            let capError: unknown = null;
+            cap.on('error', (err) => {
+              capError = err;
+              stream.resume();
+            });
+            return this.blobs.put(this.blobs.uploadKey(id), stream.pipe(cap), {}).then(
+              (stored) => {
+                if (capError) throw capError;
+                return stored;
+              },
+              (err: unknown) => {
+                throw capError ?? err;
+              },
+            );
           });
           storing.catch((err: unknown) => {
             stream.resume();

@@ -60,7 +60,9 @@ export class UploadsController {
   @ApiOkResponse({ description: 'The upload\u2019s offset and length, in headers' })
   @ApiErrors(404)
   async offset(@CurrentAuth() auth: RequestAuth, @Param('id', uuidParam('id')) id: string, @Req() req: AuthedRequest, @Res() res: Response): Promise<void> {
-    await this.ownUpload(auth, id);
+    const file = await this.ownUpload(auth, id);
+    // All its bytes but no verdict (the server stopped while checking it): check it before saying it is complete.
+    await this.uploads.finishIfComplete(file);
     await this.tus.handle(req, res);
   }
 

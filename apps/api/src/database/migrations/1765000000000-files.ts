@@ -44,6 +44,8 @@ export class Files1765000000000 implements MigrationInterface {
           { name: 'createdAt', type: t.timestamp, isNullable: false, default: t.now },
           // Last sign of life of an unattached upload (created, bytes received, finished): swept after FILE_UPLOAD_TTL_HOURS.
           { name: 'touchedAt', type: t.timestamp, isNullable: false, default: t.now },
+          // Set while one request inspects and scans the finished bytes (a claim, so only one does).
+          { name: 'checkingSince', type: t.timestamp, isNullable: true },
         ],
         foreignKeys: [fk('roomId', 'rooms'), fk('uploaderId', 'users'), fk('messageId', 'messages')],
         indices: [
