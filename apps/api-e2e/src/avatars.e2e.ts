@@ -37,7 +37,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('avatars on %s', (kind) => {
   const me = async (who: Signed) => (await request(url).get('/api/users/me').set(bearer(who)).expect(200)).body as CurrentUser;
   const upload = (who: Signed) => request(url).put('/api/users/me/avatar').set(bearer(who));
   const fetchAvatar = (who: Signed, path: string) => binary(request(url).get(path).set(bearer(who)));
-  const storedFiles = () => readdirSync(join(server.dataDir, 'avatars')).sort();
+  const storedFiles = () => readdirSync(join(server.dataDir, 'files', 'avatars')).sort();
 
   beforeAll(async () => {
     server = await startOn(kind);

@@ -271,13 +271,17 @@ function report(results: TableResult[]): boolean {
   return results.every(ok);
 }
 
-/** Avatars are files under DATA_DIR/avatars, not rows: say where they are and that they must move too. */
+/**
+ * Pictures (and shared files) are not rows: with local storage they are under DATA_DIR/files (pictures of a
+ * server not restarted since its upgrade may still be in DATA_DIR/avatars). Say where, and that they must move too.
+ */
 function avatarNote(source: SqliteFile, sourceFile: string): string | undefined {
   const { n } = source.prepare('SELECT count(*) AS n FROM users WHERE "avatarFile" IS NOT NULL').get() as { n: number };
   if (!n) return undefined;
-  const dir = join(dirname(sourceFile), 'avatars');
-  const files = existsSync(dir) ? readdirSync(dir).length : 0;
-  return `${n} users have a picture: the files are under ${dir} (${files} files). Give the new servers the same files (copy that folder to their DATA_DIR/avatars, or share the volume).`;
+  const dataDir = dirname(sourceFile);
+  const count = (dir: string) => (existsSync(dir) ? readdirSync(dir).length : 0);
+  const files = count(join(dataDir, 'files', 'avatars')) + count(join(dataDir, 'avatars'));
+  return `${n} users have a picture: unless FILE_STORAGE=s3 keeps them in a bucket, the files are under ${join(dataDir, 'files')} (${files} pictures). Give the new servers the same files (copy that folder to their DATA_DIR/files, or share the volume).`;
 }
 
 async function main(): Promise<void> {

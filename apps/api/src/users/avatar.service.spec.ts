@@ -1,7 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { AppEvents } from '../events/app-events';
+import { LocalBlobStore } from '../files/blob-stores/local-blob-store';
 import { openTestDatabase, TestDatabase } from '../testing/test-database';
 import { AvatarService } from './avatar.service';
 import { avatarVersion } from './avatar-url';
@@ -16,17 +17,25 @@ describe('AvatarService', () => {
   let user: UserEntity;
   let updates: string[];
 
-  const stored = () => readdirSync(join(db.config.dataDir, 'avatars')).sort();
+  const stored = () => readdirSync(join(db.config.dataDir, 'files', 'avatars')).sort();
+  const start = async () => {
+    const events = new AppEvents();
+    events.on('user.updated', (e) => void updates.push(e.userId));
+    const service = new AvatarService(db.dataSource.getRepository(UserEntity), events, db.config, await LocalBlobStore.open(join(db.config.dataDir, 'files')));
+    await service.onModuleInit();
+    return service;
+  };
 
   beforeEach(async () => {
     db = await openTestDatabase();
-    const events = new AppEvents();
     updates = [];
-    events.on('user.updated', (e) => void updates.push(e.userId));
-    const repo = db.dataSource.getRepository(UserEntity);
-    avatars = new AvatarService(repo, events, db.config);
-    await avatars.onModuleInit();
-    user = await new UsersService(repo, events).create({ username: 'ada', email: 'ada@example.com', displayName: 'Ada Lovelace', passwordHash: '$argon2id$fake' });
+    avatars = await start();
+    user = await new UsersService(db.dataSource.getRepository(UserEntity), new AppEvents()).create({
+      username: 'ada',
+      email: 'ada@example.com',
+      displayName: 'Ada Lovelace',
+      passwordHash: '$argon2id$fake',
+    });
   });
   afterEach(() => db.close());
 
@@ -63,5 +72,38 @@ describe('AvatarService', () => {
     expect((await avatars.image(user.id)).version).toBe(avatarVersion({ ...user, avatarFile: null }));
     await avatars.remove(user.id);
     expect(updates).toEqual([user.id, user.id]);
+  });
+
+  it('moves pictures stored by an older Parley (DATA_DIR/avatars) into the file store at start-up, still showing them', async () => {
+    const legacy = join(db.config.dataDir, 'avatars');
+    const name = `${'ab'.repeat(16)}.webp`;
+    const picture = await sharp(await png(99)).webp().toBuffer();
+    mkdirSync(legacy);
+    writeFileSync(join(legacy, name), picture);
+    await db.dataSource.getRepository(UserEntity).update({ id: user.id }, { avatarFile: name });
+
+    const restarted = await start();
+    expect(stored()).toEqual([name]);
+    expect(existsSync(legacy)).toBe(false);
+    const shown = await restarted.image(user.id);
+    expect(shown.version).toBe('ab'.repeat(16));
+    expect(shown.body.equals(picture)).toBe(true);
+    // Starting again finds nothing left to move.
+    await start();
+    expect(stored()).toEqual([name]);
+  });
+
+  it('still shows a picture left in DATA_DIR/avatars, and removes it from there when it is replaced', async () => {
+    const legacy = join(db.config.dataDir, 'avatars');
+    const name = `${'cd'.repeat(16)}.webp`;
+    const picture = await sharp(await png(42)).webp().toBuffer();
+    // Written after start-up, as if it could not be moved (the store was unreachable then).
+    mkdirSync(legacy);
+    writeFileSync(join(legacy, name), picture);
+    await db.dataSource.getRepository(UserEntity).update({ id: user.id }, { avatarFile: name });
+    expect((await avatars.image(user.id)).body.equals(picture)).toBe(true);
+
+    await avatars.upload(user.id, { buffer: await png(7), originalname: 'new.png' });
+    expect(readdirSync(legacy)).toEqual([]);
   });
 });

@@ -2,12 +2,14 @@ import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { AVATAR_FIELD } from '@parley/contracts';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { IsNull, Repository } from 'typeorm';
 import { ApiException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AppEvents } from '../events/app-events';
+import { BLOB_STORE, BlobStore } from '../files/blob-store';
 import { AvatarRejected, initialsOf, normaliseAvatar, renderInitialsAvatar } from './avatar-image';
 import { AVATAR_FILE_PATTERN, avatarVersion } from './avatar-url';
 import { UserEntity } from './user.entity';
@@ -30,32 +32,70 @@ export interface AvatarImage {
 const INITIALS_CACHE_SIZE = 1000;
 /** Compare-and-set attempts when two changes to the same user's picture race. */
 const MAX_ATTEMPTS = 5;
+/** Where pictures lived before they moved onto the BlobStore (under DATA_DIR). */
+const LEGACY_FOLDER = 'avatars';
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
 
 function rejected(message: string): ApiException {
   return errors.validation(AVATAR_FIELD, message);
 }
 
 /**
- * Users' pictures. Uploads are checked and re-encoded (see normaliseAvatar) before anything is stored; the new
- * file is written before the user row points at it, and the old file is removed only after that update, so a
- * failed upload leaves the old picture in place and a crash at worst leaves an unused file behind.
+ * Users' pictures, kept in the BlobStore under `avatars/<name>` (local disk or S3, so every API process sees
+ * them). Uploads are checked and re-encoded (see normaliseAvatar) before anything is stored; the new file is
+ * written before the user row points at it, and the old file is removed only after that update, so a failed
+ * upload leaves the old picture in place and a crash at worst leaves an unused file behind.
  */
 @Injectable()
 export class AvatarService implements OnModuleInit {
   private readonly logger = new Logger(AvatarService.name);
-  private readonly dir: string;
+  /** Pictures stored before the BlobStore, moved into it at start-up (and read from here until they are). */
+  private readonly legacyDir: string;
   private readonly initials = new Map<string, Buffer>();
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
     private readonly events: AppEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {
-    this.dir = join(config.dataDir, 'avatars');
+    this.legacyDir = join(config.dataDir, LEGACY_FOLDER);
   }
 
   async onModuleInit(): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o750 });
+    await this.moveLegacyFiles();
+  }
+
+  /**
+   * Moves the pictures of an older Parley (files in DATA_DIR/avatars) into the BlobStore: each is copied, then
+   * deleted, so a crash half-way leaves every picture in one place or both, and the next start finishes the
+   * job. A picture that cannot be moved stays where it was and is still shown (see `image`).
+   */
+  private async moveLegacyFiles(): Promise<void> {
+    let names: string[];
+    try {
+      names = (await readdir(this.legacyDir)).filter((n) => AVATAR_FILE_PATTERN.test(n));
+    } catch {
+      return; // No such folder: nothing to move.
+    }
+    let moved = 0;
+    for (const name of names) {
+      try {
+        if (!(await this.blobs.stat(this.keyOf(name)))) await this.blobs.put(this.keyOf(name), await readFile(this.legacyPathOf(name)), { contentType: 'image/webp' });
+        await rm(this.legacyPathOf(name), { force: true });
+        moved++;
+      } catch (err) {
+        this.logger.warn(`Could not move avatar ${name} into the file store: ${(err as Error).message}`);
+      }
+    }
+    if (moved) this.logger.log(`Moved ${moved} avatars from ${this.legacyDir} into the file store`);
+    // Removed only when empty: anything else an operator left there stays.
+    await rmdir(this.legacyDir).catch(() => undefined);
   }
 
   /** Replaces the user's picture. Throws a 400 saying what is wrong with a bad upload; the old picture stays. */
@@ -73,7 +113,7 @@ export class AvatarService implements OnModuleInit {
     }
 
     const fileName = `${randomBytes(16).toString('hex')}.webp`;
-    await writeFile(this.pathOf(fileName), webp, { flag: 'wx', mode: 0o640 });
+    await this.blobs.put(this.keyOf(fileName), webp, { contentType: 'image/webp' });
     let previous: string | null;
     try {
       previous = await this.swap(userId, fileName);
@@ -106,9 +146,11 @@ export class AvatarService implements OnModuleInit {
     const version = avatarVersion(user);
     if (user.avatarFile && AVATAR_FILE_PATTERN.test(user.avatarFile)) {
       try {
-        return { body: await readFile(this.pathOf(user.avatarFile)), contentType: 'image/webp', version };
+        const stored = await this.blobs.get(this.keyOf(user.avatarFile));
+        const body = stored ? await readAll(stored) : await readFile(this.legacyPathOf(user.avatarFile));
+        return { body, contentType: 'image/webp', version };
       } catch (err) {
-        // A file lost from disk (a restored backup without DATA_DIR/avatars): show initials rather than fail.
+        // A file lost (a restored backup without the files): show initials rather than fail.
         this.logger.warn(`Avatar file of user ${userId} is unreadable: ${(err as Error).message}`);
       }
     }
@@ -143,14 +185,21 @@ export class AvatarService implements OnModuleInit {
     return body;
   }
 
-  private pathOf(fileName: string): string {
+  /** The BlobStore key of a stored picture. */
+  private keyOf(fileName: string): string {
     if (!AVATAR_FILE_PATTERN.test(fileName)) throw new Error(`Refusing avatar file name ${JSON.stringify(fileName)}`);
-    return join(this.dir, fileName);
+    return `avatars/${fileName}`;
+  }
+
+  private legacyPathOf(fileName: string): string {
+    if (!AVATAR_FILE_PATTERN.test(fileName)) throw new Error(`Refusing avatar file name ${JSON.stringify(fileName)}`);
+    return join(this.legacyDir, fileName);
   }
 
   private async removeFile(fileName: string): Promise<void> {
     try {
-      await rm(this.pathOf(fileName), { force: true });
+      await this.blobs.delete(this.keyOf(fileName));
+      await rm(this.legacyPathOf(fileName), { force: true });
     } catch (err) {
       this.logger.warn(`Could not remove avatar file ${fileName}: ${(err as Error).message}`);
     }

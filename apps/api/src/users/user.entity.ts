@@ -43,7 +43,7 @@ export class UserEntity {
   @Column({ type: Date, nullable: true })
   lastSeenAt!: Date | null;
 
-  /** The picture's file name under DATA_DIR/avatars (random; also its version). Null: initials are shown. */
+  /** The picture's file name, stored in the BlobStore under `avatars/` (random; also its version). Null: initials are shown. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   avatarFile!: string | null;
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FileStorageModule } from '../files/file-storage.module';
 import { AvatarController } from './avatar.controller';
 import { AvatarService } from './avatar.service';
 import { AvatarUploadInterceptor } from './avatar-upload.interceptor';
@@ -8,7 +9,7 @@ import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity]), FileStorageModule],
   controllers: [UsersController, AvatarController],
   providers: [UsersService, AvatarService, AvatarUploadInterceptor],
   exports: [UsersService],

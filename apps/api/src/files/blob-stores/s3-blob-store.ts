@@ -84,6 +84,8 @@ export class S3BlobStore implements BlobStore {
       region: options.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       forcePathStyle: options.forcePathStyle,
+      // A bucket in another region than S3_REGION still works on AWS (one redirect, then remembered).
+      followRegionRedirects: true,
       credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
       // Checksums only where S3 demands them: many S3-compatible stores reject (or store verbatim) the
       // aws-chunked bodies with trailing checksums the SDK sends by default.
