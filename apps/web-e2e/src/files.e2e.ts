@@ -97,7 +97,7 @@ test('a picture and a PDF dragged into a room: the other member sees the picture
   await open.click();
   const viewer = b.getByRole('dialog', { name: 'harbour.png' });
   await expectVisible(viewer);
-  await expectLoaded(viewer.locator('img'), fileContentUrl(''));
+  await expectLoaded(viewer.locator('img'), '/content');
   expect(await viewer.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1200);
   await viewer.getByRole('button', { name: 'Zoom in' }).click();
   await expectText(viewer.locator('.zoom'), '150%');
@@ -338,7 +338,7 @@ test('the Files panel lists what was shared, newest first, by kind, a page at a 
     const session = await suite.signedIn(accounts[1]!.account, viewport);
     const { page } = session;
     await page.goto(`/r/${room.id}`);
-    await page.getByRole('button', { name: 'Files' }).click();
+    await page.getByRole('button', { name: 'Files', exact: true }).click();
     const panel = page.getByRole('dialog', { name: 'Files' });
     const list = panel.getByRole('list', { name: 'Files' });
     await expectCount(list.getByRole('listitem'), 30);
