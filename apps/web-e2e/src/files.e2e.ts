@@ -204,7 +204,7 @@ test('an upload stopped by a reload is still in the tray; adding the same file a
 
   await page.reload();
   await expectVisible(composerBox(page));
-  await expectText(item, 'Stopped when the page was reloaded: add the file again to go on from where it was.');
+  await expectText(item, 'The page was reloaded: add this file again to resume.');
   await session.screenshot('files-tray-after-reload-phone');
 
   const requests: { method: string; offset: number | null }[] = [];
