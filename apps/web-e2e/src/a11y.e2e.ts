@@ -188,7 +188,7 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
     await expectVisible(dialog(page).getByRole('heading', { name: 'mock-up-2.png' }));
     await audit.check(page, 'lightbox', DIALOGS);
     await closeDialog(page);
-    await page.getByRole('button', { name: 'Files' }).click();
+    await page.getByRole('button', { name: 'Files', exact: true }).click();
     await expectCount(dialog(page).getByRole('list', { name: 'Files' }).getByRole('listitem'), 5);
     await audit.check(page, 'files panel', DIALOGS);
     await dialog(page).getByRole('button', { name: 'Documents' }).click();

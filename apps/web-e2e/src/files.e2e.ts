@@ -97,7 +97,7 @@ test('a picture and a PDF dragged into a room: the other member sees the picture
   await open.click();
   const viewer = b.getByRole('dialog', { name: 'harbour.png' });
   await expectVisible(viewer);
-  await expectLoaded(viewer.locator('img'), fileContentUrl(''));
+  await expectLoaded(viewer.locator('img'), '/content');
   expect(await viewer.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1200);
   await viewer.getByRole('button', { name: 'Zoom in' }).click();
   await expectText(viewer.locator('.zoom'), '150%');
@@ -181,7 +181,8 @@ test('an upload cut off by going offline pauses, and goes on from where it stopp
 
 test('an upload stopped by a reload is still in the tray; adding the same file again goes on from where it was', async () => {
   const { room, bo, accounts } = await roomWith('Reloads');
-  const session = await suite.signedIn(accounts[0]!.account);
+  // At phone width: the tray is one row that scrolls sideways.
+  const session = await suite.signedIn(accounts[0]!.account, PHONE);
   const { page, context } = session;
   await page.goto(`/r/${room.id}`);
   await expectVisible(composerBox(page));
@@ -197,11 +198,14 @@ test('an upload stopped by a reload is still in the tray; adding the same file a
   const item = trayItem(page, archive.name);
   const bar = item.getByRole('progressbar');
   await eventually(async () => expect(Number(await bar.getAttribute('aria-valuenow'))).toBeGreaterThanOrEqual(20), 20_000);
+  const trayBox = (await tray(page).boundingBox())!;
+  expect(trayBox.x + trayBox.width).toBeLessThanOrEqual(PHONE.width);
+  await session.screenshot('files-tray-progress-phone');
 
   await page.reload();
   await expectVisible(composerBox(page));
-  await expectText(item, 'Stopped when the page was reloaded: add the file again to go on from where it was.');
-  await session.screenshot('files-tray-after-reload-desktop');
+  await expectText(item, 'The page was reloaded: add this file again to resume.');
+  await session.screenshot('files-tray-after-reload-phone');
 
   const requests: { method: string; offset: number | null }[] = [];
   page.on('request', (req) => {
@@ -218,6 +222,7 @@ test('an upload stopped by a reload is still in the tray; adding the same file a
 
   await page.getByRole('button', { name: 'Send message' }).click();
   await expectHidden(tray(page));
+  await eventually(async () => expect((await bo.call<MessagePage>('GET', `/api/rooms/${room.id}/messages`)).items).toHaveLength(1));
   const { items } = await bo.call<MessagePage>('GET', `/api/rooms/${room.id}/messages`);
   const got = await bo.download(fileContentUrl(items.at(-1)!.attachments[0]!.id));
   expect(sha256(got.bytes)).toBe(sha256(archive.bytes));
@@ -338,7 +343,7 @@ test('the Files panel lists what was shared, newest first, by kind, a page at a 
     const session = await suite.signedIn(accounts[1]!.account, viewport);
     const { page } = session;
     await page.goto(`/r/${room.id}`);
-    await page.getByRole('button', { name: 'Files' }).click();
+    await page.getByRole('button', { name: 'Files', exact: true }).click();
     const panel = page.getByRole('dialog', { name: 'Files' });
     const list = panel.getByRole('list', { name: 'Files' });
     await expectCount(list.getByRole('listitem'), 30);
@@ -399,6 +404,7 @@ test('video and audio play in the browser\'s own players, straight from the serv
   await audio.evaluate((a: HTMLAudioElement) => a.load());
   await eventually(async () => expect(await audio.evaluate((a: HTMLAudioElement) => a.duration)).toBeCloseTo(1, 1), 10_000);
   await expectVisible(message.getByRole('link', { name: 'Download chime.wav' }));
+  await expectVisible(message.getByRole('link', { name: 'Download demo.webm' }));
   await session.screenshot('files-media-desktop');
   await session.assertClean();
 });

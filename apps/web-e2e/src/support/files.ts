@@ -78,13 +78,22 @@ export function makeBlob(name: string, size: number, seed = 7): TestFile {
   return { name, type: 'application/octet-stream', bytes };
 }
 
-/** Uploads a file into a room in one request (the multipart route integrators use); answers its record. */
+/**
+ * Uploads a file into a room in one request (the multipart route integrators use); answers its record. Many
+ * uploads in a row meet the per-user write limit: then it waits as long as Retry-After says, like a good client.
+ */
 export async function uploadViaApi(baseUrl: string, client: ApiClient, roomId: string, file: TestFile): Promise<FileInfo> {
-  const form = new FormData();
-  form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  const res = await fetch(`${baseUrl}/api/rooms/${roomId}/files`, { method: 'POST', headers: { authorization: client.authorization }, body: form });
-  if (res.status !== 201) throw new Error(`POST /api/rooms/${roomId}/files: ${res.status} ${await res.text()}`);
-  return (await res.json()) as FileInfo;
+  for (;;) {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+    const res = await fetch(`${baseUrl}/api/rooms/${roomId}/files`, { method: 'POST', headers: { authorization: client.authorization }, body: form });
+    if (res.status === 429) {
+      await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
+      continue;
+    }
+    if (res.status !== 201) throw new Error(`POST /api/rooms/${roomId}/files: ${res.status} ${await res.text()}`);
+    return (await res.json()) as FileInfo;
+  }
 }
 
 /**

@@ -93,6 +93,8 @@ export function gridHeight(count: number): number {
 
 const CARD_HEIGHT = 60;
 const AUDIO_HEIGHT = 106;
+/** The line under a video: its name, size and download link. */
+const VIDEO_LINE_HEIGHT = 34;
 const BLOCK_GAP = 6;
 
 /** A first guess of the height a message's attachments take (the message list measures the real one). */
@@ -104,7 +106,7 @@ export function estimateAttachmentsHeight(attachments: readonly Attachment[]): n
   else if (images.length > 1) blocks.push(gridHeight(images.length));
   for (const a of attachments) {
     const view = viewOf(a);
-    if (view === 'video') blocks.push(videoBox(a.width, a.height).height);
+    if (view === 'video') blocks.push(videoBox(a.width, a.height).height + VIDEO_LINE_HEIGHT);
     else if (view === 'audio') blocks.push(AUDIO_HEIGHT);
     else if (view === 'file') blocks.push(CARD_HEIGHT);
   }

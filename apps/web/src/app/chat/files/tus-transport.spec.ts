@@ -1,4 +1,4 @@
-import { describeTusFailure, fileIdOf } from './tus-transport';
+import { describeTusFailure, fileIdOf, shouldRetry } from './tus-transport';
 
 describe('tus failures as the tray tells them', () => {
   it('a dropped connection or a struggling server can be retried; a refusal cannot', () => {
@@ -14,5 +14,13 @@ describe('tus failures as the tray tells them', () => {
   it('takes the file id from the upload URL, relative or absolute', () => {
     expect(fileIdOf('/api/uploads/0b5c9b1e-1')).toBe('0b5c9b1e-1');
     expect(fileIdOf('https://chat.example.com/api/uploads/abc%2Fdef')).toBe('abc/def');
+  });
+});
+
+describe('tus retrying by itself', () => {
+  it('retries the connection, the server, a locked upload and a rate limit; never a refusal or while offline', () => {
+    expect([0, 500, 503, 409, 423, 429].map((s) => shouldRetry(s, true))).toEqual([true, true, true, true, true, true]);
+    expect([400, 403, 404, 413, 422].map((s) => shouldRetry(s, true))).toEqual([false, false, false, false, false]);
+    expect(shouldRetry(0, false)).toBe(false);
   });
 });

@@ -31,6 +31,15 @@ export function describeTusFailure(status: number, body: string | undefined): Up
   return { message: said ?? `The server refused this file (${status}).`, retryable: false };
 }
 
+/**
+ * Whether tus should try a failed request again by itself: a dropped connection, a server error, a conflict or
+ * lock on the upload, and a rate limit (many files at once); never a refusal, and not while offline.
+ */
+export function shouldRetry(status: number, online = typeof navigator === 'undefined' || navigator.onLine): boolean {
+  if (!online) return false;
+  return status === 0 || status >= 500 || status === 409 || status === 423 || status === 429;
+}
+
 function readCookie(name: string): string | null {
   const prefix = `${name}=`;
   for (const part of document.cookie.split(';')) {
@@ -92,6 +101,7 @@ class TusUpload implements UploadHandle {
         [UploadMetadataKey.FileType]: file.type || 'application/octet-stream',
       },
       retryDelays: RETRY_DELAYS,
+      onShouldRetry: (err) => shouldRetry((err as DetailedError).originalResponse?.getStatus() ?? 0),
       // The same file, by the same person, into the same room picks up where it stopped: after going offline,
       // and after a reload (tus keeps the upload's address in localStorage under this fingerprint).
       fingerprint: (f: File) => Promise.resolve(['parley', target.userId, target.roomId, f.name, f.type, f.size, f.lastModified].join(':')),

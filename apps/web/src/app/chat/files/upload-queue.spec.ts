@@ -373,7 +373,7 @@ describe('UploadQueue: across a reload', () => {
     after.queue.reset(kept);
     expect(after.queue.inRoom('room')().map((u) => [u.name, u.status, u.error])).toEqual([
       ['photo.png', 'ready', null],
-      ['clip.mp4', 'interrupted', 'Stopped when the page was reloaded: add the file again to go on from where it was.'],
+      ['clip.mp4', 'interrupted', 'The page was reloaded: add this file again to resume.'],
     ]);
     expect(after.queue.waiting()).toEqual([expect.objectContaining({ body: 'Holiday' })]);
     expect(after.uploads).toEqual([]);

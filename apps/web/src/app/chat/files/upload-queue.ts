@@ -72,7 +72,7 @@ export const PARALLEL_UPLOADS = 3;
 const READY_POLL_MS = [250, 500, 1000, 2000, 4000, 8000];
 
 const IN_FLIGHT: ReadonlySet<UploadStatus> = new Set(['queued', 'uploading', 'paused', 'processing', 'interrupted']);
-const INTERRUPTED = 'Stopped when the page was reloaded: add the file again to go on from where it was.';
+const INTERRUPTED = 'The page was reloaded: add this file again to resume.';
 
 let keys = 0;
 /** Keys stay unique across reloads (kept trays hold keys of earlier pages). */

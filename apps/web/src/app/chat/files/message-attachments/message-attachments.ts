@@ -8,6 +8,8 @@ import { Lightbox } from '../lightbox/lightbox';
 interface Player {
   attachment: Attachment;
   src: string;
+  size: string;
+  download: string;
   poster: string | null;
   width: number;
   height: number;
@@ -54,7 +56,14 @@ export class MessageAttachments {
   protected readonly videos = computed<Player[]>(() =>
     this.attachments()
       .filter((a) => viewOf(a) === 'video')
-      .map((a) => ({ attachment: a, src: fileContentUrl(a.id), poster: a.thumbnail ? fileThumbnailUrl(a.id) : null, ...videoBox(a.width, a.height) })),
+      .map((a) => ({
+        attachment: a,
+        src: fileContentUrl(a.id),
+        size: formatFileSize(a.size),
+        download: downloadUrl(a.id),
+        poster: a.thumbnail ? fileThumbnailUrl(a.id) : null,
+        ...videoBox(a.width, a.height),
+      })),
   );
   protected readonly audios = computed(() =>
     this.attachments()
