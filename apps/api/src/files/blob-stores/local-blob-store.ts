@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
 import type { DataStore } from '@tus/server';
 import type { BlobStore } from '../blob-store';
 import { checkRange, keySegments, uploadIdOf, uploadKeyOf, UPLOADS_FOLDER } from './blob-keys';
+import { byteCounter } from './byte-counter';
 import { KeyedTusStore, TusStoreOptions } from './keyed-tus-store';
 
 /** Temp files of writes in progress; the dot keeps the folder out of the key space. */
@@ -18,18 +19,6 @@ const STALE_TEMP_MS = 24 * 3600_000;
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
-}
-
-/** Counts the bytes that pass. */
-function byteCounter(): Transform & { bytes: number } {
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      counter.bytes += chunk.length;
-      done(null, chunk);
-    },
-  }) as Transform & { bytes: number };
-  counter.bytes = 0;
-  return counter;
 }
 
 /**

@@ -12,9 +12,10 @@ import {
 import { Upload as S3Upload } from '@aws-sdk/lib-storage';
 import { S3Store } from '@tus/s3-store';
 import type { DataStore, KvStore } from '@tus/server';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { BlobStore } from '../blob-store';
 import { checkRange, keySegments, uploadIdOf, uploadKeyOf, UPLOADS_FOLDER } from './blob-keys';
+import { byteCounter } from './byte-counter';
 import { KeyedTusStore, TusStoreOptions } from './keyed-tus-store';
 
 export interface S3BlobStoreOptions {
@@ -57,17 +58,6 @@ function s3ErrorName(err: unknown): string | undefined {
 function isNotFound(err: unknown): boolean {
   const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   return ['NoSuchKey', 'NotFound', 'NoSuchUpload'].includes(s3ErrorName(err) ?? '') || status === 404;
-}
-
-function byteCounter(): Transform & { bytes: number } {
-  const counter = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      counter.bytes += chunk.length;
-      done(null, chunk);
-    },
-  }) as Transform & { bytes: number };
-  counter.bytes = 0;
-  return counter;
 }
 
 /**

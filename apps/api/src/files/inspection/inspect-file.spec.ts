@@ -18,6 +18,9 @@ import {
 } from '../../testing/bad-files';
 import { inlineSafe, inspectFile, Inspection } from './index';
 
+// Real servers, images and large streams on a machine shared with other test workers.
+jest.setTimeout(20_000);
+
 const MAX_PIXELS = 40_000_000;
 
 /** Inspects `bytes` as a stored file would be read: each `read()` opens a fresh stream, handed over in 16 KiB pieces. */

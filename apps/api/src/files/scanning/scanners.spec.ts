@@ -7,6 +7,9 @@ import { ClamdScanner } from './clamd-scanner';
 import { NoScanner } from './no-scanner';
 import { createFileScanner } from './scanner.provider';
 
+// Real servers, images and large streams on a machine shared with other test workers.
+jest.setTimeout(20_000);
+
 /** A stream of `parts`, one chunk each (as a socket or a store would hand them over). */
 const streamOf = (...parts: Buffer[]) => Readable.from(parts);
 
