@@ -8,7 +8,7 @@
 # Run `npm ci` first. Linux x64 only.
 set -euo pipefail
 # Override with NODE24_SUITES="" to run every API suite.
-NODE24_SUITES=${NODE24_SUITES-server accounts avatars rooms realtime.e2e sqlite-checkpoints files}
+NODE24_SUITES=${NODE24_SUITES-server accounts avatars rooms realtime.e2e sqlite-checkpoints files.e2e files-uploads}
 cd "$(dirname "$0")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 
