@@ -16,6 +16,14 @@ const TEMP_FOLDER = '.tmp';
 /** Temp files older than this are left over from a crash (no write takes a day). */
 const STALE_TEMP_MS = 24 * 3600_000;
 
+/**
+ * @tus/file-store's constructor starts an unawaited mkdir of its folder and throws its error from the callback,
+ * an uncaught exception (seen in CI: the folder removed while that mkdir ran on the thread pool). `open()` makes
+ * the folder first and awaits it, so this store skips the constructor's own attempt.
+ */
+class PreparedFileStore extends FileStore {}
+Object.defineProperty(PreparedFileStore.prototype, 'checkOrCreateDirectory', { value: () => undefined });
+
 function isMissing(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException).code;
   return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
@@ -29,7 +37,7 @@ function isMissing(err: unknown): boolean {
 export class LocalBlobStore implements BlobStore {
   readonly root: string;
   private readonly tempDir: string;
-  /** One for the store's life: its constructor starts an unawaited mkdir of the folder, made before it here. */
+  /** One for the store's life, over the folder `open()` has made. */
   private uploads!: FileStore;
 
   private constructor(root: string) {
@@ -42,7 +50,7 @@ export class LocalBlobStore implements BlobStore {
     const store = new LocalBlobStore(root);
     await mkdir(store.tempDir, { recursive: true, mode: 0o750 });
     await mkdir(join(store.root, UPLOADS_FOLDER), { recursive: true, mode: 0o750 });
-    store.uploads = new FileStore({ directory: join(store.root, UPLOADS_FOLDER) });
+    store.uploads = new PreparedFileStore({ directory: join(store.root, UPLOADS_FOLDER) });
     await store.removeStaleTempFiles();
     return store;
   }
