@@ -32,6 +32,7 @@ Options
   --log-level L      the server's LOG_LEVEL (default warn)
   --api-main PATH    the built API to run (default dist/apps/api/main.js, built with Nx if missing)
   --json PATH        also write every figure as JSON (default tmp/bench/upload.json)
+  --profile DIR      write the server's CPU profile (node --cpu-prof) into DIR when it stops
 
 The server runs with local storage (DATA_DIR/files, next to the copy's target in the same temp directory),
 no malware scanner, FILE_MAX_BYTES above the file's size and no quota. Targets (issue 10): the upload at
@@ -49,6 +50,7 @@ function readUploadOptions(argv) {
       'log-level': { type: 'string', default: 'warn' },
       'api-main': { type: 'string' },
       json: { type: 'string', default: 'tmp/bench/upload.json' },
+      profile: { type: 'string' },
     },
     strict: true,
   });
@@ -65,6 +67,7 @@ function readUploadOptions(argv) {
     logLevel: values['log-level'],
     apiMain: values['api-main'],
     json: values.json,
+    profile: values.profile,
   };
 }
 
@@ -170,6 +173,7 @@ export async function runUpload(argv, { onCleanup }) {
   const server = await startParley({
     main,
     dataDir,
+    profileDir: opts.profile && resolve(WORKSPACE_ROOT, opts.profile),
     env: { LOG_LEVEL: opts.logLevel, FILE_MAX_BYTES: `${Math.ceil(sizeMb) + 1}mb`, FILE_QUOTA_BYTES: '0', FILE_STORAGE: 'local', FILE_SCAN: 'none' },
   });
   onCleanup(() => server.stop());

@@ -5,10 +5,9 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
-import type { DataStore } from '@tus/server';
+import { type DataStore, ERRORS } from '@tus/server';
 import type { BlobStore } from '../blob-store';
 import { checkRange, keySegments, uploadIdOf, uploadKeyOf, UPLOADS_FOLDER } from './blob-keys';
-import { byteCounter } from './byte-counter';
 import { KeyedTusStore, TusStoreOptions } from './keyed-tus-store';
 
 /** Temp files of writes in progress; the dot keeps the folder out of the key space. */
@@ -16,12 +15,28 @@ const TEMP_FOLDER = '.tmp';
 /** Temp files older than this are left over from a crash (no write takes a day). */
 const STALE_TEMP_MS = 24 * 3600_000;
 
+/** How much of a streamed body may wait in memory for the disk: large writes, few thread-pool round trips. */
+const WRITE_BUFFER = 1024 * 1024;
+
 /**
- * @tus/file-store's constructor starts an unawaited mkdir of its folder and throws its error from the callback,
- * an uncaught exception (seen in CI: the folder removed while that mkdir ran on the thread pool). `open()` makes
- * the folder first and awaits it, so this store skips the constructor's own attempt.
+ * @tus/file-store with two changes:
+ * - its constructor starts an unawaited mkdir of its folder and throws its error from the callback, an
+ *   uncaught exception (seen in CI: the folder removed while that mkdir ran on the thread pool); `open()` makes
+ *   the folder first and awaits it, so this store skips the constructor's own attempt;
+ * - `write` goes straight from the request into a file stream with a 1 MiB buffer, where the original adds a
+ *   counting stage and writes 16 KiB at a time (measured: the upload benchmark was bound by those round trips).
  */
-class PreparedFileStore extends FileStore {}
+class PreparedFileStore extends FileStore {
+  override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    const out = createWriteStream(join(this.directory, id), { flags: 'r+', start: offset, highWaterMark: WRITE_BUFFER });
+    try {
+      await pipeline(readable, out);
+    } catch {
+      throw ERRORS.FILE_WRITE_ERROR;
+    }
+    return offset + out.bytesWritten;
+  }
+}
 Object.defineProperty(PreparedFileStore.prototype, 'checkOrCreateDirectory', { value: () => undefined });
 
 function isMissing(err: unknown): boolean {
@@ -66,9 +81,9 @@ export class LocalBlobStore implements BlobStore {
         await writeFile(temp, body, { flag: 'wx', mode: 0o640, flush: true });
         size = body.length;
       } else {
-        const counter = byteCounter();
-        await pipeline(body, counter, createWriteStream(temp, { flags: 'wx', mode: 0o640, flush: true }));
-        size = counter.bytes;
+        const out = createWriteStream(temp, { flags: 'wx', mode: 0o640, flush: true, highWaterMark: WRITE_BUFFER });
+        await pipeline(body, out);
+        size = out.bytesWritten;
       }
       await rename(temp, target);
       return { size };
