@@ -1,8 +1,10 @@
 // `npm run bench -- --case history`: the REST read path. A room of 1,000,000 messages (written straight into
 // a fresh SQLite DATA_DIR before the server starts, in seconds), then pages of history (50) read through
 // Parley's API — one client, keep-alive, one request at a time, authenticated with a session token — against
-// the same query run straight from SQLite (better-sqlite3, the driver Parley uses) in the same run. Prints
-// p50/p95/p99 of each, the CPU of the server and of the load generator. `--help` lists the options.
+// two references in the same run: a bare node:http server running the same query on the same file
+// (lib/bare-history-server.mjs), read by the same client, and the query straight from SQLite (better-sqlite3,
+// the driver Parley uses) in this process. Prints p50/p95/p99 of each, the CPU of the servers and of the load
+// generator. `--help` lists the options.
 import Database from 'better-sqlite3';
 import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +17,7 @@ import { fileURLToPath, URL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createUsers } from './lib/parley-setup.mjs';
 import { CORES, cpuSeconds, machineBusySeconds, waitUntilQuiet } from './lib/proc.mjs';
-import { resolveApiMain, startParley, WORKSPACE_ROOT } from './lib/servers.mjs';
+import { resolveApiMain, startBareHistoryServer, startParley, WORKSPACE_ROOT } from './lib/servers.mjs';
 import { fmt, summarize, table } from './lib/stats.mjs';
 
 const CPU_PROFILE = fileURLToPath(new URL('./lib/cpu-profile.cjs', import.meta.url));
@@ -40,9 +42,11 @@ Options
   --json PATH        also write every figure as JSON (default tmp/bench/history.json)
 
 Each page is GET /api/rooms/:id/messages?before=<seq>&limit=50 with <seq> drawn at random over the room, so
-every page is a keyset seek into the 1,000,000 rows, never a cached "newest" page. The bare reference runs
-the API's query (the same columns, WHERE, ORDER BY and LIMIT page + 1) with a prepared statement in this
-process, on the same database file, with the same cursors.`;
+every page is a keyset seek into the 1,000,000 rows, never a cached "newest" page. Two references read the
+same pages with the same cursors: "bare HTTP", a node:http server with nothing but the API's query (the same
+columns, WHERE, ORDER BY and LIMIT page + 1), JSON and a bearer check, read by the same client over loopback
+(what the machine itself costs a reader); and "bare SQLite", that query with a prepared statement in this
+process, on the same database file.`;
 
 function readHistoryOptions(argv) {
   const { values } = parseArgs({
@@ -147,10 +151,13 @@ async function measure(n, fn, serverPid) {
   return { ...summarize(samples), mean: samples.reduce((a, b) => a + b, 0) / n, perSecond: n / seconds, generatorCpu, serverCpu, otherCpu: pct(machineBusySeconds() - machine0) - generatorCpu - (serverCpu || 0) };
 }
 
-async function round(index, { server, roomId, user, opts, db }) {
+async function round(index, { server, bareHttp, roomId, user, opts, db }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const bareAgent = new Agent({ keepAlive: true, maxSockets: 1 });
   const headers = opts.cookie ? { cookie: `parley_session=${user.token}` } : { authorization: `Bearer ${user.token}` };
   const pageUrl = (before) => `${server.url}/api/rooms/${roomId}/messages?before=${before}&limit=${opts.page}`;
+  const barePageUrl = (before) => `${bareHttp.url}/api/rooms/${roomId}/messages?before=${before}&limit=${opts.page}`;
+  const bareHeaders = { authorization: `Bearer ${user.token}` };
   const query = db.prepare(
     'SELECT * FROM messages WHERE "roomId" = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
   );
@@ -163,6 +170,12 @@ async function round(index, { server, roomId, user, opts, db }) {
     const check = JSON.parse((await httpGet(agent, pageUrl(opts.page + 1), headers)).body.toString());
     if (check.items?.length !== opts.page || check.items[0].seq !== 1) throw new Error(`unexpected page: ${JSON.stringify(check).slice(0, 300)}`);
     for (const before of warm.slice(0, 200)) query.all(roomId, before, opts.page + 1);
+    for (const before of warm) {
+      const res = await httpGet(bareAgent, barePageUrl(before), bareHeaders);
+      if (res.status !== 200) throw new Error(`GET history from the bare HTTP server → ${res.status}`);
+    }
+    const bareCheck = JSON.parse((await httpGet(bareAgent, barePageUrl(opts.page + 1), bareHeaders)).body.toString());
+    if (bareCheck.items?.length !== opts.page || bareCheck.items[0].seq !== 1) throw new Error(`unexpected page from the bare HTTP server: ${JSON.stringify(bareCheck).slice(0, 300)}`);
 
     const list = cursors(opts.requests, opts.messages, opts.page);
     await waitUntilQuiet(server.pid);
@@ -174,6 +187,15 @@ async function round(index, { server, roomId, user, opts, db }) {
       },
       server.pid,
     );
+    await waitUntilQuiet(bareHttp.pid);
+    const http = await measure(
+      opts.requests,
+      async (i) => {
+        const res = await httpGet(bareAgent, barePageUrl(list[i]), bareHeaders);
+        if (res.status !== 200) throw new Error(`GET history from the bare HTTP server → ${res.status}`);
+      },
+      bareHttp.pid,
+    );
     const bare = await measure(opts.requests, async (i) => {
       const rows = query.all(roomId, list[i], opts.page + 1);
       if (rows.length !== opts.page + 1) throw new Error('the bare query returned a short page');
@@ -181,11 +203,13 @@ async function round(index, { server, roomId, user, opts, db }) {
     });
     console.log(
       `  round ${index + 1}: API p50/p95/p99 ${fmt.ms(api.p50)}/${fmt.ms(api.p95)}/${fmt.ms(api.p99)} ms (${fmt.int(api.perSecond)} pages/s, server CPU ${fmt.int(api.serverCpu)} % = ${fmt.ms((api.serverCpu * 10) / api.perSecond)} ms a page, generator CPU ${fmt.int(api.generatorCpu)} %, other ${fmt.int(api.otherCpu)} %); ` +
+        `bare HTTP ${fmt.ms(http.p50)}/${fmt.ms(http.p95)}/${fmt.ms(http.p99)} ms (server CPU ${fmt.int(http.serverCpu)} %, other ${fmt.int(http.otherCpu)} %); ` +
         `bare SQLite ${fmt.ms(bare.p50)}/${fmt.ms(bare.p95)}/${fmt.ms(bare.p99)} ms`,
     );
-    return { api, bare };
+    return { api, http, bare };
   } finally {
     agent.destroy();
+    bareAgent.destroy();
   }
 }
 
@@ -208,6 +232,8 @@ export async function runHistory(argv, { onCleanup }) {
   const { dataDir, user, roomId } = await prepareRoom(main, opts, onCleanup);
   const db = new Database(join(dataDir, 'parley.sqlite'), { readonly: true });
   onCleanup(async () => db.close());
+  const bareHttp = await startBareHistoryServer({ dbFile: join(dataDir, 'parley.sqlite'), token: user.token });
+  onCleanup(() => bareHttp.stop());
   const rounds = [];
   for (let i = 0; i < opts.rounds; i++) {
     const env = { LOG_LEVEL: opts.logLevel };
@@ -216,7 +242,7 @@ export async function runHistory(argv, { onCleanup }) {
     const server = await startParley({ main, dataDir, env });
     onCleanup(() => server.stop());
     try {
-      rounds.push(await round(i, { server, roomId, user, opts, db }));
+      rounds.push(await round(i, { server, bareHttp, roomId, user, opts, db }));
     } finally {
       await server.stop();
     }
@@ -271,11 +297,14 @@ function report(rounds, opts, machine) {
   const headers = ['', ...rounds.map((_, i) => `round ${i + 1}`)];
   const rows = [];
   for (const p of ['p50', 'p95', 'p99']) rows.push(row(`API ${p} (ms)`, (r) => fmt.ms(r.api[p])));
+  for (const p of ['p50', 'p95', 'p99']) rows.push(row(`bare HTTP ${p} (ms)`, (r) => fmt.ms(r.http[p])));
   for (const p of ['p50', 'p95', 'p99']) rows.push(row(`bare SQLite ${p} (ms)`, (r) => fmt.ms(r.bare[p])));
-  rows.push(row('API p99 / bare p99', (r) => fmt.ratio(r.api.p99, r.bare.p99)));
+  rows.push(row('API p99 / bare HTTP p99', (r) => fmt.ratio(r.api.p99, r.http.p99)));
+  rows.push(row('API p99 / bare SQLite p99', (r) => fmt.ratio(r.api.p99, r.bare.p99)));
   rows.push(row('API pages/s (one client)', (r) => fmt.int(r.api.perSecond)));
   rows.push(row('server CPU (% of a core)', (r) => `${fmt.int(r.api.serverCpu)} %`));
   rows.push(row('server CPU per page (ms)', (r) => fmt.ms((r.api.serverCpu * 10) / r.api.perSecond)));
+  rows.push(row('bare HTTP server CPU per page (ms)', (r) => fmt.ms((r.http.serverCpu * 10) / r.http.perSecond)));
   rows.push(row('generator CPU (% of a core)', (r) => `${fmt.int(r.api.generatorCpu)} %`));
   rows.push(row('other processes CPU', (r) => `${fmt.int(r.api.otherCpu)} %`));
   console.log(table(headers, rows));

@@ -9,6 +9,7 @@ import { URL, fileURLToPath } from 'node:url';
 
 export const WORKSPACE_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const BARE_SERVER = fileURLToPath(new URL('../bare-server.mjs', import.meta.url));
+const BARE_HISTORY_SERVER = fileURLToPath(new URL('./bare-history-server.mjs', import.meta.url));
 const PROBE = fileURLToPath(new URL('./server-probe.cjs', import.meta.url));
 const EXIT_ON_SHUTDOWN = fileURLToPath(new URL('./exit-on-shutdown.cjs', import.meta.url));
 
@@ -55,22 +56,33 @@ function track(child, name) {
   };
 }
 
-/** The bare Socket.IO reference server; resolves once it listens. */
-export async function startBareServer({ profileDir, env = {} } = {}) {
+/** Spawns `script`, which prints one JSON line with `"listening"` when ready; resolves with it tracked and that line. */
+async function startListening(script, name, { args = [], env = {} } = {}) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...profileArgs(profileDir, 'bare'), BARE_SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const server = track(child, 'bare');
+  const child = spawn(process.execPath, [...args, script], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = track(child, name);
   const deadline = Date.now() + 10_000;
   while (!server.output().includes('"listening"')) {
-    if (!server.running) throw new Error(`The bare server exited during start-up:\n${server.output()}`);
+    if (!server.running) throw new Error(`The ${name} server exited during start-up:\n${server.output()}`);
     if (Date.now() > deadline) {
       await server.stop();
-      throw new Error('The bare server did not start in time');
+      throw new Error(`The ${name} server did not start in time`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  const { socketIo } = JSON.parse(server.output().split('\n').find((l) => l.includes('"listening"')));
-  return { ...server, url: `http://127.0.0.1:${port}`, port, socketIo };
+  const ready = JSON.parse(server.output().split('\n').find((l) => l.includes('"listening"')));
+  return { ...server, url: `http://127.0.0.1:${port}`, port, ready };
+}
+
+/** The bare Socket.IO reference server; resolves once it listens. */
+export async function startBareServer({ profileDir, env = {} } = {}) {
+  const server = await startListening(BARE_SERVER, 'bare', { args: profileArgs(profileDir, 'bare'), env });
+  return { ...server, socketIo: server.ready.socketIo };
+}
+
+/** The bare HTTP reference of the history benchmark (lib/bare-history-server.mjs) on `dbFile`; resolves once it listens. */
+export function startBareHistoryServer({ dbFile, token }) {
+  return startListening(BARE_HISTORY_SERVER, 'bare-history', { env: { DB_FILE: dbFile, BARE_TOKEN: token } });
 }
 
 /** The API entry point to run: --api-main, else dist/apps/api/main.js, built with Nx when missing. */
