@@ -28,3 +28,6 @@ export interface BlobStore {
 
 /** Nest injection token for the configured BlobStore. */
 export const BLOB_STORE = Symbol('BLOB_STORE');
+
+/** Nest injection token for the tus data store of the configured BlobStore (one per process). */
+export const UPLOAD_DATA_STORE = Symbol('UPLOAD_DATA_STORE');

@@ -1,13 +1,13 @@
 import { Attachment, FileStatus } from '@parley/contracts';
 import type { QueryRunner } from 'typeorm';
-import type { BetterSqliteDb, SqliteStatement } from '../database/sqlite-connection';
+import { BetterSqliteDb, SqliteStatement, sqliteTime } from '../database/sqlite-connection';
 
 /**
  * The files' side of a message commit, run inside the messages module's own transaction so that a message
  * and the files it carries commit together: a send attaches files (checked, then marked `attached` with the
- * message's id and seq), a deletion removes the rows of the message's files (their bytes are deleted after the
- * commit by FilesService). The files module owns `files`; this is the only code outside its services that
- * writes it. One class per database, as rooms/room-counters.ts: SQLite's runs synchronously inside
+ * message's id and seq), a deletion removes the rows of the message's files and records their bytes in
+ * `file_discards` (deleted after the commit by FilesService, or else by the sweep: see FileDiscards). The files
+ * module owns both tables; this is the only code outside its services that writes them. One class per database, as rooms/room-counters.ts: SQLite's runs synchronously inside
  * better-sqlite3's transaction, PostgreSQL's on the transaction's query runner.
  */
 
@@ -72,11 +72,13 @@ export class SqliteFileClaims {
   private readonly findOne: SqliteStatement;
   private readonly attachOne: SqliteStatement;
   private readonly removeOfMessage: SqliteStatement;
+  private readonly recordDiscard: SqliteStatement;
 
   constructor(db: BetterSqliteDb) {
     this.findOne = db.prepare(`SELECT ${CLAIM_COLUMNS} FROM files WHERE id = ?`);
     this.attachOne = db.prepare('UPDATE files SET status = \'attached\', "messageId" = ?, "messageSeq" = ?, position = ? WHERE id = ?');
     this.removeOfMessage = db.prepare('DELETE FROM files WHERE "messageId" = ? RETURNING id');
+    this.recordDiscard = db.prepare('INSERT INTO file_discards ("fileId", "createdAt", "dueAt", attempts) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING');
   }
 
   /** See `judge`; reads only. */
@@ -94,9 +96,12 @@ export class SqliteFileClaims {
     ids.forEach((id, position) => this.attachOne.run(messageId, messageSeq, position, id));
   }
 
-  /** Deletes the rows of the message's files; answers their ids (their bytes go after the commit). */
-  removeForMessage(messageId: string): string[] {
-    return (this.removeOfMessage.all(messageId) as { id: string }[]).map((r) => r.id);
+  /** Deletes the rows of the message's files and records their discards; answers their ids (their bytes go after the commit). */
+  removeForMessage(messageId: string, now: Date): string[] {
+    const ids = (this.removeOfMessage.all(messageId) as { id: string }[]).map((r) => r.id);
+    const at = sqliteTime(now);
+    for (const id of ids) this.recordDiscard.run(id, at, at);
+    return ids;
   }
 }
 
@@ -130,7 +135,15 @@ export class PostgresFileClaims {
     );
   }
 
-  async removeForMessage(q: QueryRunner, messageId: string): Promise<string[]> {
-    return (await rows<{ id: string }>(q, 'DELETE FROM files WHERE "messageId" = $1 RETURNING id', [messageId])).map((r) => r.id);
+  /** Deletes the rows of the message's files and records their discards, in one statement; answers their ids. */
+  async removeForMessage(q: QueryRunner, messageId: string, now: Date): Promise<string[]> {
+    const removed = await rows<{ id: string }>(
+      q,
+      `WITH gone AS (DELETE FROM files WHERE "messageId" = $1 RETURNING id),
+            noted AS (INSERT INTO file_discards ("fileId", "createdAt", "dueAt", attempts) SELECT id, $2::timestamptz, $2::timestamptz, 0 FROM gone ON CONFLICT DO NOTHING)
+       SELECT id FROM gone`,
+      [messageId, now],
+    );
+    return removed.map((r) => r.id);
   }
 }

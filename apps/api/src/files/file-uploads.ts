@@ -10,11 +10,11 @@ import { roomArchived } from '../rooms/room-errors';
 import { RoomsService } from '../rooms/rooms.service';
 import { BLOB_STORE, BlobStore } from './blob-store';
 import { FileEntity } from './file.entity';
+import { FileDiscards } from './file-discards';
 import { fileNotFound, fileTooLarge, sizeInWords } from './file-errors';
 import { thumbnailKey } from './file-keys';
 import { FILE_SCANNER, FileScanner, ScannerUnavailableError } from './file-scanner';
 import { FileWriteThrottle } from './file-write-throttle';
-import { FilesService } from './files.service';
 import { Inspection, inspectFile, sanitizeFileName } from './inspection';
 
 /**
@@ -51,7 +51,7 @@ export class FileUploads {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly rooms: RoomsService,
     private readonly directRooms: DirectRoomsService,
-    private readonly files: FilesService,
+    private readonly discards: FileDiscards,
     private readonly throttle: FileWriteThrottle,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(FILE_SCANNER) private readonly scanner: FileScanner,
@@ -141,7 +141,8 @@ export class FileUploads {
     const repo = this.dataSource.getRepository(FileEntity);
     const file = await repo.findOneBy({ id: fileId });
     if (!file || file.status !== FileStatus.Uploading) {
-      if (!file) await this.files.discardBytes([fileId]);
+      // Gone (deleted, swept or refused) while its last bytes arrived: they go too.
+      if (!file) await this.discards.discardAgain([fileId]);
       throw fileNotFound();
     }
     const now = new Date();
@@ -235,16 +236,24 @@ export class FileUploads {
     };
     const updated = await repo.update({ id: fileId, status: FileStatus.Uploading }, ready);
     if (!updated.affected) {
-      // Deleted (or swept) while it was being checked.
-      await this.files.discardBytes([fileId]);
+      // Deleted (or swept) while it was being checked: its discard may have run before the thumbnail was stored.
+      await this.discards.discardAgain([fileId]);
       throw fileNotFound();
     }
     return Object.assign(file, ready);
   }
 
-  /** Gives an upload up: its row and whatever bytes arrived. */
+  /**
+   * Gives an upload up: its row and whatever bytes arrived. When someone else deleted the row first, the bytes
+   * still go (some may have arrived after that deletion's own discard); a file that has become ready stays.
+   */
   async abandon(fileId: string): Promise<void> {
-    await this.dataSource.getRepository(FileEntity).delete({ id: fileId, status: FileStatus.Uploading });
-    await this.files.discardBytes([fileId]);
+    const gone = await this.dataSource.transaction(async (em) => {
+      await em.delete(FileEntity, { id: fileId, status: FileStatus.Uploading });
+      if (await em.existsBy(FileEntity, { id: fileId })) return false;
+      await this.discards.record(em, [fileId]);
+      return true;
+    });
+    if (gone) await this.discards.discard([fileId]);
   }
 }

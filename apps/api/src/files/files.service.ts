@@ -1,23 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FileCategory, FileInfo, FilePage, FileStatus, UserRole } from '@parley/contracts';
-import type { DataStore } from '@tus/server';
 import type { Readable } from 'node:stream';
-import { In, IsNull, LessThan, Not, Repository } from 'typeorm';
+import { FindOptionsWhere, In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { errors } from '../common/errors';
 import { AppEvents } from '../events/app-events';
 import { roomArchived } from '../rooms/room-errors';
 import { Membership, RoomsService } from '../rooms/rooms.service';
 import { BLOB_STORE, BlobStore } from './blob-store';
 import { FileEntity } from './file.entity';
+import { FileDiscards } from './file-discards';
 import { fileNotFound } from './file-errors';
 import { thumbnailKey } from './file-keys';
 import { FileWriteThrottle } from './file-write-throttle';
 import { toFileInfo } from './files.mapper';
 import { FILE_PAGE_DEFAULT } from './dto/files.dto';
-
-/** The tus data store of the configured BlobStore (one per process). */
-export const UPLOAD_DATA_STORE = Symbol('UPLOAD_DATA_STORE');
 
 /** Who asks: enough of the user to apply the rules. */
 export interface FileActor {
@@ -49,7 +46,7 @@ export class FilesService {
     private readonly events: AppEvents,
     private readonly throttle: FileWriteThrottle,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
-    @Inject(UPLOAD_DATA_STORE) private readonly uploads: DataStore,
+    private readonly discards: FileDiscards,
   ) {}
 
   /**
@@ -144,27 +141,29 @@ export class FilesService {
       if (room?.archivedAt) throw roomArchived();
     }
     // Conditional on what was read: a file attached meanwhile is not deleted under its new message's feet.
-    const deleted = await this.files.delete({ id: file.id, status: file.status, messageId: file.messageId ?? IsNull() });
-    if (!deleted.affected) throw errors.conflict('The file changed while it was being removed; try again');
+    const deleted = await this.deleteRow(file.id, { status: file.status, messageId: file.messageId ?? IsNull() });
+    if (!deleted) throw errors.conflict('The file changed while it was being removed; try again');
     await this.discardBytes([file.id]);
     await this.events.emit('file.deleted', { fileId: file.id, roomId: file.roomId, messageId: file.messageId });
   }
 
   /**
-   * Deletes the bytes and thumbnails of files whose rows are gone (a deleted message's, a swept upload's).
-   * Failures are logged, never thrown: the rows are already gone, so nobody can reach those bytes.
+   * Deletes the bytes and thumbnails of files whose rows are gone (a deleted message's, a swept upload's), after
+   * the transaction that deleted the rows and recorded their discards (FileDiscards) has committed. Failures are
+   * logged, never thrown: the rows are already gone, so nobody can reach those bytes, and the sweep retries.
    */
   async discardBytes(fileIds: readonly string[]): Promise<void> {
-    for (const id of fileIds) {
-      try {
-        // An upload's tus record goes with it; a file uploaded in one request has none.
-        await this.uploads.remove(id).catch(() => undefined);
-        await this.blobs.delete(this.blobs.uploadKey(id));
-        await this.blobs.delete(thumbnailKey(id));
-      } catch (err) {
-        this.logger.warn(`Could not delete the bytes of file ${id}: ${(err as Error).message}`);
-      }
-    }
+    await this.discards.discard(fileIds);
+  }
+
+  /** Deletes the file's row when it still matches `where`, and records its discard, in one transaction. */
+  private deleteRow(id: string, where: FindOptionsWhere<FileEntity>): Promise<boolean> {
+    return this.files.manager.transaction(async (em) => {
+      const deleted = await em.delete(FileEntity, { ...where, id });
+      if (!deleted.affected) return false;
+      await this.discards.record(em, [id]);
+      return true;
+    });
   }
 
   /**
@@ -181,8 +180,7 @@ export class FilesService {
     });
     let removed = 0;
     for (const { id } of stale) {
-      const deleted = await this.files.delete({ id, status: Not(FileStatus.Attached), touchedAt: LessThan(cutoff) });
-      if (!deleted.affected) continue;
+      if (!(await this.deleteRow(id, { status: Not(FileStatus.Attached), touchedAt: LessThan(cutoff) }))) continue;
       await this.discardBytes([id]);
       removed += 1;
     }

@@ -8,9 +8,9 @@ import type { AuthedRequest } from '../auth/request-auth';
 import { toErrorBody } from '../common/error-body';
 import { errors } from '../common/errors';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { UPLOAD_DATA_STORE } from './blob-store';
 import { fileTooLarge } from './file-errors';
 import { FileUploads } from './file-uploads';
-import { UPLOAD_DATA_STORE } from './files.service';
 import { UPLOAD_LOCKER } from './upload-lockers';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

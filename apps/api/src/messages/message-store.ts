@@ -51,7 +51,8 @@ export interface MessageStore {
   edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome>;
   /**
    * Empties the body and the attachments (deletedAt = now) and gives the message the room's next rev: a
-   * tombstone. The rows of its files are deleted in the same transaction.
+   * tombstone. The rows of its files are deleted, and their bytes recorded for deletion (file_discards), in
+   * the same transaction.
    */
   remove(messageId: string, now: Date): Promise<RemoveOutcome>;
   /** Takes a file (already deleted by the files module) off its message; see DetachOutcome. */
@@ -287,7 +288,7 @@ export class SqliteMessageStore implements MessageStore {
       const rev = claimRev();
       if (rev === null) return { ok: false, reason: 'archived' };
       this.setDeleted.run(sqliteTime(now), rev, messageId);
-      const removedFileIds = this.files.removeForMessage(messageId);
+      const removedFileIds = this.files.removeForMessage(messageId, now);
       return { ok: true, message: this.reread(messageId), removedFileIds };
     });
   }
@@ -478,7 +479,7 @@ export class PostgresMessageStore implements MessageStore {
       const rev = await claimRev();
       if (rev === null) return { ok: false, reason: 'archived' };
       await q.query('UPDATE messages SET body = \'\', attachments = NULL, "deletedAt" = $1, rev = $2 WHERE id = $3', [now, rev, messageId]);
-      const removedFileIds = await this.files.removeForMessage(q, messageId);
+      const removedFileIds = await this.files.removeForMessage(q, messageId, now);
       return { ok: true, message: await this.reread(q, messageId), removedFileIds };
     });
   }

@@ -12,6 +12,10 @@ export interface TestS3 {
   storeOptions(prefix?: string): S3BlobStoreOptions;
   /** The environment that points an API process at this server (FILE_STORAGE=s3 and the S3_* settings). */
   env(prefix?: string): Record<string, string>;
+  /** Stops answering, as a store that is down: connections to the port are refused. What is stored stays. */
+  pause(): Promise<void>;
+  /** Answers again after `pause`, on the same port, from the same directory. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,17 +105,31 @@ function multipartExtras(directory: string) {
 /** A real S3-protocol server (s3rver, storing in a temp dir) on a free port with one empty bucket, for one test file. */
 export async function startTestS3(bucket = 'parley-test'): Promise<TestS3> {
   const directory = mkdtempSync(join(tmpdir(), 'parley-s3-'));
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    vhostBuckets: false,
-    configureBuckets: [{ name: bucket, configs: [] }],
-  });
-  // Koa composes its middleware when it starts listening: the extras go first.
-  server.middleware.unshift(multipartExtras(directory));
-  const { port } = await server.run();
+  const launch = async (port: number) => {
+    const server = new S3rver({
+      address: '127.0.0.1',
+      port,
+      silent: true,
+      directory,
+      vhostBuckets: false,
+      configureBuckets: [{ name: bucket, configs: [] }],
+    });
+    // Koa composes its middleware when it starts listening: the extras go first.
+    server.middleware.unshift(multipartExtras(directory));
+    return { server, port: (await server.run()).port };
+  };
+  let running: S3rver | null;
+  const started = await launch(0);
+  running = started.server;
+  const port = started.port;
+  const halt = async () => {
+    const server = running;
+    running = null;
+    if (!server) return;
+    // Idle keep-alive connections too: a client must find the port closed, not an old socket that answers.
+    server.httpServer?.closeAllConnections();
+    await server.close();
+  };
   const endpoint = `http://127.0.0.1:${port}`;
   const storeOptions = (prefix = ''): S3BlobStoreOptions => ({
     endpoint,
@@ -136,8 +154,12 @@ export async function startTestS3(bucket = 'parley-test'): Promise<TestS3> {
       S3_FORCE_PATH_STYLE: 'true',
       ...(prefix ? { S3_PREFIX: prefix } : {}),
     }),
+    pause: halt,
+    resume: async () => {
+      if (!running) running = (await launch(port)).server;
+    },
     stop: async () => {
-      await server.close();
+      await halt();
       rmSync(directory, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 /** The part of s3rver 3 (which ships no types) the test S3 server uses. */
 declare module 's3rver' {
+  import type { Server } from 'node:http';
   import type { AddressInfo } from 'node:net';
 
   interface S3rverOptions {
@@ -15,6 +16,8 @@ declare module 's3rver' {
   export default class S3rver {
     constructor(options: S3rverOptions);
     middleware: unknown[];
+    /** Set by `run()`. */
+    httpServer?: Server;
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
