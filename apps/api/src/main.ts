@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module';
+import { ParleyExpressAdapter } from './common/express-adapter';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { createRootLogger, NestPinoLogger } from './common/logger';
 import { setupHttp } from './http-setup';
@@ -22,7 +23,7 @@ function configOrExit(): AppConfig {
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
   const logger = createRootLogger(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ParleyExpressAdapter(), {
     bodyParser: false,
     logger: new NestPinoLogger(logger),
   });
