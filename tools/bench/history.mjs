@@ -38,6 +38,8 @@ Options
   --data-dir DIR     build the room in DIR and keep it; a later run with the same DIR and --messages reuses it
                      (the server still runs its migrations on it), so repeated runs skip the minute of setup
   --cpu-prof DIR     profile the server's CPU (V8, like node --cpu-prof), one .cpuprofile per round in DIR
+  --server-node-options S   NODE_OPTIONS for the API server only (e.g. "--max-semi-space-size=4", or
+                     "--require probe.cjs" for a probe of your own)
   --api-main PATH    the built API to run (default dist/apps/api/main.js, built with Nx if missing)
   --json PATH        also write every figure as JSON (default tmp/bench/history.json)
 
@@ -61,6 +63,7 @@ function readHistoryOptions(argv) {
       cookie: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
       'cpu-prof': { type: 'string' },
+      'server-node-options': { type: 'string' },
       'data-dir': { type: 'string' },
       'api-main': { type: 'string' },
       json: { type: 'string', default: 'tmp/bench/history.json' },
@@ -82,6 +85,7 @@ function readHistoryOptions(argv) {
     cookie: values.cookie,
     logLevel: values['log-level'],
     cpuProf: values['cpu-prof'] ? resolve(WORKSPACE_ROOT, values['cpu-prof']) : undefined,
+    serverNodeOptions: values['server-node-options'],
     dataDir: values['data-dir'] ? resolve(WORKSPACE_ROOT, values['data-dir']) : undefined,
     apiMain: values['api-main'],
     json: values.json,
@@ -236,8 +240,9 @@ export async function runHistory(argv, { onCleanup }) {
   onCleanup(() => bareHttp.stop());
   const rounds = [];
   for (let i = 0; i < opts.rounds; i++) {
-    const env = { LOG_LEVEL: opts.logLevel };
-    if (opts.cpuProf) Object.assign(env, { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${CPU_PROFILE}`.trim(), BENCH_CPU_PROF_DIR: opts.cpuProf });
+    const nodeOptions = [process.env.NODE_OPTIONS, opts.serverNodeOptions, opts.cpuProf && `--require ${CPU_PROFILE}`].filter(Boolean).join(' ');
+    const env = { LOG_LEVEL: opts.logLevel, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) };
+    if (opts.cpuProf) env.BENCH_CPU_PROF_DIR = opts.cpuProf;
     if (opts.cpuProf) mkdirSync(opts.cpuProf, { recursive: true });
     const server = await startParley({ main, dataDir, env });
     onCleanup(() => server.stop());
