@@ -15,8 +15,12 @@ interface ReadOnlyDb {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database = require('better-sqlite3') as new (path: string, options: { readonly: boolean }) => ReadOnlyDb;
 
-/** Messages in the SQLite database file alone, as a copy of that file without its WAL would hold them. */
-function messagesInDatabaseFile(dataDir: string, roomId: string): number {
+/**
+ * Messages in the SQLite database file alone, as a copy of that file without its WAL would hold them; null
+ * when the copy caught a checkpoint half-way through writing pages into the file (a torn copy reads as
+ * "malformed"), so the caller copies again.
+ */
+function messagesInDatabaseFile(dataDir: string, roomId: string): number | null {
   const dir = mkdtempSync(join(tmpdir(), 'parley-file-copy-'));
   try {
     const copy = join(dir, 'copy.sqlite');
@@ -24,6 +28,9 @@ function messagesInDatabaseFile(dataDir: string, roomId: string): number {
     const db = new Database(copy, { readonly: true });
     try {
       return (db.prepare("SELECT count(*) AS n FROM messages WHERE \"roomId\" = ? AND kind = 'user'").get(roomId) as { n: number }).n;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CORRUPT') return null;
+      throw err;
     } finally {
       db.close();
     }
@@ -49,7 +56,7 @@ describe('SQLite write-ahead log', () => {
     const total = 400;
 
     let inFile = messagesInDatabaseFile(server.dataDir, room.id);
-    for (let tries = 0; inFile < total && tries < 100; tries++) {
+    for (let tries = 0; inFile !== total && tries < 100; tries++) {
       await sleep(100);
       inFile = messagesInDatabaseFile(server.dataDir, room.id);
     }
