@@ -38,8 +38,8 @@ Options
   --data-dir DIR     build the room in DIR and keep it; a later run with the same DIR and --messages reuses it
                      (the server still runs its migrations on it), so repeated runs skip the minute of setup
   --cpu-prof DIR     profile the server's CPU (V8, like node --cpu-prof), one .cpuprofile per round in DIR
-  --server-node-options S   NODE_OPTIONS for the API server only (e.g. "--max-semi-space-size=4", or
-                     "--require probe.cjs" for a probe of your own)
+  --server-node-options=S   NODE_OPTIONS for the API server only, written with "=" (e.g.
+                     --server-node-options="--max-semi-space-size=4", or "--require probe.cjs" for a probe)
   --api-main PATH    the built API to run (default dist/apps/api/main.js, built with Nx if missing)
   --json PATH        also write every figure as JSON (default tmp/bench/history.json)
 
