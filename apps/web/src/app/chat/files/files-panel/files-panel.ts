@@ -1,15 +1,19 @@
 import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, signal } from '@angular/core';
 import { FileCategory, FileInfo, fileThumbnailUrl } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { formMessage, toApiError } from '../../../core/api-error';
+import { AuthStore } from '../../../core/auth-store';
 import { FilesApi } from '../../../core/files-api';
+import { Confirmation } from '../../../shared/dialog/confirmation';
 import { labelDialog } from '../../../shared/dialog/dialog-label';
 import { formatFileSize } from '../../../shared/file-size';
 import { localTime } from '../../../shared/local-time';
+import { ChatStore } from '../../chat-store';
 import { PeopleStore } from '../../people-store';
 import { viewOf } from '../attachment-layout';
 import { FileIcon } from '../file-icon';
+import { mayRemoveFile } from '../file-removal';
 import { Lightbox } from '../lightbox/lightbox';
 import { downloadUrl } from '../message-attachments/message-attachments';
 
@@ -35,11 +39,14 @@ interface Row {
   viewable: boolean;
   details: string;
   download: string;
+  /** I may remove it (the server still decides). */
+  removable: boolean;
 }
 
 /**
  * What was shared in a room, newest first, by kind (All, Images, Videos, Audio, Documents, Other), a page at a
- * time. Pictures open in the lightbox (and step through the pictures listed); everything can be downloaded.
+ * time. Pictures open in the lightbox (and step through the pictures listed); everything can be downloaded, and
+ * removed by whoever may (its uploader, the room's owner and admins, app admins) after they confirm.
  */
 @Component({
   selector: 'app-files-panel',
@@ -54,6 +61,11 @@ export class FilesPanel {
   private readonly filesApi = inject(FilesApi);
   private readonly people = inject(PeopleStore);
   private readonly lightbox = inject(Lightbox);
+  private readonly auth = inject(AuthStore);
+  private readonly chat = inject(ChatStore);
+  private readonly confirmation = inject(Confirmation);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
 
   protected readonly titleId = labelDialog('files');
   protected readonly roomName = this.data.roomName;
@@ -63,11 +75,18 @@ export class FilesPanel {
   protected readonly hasMore = signal(false);
   protected readonly loading = signal(false);
   protected readonly error = signal<string | null>(null);
+  /** The file being removed (its button does nothing meanwhile). */
+  protected readonly removingId = signal<string | null>(null);
+  /** Why the last removal failed, or what it did: shown above the list. */
+  protected readonly removeError = signal<string | null>(null);
+  protected readonly removed = signal<string | null>(null);
   /** Which load is current: an answer for a filter no longer chosen is dropped. */
   private generation = 0;
 
-  protected readonly rows = computed<Row[]>(() =>
-    this.files().map((file) => {
+  protected readonly rows = computed<Row[]>(() => {
+    // The room as the chat knows it now: archived or my role changed while the panel is open count at once.
+    const remover = { me: this.auth.user(), room: this.chat.room(this.data.roomId) };
+    return this.files().map((file) => {
       const uploader = this.people.nameOf(file.uploaderId);
       return {
         file,
@@ -75,9 +94,13 @@ export class FilesPanel {
         viewable: viewOf(file) === 'image',
         details: `${formatFileSize(file.size)} · ${uploader} · ${localTime(file.createdAt, 'date')}`,
         download: downloadUrl(file.id),
+        removable: mayRemoveFile(file, remover),
       };
-    }),
-  );
+    });
+  });
+
+  /** Some row has Remove: the others keep its place, so that the Download buttons line up. */
+  protected readonly anyRemovable = computed(() => this.rows().some((r) => r.removable));
 
   constructor() {
     void this.load(false);
@@ -86,6 +109,8 @@ export class FilesPanel {
   protected choose(filter: (typeof FILE_FILTERS)[number]): void {
     if (filter === this.filter()) return;
     this.filter.set(filter);
+    this.removeError.set(null);
+    this.removed.set(null);
     this.files.set([]);
     this.hasMore.set(false);
     void this.load(false);
@@ -104,8 +129,61 @@ export class FilesPanel {
     void this.lightbox.open(images, images.indexOf(row.file));
   }
 
+  /** Asks first (it is gone for everyone), then removes it; the message that carried it changes for everyone live. */
+  protected async remove(row: Row): Promise<void> {
+    const file = row.file;
+    if (this.removingId()) return;
+    const confirmed = await this.confirmation.ask({
+      title: `Remove ${file.name}?`,
+      details: [
+        `It is removed for everyone in ${this.roomName}, and from the message that shared it. Nobody can open or download it any more.`,
+        'This cannot be undone.',
+      ],
+      confirmLabel: 'Remove',
+      danger: true,
+    });
+    if (!confirmed) return;
+    this.removingId.set(file.id);
+    this.removeError.set(null);
+    this.removed.set(null);
+    try {
+      await firstValueFrom(this.filesApi.remove(file.id));
+      this.drop(file);
+      this.removed.set(`${file.name} was removed.`);
+    } catch (err) {
+      const error = toApiError(err);
+      // Already gone (or no longer mine to see): it leaves the list too.
+      if (error.statusCode === 404) this.drop(file);
+      this.removeError.set(`Could not remove ${file.name}: ${formMessage(error)}`);
+    } finally {
+      this.removingId.set(null);
+    }
+  }
+
   protected close(): void {
     this.dialogRef.close();
+  }
+
+  /** Takes the file off the list; the keyboard focus, if it was on that row, goes to the next row (or the one before). */
+  private drop(file: FileInfo): void {
+    const index = this.files().findIndex((f) => f.id === file.id);
+    if (index < 0) return;
+    const hadFocus = this.rowElement(index)?.contains(document.activeElement) ?? false;
+    this.files.update((held) => held.filter((f) => f.id !== file.id));
+    if (!hadFocus) return;
+    afterNextRender(
+      () => {
+        const next = this.rowElement(Math.min(index, this.files().length - 1));
+        const target =
+          next?.querySelector<HTMLElement>('.remove') ?? next?.querySelector<HTMLElement>('.download') ?? this.host.nativeElement.querySelector<HTMLElement>('.dialog-close');
+        target?.focus();
+      },
+      { injector: this.injector },
+    );
+  }
+
+  private rowElement(index: number): HTMLElement | null {
+    return index < 0 ? null : (this.host.nativeElement.querySelectorAll<HTMLElement>('li.file')[index] ?? null);
   }
 
   private async load(more: boolean): Promise<void> {
