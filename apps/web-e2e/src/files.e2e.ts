@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { FileInfo, MessagePage, RoomSummary, fileContentUrl } from '@parley/contracts';
 import { Locator, Page } from 'playwright-core';
 import { ApiClient } from './support/api-client';
+import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, PHONE } from './support/browser';
-import { composerBox, conversationLink, messageRegion } from './support/chat-scene';
+import { composerBox, conversationLink, messageByText, messageRegion } from './support/chat-scene';
 import { TestFile, dragFilesOver, makeBlob, makePdf, makePicture, makeWav, recordVideo, uploadViaApi } from './support/files';
 import { browserSuite } from './support/suite';
 import { eventually, expectCount, expectFocused, expectHidden, expectText, expectVisible } from './support/ui-expect';
@@ -15,7 +16,8 @@ import { eventually, expectCount, expectFocused, expectHidden, expectText, expec
  * Files in rooms, in the browser: dropped, pasted or chosen files upload into a tray above the composer
  * (resumably, through tus) and go with the next message; the other members see pictures inline at once, open
  * them in a lightbox, play media in the browser's own players and download everything else; the Files panel
- * lists what was shared. An upload that loses the connection goes on where it stopped.
+ * lists what was shared, and whoever may removes a file there for everyone. An upload that loses the connection
+ * goes on where it stopped.
  */
 
 const MAX_BYTES = 20 * 1024 * 1024;
@@ -33,6 +35,9 @@ const tray = (page: Page) => page.getByRole('list', { name: 'Files to send' });
 const trayItem = (page: Page, name: string) => tray(page).getByRole('listitem').filter({ hasText: name });
 const messageWithFile = (page: Page, name: string) =>
   messageRegion(page).locator('app-message-item').filter({ has: page.locator('app-message-attachments', { hasText: name }).or(page.getByRole('button', { name: `Open ${name}` })) });
+
+/** A message by its words, also while a dialog is open over the conversation (which hides it from the accessibility tree). */
+const underDialog = (page: Page, text: string) => page.locator('app-message-item').filter({ has: page.locator('app-message-body', { hasText: text }) });
 
 /** Waits until every file in the tray is uploaded and checked by the server. */
 async function allReady(page: Page, count: number): Promise<void> {
@@ -406,5 +411,149 @@ test('video and audio play in the browser\'s own players, straight from the serv
   await expectVisible(message.getByRole('link', { name: 'Download chime.wav' }));
   await expectVisible(message.getByRole('link', { name: 'Download demo.webm' }));
   await session.screenshot('files-media-desktop');
+  await session.assertClean();
+});
+
+test('the uploader removes files from the Files panel after confirming: they leave the panel and the other member\'s conversation live; a plain member cannot remove others\' files', async () => {
+  const { room, ana, bo, accounts } = await roomWith('Quarterly');
+  // Bo, a plain member, shares a report with words, and a draft on its own; Ana (the room's owner) a budget.
+  const report = await uploadViaApi(suite.url, bo, room.id, makePdf('report.pdf', 'Q3 report'));
+  await bo.send(room.id, 'The Q3 report, as promised', [report.id]);
+  const draft = await uploadViaApi(suite.url, bo, room.id, makeBlob('draft.bin', 2048, 3));
+  await bo.send(room.id, '', [draft.id]);
+  const budget = await uploadViaApi(suite.url, ana, room.id, makePdf('budget.pdf', 'Budget'));
+  await ana.send(room.id, 'And the budget', [budget.id]);
+  const stale = await uploadViaApi(suite.url, bo, room.id, makeBlob('old-notes.bin', 1024, 5));
+  await bo.send(room.id, 'Old notes', [stale.id]);
+
+  const [anaSession, boSession] = await Promise.all([suite.signedIn(accounts[0]!.account), suite.signedIn(accounts[1]!.account)]);
+  const a = anaSession.page;
+  const b = boSession.page;
+  await Promise.all([a.goto(`/r/${room.id}`), b.goto(`/r/${room.id}`)]);
+  await expectVisible(messageWithFile(a, 'report.pdf'));
+  await expectVisible(messageWithFile(a, 'draft.bin'));
+
+  await b.getByRole('button', { name: 'Files', exact: true }).click();
+  const panel = b.getByRole('dialog', { name: 'Files' });
+  const list = panel.getByRole('list', { name: 'Files' });
+  await expectCount(list.getByRole('listitem'), 4);
+  const removeButton = (name: string) => panel.getByRole('button', { name: `Remove ${name}` });
+  // Bo may remove what he shared, not Ana's budget (he can still download it).
+  await expectCount(removeButton('report.pdf'), 1);
+  await expectCount(removeButton('draft.bin'), 1);
+  await expectCount(removeButton('budget.pdf'), 0);
+  await expectVisible(panel.getByRole('link', { name: 'Download budget.pdf' }));
+
+  // With a mouse, Remove shows on the row under the pointer or holding the keyboard focus.
+  const opacity = (name: string) => removeButton(name).evaluate((el) => getComputedStyle(el).opacity);
+  expect(await opacity('report.pdf')).toBe('0');
+  await panel.getByRole('link', { name: 'Download report.pdf' }).focus();
+  await b.keyboard.press('Tab');
+  await expectFocused(removeButton('report.pdf'));
+  expect(await opacity('report.pdf')).toBe('1');
+  await list.getByRole('listitem').filter({ hasText: 'report.pdf' }).hover();
+  await boSession.screenshot('files-remove-panel-desktop');
+  const audit = new AccessibilityAudit('desktop');
+  await audit.check(b, 'files panel, remove', '.cdk-overlay-container');
+
+  // Asked first, naming the file and that it goes for everyone; Cancel (the focus) keeps it.
+  await b.keyboard.press('Enter');
+  const confirm = b.getByRole('alertdialog', { name: 'Remove report.pdf?' });
+  await expectVisible(confirm);
+  await expectText(confirm, 'It is removed for everyone in Quarterly');
+  await boSession.screenshot('files-remove-confirm-desktop');
+  await audit.check(b, 'remove a file?', '.cdk-overlay-container');
+  await expectFocused(confirm.getByRole('button', { name: 'Cancel' }));
+  await b.keyboard.press('Escape');
+  await expectHidden(confirm);
+  await expectVisible(panel);
+  await expectCount(list.getByRole('listitem'), 4);
+
+  await removeButton('report.pdf').click();
+  await confirm.getByRole('button', { name: 'Remove' }).click();
+  await expectHidden(confirm);
+  await expectCount(list.getByRole('listitem'), 3);
+  await expectHidden(list.getByText('report.pdf'));
+  await expectText(panel.locator('[aria-live]'), 'report.pdf was removed.');
+  // The keyboard focus stays in the list: on the next row's Remove (here the row before, report.pdf was last).
+  await expectFocused(removeButton('draft.bin'));
+  // The message keeps its words and loses the file, for Ana live (and for Bo, under his panel).
+  const reportMessage = messageByText(a, 'The Q3 report, as promised');
+  await expectVisible(reportMessage);
+  await expectCount(reportMessage.locator('app-message-attachments'), 0);
+  await expectCount(underDialog(b, 'The Q3 report, as promised'), 1);
+  await expectCount(underDialog(b, 'The Q3 report, as promised').locator('app-message-attachments'), 0);
+
+  // A message of that file alone goes with it.
+  await removeButton('draft.bin').click();
+  await b.getByRole('alertdialog', { name: 'Remove draft.bin?' }).getByRole('button', { name: 'Remove' }).click();
+  await expectCount(list.getByRole('listitem'), 2);
+  await expectVisible(messageRegion(a).getByText('This message was deleted'));
+  await expectCount(messageWithFile(a, 'draft.bin'), 0);
+
+  // Ana, the room's owner, may remove anyone's file: she removes Bo's old notes from her own panel.
+  await a.getByRole('button', { name: 'Files', exact: true }).click();
+  const anaPanel = a.getByRole('dialog', { name: 'Files' });
+  await expectCount(anaPanel.getByRole('list', { name: 'Files' }).getByRole('listitem'), 2);
+  await expectCount(anaPanel.getByRole('button', { name: 'Remove budget.pdf' }), 1);
+  await anaPanel.getByRole('button', { name: 'Remove old-notes.bin' }).click();
+  await a.getByRole('alertdialog', { name: 'Remove old-notes.bin?' }).getByRole('button', { name: 'Remove' }).click();
+  await expectCount(anaPanel.getByRole('list', { name: 'Files' }).getByRole('listitem'), 1);
+  await expectCount(underDialog(b, 'Old notes'), 1);
+  await expectCount(underDialog(b, 'Old notes').locator('app-message-attachments'), 0);
+
+  // Bo's panel still lists it: removing it again shows the API's answer, and it leaves the list.
+  boSession.expectHttpError(404, `/api/files/${stale.id}`);
+  await removeButton('old-notes.bin').click();
+  await b.getByRole('alertdialog', { name: 'Remove old-notes.bin?' }).getByRole('button', { name: 'Remove' }).click();
+  await expectText(panel.getByRole('alert'), 'Could not remove old-notes.bin: File not found');
+  await expectCount(list.getByRole('listitem'), 1);
+  await expectText(list, 'budget.pdf');
+  await boSession.screenshot('files-remove-error-desktop');
+
+  // Archived, the room is read-only: the action goes at once.
+  await ana.call('POST', `/api/rooms/${room.id}/archive`);
+  await expectCount(anaPanel.getByRole('button', { name: 'Remove budget.pdf' }), 0);
+  audit.assertNone();
+  await anaSession.assertClean();
+  await boSession.assertClean();
+});
+
+test('on a phone, Remove is always there for the files I may remove', async () => {
+  const { room, ana, bo, accounts } = await roomWith('Field trip');
+  const mine = await uploadViaApi(suite.url, bo, room.id, await makePicture('site-plan.png', 900, 600, 120));
+  const theirs = await uploadViaApi(suite.url, ana, room.id, makePdf('permit.pdf', 'Permit'));
+  await bo.send(room.id, 'The site plan', [mine.id]);
+  await ana.send(room.id, 'And the permit', [theirs.id]);
+
+  const session = await suite.signedIn(accounts[1]!.account, PHONE);
+  const { page } = session;
+  await page.goto(`/r/${room.id}`);
+  await page.getByRole('button', { name: 'Files', exact: true }).click();
+  const panel = page.getByRole('dialog', { name: 'Files' });
+  await expectCount(panel.getByRole('list', { name: 'Files' }).getByRole('listitem'), 2);
+  const remove = panel.getByRole('button', { name: 'Remove site-plan.png' });
+  await expectVisible(remove);
+  expect(await remove.evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+  const box = (await remove.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+  expect(box.width).toBeGreaterThanOrEqual(40);
+  await expectCount(panel.getByRole('button', { name: 'Remove permit.pdf' }), 0);
+  await expectLoaded(panel.locator('img'), '/thumbnail');
+  await session.screenshot('files-remove-panel-phone');
+  const audit = new AccessibilityAudit('phone');
+  await audit.check(page, 'files panel, remove', '.cdk-overlay-container');
+
+  await remove.click();
+  const confirm = page.getByRole('alertdialog', { name: 'Remove site-plan.png?' });
+  await expectVisible(confirm);
+  await session.screenshot('files-remove-confirm-phone');
+  await confirm.getByRole('button', { name: 'Remove' }).click();
+  await expectCount(panel.getByRole('list', { name: 'Files' }).getByRole('listitem'), 1);
+  await page.keyboard.press('Escape');
+  await expectHidden(panel);
+  await expectVisible(messageByText(page, 'The site plan'));
+  await expectCount(messageByText(page, 'The site plan').locator('app-message-attachments'), 0);
+  audit.assertNone();
   await session.assertClean();
 });
