@@ -3,6 +3,7 @@ import { RunningServer, startServer } from '@parley/testing';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
 import sharp from 'sharp';
 import request from 'supertest';
 import { badFiles, startTestClamd, startTestS3, TestClamd, TestS3, TEST_SIGNATURE } from './support/api-testing';
@@ -156,6 +157,29 @@ describe('malware scanning with clamd', () => {
     // Clean files pass the scan.
     const clean = await uploadFile(url, ada, roomId, 'clean.txt', badFiles.utf8Text());
     expect(clean.status).toBe('ready');
+  });
+
+  it('starts without waiting for a clamd that accepts connections and never answers', async () => {
+    // Before, start-up waited for clamd's PING for the whole scan timeout (60 s), past this start's 20 s.
+    const held = new Set<Socket>();
+    const silent = createNetServer((socket) => {
+      held.add(socket);
+      socket.on('close', () => held.delete(socket));
+    });
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const started = await startOn('sqlite', { env: { FILE_SCAN: 'clamd', CLAMD_HOST: '127.0.0.1', CLAMD_PORT: String(port) }, timeoutMs: 20_000 });
+      try {
+        const dee = await signUp(started.url);
+        expect((await asUser(started.url, dee).get('/api/users/me').expect(200)).body.id).toBe(dee.user.id);
+      } finally {
+        await started.dispose();
+      }
+    } finally {
+      held.forEach((socket) => socket.destroy());
+      await new Promise((ok) => silent.close(ok));
+    }
   });
 
   it('refuses files while clamd cannot be reached (fail closed), unless FILE_SCAN_FAIL_OPEN', async () => {

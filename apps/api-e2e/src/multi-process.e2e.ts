@@ -6,7 +6,7 @@ import { closeSockets, createRoom, ensureFriends, send, socketFor, track } from 
 import { databaseUrlOf, startOn } from './support/database-targets';
 import { CSRF_HEADER, Signed, signIn, signUp } from './support/factories';
 import { PrivateRedis, startPrivateRedis } from './support/redis';
-import { call, ClientSocket, connect, disconnected, errorOf, next, record, refusal, sleep } from './support/sockets';
+import { call, ClientSocket, connect, errorOf, next, record, refusal, sleep, whenDisconnected, within } from './support/sockets';
 
 /**
  * Two API processes on one PostgreSQL database and a private redis-server: what a user on one process does
@@ -137,40 +137,40 @@ describe('two API processes sharing Redis', () => {
     const ana = await signUp(a.url);
     const onB = await socketFor(b.url, ana);
     const ended = next(onB, 'session:ended');
-    const gone = disconnected(onB, 5000);
+    const gone = whenDisconnected(onB);
     expect((await request(a.url).post('/api/auth/logout').set('Authorization', `Bearer ${ana.token}`)).status).toBe(204);
-    expect(await ended).toEqual({ reason: 'logout' });
-    await gone;
+    expect(await within(ended, 5000, 'session:ended on B after logout on A')).toEqual({ reason: 'logout' });
+    await within(gone, 5000, 'the socket on B closing after logout on A');
 
     // Logout-all from B closes the other session's socket on A, and the caller's too.
     const ben = await signUp(b.url);
     const other = await signIn(a.url, ben.user.username, ben.password);
     const otherOnA = await socketFor(a.url, other);
     const ownOnA = await socketFor(a.url, ben);
-    const otherGone = disconnected(otherOnA, 5000);
-    const ownGone = disconnected(ownOnA, 5000);
+    const otherGone = whenDisconnected(otherOnA);
+    const ownGone = whenDisconnected(ownOnA);
     expect((await request(b.url).post('/api/auth/logout-all').set('Authorization', `Bearer ${ben.token}`)).status).toBe(204);
-    await Promise.all([otherGone, ownGone]);
+    await within(Promise.all([otherGone, ownGone]), 5000, 'both sockets on A closing after logout-all on B');
 
     // A personal access token revoked through B closes its socket on A.
     const cy = await signUp(b.url);
     const pat = await cy.agent.post('/api/auth/tokens').set(CSRF_HEADER, cy.csrf).send({ name: 'bot' });
     const viaPat = track(await connect(a.url, { token: pat.body.token }));
-    const patGone = disconnected(viaPat, 5000);
+    const patGone = whenDisconnected(viaPat);
     expect((await cy.agent.delete(`/api/auth/tokens/${pat.body.id}`).set(CSRF_HEADER, cy.csrf)).status).toBe(204);
-    await patGone;
+    await within(patGone, 5000, 'the token\u2019s socket on A closing after revocation on B');
 
     // A password change on A ends the other session's socket on B and keeps the one that made the change.
     const cyElsewhere = await signIn(a.url, cy.user.username, cy.password);
     const keep = await socketFor(b.url, cy);
     const drop = await socketFor(b.url, cyElsewhere);
-    const dropGone = disconnected(drop, 5000);
+    const dropGone = whenDisconnected(drop);
     const change = await request(a.url)
       .put('/api/users/me/password')
       .set('Authorization', `Bearer ${cy.token}`)
       .send({ currentPassword: cy.password, newPassword: `another ${randomUUID()} passphrase` });
     expect(change.status).toBeLessThan(300);
-    await dropGone;
+    await within(dropGone, 5000, 'the other session\u2019s socket on B closing after a password change on A');
     await sleep(200);
     expect(keep.connected).toBe(true);
   });

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DatabaseKind, startOn } from './support/database-targets';
 import { blockUser, CSRF_HEADER, Signed, signIn, signUp } from './support/factories';
 import { closeSockets, createRoom, send, socketFor, track } from './support/chat';
-import { call, connect, disconnected, errorOf, next, record, refusal, sleep } from './support/sockets';
+import { call, connect, errorOf, next, record, refusal, sleep, whenDisconnected, within } from './support/sockets';
 
 afterEach(closeSockets);
 
@@ -190,10 +190,10 @@ describe('the socket handshake and session lifecycle', () => {
     const ana = await signUp(url);
     const s1 = await socketFor(url, ana);
     const ended = next(s1, 'session:ended');
-    const gone = disconnected(s1, 3000);
+    const gone = whenDisconnected(s1);
     expect((await request(url).post('/api/auth/logout').set('Authorization', `Bearer ${ana.token}`)).status).toBe(204);
-    expect(await ended).toEqual({ reason: 'logout' });
-    await gone;
+    expect(await within(ended, 3000, 'session:ended after logout')).toEqual({ reason: 'logout' });
+    await within(gone, 3000, 'the socket closing after logout');
     expect((await refusal(url, { token: ana.token })).code).toBe('unauthenticated');
 
     // Password change ends the *other* sessions' sockets but keeps the one that made the change.
@@ -201,11 +201,11 @@ describe('the socket handshake and session lifecycle', () => {
     const other = await signIn(url, ben.user.username, ben.password);
     const keep = await socketFor(url, ben);
     const drop = await socketFor(url, other);
-    const dropGone = disconnected(drop, 3000);
+    const dropGone = whenDisconnected(drop);
     const newPassword = `another ${randomUUID()} passphrase`;
     const change = await request(url).put('/api/users/me/password').set('Authorization', `Bearer ${ben.token}`).send({ currentPassword: ben.password, newPassword });
     expect(change.status).toBeLessThan(300);
-    await dropGone;
+    await within(dropGone, 3000, 'the other session\u2019s socket closing after a password change');
     await sleep(200);
     expect(keep.connected).toBe(true);
 
@@ -213,23 +213,23 @@ describe('the socket handshake and session lifecycle', () => {
     const pat = await ben.agent.post('/api/auth/tokens').set(CSRF_HEADER, ben.csrf).send({ name: 'bot' });
     const viaPat = await connect(url, { token: pat.body.token });
     track(viaPat);
-    const patGone = disconnected(viaPat, 3000);
+    const patGone = whenDisconnected(viaPat);
     expect((await ben.agent.delete(`/api/auth/tokens/${pat.body.id}`).set(CSRF_HEADER, ben.csrf)).status).toBe(204);
-    await patGone;
+    await within(patGone, 3000, 'the token\u2019s socket closing after revocation');
 
     // Logout-all.
-    const keepGone = disconnected(keep, 3000);
+    const keepGone = whenDisconnected(keep);
     expect((await request(url).post('/api/auth/logout-all').set('Authorization', `Bearer ${ben.token}`)).status).toBe(204);
-    await keepGone;
+    await within(keepGone, 3000, 'the socket closing after logout-all');
   });
 
   it('disconnects a deactivated user at once and refuses them afterwards', async () => {
     const eve = await signUp(url);
     const s = await socketFor(url, eve);
-    const gone = disconnected(s, 3000);
+    const gone = whenDisconnected(s);
     const res = await request(url).post(`/api/admin/users/${eve.user.id}/deactivate`).set('Authorization', `Bearer ${admin.token}`);
     expect(res.status).toBe(200);
-    await gone;
+    await within(gone, 3000, 'the socket closing after deactivation');
     expect((await refusal(url, { token: eve.token })).code).toBe('unauthenticated');
   });
 });

@@ -120,4 +120,23 @@ export function disconnected(socket: ClientSocket, timeoutMs = 5000): Promise<st
   });
 }
 
+/**
+ * Resolves when the socket disconnects (at once if it already has), with no deadline of its own: start it
+ * before the action so the event cannot be missed, and bound the wait with `within` from the moment the
+ * action has answered (a slow action, such as a password hash on a loaded machine, does not eat the time).
+ */
+export function whenDisconnected(socket: ClientSocket): Promise<string> {
+  if (!socket.connected) return Promise.resolve('already');
+  return new Promise((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
+}
+
+/** `promise`, or a rejection naming `what` when it has not settled `ms` from now. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -27,12 +27,16 @@ export class FileStorageModule implements OnApplicationBootstrap, OnApplicationS
     @Inject(FILE_SCANNER) private readonly scanner: FileScanner,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     this.logger.log(`Files are stored on ${describeBlobStore(this.blobs)}`);
     if (this.scanner instanceof ClamdScanner) {
-      // Not fatal: clamd may start after Parley. Until it answers, uploads are refused (or let through when failing open).
-      if (await this.scanner.ping()) this.logger.log(`Uploads are scanned by clamd at ${this.scanner.address}`);
-      else this.logger.warn(`clamd at ${this.scanner.address} does not answer: uploads cannot be scanned until it does`);
+      // Not fatal, and not waited for: clamd may start after Parley (or sit behind a firewall that drops packets,
+      // where a connection only times out). Until it answers, uploads are refused (or let through when failing open).
+      const scanner = this.scanner;
+      void scanner.ping().then((ok) => {
+        if (ok) this.logger.log(`Uploads are scanned by clamd at ${scanner.address}`);
+        else this.logger.warn(`clamd at ${scanner.address} does not answer: uploads cannot be scanned until it does`);
+      });
     }
   }
 

@@ -60,7 +60,8 @@ export async function truncatedJpeg(): Promise<Buffer> {
   return jpeg.subarray(0, jpeg.length >> 1);
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
+/** A real PNG chunk: length, type, data, CRC-32. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
   let crc = ~0;
   for (const byte of body) {

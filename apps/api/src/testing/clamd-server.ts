@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eicar } from './bad-files';
+import { freePort } from './free-port';
 
 /** Debian's clamav-daemon (`.ci/run` installs it when missing). */
 export const CLAMD_PATH = '/usr/sbin/clamd';
@@ -17,17 +18,6 @@ export interface TestClamd {
   /** The environment that makes an API process scan with this clamd. */
   env(): Record<string, string>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => ok(port));
-    });
-  });
 }
 
 function ping(port: number): Promise<boolean> {

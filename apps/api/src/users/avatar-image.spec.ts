@@ -1,26 +1,12 @@
 import sharp from 'sharp';
 import { deflateSync } from 'node:zlib';
+import { pngChunk } from '../testing/bad-files';
 import { AvatarRejected, initialsOf, normaliseAvatar, renderInitialsAvatar, sniffImageType } from './avatar-image';
 
 const limits = { maxPixels: 40_000_000 };
 
 function photo(width = 320, height = 200) {
   return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 120, b: 200 } } });
-}
-
-/** A real PNG chunk: length, type, data, CRC-32. */
-function chunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  let crc = ~0;
-  for (const byte of body) {
-    crc ^= byte;
-    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
-  }
-  const out = Buffer.alloc(body.length + 8);
-  out.writeUInt32BE(data.length, 0);
-  body.copy(out, 4);
-  out.writeUInt32BE(~crc >>> 0, body.length + 4);
-  return out;
 }
 
 /** A 1-bit greyscale PNG whose header claims width×height pixels: a few KB on the wire, a huge image to decode. */
@@ -33,9 +19,9 @@ function pixelBomb(width: number, height: number): Buffer {
   const rows = Buffer.alloc(row * Math.min(height, 2000));
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(rows, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(rows, { level: 9 })),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 

@@ -15,6 +15,8 @@ export interface ClamdOptions {
 /** clamd reads INSTREAM in chunks of at most this many bytes each (a 4-byte length, then the bytes). */
 const CHUNK = 64 * 1024;
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** How long `ping` waits: a clamd that does not answer in 5 s is not ready for uploads anyway. */
+const PING_TIMEOUT_MS = 5_000;
 
 /** clamd's answers to INSTREAM (it ends each with NUL, having been sent the `z` form of the command). */
 const CLEAN = /^stream: OK$/;
@@ -55,10 +57,10 @@ export class ClamdScanner implements FileScanner {
     }
   }
 
-  /** True when clamd answers PING. */
-  async ping(): Promise<boolean> {
+  /** True when clamd answers PING within `timeoutMs` (a question about now: it waits less than a scan may). */
+  async ping(timeoutMs = PING_TIMEOUT_MS): Promise<boolean> {
     try {
-      const socket = await this.connect();
+      const socket = await this.connect(timeoutMs);
       const reply = this.replyOf(socket);
       socket.end('zPING\0');
       return (await reply) === 'PONG';
@@ -111,10 +113,10 @@ export class ClamdScanner implements FileScanner {
     throw new ScannerUnavailableError(`Malware scan failed: ${message}`);
   }
 
-  private connect(): Promise<Socket> {
+  private connect(timeoutMs = this.timeoutMs): Promise<Socket> {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: this.options.host, port: this.options.port });
-      socket.setTimeout(this.timeoutMs);
+      socket.setTimeout(timeoutMs);
       const fail = (err: Error) => {
         socket.destroy();
         reject(new ScannerUnavailableError(`Malware scan failed: clamd at ${this.address} is unreachable (${err.message})`));
