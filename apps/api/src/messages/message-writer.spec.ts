@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { RoomMemberEntity } from '../rooms/room-member.entity';
 import { RoomEntity } from '../rooms/room.entity';
-import { openTestDatabase, TestDatabase } from '../testing/test-database';
+import { openPostgresTestDatabase, openTestDatabase, TestDatabase } from '../testing/test-database';
 import { UserEntity } from '../users/user.entity';
 import { MessageEntity } from './message.entity';
 import { MessageWriter } from './message-writer';
 
-describe('MessageWriter (group commit on SQLite)', () => {
+const databases = { sqlite: openTestDatabase, postgres: openPostgresTestDatabase };
+
+describe.each(['sqlite', 'postgres'] as const)('MessageWriter (group commit on %s)', (kind) => {
   let db: TestDatabase;
   let writer: MessageWriter;
   let userId: string;
@@ -14,7 +16,7 @@ describe('MessageWriter (group commit on SQLite)', () => {
   let roomB: string;
 
   beforeEach(async () => {
-    db = await openTestDatabase();
+    db = await databases[kind]();
     writer = new MessageWriter(db.dataSource, db.config);
     const users = db.dataSource.getRepository(UserEntity);
     userId = (await users.save(users.create({ username: 'ana', email: 'ana@example.com', displayName: 'Ana', passwordHash: 'x' }))).id;
@@ -97,4 +99,61 @@ describe('MessageWriter (group commit on SQLite)', () => {
     expect(removed.ok && removed.message.deletedAt).toBeTruthy();
     expect(await writer.store.edit(randomUUID(), 'x', new Date())).toEqual({ ok: false, reason: 'not_found' });
   });
+});
+
+describe('MessageWriter on PostgreSQL with two API processes', () => {
+  let db: Awaited<ReturnType<typeof openPostgresTestDatabase>>;
+  afterEach(() => db.close());
+
+  it('keeps every room\u2019s seqs gapless and every send once when two processes commit into the same rooms at once', async () => {
+    db = await openPostgresTestDatabase();
+    const other = await db.open();
+    const writers = [new MessageWriter(db.dataSource, db.config), new MessageWriter(other.dataSource, db.config)];
+    const users = db.dataSource.getRepository(UserEntity);
+    const people = await Promise.all(
+      ['ana', 'bo', 'cy'].map(async (name) => (await users.save(users.create({ username: name, email: `${name}@example.com`, displayName: name, passwordHash: 'x' }))).id),
+    );
+    const roomRepo = db.dataSource.getRepository(RoomEntity);
+    const rooms: string[] = [];
+    for (let r = 0; r < 6; r++) rooms.push((await roomRepo.save(roomRepo.create({ kind: 'group', name: `R${r}`, ownerId: people[0] }))).id);
+    await db.dataSource.getRepository(RoomMemberEntity).insert(rooms.flatMap((roomId) => people.map((userId) => ({ roomId, userId, role: 'member' as const }))));
+
+    // Each process gets batches spanning every room, in opposite orders, and both resend some clientMsgIds.
+    const sends: Promise<unknown>[] = [];
+    for (let n = 0; n < 300; n++) {
+      for (const [w, writer] of writers.entries()) {
+        const roomId = rooms[w === 0 ? n % rooms.length : rooms.length - 1 - (n % rooms.length)];
+        const senderId = people[n % people.length];
+        // Every tenth send is made by both processes with the same clientMsgId (a client retrying elsewhere).
+        const clientMsgId = n % 10 === 0 ? `shared-${n}` : `p${w}-${n}`;
+        const target = n % 10 === 0 ? rooms[n % rooms.length] : roomId;
+        sends.push(writer.send({ roomId: target, senderId, clientMsgId, body: `${w}:${n}`, replyToId: null }));
+      }
+    }
+    const outcomes = (await Promise.all(sends)) as Awaited<ReturnType<MessageWriter['send']>>[];
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    // A shared clientMsgId made one message: both processes answered with it.
+    const byClientId = new Map<string, Set<string>>();
+    for (const o of outcomes) if (o.ok) byClientId.set(o.message.clientMsgId, (byClientId.get(o.message.clientMsgId) ?? new Set()).add(o.message.id));
+    expect([...byClientId.values()].every((ids) => ids.size === 1)).toBe(true);
+    expect(byClientId.size).toBe(600 - 30);
+
+    const stored = await db.dataSource.getRepository(MessageEntity).find({ order: { seq: 'ASC' } });
+    expect(stored).toHaveLength(570);
+    for (const roomId of rooms) {
+      const seqs = stored.filter((m) => m.roomId === roomId).map((m) => m.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      const room = await roomRepo.findOneByOrFail({ id: roomId });
+      expect(room.lastSeq).toBe(seqs.length);
+      // Each sender's read marker is at their own last message in the room.
+      for (const userId of people) {
+        const mine = stored.filter((m) => m.roomId === roomId && m.senderId === userId).map((m) => m.seq);
+        const member = await db.dataSource.getRepository(RoomMemberEntity).findOneByOrFail({ roomId, userId });
+        expect(member.lastReadSeq).toBe(mine.length ? Math.max(...mine) : 0);
+      }
+    }
+    // What each ack said is what was stored.
+    const storedById = new Map(stored.map((m) => [m.id, m]));
+    for (const o of outcomes) if (o.ok) expect({ seq: storedById.get(o.message.id)?.seq, body: storedById.get(o.message.id)?.body }).toEqual({ seq: o.message.seq, body: o.message.body });
+  }, 60_000);
 });
