@@ -1,6 +1,12 @@
+import { createHash } from 'node:crypto';
 import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 
 type Row = Record<string, unknown>;
+
+/** node-postgres's pool under TypeORM's PostgreSQL driver. */
+interface PgPool {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Row[] }>;
+}
 
 interface PreparedStatement {
   all(...params: unknown[]): unknown[];
@@ -11,8 +17,9 @@ export type Placeholder = (n: number) => string;
 
 /**
  * A SELECT that runs on every request of a hot path (authentication, membership, history pages): written
- * once for both databases, prepared once on SQLite, and run without TypeORM's query builder, which rebuilt
- * and re-escaped the SQL and hydrated entities on every call — most of the CPU of a small request. Entities
+ * once for both databases, prepared once (on PostgreSQL, once per pooled connection), and run without
+ * TypeORM's query builder, which rebuilt and re-escaped the SQL and hydrated entities on every call — most
+ * of the CPU of a small request. Entities
  * come back through `hydrate`, with the same value conversions TypeORM's own reads apply.
  */
 export class FixedQuery {
@@ -21,7 +28,10 @@ export class FixedQuery {
   constructor(dataSource: DataSource, sql: (p: Placeholder) => string) {
     if (dataSource.options.type === 'postgres') {
       const text = sql((n) => `$${n}`);
-      this.run = (params) => dataSource.query(text, params);
+      // A named statement: each pooled connection parses and plans it once, not on every request.
+      const name = `parley-${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+      const pool = (dataSource.driver as unknown as { master: PgPool }).master;
+      this.run = async (params) => (await pool.query({ name, text, values: params })).rows;
     } else {
       const db = (dataSource.driver as unknown as { databaseConnection: { prepare(sql: string): PreparedStatement } }).databaseConnection;
       const statement = db.prepare(sql(() => '?'));

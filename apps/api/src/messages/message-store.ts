@@ -375,8 +375,9 @@ export class PostgresMessageStore implements MessageStore {
     });
     const ids = candidates.map(() => randomUUID());
     const rooms = PostgresRoomCounters.oneStatement;
-    const result = (await this.pool().query(
-      `WITH req AS (
+    const result = (await this.pool().query({
+      name: 'parley-commit-sends',
+      text: `WITH req AS (
          SELECT * FROM unnest($1::int[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::varchar[], $7::uuid[], $8::varchar[], $9::text[])
            AS r(i, id, "roomId", "senderId", body, "clientMsgId", "replyToId", kind, event)),
        mem AS MATERIALIZED (${rooms.members('req')}),
@@ -397,7 +398,7 @@ export class PostgresMessageStore implements MessageStore {
        marks AS (${rooms.markRead(`(SELECT "roomId", "senderId" AS "userId", max(seq) AS seq FROM ins GROUP BY "roomId", "senderId")`)})
        SELECT r.i, (r.event IS NOT NULL OR r.i IN (SELECT i FROM mem)) AS member, n.seq, n.rev, to_jsonb(d) AS dup
          FROM req r LEFT JOIN ins n ON n.id = r.id LEFT JOIN dup d ON d.i = r.i`,
-      [
+      values: [
         candidates,
         ids,
         candidates.map((i) => batch[i].roomId),
@@ -409,7 +410,7 @@ export class PostgresMessageStore implements MessageStore {
         candidates.map((i) => eventJson(batch[i])),
         now,
       ],
-    )) as { rows: { i: number; member: boolean; seq: number | null; rev: number | null; dup: MessageRow | null }[] };
+    })) as { rows: { i: number; member: boolean; seq: number | null; rev: number | null; dup: MessageRow | null }[] };
     const idOf = new Map(candidates.map((i, k) => [i, ids[k]]));
     const createdAt = now.toISOString();
     for (const r of result.rows) {
@@ -429,8 +430,8 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   /** node-postgres's pool under TypeORM: one statement without a query runner's bookkeeping. */
-  private pool(): { query(sql: string, params: unknown[]): Promise<{ rows: unknown[] }> } {
-    return (this.dataSource.driver as unknown as { master: { query(sql: string, params: unknown[]): Promise<{ rows: unknown[] }> } }).master;
+  private pool(): { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> } {
+    return (this.dataSource.driver as unknown as { master: { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> } }).master;
   }
 
   private async commitOnce(q: QueryRunner, batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
