@@ -383,7 +383,8 @@ export class PostgresMessageStore implements MessageStore {
        mem AS MATERIALIZED (${rooms.members('req')}),
        allowed AS (SELECT * FROM req WHERE event IS NOT NULL OR i IN (SELECT i FROM mem)),
        dup AS MATERIALIZED (
-         SELECT a.i, m.* FROM allowed a JOIN messages m ON m."senderId" = a."senderId" AND m."clientMsgId" = a."clientMsgId"),
+         SELECT a.i, m.* FROM allowed a CROSS JOIN LATERAL (
+           SELECT * FROM messages m WHERE m."senderId" = a."senderId" AND m."clientMsgId" = a."clientMsgId" LIMIT 1) m),
        fresh AS MATERIALIZED (
          SELECT a.*, row_number() OVER (PARTITION BY a."roomId" ORDER BY a.i)::int AS k FROM allowed a WHERE a.i NOT IN (SELECT i FROM dup)),
        counts AS MATERIALIZED (

@@ -73,8 +73,14 @@ export class PostgresRoomCounters {
    * its own, so the batch costs one round trip instead of one per step and room.
    */
   static readonly oneStatement = {
-    /** Of `req` (columns i, "roomId", "senderId"), the i of each row whose sender is a member of its room. */
-    members: (req: string) => `SELECT r.i FROM ${req} r JOIN room_members m ON m."roomId" = r."roomId" AND m."userId" = r."senderId"`,
+    /**
+     * Of `req` (columns i, "roomId", "senderId"), the i of each row whose sender is a member of its room. A
+     * lookup by primary key per row (LATERAL … LIMIT 1, which the planner cannot flatten into a join over the
+     * whole table), whatever the table's statistics say: the statement is prepared once per connection, and a
+     * plan made while the table was small and unanalysed must not scan it once it has grown.
+     */
+    members: (req: string) =>
+      `SELECT r.i FROM ${req} r CROSS JOIN LATERAL (SELECT 1 FROM room_members m WHERE m."roomId" = r."roomId" AND m."userId" = r."senderId" LIMIT 1) m`,
     /** Locks the rows of the rooms in `counts` ("roomId") in id order, so two processes' batches never deadlock. */
     lock: (counts: string) => `SELECT id FROM rooms WHERE id IN (SELECT "roomId" FROM ${counts}) ORDER BY id FOR UPDATE`,
     /**
