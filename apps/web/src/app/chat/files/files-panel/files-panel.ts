@@ -1,10 +1,11 @@
 import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
-import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, inject, signal } from '@angular/core';
 import { FileCategory, FileInfo, fileThumbnailUrl } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { formMessage, toApiError } from '../../../core/api-error';
 import { AuthStore } from '../../../core/auth-store';
 import { FilesApi } from '../../../core/files-api';
+import { Realtime } from '../../../core/realtime';
 import { Confirmation } from '../../../shared/dialog/confirmation';
 import { labelDialog } from '../../../shared/dialog/dialog-label';
 import { formatFileSize } from '../../../shared/file-size';
@@ -66,6 +67,7 @@ export class FilesPanel {
   private readonly confirmation = inject(Confirmation);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
+  private readonly realtime = inject(Realtime);
 
   protected readonly titleId = labelDialog('files');
   protected readonly roomName = this.data.roomName;
@@ -104,6 +106,22 @@ export class FilesPanel {
 
   constructor() {
     void this.load(false);
+    // While the panel is open, files that someone removes (or whose message is deleted) leave the list.
+    const stops = [
+      this.realtime.on('message:updated', (m) => {
+        if (m.roomId === this.data.roomId) this.keepOnly(m.id, new Set(m.attachments.map((a) => a.id)));
+      }),
+      this.realtime.on('message:deleted', (e) => {
+        if (e.roomId === this.data.roomId) this.keepOnly(e.messageId, new Set());
+      }),
+    ];
+    inject(DestroyRef).onDestroy(() => stops.forEach((stop) => stop()));
+  }
+
+  /** The listed files of message `messageId` that it no longer carries leave the list. */
+  private keepOnly(messageId: string, still: ReadonlySet<string>): void {
+    const left = this.files().filter((f) => f.messageId !== messageId || still.has(f.id));
+    if (left.length !== this.files().length) this.files.set(left);
   }
 
   protected choose(filter: (typeof FILE_FILTERS)[number]): void {
