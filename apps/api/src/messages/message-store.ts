@@ -141,6 +141,31 @@ const eventJson = (req: SendRequest) => (req.event ? JSON.stringify(req.event) :
 
 const key = (r: { senderId: string; clientMsgId: string }) => `${r.senderId}\u0000${r.clientMsgId}`;
 
+/** The first send of each (sender, clientMsgId) in a batch, in order; a repeat is answered like its first copy. */
+function firstSends(batch: SendRequest[]): { firstOf: Map<string, number>; candidates: number[] } {
+  const firstOf = new Map<string, number>();
+  const candidates: number[] = [];
+  batch.forEach((req, i) => {
+    const k = key(req);
+    if (!firstOf.has(k)) {
+      firstOf.set(k, i);
+      candidates.push(i);
+    }
+  });
+  return { firstOf, candidates };
+}
+
+/** Gives each repeat inside the batch its first copy's answer (as a resend: `created: false`). */
+function answerRepeats(batch: SendRequest[], out: SendOutcome[], firstOf: Map<string, number>): SendOutcome[] {
+  batch.forEach((req, i) => {
+    if (!out[i]) {
+      const first = out[firstOf.get(key(req))!];
+      out[i] = first.ok ? { ...first, created: false } : first;
+    }
+  });
+  return out;
+}
+
 /** Groups a batch by room, keeping arrival order inside each room. */
 function byRoom(batch: SendRequest[], indices: number[]): Map<string, number[]> {
   const rooms = new Map<string, number[]>();
@@ -192,12 +217,10 @@ export class SqliteMessageStore implements MessageStore {
   commitSends(batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
     return this.exclusive(() => {
       const out: SendOutcome[] = new Array(batch.length);
-      const firstOf = new Map<string, number>();
+      const { firstOf, candidates } = firstSends(batch);
       const fresh: number[] = [];
-      batch.forEach((req, i) => {
-        const k = key(req);
-        if (firstOf.has(k)) return; // a repeat inside this batch: answered like its first copy below
-        firstOf.set(k, i);
+      candidates.forEach((i) => {
+        const req = batch[i];
         if (!req.event && !this.rooms.isMember(req.roomId, req.senderId)) {
           out[i] = { ok: false, reason: 'not_member' };
           return;
@@ -251,13 +274,7 @@ export class SqliteMessageStore implements MessageStore {
         // Sending a message means having read the room up to it.
         for (const [senderId, last] of lastBySender) this.rooms.markReadThrough(roomId, senderId, last);
       }
-      batch.forEach((req, i) => {
-        if (!out[i]) {
-          const first = out[firstOf.get(key(req))!];
-          out[i] = first.ok ? { ...first, created: false } : first;
-        }
-      });
-      return out;
+      return answerRepeats(batch, out, firstOf);
     });
   }
 
@@ -365,14 +382,7 @@ export class PostgresMessageStore implements MessageStore {
    */
   private async commitInOneStatement(batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
     const out: SendOutcome[] = new Array(batch.length);
-    const firstOf = new Map<string, number>();
-    const candidates: number[] = [];
-    batch.forEach((req, i) => {
-      if (!firstOf.has(key(req))) {
-        firstOf.set(key(req), i);
-        candidates.push(i);
-      }
-    });
+    const { firstOf, candidates } = firstSends(batch);
     const ids = candidates.map(() => randomUUID());
     const rooms = PostgresRoomCounters.oneStatement;
     const result = (await this.pool().query({
@@ -421,13 +431,7 @@ export class PostgresMessageStore implements MessageStore {
       else if (r.seq === null) out[r.i] = { ok: false, reason: 'archived' };
       else out[r.i] = { ok: true, created: true, message: created(req, idOf.get(r.i)!, req.roomId, Number(r.seq), Number(r.rev), createdAt, []) };
     }
-    batch.forEach((req, i) => {
-      if (!out[i]) {
-        const first = out[firstOf.get(key(req))!];
-        out[i] = first.ok ? { ...first, created: false } : first;
-      }
-    });
-    return out;
+    return answerRepeats(batch, out, firstOf);
   }
 
   /** node-postgres's pool under TypeORM: one statement without a query runner's bookkeeping. */
@@ -437,14 +441,7 @@ export class PostgresMessageStore implements MessageStore {
 
   private async commitOnce(q: QueryRunner, batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
     const out: SendOutcome[] = new Array(batch.length);
-    const firstOf = new Map<string, number>();
-    const candidates: number[] = [];
-    batch.forEach((req, i) => {
-      if (!firstOf.has(key(req))) {
-        firstOf.set(key(req), i);
-        candidates.push(i);
-      }
-    });
+    const { firstOf, candidates } = firstSends(batch);
     const people = candidates.filter((i) => !batch[i].event);
     const members = await this.rooms.memberships(
       q,
@@ -523,13 +520,7 @@ export class PostgresMessageStore implements MessageStore {
       for (const a of attaching) await this.files.attach(q, a.id, a.seq, a.fileIds);
       for (const [senderId, last] of lastBySender) await this.rooms.markReadThrough(q, roomId, senderId, last);
     }
-    batch.forEach((req, i) => {
-      if (!out[i]) {
-        const first = out[firstOf.get(key(req))!];
-        out[i] = first.ok ? { ...first, created: false } : first;
-      }
-    });
-    return out;
+    return answerRepeats(batch, out, firstOf);
   }
 
   /** Runs `apply` on the message (its row locked) in one transaction; `claimRev` takes the room's next rev. */
