@@ -58,7 +58,8 @@ export class HttpRedirectServer implements OnApplicationBootstrap, OnApplication
     const port = this.config.tls?.redirectPort;
     if (!port) return;
     const fallbackHost = this.config.publicUrl ? new URL(this.config.publicUrl).hostname : 'localhost';
-    const server = createServer((req, res) => this.redirect(req, res, fallbackHost));
+    // A request without a Host header gets a redirect to the fallback host too, not Node's 400.
+    const server = createServer({ requireHostHeader: false }, (req, res) => this.redirect(req, res, fallbackHost));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, this.config.host, () => resolve());
