@@ -142,7 +142,8 @@ describe('HTTPS and WSS with TLS_CERT_FILE and TLS_KEY_FILE', () => {
     const renewed = devCertificate(join(served.certFile, '..', '..'), [PUBLIC_NAME]);
     expect(renewed.fingerprint256).not.toBe(before);
     await waitFor('the renewed certificate served', async () => ((await servedFingerprint(server.port)) === renewed.fingerprint256 ? true : undefined));
-    expect(server.output()).toContain('Certificate reloaded (file change)');
+    // The log comes through a pipe, and may arrive after the new certificate is already being served.
+    await waitFor('the reload logged', async () => (server.output().includes('Certificate reloaded (file change)') ? true : undefined), 5000);
     served = renewed;
     await request(server.url).get('/api/health').ca(renewed.pem).expect(200);
   });
