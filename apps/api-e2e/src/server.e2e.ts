@@ -64,6 +64,13 @@ describe('the server process', () => {
     });
   });
 
+  it('sends no Strict-Transport-Security over plain HTTP, whatever the host name', async () => {
+    await withServer({}, async (server) => {
+      const res = await request(server.url).get('/api/health').set('Host', 'chat.example.test').expect(200);
+      expect(res.headers['strict-transport-security']).toBeUndefined();
+    });
+  });
+
   it('drains and exits on SIGTERM, finishing a request in flight, and keeps data across restarts', async () => {
     const server = await startServer({ env: { LOG_LEVEL: 'info' } });
     const dataDir = server.dataDir;

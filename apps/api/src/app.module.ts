@@ -21,6 +21,7 @@ import { PresenceModule } from './presence/presence.module';
 import { RedisConnection } from './redis/redis-connection';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { TlsModule } from './tls/tls.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -47,6 +48,7 @@ export class AppModule {
         PresenceModule,
         GatewayModule,
         MetricsModule,
+        TlsModule,
       ],
       // Global guards run in this order: the per-IP throttle first, then authentication.
       providers: [

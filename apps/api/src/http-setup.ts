@@ -1,3 +1,4 @@
+import { ShutdownSignal } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
 import type { NextFunction, Request, Response } from 'express';
@@ -14,6 +15,7 @@ import type { AppConfig } from './config/config';
 import { setupOpenApi } from './openapi';
 import { ParleyIoAdapter } from './gateway/io-adapter';
 import { HttpMetrics } from './metrics/http-metrics';
+import { strictTransportSecurity } from './tls/hsts';
 import { MetricsEndpoint } from './metrics/metrics-endpoint';
 
 /** Everything between Express and the Nest routes, in order. Kept here so main.ts stays a bootstrap. */
@@ -23,7 +25,8 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig, logger
   // No ETags on API answers: they are not cached (Cache-Control: no-store), and a weak ETag costs a copy and a
   // hash of every body. Routes that revalidate (avatars) set their own.
   app.set('etag', false);
-  app.enableShutdownHooks();
+  // Nest stops on SIGHUP too by default; with HTTPS, SIGHUP reloads the certificate instead (tls/certificate-reloader.ts).
+  app.enableShutdownHooks(Object.values(ShutdownSignal).filter((signal) => !(config.tls && signal === ShutdownSignal.SIGHUP)));
   app.useWebSocketAdapter(new ParleyIoAdapter(app, config));
 
   // Before everything else: /metrics is not under /api, and answers 404 unless METRICS_TOKEN is set.
@@ -53,6 +56,7 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig, logger
     }),
   );
   app.use(securityHeaders());
+  app.use(strictTransportSecurity(config.hstsMaxAgeSeconds));
   // The web app is served from this origin; other origins (a separate front end, an integration page) must be listed.
   if (config.allowedOrigins.length) {
     app.enableCors({ origin: config.allowedOrigins, credentials: true, exposedHeaders: ['Retry-After', 'X-Request-Id'] });

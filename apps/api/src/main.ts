@@ -7,6 +7,7 @@ import { ParleyExpressAdapter } from './common/express-adapter';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { createRootLogger, NestPinoLogger } from './common/logger';
 import { setupHttp } from './http-setup';
+import { KeyPairError, readKeyPair, secureContextOptions } from './tls/key-pair';
 
 function configOrExit(): AppConfig {
   try {
@@ -26,6 +27,8 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ParleyExpressAdapter(), {
     bodyParser: false,
     logger: new NestPinoLogger(logger),
+    // ParleyExpressAdapter creates an HTTPS server when these are given; Socket.IO shares it, hence WSS.
+    httpsOptions: config.tls ? secureContextOptions(readKeyPair(config.tls)) : undefined,
   });
   setupHttp(app, config, logger);
 
@@ -41,10 +44,15 @@ async function bootstrap(): Promise<void> {
 
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
-  logger.info({ port, database: config.database.type, dataDir: config.dataDir }, `Parley listening on http://localhost:${port}`);
+  logger.info({ port, database: config.database.type, dataDir: config.dataDir }, `Parley listening on ${config.tls ? 'https' : 'http'}://localhost:${port}`);
 }
 
 bootstrap().catch((err: unknown) => {
+  // The files were checked with the configuration; they can still change before the server reads them.
+  if (err instanceof KeyPairError) {
+    process.stderr.write(`Invalid configuration: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Parley failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
   process.exit(1);
 });

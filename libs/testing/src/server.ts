@@ -4,6 +4,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ const MAIN = process.env['PARLEY_API_MAIN'] ? resolve(WORKSPACE_ROOT, process.en
 const WEB_DIST = process.env['PARLEY_WEB_DIST'] ? resolve(WORKSPACE_ROOT, process.env['PARLEY_WEB_DIST']) : join(WORKSPACE_ROOT, 'dist', 'apps', 'web', 'browser');
 
 export interface RunningServer {
+  /** `http://127.0.0.1:<port>`, or `https://…` when the server was started with TLS_CERT_FILE. */
   url: string;
   port: number;
   dataDir: string;
@@ -50,7 +52,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
   const port = await freePort();
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -70,7 +72,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string | null>((ok) => child.once('exit', (code, signal) => ok(code ?? signal)));
 
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${env['TLS_CERT_FILE'] ? 'https' : 'http'}://127.0.0.1:${port}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   let finished = false;
   void exited.then(() => (finished = true));
@@ -80,12 +82,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       child.kill('SIGKILL');
       throw new Error(`Parley did not become healthy in time:\n${out.slice(-2000)}`);
     }
-    try {
-      const res = await fetch(`${url}/api/health`);
-      if (res.ok) break;
-    } catch {
-      /* not listening yet */
-    }
+    if (await healthy(url)) break;
     await new Promise((r) => setTimeout(r, 100));
   }
 
@@ -105,6 +102,28 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       if (ownDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Whether /api/health answers 200. Over HTTPS the certificate is not checked here: tests that start a server
+ * with TLS check the certificate it serves themselves.
+ */
+async function healthy(url: string): Promise<boolean> {
+  if (url.startsWith('http:')) {
+    try {
+      return (await fetch(`${url}/api/health`)).ok;
+    } catch {
+      return false; // not listening yet
+    }
+  }
+  return new Promise((resolve) => {
+    const req = httpsGet(`${url}/api/health`, { rejectUnauthorized: false, timeout: 5000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
 }
 
 /** Runs `fn` against a server started for it alone, and always disposes of the server afterwards. */

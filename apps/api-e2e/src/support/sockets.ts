@@ -8,6 +8,8 @@ export interface ConnectOptions {
   cookie?: string;
   origin?: string;
   query?: Record<string, string>;
+  /** For a server over HTTPS (WSS): the certificate to trust, e.g. the dev certificate it serves. */
+  ca?: string;
 }
 
 /** Connects over WebSocket and resolves once connected; rejects with the server's connect_error. */
@@ -24,6 +26,7 @@ export function connect(url: string, opts: ConnectOptions): Promise<ClientSocket
     reconnection: false,
     forceNew: true,
     timeout: 5000,
+    ca: opts.ca,
   });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));

@@ -21,9 +21,12 @@ export function webAppCsp(nonce: string): string {
   );
 }
 
-/** helmet for every response; the CSP (and for the API, `Cache-Control: no-store`) is chosen per kind of response. */
+/**
+ * helmet for every response; the CSP (and for the API, `Cache-Control: no-store`) is chosen per kind of response.
+ * helmet's HSTS is off: it would send the header over plain HTTP and to localhost too (tls/hsts.ts decides).
+ */
 export function securityHeaders() {
-  const base = helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  const base = helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false, strictTransportSecurity: false });
   return (req: Request, res: Response, next: NextFunction) => {
     base(req, res, (err?: unknown) => {
       if (err) return next(err);

@@ -31,6 +31,11 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: int(0, 65535).default(3000),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  HTTP_REDIRECT_PORT: int(1, 65535).optional(),
+  // Two years at most: the longest any browser's preload list asks for.
+  HSTS_MAX_AGE_SECONDS: int(0, 63_072_000).default(15_552_000),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()

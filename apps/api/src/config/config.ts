@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { KeyPairError, readKeyPair } from '../tls/key-pair';
 import { envSchema, RawEnv } from './config.schema';
 
 export type DatabaseConfig =
@@ -15,6 +16,13 @@ export interface AppConfig {
   env: 'development' | 'production' | 'test';
   host: string;
   port: number;
+  /** HTTPS and WSS on `port` (TLS_CERT_FILE, TLS_KEY_FILE); null: plain HTTP. */
+  tls: TlsConfig | null;
+  /**
+   * Strict-Transport-Security max-age for answers to HTTPS requests (HSTS_MAX_AGE_SECONDS); 0: no header.
+   * Never sent to localhost, nor over plain HTTP.
+   */
+  hstsMaxAgeSeconds: number;
   dataDir: string;
   database: DatabaseConfig;
   /**
@@ -91,6 +99,13 @@ export type FileStorageConfig =
       prefix: string;
     };
 
+export interface TlsConfig {
+  certFile: string;
+  keyFile: string;
+  /** A plain HTTP port that answers every request with a redirect to HTTPS on `port` (HTTP_REDIRECT_PORT). */
+  redirectPort: number | null;
+}
+
 export type FileScanConfig =
   | { kind: 'none' }
   | { kind: 'clamd'; host: string; port: number; failOpen: boolean };
@@ -157,6 +172,33 @@ function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string 
   return `${name} ${issue.message}${shown}`;
 }
 
+/** Both files or neither; when given, they must be readable and form a usable pair now. */
+function tlsConfig(e: RawEnv): TlsConfig | null {
+  if (!e.TLS_CERT_FILE !== !e.TLS_KEY_FILE) {
+    throw new ConfigError(`Invalid configuration: ${e.TLS_CERT_FILE ? 'TLS_CERT_FILE needs TLS_KEY_FILE' : 'TLS_KEY_FILE needs TLS_CERT_FILE'} (set both, or neither for plain HTTP)`);
+  }
+  if (!e.TLS_CERT_FILE || !e.TLS_KEY_FILE) {
+    if (e.HTTP_REDIRECT_PORT !== undefined) {
+      throw new ConfigError('Invalid configuration: HTTP_REDIRECT_PORT needs TLS_CERT_FILE and TLS_KEY_FILE (it redirects to HTTPS)');
+    }
+    return null;
+  }
+  if (e.HTTP_REDIRECT_PORT === e.PORT) {
+    throw new ConfigError(`Invalid configuration: HTTP_REDIRECT_PORT must differ from PORT (both ${e.PORT})`);
+  }
+  if (e.COOKIE_SECURE === 'false') {
+    throw new ConfigError('Invalid configuration: COOKIE_SECURE=false cannot be used with TLS_CERT_FILE (cookies sent over HTTPS are always Secure)');
+  }
+  const files = { certFile: resolve(e.TLS_CERT_FILE), keyFile: resolve(e.TLS_KEY_FILE) };
+  try {
+    readKeyPair(files);
+  } catch (err) {
+    if (err instanceof KeyPairError) throw new ConfigError(`Invalid configuration: ${err.message}`);
+    throw err;
+  }
+  return { ...files, redirectPort: e.HTTP_REDIRECT_PORT ?? null };
+}
+
 function fileStorageConfig(e: RawEnv, dataDir: string): FileStorageConfig {
   if (e.FILE_STORAGE === 'local') return { kind: 'local', root: join(dataDir, 'files') };
   const missing = (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => !e[k]);
@@ -217,6 +259,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: LOGIN_LOCKOUT_MAX_SECONDS must not be less than LOGIN_LOCKOUT_BASE_SECONDS');
   }
 
+  const tls = tlsConfig(e);
+
   const fileMaxBytes = parseByteSize(e.FILE_MAX_BYTES);
   if (fileMaxBytes < 1 || fileMaxBytes > 1024 ** 4) {
     throw new ConfigError('Invalid configuration: FILE_MAX_BYTES must be between 1b and 1024gb');
@@ -234,6 +278,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    tls,
+    hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
     dataDir,
     database,
     redisUrl: e.REDIS_URL,
@@ -247,7 +293,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     registration: { mode: e.REGISTRATION, allowedEmailDomains: domains },
     passwordMinScore: e.PASSWORD_MIN_SCORE,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
-    cookieSecure: e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
+    // Over HTTPS every request is secure; say so outright rather than trusting each request's flag.
+    cookieSecure: tls ? true : e.COOKIE_SECURE === 'auto' ? 'auto' : e.COOKIE_SECURE === 'true',
     lockout,
     rateLimits: { authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE, apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
