@@ -27,7 +27,14 @@ function processLocker(options: Partial<RedisLockOptions> = {}, url = redis.url)
   return locker;
 }
 
-const ready = (locker: RedisUploadLocker) => new Promise((r) => setTimeout(r, 100, locker));
+/**
+ * Until the locker hears release requests and every live connection is up: a command sent before its
+ * connection is ready fails at once (no offline queue), and the locker then falls back to this process.
+ */
+async function ready(locker: RedisUploadLocker): Promise<void> {
+  await locker.listening;
+  await Promise.all(clients.filter((c) => c.status !== 'ready' && c.status !== 'end').map((c) => new Promise((r) => c.once('ready', r))));
+}
 
 describe('upload locks in Redis (tus, across processes)', () => {
   it('hands an upload to the request that asks for it: the holder in another process is asked to let go', async () => {

@@ -54,6 +54,8 @@ export class RedisUploadLocker implements Locker, OnApplicationShutdown {
   private readonly held = new Map<string, Held>();
   private readonly subscriber: Redis;
   private readonly options: RedisLockOptions;
+  /** Settles once this process hears release requests (or failed to subscribe: then it falls back). */
+  readonly listening: Promise<void>;
 
   constructor(
     private readonly client: Redis,
@@ -64,7 +66,10 @@ export class RedisUploadLocker implements Locker, OnApplicationShutdown {
     this.subscriber = client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, connectionName: 'parley-tus-locks' });
     this.subscriber.on('error', () => undefined);
     this.subscriber.on('message', (_channel: string, id: string) => void this.held.get(id)?.release());
-    this.subscriber.subscribe(RELEASE_CHANNEL).catch((err: unknown) => this.fallbackLog.failed(err));
+    this.listening = this.subscriber.subscribe(RELEASE_CHANNEL).then(
+      () => undefined,
+      (err: unknown) => this.fallbackLog.failed(err),
+    );
   }
 
   newLock(id: string): Lock {
