@@ -118,10 +118,12 @@ export class FilesPanel {
     inject(DestroyRef).onDestroy(() => stops.forEach((stop) => stop()));
   }
 
-  /** The listed files of message `messageId` that it no longer carries leave the list. */
+  /**
+   * The listed files of message `messageId` that it no longer carries leave the list, the keyboard focus moving
+   * on as when they are removed here (the event can arrive before the answer to this panel's own removal).
+   */
   private keepOnly(messageId: string, still: ReadonlySet<string>): void {
-    const left = this.files().filter((f) => f.messageId !== messageId || still.has(f.id));
-    if (left.length !== this.files().length) this.files.set(left);
+    for (const file of this.files().filter((f) => f.messageId === messageId && !still.has(f.id))) this.drop(file);
   }
 
   protected choose(filter: (typeof FILE_FILTERS)[number]): void {
