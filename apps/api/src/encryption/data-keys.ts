@@ -27,10 +27,11 @@ export class DataKeys {
     const id = newDataKeyId();
     return this.rows.manager.transaction(async (m) => {
       const repo = m.getRepository(EncryptionKeyEntity);
-      const retired = (await repo.find({ where: { retiredAt: IsNull() }, select: { id: true } })).map((r) => r.id);
+      // Writes first: on SQLite a transaction that read before writing cannot wait for a busy server's lock.
       const row = repo.create({ id, wrappedKey: wrapDataKey(master.key, id, bytes), masterKeyId: master.id, createdAt: now, retiredAt: null });
-      if (retired.length) await repo.createQueryBuilder().update(EncryptionKeyEntity).set({ retiredAt: now }).where('id IN (:...ids)', { ids: retired }).execute();
+      await repo.update({ retiredAt: IsNull() }, { retiredAt: now });
       await repo.insert(row);
+      const retired = (await repo.find({ where: { retiredAt: now }, select: { id: true } })).map((r) => r.id);
       return { row, retired };
     });
   }

@@ -11,8 +11,6 @@ import { KeyRing, SWEEP_JOB } from './key-ring';
 export interface SweepTask {
   name: string;
   reseal(after: string | null, limit: number): Promise<{ last: string | null; changed: number }>;
-  /** After a complete pass: removes what the rewritten forms may have left behind on disk. */
-  scrub?(): Promise<void>;
 }
 
 interface SweepCursor {
@@ -98,7 +96,6 @@ export class EncryptionSweep implements OnApplicationBootstrap {
       if (Date.now() >= deadline) return false;
       await sleep(pauseMs);
     }
-    for (const task of this.tasks) await task.scrub?.();
     await this.jobs.finish(SWEEP_JOB, new Date(cursor.startedAt));
     this.logger.log(`Background encryption pass done: ${cursor.changed} item(s) encrypted under data key ${this.keys.currentKeyId}`);
     return true;

@@ -64,12 +64,6 @@ export interface MessageStore {
    * change clients see (no new rev). `last`: the last id looked at, null when there were none.
    */
   reseal(after: string | null, limit: number): Promise<{ last: string | null; changed: number }>;
-  /**
-   * After a complete pass of `reseal`: drops what the old forms left in the database's files where it can
-   * (SQLite: the write-ahead log, whose old frames still hold them; the rewrites themselves zero the space
-   * they free). PostgreSQL keeps old row versions until they are vacuumed (docs/security.md).
-   */
-  scrub(): Promise<void>;
 }
 
 interface MessageRow {
@@ -187,7 +181,6 @@ export class SqliteMessageStore implements MessageStore {
   private readonly resealRow: Statement;
   private readonly secureDelete: Statement;
   private readonly fastDelete: Statement;
-  private readonly truncateWal: Statement;
 
   constructor(
     private readonly db: BetterSqliteDb,
@@ -207,13 +200,15 @@ export class SqliteMessageStore implements MessageStore {
     this.resealRow = db.prepare('UPDATE messages SET body = ?, event = ? WHERE id = ? AND body = ? AND event IS ?');
     this.secureDelete = db.prepare('PRAGMA secure_delete = ON');
     this.fastDelete = db.prepare('PRAGMA secure_delete = OFF');
-    this.truncateWal = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)');
   }
 
-  /** Runs `fn` in its own transaction as soon as no other transaction is open on the connection. */
+  /**
+   * Runs `fn` in its own transaction as soon as no other transaction is open on the connection. IMMEDIATE:
+   * it waits for another connection's write (keys:rotate) instead of failing after its first read.
+   */
   private async exclusive<T>(fn: () => T): Promise<T> {
     while (this.db.inTransaction) await new Promise((r) => setImmediate(r));
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   commitSends(batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
@@ -343,7 +338,8 @@ export class SqliteMessageStore implements MessageStore {
     const reseals = await this.sealing.reseals(page);
     const changed = reseals.length
       ? await this.exclusive(() => {
-          // The space the old forms took (plaintext, when encryption is turned on) is overwritten with zeros.
+          // The space the old forms took (plaintext, when encryption is turned on) is overwritten with zeros;
+          // what older writes left in free space stays until VACUUM (docs/security.md).
           this.secureDelete.run();
           try {
             return reseals.reduce((n, r) => n + this.resealRow.run(r.body, r.event, r.id, r.oldBody, r.oldEvent).changes, 0);
@@ -353,13 +349,6 @@ export class SqliteMessageStore implements MessageStore {
         })
       : 0;
     return { last: page[page.length - 1].id, changed };
-  }
-
-  async scrub(): Promise<void> {
-    // Copies the WAL into the database file and empties it: its old frames held the rows as they were. Not
-    // inside a transaction (of ours or TypeORM's): a checkpoint runs outside them.
-    while (this.db.inTransaction) await new Promise((r) => setImmediate(r));
-    this.truncateWal.get();
   }
 }
 
@@ -673,10 +662,6 @@ export class PostgresMessageStore implements MessageStore {
       }
     }
     return { last: page[page.length - 1].id, changed };
-  }
-
-  async scrub(): Promise<void> {
-    // Old row versions stay in the table's pages until VACUUM reuses (or VACUUM FULL rewrites) them: see docs/security.md.
   }
 }
 

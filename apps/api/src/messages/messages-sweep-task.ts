@@ -6,6 +6,6 @@ import { MessageWriter } from './message-writer';
 @Injectable()
 export class MessagesSweepTask {
   constructor(writer: MessageWriter, sweep: EncryptionSweep) {
-    sweep.register({ name: 'messages', reseal: (after, limit) => writer.store.reseal(after, limit), scrub: () => writer.store.scrub() });
+    sweep.register({ name: 'messages', reseal: (after, limit) => writer.store.reseal(after, limit) });
   }
 }
