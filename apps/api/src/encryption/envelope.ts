@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, KeyObject, randomBytes, randomFillSync } from 'node:crypto';
 
 /**
  * Envelope encryption with node:crypto's AES-256-GCM, nothing hand-written: random 256-bit data keys encrypt
@@ -52,9 +52,23 @@ export function dataKey(id: string, bytes: Buffer): DataKey {
   return { id, key: createSecretKey(bytes) };
 }
 
+// IVs come from the CSPRNG in bulk: one randomBytes call per message cost more than the encryption itself.
+// Each IV is taken once and never reused.
+const ivPool = Buffer.alloc(IV_BYTES * 4096);
+let ivOffset = ivPool.length;
+function freshIv(): Buffer {
+  if (ivOffset === ivPool.length) {
+    randomFillSync(ivPool);
+    ivOffset = 0;
+  }
+  const iv = Buffer.from(ivPool.subarray(ivOffset, ivOffset + IV_BYTES));
+  ivOffset += IV_BYTES;
+  return iv;
+}
+
 /** `iv | ciphertext | tag` of `plaintext` under `key`, bound to `aad`. */
 export function encrypt(key: KeyObject | Buffer, plaintext: Buffer, aad: Buffer): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   const body = cipher.update(plaintext);
