@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import request from 'supertest';
 import { badFiles, startTestClamd, startTestS3, TestClamd, TestS3, TEST_SIGNATURE } from './support/api-testing';
 import { createRoom } from './support/chat';
-import { DatabaseKind, databaseUrlOf, startOn } from './support/database-targets';
+import { DatabaseKind, sameInstallationAs, startOn } from './support/database-targets';
 import { asUser, bearer, Signed, signUp } from './support/factories';
 import { PrivateRedis, startPrivateRedis } from './support/redis';
 import { binary, createUpload, headUpload, multipartUpload, patchUpload, tusUpload, uploadFile, uploadIdOf } from './support/files';
@@ -288,7 +288,7 @@ describe('uploads across two API processes (PostgreSQL, Redis, S3)', () => {
     redis = await startPrivateRedis();
     const env = { ...s3.env(), REDIS_URL: redis.url, SECRET_KEY: randomBytes(32).toString('hex') };
     a = await startOn('postgres', { env });
-    b = await startServer({ env: { ...env, DATABASE_URL: databaseUrlOf(a) } });
+    b = await startServer({ env: { ...env, ...sameInstallationAs(a) } });
   }, 120_000);
   afterAll(async () => {
     await b?.dispose();

@@ -3,7 +3,7 @@ import { RunningServer, startServer } from '@parley/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { closeSockets, createRoom, ensureFriends, send, socketFor, track } from './support/chat';
-import { databaseUrlOf, startOn } from './support/database-targets';
+import { sameInstallationAs, startOn } from './support/database-targets';
 import { CSRF_HEADER, Signed, signIn, signUp } from './support/factories';
 import { PrivateRedis, startPrivateRedis } from './support/redis';
 import { call, ClientSocket, connect, errorOf, next, record, refusal, sleep, whenDisconnected, within } from './support/sockets';
@@ -32,7 +32,7 @@ beforeAll(async () => {
     SOCKETS_PER_USER_MAX: String(SOCKETS_MAX),
   };
   a = await startOn('postgres', { env });
-  b = await startServer({ env: { ...env, DATABASE_URL: databaseUrlOf(a) } });
+  b = await startServer({ env: { ...env, ...sameInstallationAs(a) } });
 }, 60_000);
 
 afterAll(async () => {

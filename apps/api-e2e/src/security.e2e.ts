@@ -1,7 +1,7 @@
 import { ErrorCode } from '@parley/contracts';
 import request from 'supertest';
 import { RunningServer, startServer, withServer } from '@parley/testing';
-import { DatabaseKind, databaseUrlOf, startOn } from './support/database-targets';
+import { DatabaseKind, sameInstallationAs, startOn } from './support/database-targets';
 import { makeUser, register } from './support/factories';
 
 const login = (url: string, body: { login: string; password: string }, ip?: string) => {
@@ -81,7 +81,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('the lockout under parallel 
   beforeAll(async () => {
     const first = await startOn(kind, { env });
     servers = [first];
-    if (kind === 'postgres') servers.push(await startServer({ env: { ...env, DATABASE_URL: databaseUrlOf(first) } }));
+    if (kind === 'postgres') servers.push(await startServer({ env: { ...env, ...sameInstallationAs(first) } }));
   });
   afterAll(async () => {
     for (const s of servers.slice(1)) await s.dispose();

@@ -8,6 +8,7 @@ import { ApiThrottlerGuard, throttlerOptions } from './common/throttling';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EncryptionModule } from './encryption/encryption.module';
 import { EventsModule } from './events/app-events';
 import { FilesModule } from './files/files.module';
 import { FriendsModule } from './friends/friends.module';
@@ -32,6 +33,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        JobsModule,
+        EncryptionModule,
         EventsModule,
         LimitsModule,
         RedisModule,
@@ -43,7 +46,6 @@ export class AppModule {
         RoomsModule,
         MessagesModule,
         FilesModule,
-        JobsModule,
         FriendsModule,
         PresenceModule,
         GatewayModule,

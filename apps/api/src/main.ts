@@ -48,6 +48,11 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((err: unknown) => {
+  // A configuration that turns out wrong once the database is open (a master key that does not open it): one line.
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   // The files were checked with the configuration; they can still change before the server reads them.
   if (err instanceof KeyPairError) {
     process.stderr.write(`Invalid configuration: ${err.message}\n`);

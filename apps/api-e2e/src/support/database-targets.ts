@@ -1,4 +1,6 @@
 import { RunningServer, StartOptions, startServer } from '@parley/testing';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTempDatabase, TempDatabase } from './postgres';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -10,6 +12,20 @@ export function databaseUrlOf(server: RunningServer): string {
   const url = urls.get(server);
   if (!url) throw new Error('This server runs on SQLite, which one process owns');
   return url;
+}
+
+/**
+ * What another API process of the same installation needs (besides SECRET_KEY): the database, and the master
+ * key that opens it, here the one the first process generated under its DATA_DIR/keys.
+ */
+export function sameInstallationAs(server: RunningServer): Record<string, string> {
+  const keys = join(server.dataDir, 'keys');
+  const newest = readdirSync(keys)
+    .filter((f) => f.endsWith('.key'))
+    .sort()
+    .pop();
+  if (!newest) throw new Error(`${keys} holds no master key`);
+  return { DATABASE_URL: databaseUrlOf(server), MASTER_KEY_FILE: join(keys, newest) };
 }
 
 /** Starts the server on a fresh database of the given kind; `dispose()` stops it and drops the database. */

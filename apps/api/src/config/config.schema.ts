@@ -117,6 +117,10 @@ export const envSchema = z.object({
   CLAMD_HOST: z.string().min(1).default('127.0.0.1'),
   CLAMD_PORT: int(1, 65535).default(3310),
   FILE_SCAN_FAIL_OPEN: z.enum(['true', 'false']).default('false'),
+
+  ENCRYPTION_AT_REST: z.enum(['on', 'off']).default('on'),
+  MASTER_KEY: z.string().optional(),
+  MASTER_KEY_FILE: z.string().min(1).optional(),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { KEYS_FOLDER, loadMasterKeys, MasterKeyProblem, MasterKeySource, parseMasterKey } from '../encryption/master-keys';
 import { KeyPairError, readKeyPair } from '../tls/key-pair';
 import { envSchema, RawEnv } from './config.schema';
 
@@ -81,6 +82,11 @@ export interface AppConfig {
   fileStorage: FileStorageConfig;
   /** Malware scanning of uploads (FILE_SCAN, CLAMD_*, FILE_SCAN_FAIL_OPEN). */
   fileScan: FileScanConfig;
+  /**
+   * Encryption at rest (ENCRYPTION_AT_REST): whether new writes are encrypted, and where the master key comes
+   * from (MASTER_KEY, MASTER_KEY_FILE, or DATA_DIR/keys). Reading what is already encrypted needs the key either way.
+   */
+  encryption: { atRest: boolean; master: MasterKeySource };
   version: string;
 }
 
@@ -167,7 +173,7 @@ function readVersion(): string {
 function describeIssue(issue: z.core.$ZodIssue, env: NodeJS.ProcessEnv): string {
   const name = String(issue.path[0] ?? 'environment');
   const got = env[name];
-  const secret = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'].includes(name);
+  const secret = ['SECRET_KEY', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'MASTER_KEY'].includes(name);
   const shown = got === undefined ? '' : ` (got "${secret ? '<hidden>' : got}")`;
   return `${name} ${issue.message}${shown}`;
 }
@@ -214,6 +220,25 @@ function fileStorageConfig(e: RawEnv, dataDir: string): FileStorageConfig {
     forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true',
     prefix,
   };
+}
+
+/**
+ * The master key's source, checked now: a key that is set must be a key. The embedded default's folder may be
+ * empty (the key is generated on first need, once the database says none exists yet).
+ */
+function masterKeySource(e: RawEnv, dataDir: string): MasterKeySource {
+  if (e.MASTER_KEY && e.MASTER_KEY_FILE) throw new ConfigError('Invalid configuration: set MASTER_KEY or MASTER_KEY_FILE, not both');
+  let source: MasterKeySource;
+  try {
+    if (e.MASTER_KEY) source = { kind: 'env', key: parseMasterKey(e.MASTER_KEY, 'MASTER_KEY') };
+    else if (e.MASTER_KEY_FILE) source = { kind: 'file', path: resolve(e.MASTER_KEY_FILE) };
+    else source = { kind: 'dir', dir: join(dataDir, KEYS_FOLDER) };
+    loadMasterKeys(source);
+  } catch (err) {
+    if (err instanceof MasterKeyProblem) throw new ConfigError(`Invalid configuration: ${err.message}`);
+    throw err;
+  }
+  return source;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -321,6 +346,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       e.FILE_SCAN === 'clamd'
         ? { kind: 'clamd', host: e.CLAMD_HOST, port: e.CLAMD_PORT, failOpen: e.FILE_SCAN_FAIL_OPEN === 'true' }
         : { kind: 'none' },
+    encryption: { atRest: e.ENCRYPTION_AT_REST === 'on', master: masterKeySource(e, dataDir) },
     version: readVersion(),
   };
 }

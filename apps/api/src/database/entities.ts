@@ -1,6 +1,7 @@
 import { AccessTokenEntity } from '../auth/access-token.entity';
 import { LoginLockoutEntity } from '../auth/login-lockout.entity';
 import { SessionEntity } from '../auth/session.entity';
+import { EncryptionKeyEntity } from '../encryption/encryption-key.entity';
 import { FileDiscardEntity } from '../files/file-discard.entity';
 import { FileEntity } from '../files/file.entity';
 import { FriendRequestEntity } from '../friends/friend-request.entity';
@@ -15,4 +16,4 @@ import { RoomEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once for the DataSource (each one lives with its feature module). */
-export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, FileDiscardEntity, JobEntity];
+export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, FileDiscardEntity, JobEntity, EncryptionKeyEntity];

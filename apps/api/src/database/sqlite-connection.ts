@@ -10,7 +10,7 @@ export interface SqliteStatement {
 /** The better-sqlite3 connection under TypeORM, for code that runs synchronous transactions on it. */
 export interface BetterSqliteDb {
   prepare(sql: string): SqliteStatement;
-  transaction<T>(fn: () => T): () => T;
+  transaction<T>(fn: () => T): { (): T; immediate(): T };
   readonly inTransaction: boolean;
 }
 

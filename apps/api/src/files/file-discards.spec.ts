@@ -86,7 +86,7 @@ describe('FileDiscards (deleting the bytes of deleted files, durably)', () => {
     await db.dataSource.getRepository(FileEntity).insert({
       id: fileId, roomId: room.id, uploaderId: ada.id, messageId: null, name: 'view.png', declaredSize: 20, size: 20, status: FileStatus.Ready, createdAt: t0, touchedAt: t0,
     });
-    const writer = new MessageWriter(db.dataSource, db.config);
+    const writer = new MessageWriter(db.dataSource, db.config, await db.keys());
     const sent = await writer.send({ roomId: room.id, senderId: ada.id, clientMsgId: 'c1', body: '', replyToId: null, attachmentIds: [fileId] });
     expect(sent.ok).toBe(true);
 

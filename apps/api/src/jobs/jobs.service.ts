@@ -25,12 +25,47 @@ export class JobsService implements OnApplicationShutdown {
    * caller per interval, whichever process asks first.
    */
   async claim(name: string, intervalMs: number, now = new Date()): Promise<boolean> {
-    await this.jobs.createQueryBuilder().insert().into(JobEntity).values({ name, nextRunAt: new Date(0), claimedAt: null, claimedBy: null }).orIgnore().execute();
+    await this.ensureRow(name);
     const claimed = await this.jobs.update(
       { name, nextRunAt: LessThanOrEqual(now) },
       { nextRunAt: new Date(now.getTime() + intervalMs), claimedAt: now, claimedBy: this.me },
     );
     return claimed.affected === 1;
+  }
+
+  /**
+   * Asks for a run of a job that works on request, from `at` on: the job answers requests made up to the
+   * start of a complete pass (see `finish`). A later request is never replaced by an earlier one.
+   */
+  async request(name: string, at = new Date()): Promise<void> {
+    await this.ensureRow(name);
+    await this.jobs
+      .createQueryBuilder()
+      .update(JobEntity)
+      .set({ requestedAt: at })
+      .where('name = :name AND ("requestedAt" IS NULL OR "requestedAt" < :at)', { name, at })
+      .execute();
+  }
+
+  /** Where the job stopped (null before its first step or after a finished pass) and since when a run is wanted. */
+  async progress<T>(name: string): Promise<{ cursor: T | null; requestedAt: Date | null }> {
+    const row = await this.jobs.findOne({ where: { name }, select: { name: true, cursor: true, requestedAt: true } });
+    return { cursor: row?.cursor ? (JSON.parse(row.cursor) as T) : null, requestedAt: row?.requestedAt ?? null };
+  }
+
+  /** Records the job's place after a step (the step's own writes are committed first). */
+  async saveCursor(name: string, cursor: unknown): Promise<void> {
+    await this.jobs.update({ name }, { cursor: JSON.stringify(cursor) });
+  }
+
+  /** A pass that started at `startedAt` went through everything: requests made up to then are answered. */
+  async finish(name: string, startedAt: Date): Promise<void> {
+    await this.jobs.update({ name, requestedAt: LessThanOrEqual(startedAt) }, { requestedAt: null });
+    await this.jobs.update({ name }, { cursor: null });
+  }
+
+  private async ensureRow(name: string): Promise<void> {
+    await this.jobs.createQueryBuilder().insert().into(JobEntity).values({ name, nextRunAt: new Date(0), claimedAt: null, claimedBy: null }).orIgnore().execute();
   }
 
   /** Runs `run` about every `intervalMs` (and soon after start-up), in whichever process claims each run. */

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { HISTORY_PAGE_DEFAULT, MessagePage } from '@parley/contracts';
 import { DataSource } from 'typeorm';
 import { FixedQuery } from '../database/fixed-query';
+import { KeyRing } from '../encryption/key-ring';
+import { MessageSealing } from './message-sealing';
 import { rowToMessage } from './message-store';
 
 type Row = Parameters<typeof rowToMessage>[0];
@@ -23,8 +25,10 @@ export class MessageHistory {
   private readonly newest: FixedQuery;
   private readonly before: FixedQuery;
   private readonly after: FixedQuery;
+  private readonly sealing: MessageSealing;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(@InjectDataSource() dataSource: DataSource, keys: KeyRing) {
+    this.sealing = new MessageSealing(keys);
     this.newest = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} ORDER BY seq DESC LIMIT ${p(2)}`);
     this.before = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} AND seq < ${p(2)} ORDER BY seq DESC LIMIT ${p(3)}`);
     this.after = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} AND seq > ${p(2)} ORDER BY seq ASC LIMIT ${p(3)}`);
@@ -35,9 +39,9 @@ export class MessageHistory {
     const limit = cursor.limit ?? HISTORY_PAGE_DEFAULT;
     if (cursor.after !== undefined) {
       const rows = (await this.after.all(roomId, cursor.after, limit + 1)) as unknown as Row[];
-      return { items: rows.slice(0, limit).map(rowToMessage), hasMore: rows.length > limit };
+      return { items: (await this.sealing.openAll(rows.slice(0, limit))).map(rowToMessage), hasMore: rows.length > limit };
     }
     const rows = (cursor.before !== undefined ? await this.before.all(roomId, cursor.before, limit + 1) : await this.newest.all(roomId, limit + 1)) as unknown as Row[];
-    return { items: rows.slice(0, limit).reverse().map(rowToMessage), hasMore: rows.length > limit };
+    return { items: (await this.sealing.openAll(rows.slice(0, limit).reverse())).map(rowToMessage), hasMore: rows.length > limit };
   }
 }

@@ -5,6 +5,7 @@ import { isDeadlock, isUniqueViolation } from '../common/unique-violation';
 import { BetterSqliteDb, SqliteStatement, sqliteTime } from '../database/sqlite-connection';
 import { AttachProblem, PostgresFileClaims, SqliteFileClaims } from '../files/file-claims';
 import { membershipKey, PostgresRoomCounters, SqliteRoomCounters } from '../rooms/room-counters';
+import { MessageSealing } from './message-sealing';
 
 /**
  * One message to insert. The caller has validated the fields; the commit checks that a person's sender is a
@@ -57,6 +58,12 @@ export interface MessageStore {
   remove(messageId: string, now: Date): Promise<RemoveOutcome>;
   /** Takes a file (already deleted by the files module) off its message; see DetachOutcome. */
   detach(messageId: string, fileId: string, now: Date): Promise<DetachOutcome>;
+  /**
+   * One step of the background encryption job: the `limit` messages after id `after` (in id order) whose text
+   * is not stored as the key ring would store it now are rewritten, each only if unchanged meanwhile; not a
+   * change clients see (no new rev). `last`: the last id looked at, null when there were none.
+   */
+  reseal(after: string | null, limit: number): Promise<{ last: string | null; changed: number }>;
 }
 
 interface MessageRow {
@@ -88,6 +95,7 @@ function iso(v: string | Date): string {
 }
 const isoOrNull = (v: string | Date | null) => (v === null ? null : iso(v));
 
+/** A Message from a row whose text has been opened (MessageSealing.open). */
 export function rowToMessage(r: MessageRow): Message {
   return {
     id: r.id,
@@ -194,8 +202,15 @@ export class SqliteMessageStore implements MessageStore {
   private readonly setEdited: Statement;
   private readonly setDeleted: Statement;
   private readonly setAttachments: Statement;
+  private readonly resealPage: Statement;
+  private readonly resealRow: Statement;
+  private readonly secureDelete: Statement;
+  private readonly fastDelete: Statement;
 
-  constructor(private readonly db: BetterSqliteDb) {
+  constructor(
+    private readonly db: BetterSqliteDb,
+    private readonly sealing: MessageSealing,
+  ) {
     this.rooms = new SqliteRoomCounters(db);
     this.files = new SqliteFileClaims(db);
     this.findExisting = db.prepare('SELECT * FROM messages WHERE "senderId" = ? AND "clientMsgId" = ?');
@@ -206,12 +221,19 @@ export class SqliteMessageStore implements MessageStore {
     this.setEdited = db.prepare('UPDATE messages SET body = ?, "editedAt" = ?, rev = ? WHERE id = ?');
     this.setDeleted = db.prepare('UPDATE messages SET body = \'\', attachments = NULL, "deletedAt" = ?, rev = ? WHERE id = ?');
     this.setAttachments = db.prepare('UPDATE messages SET attachments = ?, "editedAt" = ?, rev = ? WHERE id = ?');
+    this.resealPage = db.prepare('SELECT id, body, event FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+    this.resealRow = db.prepare('UPDATE messages SET body = ?, event = ? WHERE id = ? AND body = ? AND event IS ?');
+    this.secureDelete = db.prepare('PRAGMA secure_delete = ON');
+    this.fastDelete = db.prepare('PRAGMA secure_delete = OFF');
   }
 
-  /** Runs `fn` in its own transaction as soon as no other transaction is open on the connection. */
+  /**
+   * Runs `fn` in its own transaction as soon as no other transaction is open on the connection. IMMEDIATE:
+   * it waits for another connection's write (keys:rotate) instead of failing after its first read.
+   */
   private async exclusive<T>(fn: () => T): Promise<T> {
     while (this.db.inTransaction) await new Promise((r) => setImmediate(r));
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   commitSends(batch: SendRequest[], now: Date): Promise<SendOutcome[]> {
@@ -227,7 +249,8 @@ export class SqliteMessageStore implements MessageStore {
         }
         const existing = this.findExisting.get(req.senderId, req.clientMsgId) as MessageRow | undefined;
         if (existing) {
-          out[i] = existing.roomId === req.roomId ? { ok: true, message: rowToMessage(existing), created: false } : { ok: false, reason: 'client_id_taken' };
+          // SQLite has one process, which writes only with data keys it holds: opening cannot meet an unknown one.
+          out[i] = existing.roomId === req.roomId ? { ok: true, message: rowToMessage(this.sealing.open(existing)), created: false } : { ok: false, reason: 'client_id_taken' };
         } else {
           fresh.push(i);
         }
@@ -266,7 +289,8 @@ export class SqliteMessageStore implements MessageStore {
           rev += 1;
           const id = randomUUID();
           const attachments = attachmentsOf.get(i) ?? [];
-          this.insert.run(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, at, kindOf(req), eventJson(req), attachmentsJson(attachments));
+          const body = this.sealing.body(id, req.body);
+          this.insert.run(id, roomId, seq, rev, req.senderId, body, req.clientMsgId, req.replyToId, at, kindOf(req), this.sealing.event(id, eventJson(req)), attachmentsJson(attachments));
           if (attachments.length) this.files.attach(id, seq, req.attachmentIds!);
           lastBySender.set(req.senderId, seq);
           out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, createdAt, attachments) };
@@ -288,14 +312,14 @@ export class SqliteMessageStore implements MessageStore {
   }
 
   private reread(messageId: string): Message {
-    return rowToMessage(this.findById.get(messageId) as MessageRow);
+    return rowToMessage(this.sealing.open(this.findById.get(messageId) as MessageRow));
   }
 
   edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome> {
     return this.change(messageId, (_row, claimRev): ChangeOutcome => {
       const rev = claimRev();
       if (rev === null) return { ok: false, reason: 'archived' };
-      this.setEdited.run(body, sqliteTime(now), rev, messageId);
+      this.setEdited.run(this.sealing.body(messageId, body), sqliteTime(now), rev, messageId);
       return { ok: true, message: this.reread(messageId) };
     });
   }
@@ -318,11 +342,30 @@ export class SqliteMessageStore implements MessageStore {
       const rev = claimRev();
       if (rev === null) return { ok: false, reason: 'archived' };
       // Nothing left to show (no text, no files): the message becomes a tombstone.
-      const deleted = after.length === 0 && row.body.trim() === '';
+      const deleted = after.length === 0 && this.sealing.open(row).body.trim() === '';
       if (deleted) this.setDeleted.run(sqliteTime(now), rev, messageId);
       else this.setAttachments.run(attachmentsJson(after), sqliteTime(now), rev, messageId);
       return { ok: true, message: this.reread(messageId), deleted };
     });
+  }
+
+  async reseal(after: string | null, limit: number): Promise<{ last: string | null; changed: number }> {
+    const page = this.resealPage.all(after ?? '', limit) as { id: string; body: string; event: string | null }[];
+    if (!page.length) return { last: null, changed: 0 };
+    const reseals = await this.sealing.reseals(page);
+    const changed = reseals.length
+      ? await this.exclusive(() => {
+          // The space the old forms took (plaintext, when encryption is turned on) is overwritten with zeros;
+          // what older writes left in free space stays until VACUUM (docs/security.md).
+          this.secureDelete.run();
+          try {
+            return reseals.reduce((n, r) => n + this.resealRow.run(r.body, r.event, r.id, r.oldBody, r.oldEvent).changes, 0);
+          } finally {
+            this.fastDelete.run();
+          }
+        })
+      : 0;
+    return { last: page[page.length - 1].id, changed };
   }
 }
 
@@ -338,11 +381,17 @@ async function rows<T>(q: QueryRunner, sql: string, params: unknown[]): Promise<
   return result.records;
 }
 
+/** The smallest uuid: where a walk of the messages in id order starts. */
+const FIRST_UUID = '00000000-0000-0000-0000-000000000000';
+
 export class PostgresMessageStore implements MessageStore {
   private readonly rooms = new PostgresRoomCounters();
   private readonly files = new PostgresFileClaims();
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sealing: MessageSealing,
+  ) {}
 
   private async tx<T>(fn: (q: QueryRunner) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
@@ -414,20 +463,22 @@ export class PostgresMessageStore implements MessageStore {
         ids,
         candidates.map((i) => batch[i].roomId),
         candidates.map((i) => batch[i].senderId),
-        candidates.map((i) => batch[i].body),
+        candidates.map((i, k) => this.sealing.body(ids[k], batch[i].body)),
         candidates.map((i) => batch[i].clientMsgId),
         candidates.map((i) => batch[i].replyToId),
         candidates.map((i) => kindOf(batch[i])),
-        candidates.map((i) => eventJson(batch[i])),
+        candidates.map((i, k) => this.sealing.event(ids[k], eventJson(batch[i]))),
         now,
       ],
     })) as { rows: { i: number; member: boolean; seq: number | null; rev: number | null; dup: MessageRow | null }[] };
     const idOf = new Map(candidates.map((i, k) => [i, ids[k]]));
     const createdAt = now.toISOString();
+    const duplicates = await this.sealing.openAll(result.rows.flatMap((r) => (r.dup ? [r.dup] : [])));
+    const opened = new Map(duplicates.map((d) => [d.id, d]));
     for (const r of result.rows) {
       const req = batch[r.i];
       if (!r.member) out[r.i] = { ok: false, reason: 'not_member' };
-      else if (r.dup) out[r.i] = r.dup.roomId === req.roomId ? { ok: true, message: rowToMessage(r.dup), created: false } : { ok: false, reason: 'client_id_taken' };
+      else if (r.dup) out[r.i] = r.dup.roomId === req.roomId ? { ok: true, message: rowToMessage(opened.get(r.dup.id)!), created: false } : { ok: false, reason: 'client_id_taken' };
       else if (r.seq === null) out[r.i] = { ok: false, reason: 'archived' };
       else out[r.i] = { ok: true, created: true, message: created(req, idOf.get(r.i)!, req.roomId, Number(r.seq), Number(r.rev), createdAt, []) };
     }
@@ -459,7 +510,7 @@ export class PostgresMessageStore implements MessageStore {
          ON m."senderId" = k."senderId" AND m."clientMsgId" = k."clientMsgId"`,
       [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
     );
-    const found = new Map(existing.map((r) => [key(r), r]));
+    const found = new Map((await this.sealing.openAll(existing)).map((r) => [key(r), r]));
     const fresh: number[] = [];
     for (const i of unique) {
       const row = found.get(key(batch[i]));
@@ -507,7 +558,7 @@ export class PostgresMessageStore implements MessageStore {
         const rev = firstRev + k;
         const attachments = attachmentsOf.get(i) ?? [];
         const b = values.length;
-        values.push(id, roomId, seq, rev, req.senderId, req.body, req.clientMsgId, req.replyToId, now, kindOf(req), eventJson(req), attachmentsJson(attachments));
+        values.push(id, roomId, seq, rev, req.senderId, this.sealing.body(id, req.body), req.clientMsgId, req.replyToId, now, kindOf(req), this.sealing.event(id, eventJson(req)), attachmentsJson(attachments));
         tuples.push(`(${Array.from({ length: 12 }, (_, c) => `$${b + c + 1}`).join(', ')})`);
         if (attachments.length) attaching.push({ id, seq, fileIds: req.attachmentIds! });
         lastBySender.set(req.senderId, seq);
@@ -534,14 +585,15 @@ export class PostgresMessageStore implements MessageStore {
 
   private async reread(q: QueryRunner, messageId: string): Promise<Message> {
     const [row] = await rows<MessageRow>(q, 'SELECT * FROM messages WHERE id = $1', [messageId]);
-    return rowToMessage(row);
+    const [opened] = await this.sealing.openAll([row]);
+    return rowToMessage(opened);
   }
 
   edit(messageId: string, body: string, now: Date): Promise<ChangeOutcome> {
     return this.change(messageId, async (q, _row, claimRev): Promise<ChangeOutcome> => {
       const rev = await claimRev();
       if (rev === null) return { ok: false, reason: 'archived' };
-      await q.query('UPDATE messages SET body = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [body, now, rev, messageId]);
+      await q.query('UPDATE messages SET body = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [this.sealing.body(messageId, body), now, rev, messageId]);
       return { ok: true, message: await this.reread(q, messageId) };
     });
   }
@@ -567,7 +619,7 @@ export class PostgresMessageStore implements MessageStore {
       const after = before.filter((a) => a.id !== fileId);
       // Nothing to change: the rev taken above is given back by rolling back.
       if (after.length === before.length || row.deletedAt) throw new Unchanged();
-      const deleted = after.length === 0 && row.body.trim() === '';
+      const deleted = after.length === 0 && (await this.sealing.openAll([row]))[0].body.trim() === '';
       if (deleted) await q.query('UPDATE messages SET body = \'\', attachments = NULL, "deletedAt" = $1, rev = $2 WHERE id = $3', [now, rev, messageId]);
       else await q.query('UPDATE messages SET attachments = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [attachmentsJson(after), now, rev, messageId]);
       return { ok: true, message: await this.reread(q, messageId), deleted };
@@ -575,6 +627,33 @@ export class PostgresMessageStore implements MessageStore {
       if (err instanceof Unchanged) return { ok: false, reason: 'unchanged' } as const;
       throw err;
     });
+  }
+
+  async reseal(after: string | null, limit: number): Promise<{ last: string | null; changed: number }> {
+    const page = (await this.dataSource.query('SELECT id, body, event FROM messages WHERE id > $1 ORDER BY id LIMIT $2', [after ?? FIRST_UUID, limit])) as {
+      id: string;
+      body: string;
+      event: string | null;
+    }[];
+    if (!page.length) return { last: null, changed: 0 };
+    const reseals = await this.sealing.reseals(page);
+    let changed = 0;
+    if (reseals.length) {
+      const runner = this.dataSource.createQueryRunner();
+      try {
+        const result = await runner.query(
+          `UPDATE messages m SET body = v.body, event = v.event
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, body, event, "oldBody", "oldEvent")
+            WHERE m.id = v.id AND m.body = v."oldBody" AND m.event IS NOT DISTINCT FROM v."oldEvent"`,
+          [reseals.map((r) => r.id), reseals.map((r) => r.body), reseals.map((r) => r.event), reseals.map((r) => r.oldBody), reseals.map((r) => r.oldEvent)],
+          true,
+        );
+        changed = (result as { affected?: number }).affected ?? 0;
+      } finally {
+        await runner.release();
+      }
+    }
+    return { last: page[page.length - 1].id, changed };
   }
 }
 

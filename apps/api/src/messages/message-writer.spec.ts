@@ -4,6 +4,7 @@ import { RoomEntity } from '../rooms/room.entity';
 import { openPostgresTestDatabase, openTestDatabase, TestDatabase } from '../testing/test-database';
 import { UserEntity } from '../users/user.entity';
 import { MessageEntity } from './message.entity';
+import { MessageSealing } from './message-sealing';
 import { MessageWriter } from './message-writer';
 
 const databases = { sqlite: openTestDatabase, postgres: openPostgresTestDatabase };
@@ -17,7 +18,7 @@ describe.each(['sqlite', 'postgres'] as const)('MessageWriter (group commit on %
 
   beforeEach(async () => {
     db = await databases[kind]();
-    writer = new MessageWriter(db.dataSource, db.config);
+    writer = new MessageWriter(db.dataSource, db.config, await db.keys());
     const users = db.dataSource.getRepository(UserEntity);
     userId = (await users.save(users.create({ username: 'ana', email: 'ana@example.com', displayName: 'Ana', passwordHash: 'x' }))).id;
     const rooms = db.dataSource.getRepository(RoomEntity);
@@ -44,7 +45,10 @@ describe.each(['sqlite', 'postgres'] as const)('MessageWriter (group commit on %
     ]);
     const rooms = db.dataSource.getRepository(RoomEntity);
     expect(await rooms.findOneByOrFail({ id: roomA })).toMatchObject({ lastSeq: 3, lastRev: 3 });
-    const stored = await db.dataSource.getRepository(MessageEntity).find({ where: { roomId: roomA }, order: { seq: 'ASC' } });
+    const sealed = await db.dataSource.getRepository(MessageEntity).find({ where: { roomId: roomA }, order: { seq: 'ASC' } });
+    // Stored encrypted (encryption at rest is on by default), each body readable with its own row.
+    expect(sealed.map((m) => m.body.slice(0, 4))).toEqual(['pe1.', 'pe1.', 'pe1.']);
+    const stored = await new MessageSealing(await db.keys()).openAll(sealed);
     expect(stored.map((m) => m.body)).toEqual(['a1', 'a2', 'a3']);
     // What the ack carries is what a later read returns.
     const first = outcomes[0];
@@ -108,7 +112,7 @@ describe('MessageWriter on PostgreSQL with two API processes', () => {
   it('keeps every room\u2019s seqs gapless and every send once when two processes commit into the same rooms at once', async () => {
     db = await openPostgresTestDatabase();
     const other = await db.open();
-    const writers = [new MessageWriter(db.dataSource, db.config), new MessageWriter(other.dataSource, db.config)];
+    const writers = [new MessageWriter(db.dataSource, db.config, await db.keys()), new MessageWriter(other.dataSource, db.config, await other.keys())];
     const users = db.dataSource.getRepository(UserEntity);
     const people = await Promise.all(
       ['ana', 'bo', 'cy'].map(async (name) => (await users.save(users.create({ username: name, email: `${name}@example.com`, displayName: name, passwordHash: 'x' }))).id),
@@ -138,7 +142,7 @@ describe('MessageWriter on PostgreSQL with two API processes', () => {
     expect([...byClientId.values()].every((ids) => ids.size === 1)).toBe(true);
     expect(byClientId.size).toBe(600 - 30);
 
-    const stored = await db.dataSource.getRepository(MessageEntity).find({ order: { seq: 'ASC' } });
+    const stored = await new MessageSealing(await db.keys()).openAll(await db.dataSource.getRepository(MessageEntity).find({ order: { seq: 'ASC' } }));
     expect(stored).toHaveLength(570);
     for (const roomId of rooms) {
       const seqs = stored.filter((m) => m.roomId === roomId).map((m) => m.seq);

@@ -4,6 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqliteConnection } from '../database/sqlite-connection';
+import { KeyRing } from '../encryption/key-ring';
+import { MessageSealing } from './message-sealing';
 import { MessageStore, PostgresMessageStore, SendOutcome, SendRequest, SqliteMessageStore } from './message-store';
 
 /** The most sends one transaction carries; more wait for the next one. */
@@ -42,11 +44,12 @@ export class MessageWriter implements OnApplicationShutdown {
   readonly stats = { commits: 0, messages: 0, maxBatch: 0 };
   private readonly commitObservers: ((figures: CommitFigures) => void)[] = [];
 
-  constructor(@InjectDataSource() dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@InjectDataSource() dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig, keys: KeyRing) {
+    const sealing = new MessageSealing(keys);
     this.store =
       config.database.type === 'postgres'
-        ? new PostgresMessageStore(dataSource)
-        : new SqliteMessageStore(sqliteConnection(dataSource));
+        ? new PostgresMessageStore(dataSource, sealing)
+        : new SqliteMessageStore(sqliteConnection(dataSource), sealing);
   }
 
   /** Calls `observer` after every successful group commit. */

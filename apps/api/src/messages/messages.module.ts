@@ -9,12 +9,13 @@ import { MessageHistory } from './message-history';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
 import { MessagesService } from './messages.service';
+import { MessagesSweepTask } from './messages-sweep-task';
 import { SystemMessages } from './system-messages';
 
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity]), RoomsModule, FriendsModule, FilesModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, MessageHistory, SystemMessages, MessageAttachments],
+  providers: [MessagesService, MessageWriter, MessageHistory, SystemMessages, MessageAttachments, MessagesSweepTask],
   exports: [MessagesService, MessageWriter],
 })
 export class MessagesModule {}

@@ -27,6 +27,8 @@ import { errors } from '../common/errors';
 import { roomArchived, roomNotFound } from '../rooms/room-errors';
 import type { AttachProblem } from '../files/file-claims';
 import { FilesService } from '../files/files.service';
+import { KeyRing } from '../encryption/key-ring';
+import { MessageSealing } from './message-sealing';
 
 /** The sender of a request: enough of the user to apply the rules. */
 export interface Actor {
@@ -78,6 +80,8 @@ const messageNotFound = () => errors.notFound('Message');
 
 @Injectable()
 export class MessagesService {
+  private readonly sealing: MessageSealing;
+
   constructor(
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     private readonly roomsService: RoomsService,
@@ -87,7 +91,10 @@ export class MessagesService {
     private readonly events: AppEvents,
     private readonly historyPages: MessageHistory,
     private readonly files: FilesService,
-  ) {}
+    keys: KeyRing,
+  ) {
+    this.sealing = new MessageSealing(keys);
+  }
 
   /** Every write (send, edit, delete) takes a token from the sender's bucket first: 429 when it is empty. */
   private async takeWriteToken(actor: Actor): Promise<void> {
@@ -130,8 +137,9 @@ export class MessagesService {
 
   /** A message the actor may see (a member of its room), or the same 404 as for a missing one. */
   private async visibleMessage(actor: Actor, messageId: string): Promise<{ message: MessageEntity; room: RoomEntity; role: RoomRole }> {
-    const message = await this.messages.findOneBy({ id: messageId });
-    if (!message) throw messageNotFound();
+    const found = await this.messages.findOneBy({ id: messageId });
+    if (!found) throw messageNotFound();
+    const [message] = await this.sealing.openAll([found]);
     const m = await this.roomsService.membership(message.roomId, actor.id);
     if (!m) throw messageNotFound();
     return { message, room: m.room, role: m.member.role };
@@ -213,11 +221,13 @@ export class MessagesService {
       }
       const limit = Math.min(SYNC_ROOM_LIMIT, budget);
       // New to the client: seq above its cursor, up to the room's seq as read above (current state).
-      const fresh = await this.messages.find({
-        where: { roomId, seq: Between(fromSeq + 1, room.lastSeq) },
-        order: { seq: 'ASC' },
-        take: limit + 1,
-      });
+      const fresh = await this.sealing.openAll(
+        await this.messages.find({
+          where: { roomId, seq: Between(fromSeq + 1, room.lastSeq) },
+          order: { seq: 'ASC' },
+          take: limit + 1,
+        }),
+      );
       const fitted = fitText(fresh.slice(0, limit), textBudget);
       const freshMore = fresh.length > limit || fitted.cut;
       const newOnes = fitted.kept;
@@ -227,11 +237,13 @@ export class MessagesService {
       let changedMore = false;
       const changeLimit = limit - newOnes.length;
       if (changedSince && changeLimit > 0) {
-        changed = await this.messages.find({
-          where: { roomId, seq: LessThanOrEqual(fromSeq), rev: MoreThan(fromRev) },
-          order: { rev: 'ASC' },
-          take: changeLimit + 1,
-        });
+        changed = await this.sealing.openAll(
+          await this.messages.find({
+            where: { roomId, seq: LessThanOrEqual(fromSeq), rev: MoreThan(fromRev) },
+            order: { rev: 'ASC' },
+            take: changeLimit + 1,
+          }),
+        );
         const fittedChanges = fitText(changed.slice(0, changeLimit), textBudget);
         changedMore = changed.length > changeLimit || fittedChanges.cut;
         changed = fittedChanges.kept;

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { contentPreview, describeRoomEvent, MessageKind, MessagePreview, RoomEvent } from '@parley/contracts';
 import { Repository, SelectQueryBuilder } from 'typeorm';
+import { KeyRing } from '../encryption/key-ring';
 import { RoomMemberEntity } from '../rooms/room-member.entity';
 import { RoomEntity } from '../rooms/room.entity';
 import { MessageEntity } from './message.entity';
+import { MessageSealing } from './message-sealing';
 import { parseAttachments } from './message-store';
 
 /**
@@ -14,7 +16,14 @@ import { parseAttachments } from './message-store';
  */
 @Injectable()
 export class RoomActivity {
-  constructor(@InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>) {}
+  private readonly sealing: MessageSealing;
+
+  constructor(
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    keys: KeyRing,
+  ) {
+    this.sealing = new MessageSealing(keys);
+  }
 
   /**
    * Per room: messages from others after the user's read marker that are not deleted, not system lines and
@@ -46,7 +55,7 @@ export class RoomActivity {
       .innerJoin(RoomEntity, 'r', 'r.id = msg.roomId AND r.lastSeq = msg.seq')
       .innerJoin(RoomMemberEntity, 'mine', 'mine.roomId = msg.roomId AND mine.userId = :userId', { userId })
       .leftJoinAndSelect('msg.sender', 'sender');
-    const rows = await onlyRoom(qb, roomId).getMany();
+    const rows = await this.sealing.openAll(await onlyRoom(qb, roomId).getMany());
     return new Map(rows.map((m) => [m.roomId, toMessagePreview(m, blocked.includes(m.senderId), userId)]));
   }
 }

@@ -337,7 +337,7 @@ async function main(): Promise<void> {
     say(`\nCopied and verified ${total.toLocaleString('en')} rows in ${plans.length} tables (${migrations.length} migrations applied) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
     const note = avatarNote(source, sourceFile);
     if (note) say(note);
-    say('Start Parley with DATABASE_URL set to the target, and the same SECRET_KEY (or DATA_DIR/secret.key) as before.');
+    say('Start Parley with DATABASE_URL set to the target, the same SECRET_KEY (or DATA_DIR/secret.key) and the same master key (MASTER_KEY, MASTER_KEY_FILE or DATA_DIR/keys) as before: messages are copied as stored, encrypted.');
   } finally {
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     await runner.release().catch(() => undefined);

@@ -1,6 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { DataKeys } from '../encryption/data-keys';
+import { EncryptionKeyEntity } from '../encryption/encryption-key.entity';
+import { readMasterKeyFile } from '../encryption/master-keys';
 import { AppEvents } from '../events/app-events';
 import { LocalBlobStore } from '../files/blob-stores/local-blob-store';
 import { openTestDatabase, TestDatabase } from '../testing/test-database';
@@ -21,7 +24,7 @@ describe('AvatarService', () => {
   const start = async () => {
     const events = new AppEvents();
     events.on('user.updated', (e) => void updates.push(e.userId));
-    const service = new AvatarService(db.dataSource.getRepository(UserEntity), events, db.config, await LocalBlobStore.open(join(db.config.dataDir, 'files')));
+    const service = new AvatarService(db.dataSource.getRepository(UserEntity), events, db.config, await LocalBlobStore.open(join(db.config.dataDir, 'files')), await db.keys());
     await service.onModuleInit();
     return service;
   };
@@ -105,5 +108,51 @@ describe('AvatarService', () => {
 
     await avatars.upload(user.id, { buffer: await png(7), originalname: 'new.png' });
     expect(readdirSync(legacy)).toEqual([]);
+  });
+
+  describe('encrypted at rest', () => {
+    const storedBytes = (name: string) => readFileSync(join(db.config.dataDir, 'files', 'avatars', name));
+
+    it('stores the picture encrypted, bound to its user and name, and serves it decrypted', async () => {
+      const { avatarFile } = await avatars.upload(user.id, { buffer: await png(10), originalname: 'a.png' });
+      const served = (await avatars.image(user.id)).body;
+      expect(served.subarray(0, 4).toString('latin1')).toBe('RIFF');
+      const bytes = storedBytes(avatarFile!);
+      expect(bytes.subarray(0, 4).toString('latin1')).toBe('PEB1');
+      expect(bytes.includes(served.subarray(0, 12))).toBe(false);
+      expect(bytes.includes(served.subarray(served.length - 32))).toBe(false);
+
+      // Another user pointed at the same file gets initials: the ciphertext is bound to its owner.
+      const other = await new UsersService(db.dataSource.getRepository(UserEntity), new AppEvents()).create({ username: 'bob', email: 'bob@example.com', displayName: 'Bob', passwordHash: 'x' });
+      await db.dataSource.getRepository(UserEntity).update({ id: other.id }, { avatarFile });
+      expect((await avatars.image(other.id)).version).toBe(avatarVersion({ ...other, avatarFile: null }));
+    });
+
+    it('encrypts pictures stored before, and re-encrypts them after a data-key rotation, in the background job\'s steps', async () => {
+      const legacy = join(db.config.dataDir, 'avatars');
+      const name = `${'ef'.repeat(16)}.webp`;
+      const picture = await sharp(await png(77)).webp().toBuffer();
+      mkdirSync(legacy);
+      writeFileSync(join(legacy, name), picture);
+      await db.dataSource.getRepository(UserEntity).update({ id: user.id }, { avatarFile: name });
+      await start(); // moved into the file store as it was: plaintext
+      expect(storedBytes(name).equals(picture)).toBe(true);
+
+      expect(await avatars.reseal(null, 10)).toEqual({ last: user.id, changed: 1 });
+      expect(await avatars.reseal(user.id, 10)).toEqual({ last: null, changed: 0 });
+      const keys = await db.keys();
+      const first = storedBytes(name);
+      expect(first.subarray(4, 12).toString('hex')).toBe(keys.currentKeyId);
+      expect((await avatars.image(user.id)).body.equals(picture)).toBe(true);
+
+      // A new data key: the next pass moves the picture to it; one already there is left alone.
+      const [file] = readdirSync(join(db.config.dataDir, 'keys'));
+      await new DataKeys(db.dataSource.getRepository(EncryptionKeyEntity)).rotate(readMasterKeyFile(join(db.config.dataDir, 'keys', file)));
+      await keys.refresh();
+      expect(await avatars.reseal(null, 10)).toEqual({ last: user.id, changed: 1 });
+      expect(storedBytes(name).subarray(4, 12).toString('hex')).toBe(keys.currentKeyId);
+      expect(await avatars.reseal(null, 10)).toEqual({ last: user.id, changed: 0 });
+      expect((await avatars.image(user.id)).body.equals(picture)).toBe(true);
+    });
   });
 });

@@ -5,9 +5,10 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { IsNull, Repository } from 'typeorm';
+import { IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { ApiException } from '../common/api-exceptions';
 import { APP_CONFIG, AppConfig } from '../config/config';
+import { KeyRing } from '../encryption/key-ring';
 import { AppEvents } from '../events/app-events';
 import { BLOB_STORE, BlobStore } from '../files/blob-store';
 import { AvatarRejected, initialsOf, normaliseAvatar, renderInitialsAvatar } from './avatar-image';
@@ -41,13 +42,16 @@ async function readAll(stream: Readable): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** Where a stored picture's ciphertext is bound: its user and its file name (a picture copied to another user does not decrypt). */
+const avatarAad = (userId: string, fileName: string) => `avatars:${userId}:${fileName}`;
+
 function rejected(message: string): ApiException {
   return errors.validation(AVATAR_FIELD, message);
 }
 
 /**
  * Users' pictures, kept in the BlobStore under `avatars/<name>` (local disk or S3, so every API process sees
- * them). Uploads are checked and re-encoded (see normaliseAvatar) before anything is stored; the new file is
+ * them), encrypted with the key ring's current data key. Uploads are checked and re-encoded (see normaliseAvatar) before anything is stored; the new file is
  * written before the user row points at it, and the old file is removed only after that update, so a failed
  * upload leaves the old picture in place and a crash at worst leaves an unused file behind.
  */
@@ -63,6 +67,7 @@ export class AvatarService implements OnModuleInit {
     private readonly events: AppEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly keys: KeyRing,
   ) {
     this.legacyDir = join(config.dataDir, LEGACY_FOLDER);
   }
@@ -113,7 +118,7 @@ export class AvatarService implements OnModuleInit {
     }
 
     const fileName = `${randomBytes(16).toString('hex')}.webp`;
-    await this.blobs.put(this.keyOf(fileName), webp, { contentType: 'image/webp' });
+    await this.blobs.put(this.keyOf(fileName), this.keys.sealBytes(webp, avatarAad(userId, fileName)), { contentType: 'image/webp' });
     let previous: string | null;
     try {
       previous = await this.swap(userId, fileName);
@@ -147,7 +152,8 @@ export class AvatarService implements OnModuleInit {
     if (user.avatarFile && AVATAR_FILE_PATTERN.test(user.avatarFile)) {
       try {
         const stored = await this.blobs.get(this.keyOf(user.avatarFile));
-        const body = stored ? await readAll(stored) : await readFile(this.legacyPathOf(user.avatarFile));
+        const bytes = stored ? await readAll(stored) : await readFile(this.legacyPathOf(user.avatarFile));
+        const body = await this.keys.reading(() => this.keys.openBytes(bytes, avatarAad(user.id, user.avatarFile!)));
         return { body, contentType: 'image/webp', version };
       } catch (err) {
         // A file lost (a restored backup without the files): show initials rather than fail.
@@ -156,6 +162,40 @@ export class AvatarService implements OnModuleInit {
     }
     const initialsVersion = avatarVersion({ ...user, avatarFile: null });
     return { body: await this.initialsImage(user, initialsVersion), contentType: 'image/webp', version: initialsVersion };
+  }
+
+  /**
+   * One step of the background encryption job (EncryptionSweep): the pictures of the `limit` users after
+   * `after` (in id order) that are not stored as the key ring would store them now (plaintext, or under a
+   * retired data key) are written again in place. A picture replaced meanwhile is left to its replacement.
+   */
+  async reseal(after: string | null, limit: number): Promise<{ last: string | null; changed: number }> {
+    const users = await this.users.find({
+      where: { avatarFile: Not(IsNull()), ...(after ? { id: MoreThan(after) } : {}) },
+      select: { id: true, avatarFile: true },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+    let changed = 0;
+    for (const { id, avatarFile } of users) {
+      if (!avatarFile || !AVATAR_FILE_PATTERN.test(avatarFile)) continue;
+      try {
+        const stored = await this.blobs.get(this.keyOf(avatarFile));
+        if (!stored) continue;
+        const bytes = await readAll(stored);
+        if (this.keys.bytesAreCurrent(bytes)) continue;
+        const aad = avatarAad(id, avatarFile);
+        const plain = await this.keys.reading(() => this.keys.openBytes(bytes, aad));
+        await this.blobs.put(this.keyOf(avatarFile), this.keys.sealBytes(plain, aad), { contentType: 'image/webp' });
+        // Replaced while we wrote: the new picture's upload removed this file, which we just wrote back.
+        const current = await this.users.findOne({ where: { id }, select: { id: true, avatarFile: true } });
+        if (current?.avatarFile !== avatarFile) await this.blobs.delete(this.keyOf(avatarFile));
+        else changed++;
+      } catch (err) {
+        this.logger.warn(`Could not encrypt the avatar of user ${id}: ${(err as Error).message}`);
+      }
+    }
+    return { last: users.length ? users[users.length - 1].id : null, changed };
   }
 
   /** Points the user at `next` (a file name or null) if nobody changed it meanwhile; returns the file it replaced. */

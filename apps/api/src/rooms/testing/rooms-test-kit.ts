@@ -53,8 +53,9 @@ export async function openRoomsKit(): Promise<RoomsKit> {
   const events = new RecordingEvents();
   const clock = { now: new Date('2030-01-01T12:00:00.000Z') };
   const relations = new RelationsService(repo(FriendshipEntity), repo(UserBlockEntity), db.config);
-  const summaries = new RoomSummaryQueries(memberRepo, new RoomActivity(repo(MessageEntity)), relations);
-  const store = new MessageWriter(db.dataSource, db.config).store;
+  const keys = await db.keys();
+  const summaries = new RoomSummaryQueries(memberRepo, new RoomActivity(repo(MessageEntity), keys), relations);
+  const store = new MessageWriter(db.dataSource, db.config, keys).store;
   const history = new RoomHistory(userRepo, events);
   const admission = new RoomAdmission(relations);
   const invitations = new RoomInvitationsService(repo(RoomInvitationEntity), memberRepo, events);
