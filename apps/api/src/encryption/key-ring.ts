@@ -148,10 +148,12 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   }
 
   private pickCurrent(rows: EncryptionKeyEntity[]): void {
-    // The newest key that is not retired and that this process could unwrap.
+    if (!this.enabled) return;
+    // The newest key that is not retired and that this process could unwrap; if it cannot unwrap the new one
+    // (its master key is not here yet), it goes on with the key it had rather than refuse to store anything.
     const candidates = rows.filter((r) => r.retiredAt === null && this.dataKeys.has(r.id));
     const newest = candidates[candidates.length - 1];
-    this.current = this.enabled && newest ? this.dataKeys.get(newest.id)! : null;
+    if (newest) this.current = this.dataKeys.get(newest.id)!;
   }
 
   /**
