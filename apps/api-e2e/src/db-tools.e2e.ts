@@ -1,6 +1,5 @@
 import { AccessToken, BlockedUser, CSRF_COOKIE, Friend, FriendRequest, Message, MessagePage, RoomInvitation, RoomSummary, SESSION_COOKIE } from '@parley/contracts';
-import { RunningServer, StartOptions, startServer, WORKSPACE_ROOT } from '@parley/testing';
-import { spawn } from 'node:child_process';
+import { RunningServer, StartOptions, startServer } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,28 +9,9 @@ import { picture } from './fixtures/images';
 import { closeSockets, createRoom, ensureFriends, send, socketFor } from './support/chat';
 import { asUser, bearer, blockUser, CSRF_HEADER, Signed, signIn, signUp } from './support/factories';
 import { createTempDatabase, TempDatabase } from './support/postgres';
+import { runTool } from './support/tools';
 
 afterEach(closeSockets);
-
-interface ToolRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one of the built database tools (dist/apps/api/tools) as an operator would, after `npm run build`. */
-function runTool(tool: 'db-copy' | 'db-backup', args: string[], env: Record<string, string> = {}): Promise<ToolRun> {
-  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist', 'apps', 'api', 'tools', `${tool}.js`), ...args], {
-    cwd: WORKSPACE_ROOT,
-    env: { ...process.env, DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** The part of better-sqlite3 the test reads a backup with (the package ships no types). */
 interface SqliteFile {

@@ -1,6 +1,6 @@
 import { Message, MessagePage, SyncResult } from '@parley/contracts';
 import { RunningServer, startServer, WORKSPACE_ROOT } from '@parley/testing';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { closeSockets, createRoom, send, socketFor } from './support/chat';
 import { DatabaseKind, databaseUrlOf, startOn } from './support/database-targets';
 import { asUser, bearer, Signed, signUp } from './support/factories';
 import { call, sleep } from './support/sockets';
+import { runTool } from './support/tools';
 
 /**
  * Encryption at rest through the built server: what users write is readable through the API and nowhere in
@@ -20,20 +21,6 @@ import { call, sleep } from './support/sockets';
 afterEach(closeSockets);
 
 const canary = () => `canary-${randomBytes(6).toString('hex')}`;
-
-/** Runs the built keys:rotate tool as an operator would. */
-function keysRotate(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'dist', 'apps', 'api', 'tools', 'keys-rotate.js'), ...args], {
-    cwd: WORKSPACE_ROOT,
-    env: { ...process.env, DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
 
 /** The part of better-sqlite3 the test reads the database with (the package ships no types). */
 interface SqliteFile {
@@ -255,11 +242,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('encryption at rest on %s', 
     let newDataKey: string;
     try {
       await until('some messages are sent', async () => acked.length >= 30);
-      const master = await keysRotate([], toolEnv);
+      const master = await runTool('keys-rotate', [], toolEnv);
       expect(master).toMatchObject({ code: 0, stderr: '' });
       expect(master.stdout).toMatch(/Master key rotated: 1 data key\(s\) re-wrapped/);
       const sentBefore = acked.length;
-      const data = await keysRotate(['--data-key'], toolEnv);
+      const data = await runTool('keys-rotate', ['--data-key'], toolEnv);
       expect(data).toMatchObject({ code: 0, stderr: '' });
       newDataKey = /New data key ([0-9a-f]{16})/.exec(data.stdout)![1];
       // The server follows the new data key, wrapped by the new master key it reads from DATA_DIR/keys.
@@ -276,7 +263,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('encryption at rest on %s', 
     expect(keyFiles).toHaveLength(1);
     expect(keyFiles[0]).not.toBe(oldKeyFile);
     const newMasterId = /-([0-9a-f]{16})\.key$/.exec(keyFiles[0])![1];
-    const status = await keysRotate(['--status'], toolEnv);
+    const status = await runTool('keys-rotate', ['--status'], toolEnv);
     expect(status.stdout.split('\n').filter((l) => /^[0-9a-f]{16}\s/.test(l)).map((l) => l.split(/\s+/)[1])).toEqual([newMasterId, newMasterId]);
 
     // The background job moves every message to the new data key.
@@ -284,7 +271,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('encryption at rest on %s', 
       'every message is under the new data key',
       async () => {
         const stored = JSON.stringify(await messageRows(server)).match(/pe1\.[0-9a-f]{16}\./g) ?? [];
-        return stored.length > 0 && stored.every((s) => s === `pe1.${newDataKey}.`) && (await keysRotate(['--status'], toolEnv)).stdout.includes('nothing to do');
+        return stored.length > 0 && stored.every((s) => s === `pe1.${newDataKey}.`) && (await runTool('keys-rotate', ['--status'], toolEnv)).stdout.includes('nothing to do');
       },
       90_000,
     );
