@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/config';
 import { JobEntity } from '../jobs/job.entity';
 import { JobsService } from '../jobs/jobs.service';
-import { keyRingOf, openTestDatabase, TestDatabase } from '../testing/test-database';
+import { openTestDatabase, startedKeyRing, TestDatabase } from '../testing/test-database';
 import { DataKeys } from './data-keys';
 import { EncryptionKeyEntity } from './encryption-key.entity';
 import { DecryptionFailed, masterKeyId } from './envelope';
@@ -18,15 +18,7 @@ describe('KeyRing (the master key, the data keys, the start-up check)', () => {
 
   const keysDir = () => join(db.config.dataDir, 'keys');
   /** The ring of a process started with these settings on the same database. */
-  const ringWith = async (env: Record<string, string>) => {
-    const ring = keyRingOf(db.dataSource, loadConfig({ DATA_DIR: db.config.dataDir, ...env }));
-    try {
-      await ring.ready();
-    } finally {
-      ring.onApplicationShutdown();
-    }
-    return ring;
-  };
+  const ringWith = (env: Record<string, string> = {}) => startedKeyRing(db, env);
   const dataKeyRows = () => db.dataSource.getRepository(EncryptionKeyEntity).find();
 
   it('generates the master key once into DATA_DIR/keys (folder 0700, file 0600) and a data key wrapped by it', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/config';
 import { JobEntity } from '../jobs/job.entity';
 import { JobsService } from '../jobs/jobs.service';
-import { keyRingOf, openTestDatabase, TestDatabase } from '../testing/test-database';
+import { openTestDatabase, startedKeyRing, TestDatabase } from '../testing/test-database';
 import { DataKeys } from './data-keys';
 import { EncryptionKeyEntity } from './encryption-key.entity';
 import { masterKeyId, unwrapDataKey } from './envelope';
@@ -21,15 +21,7 @@ describe('key rotation (keys:rotate)', () => {
   const jobs = () => new JobsService(db.dataSource.getRepository(JobEntity));
   const wrappedBy = async () => (await dataKeys().all()).map((r) => r.masterKeyId);
   /** A process started (or restarted) with these settings; its timer stopped. */
-  const restart = async (env: Record<string, string> = {}) => {
-    const ring = keyRingOf(db.dataSource, loadConfig({ DATA_DIR: db.config.dataDir, ...env }));
-    try {
-      await ring.ready();
-    } finally {
-      ring.onApplicationShutdown();
-    }
-    return ring;
-  };
+  const restart = (env: Record<string, string> = {}) => startedKeyRing(db, env);
 
   it('re-wraps every data key with a new master key in DATA_DIR/keys, deletes the old one, and keeps everything readable', async () => {
     const running = await db.keys();

@@ -25,6 +25,20 @@ export function keyRingOf(dataSource: DataSource, config: AppConfig): KeyRing {
   return new KeyRing(dataSource.getRepository(EncryptionKeyEntity), config, new JobsService(dataSource.getRepository(JobEntity)));
 }
 
+/**
+ * The key ring of another process started with these settings on the same database, once ready (it has read
+ * and checked the keys), its timer already stopped: what a restart with `env` would find.
+ */
+export async function startedKeyRing(db: Pick<TestDatabase, 'dataSource' | 'config'>, env: Record<string, string> = {}): Promise<KeyRing> {
+  const ring = keyRingOf(db.dataSource, loadConfig({ DATA_DIR: db.config.dataDir, ...env }));
+  try {
+    await ring.ready();
+  } finally {
+    ring.onApplicationShutdown();
+  }
+  return ring;
+}
+
 function withKeys(db: Omit<TestDatabase, 'keys'>): TestDatabase {
   let ring: Promise<KeyRing> | undefined;
   return {
