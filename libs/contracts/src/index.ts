@@ -9,3 +9,4 @@ export * from './realtime';
 export * from './friends';
 export * from './files';
 export * from './message-preview';
+export * from './search';

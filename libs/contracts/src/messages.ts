@@ -170,6 +170,11 @@ export interface HistoryQuery {
   before?: number;
   /** Messages with seq above this, in ascending order. */
   after?: number;
+  /**
+   * Messages around this seq: the message itself with up to `limit / 2` older and newer ones, in ascending
+   * order (for opening a search result in context). Use alone, without `before` or `after`.
+   */
+  around?: number;
   limit?: number;
 }
 
@@ -177,6 +182,8 @@ export interface MessagePage {
   items: Message[];
   /** True when older (for `before` or no cursor) or newer (for `after`) messages remain. */
   hasMore: boolean;
+  /** With `around`: whether newer messages remain after the page (`hasMore` then says whether older ones do). */
+  hasNewer?: boolean;
 }
 
 /** Read receipt state: who has read up to which seq. */
