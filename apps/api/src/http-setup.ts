@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { toErrorBody } from './common/error-body';
 import { jsonBodyParser } from './common/json-body';
+import { loggableUrl } from './common/logger';
 import { securityHeaders } from './common/security-headers';
 import { ApiValidationPipe } from './common/validation.pipe';
 import { serveWebApp } from './common/web-app';
@@ -47,7 +48,7 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig, logger
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: loggableUrl(req.url),
           remoteAddress: req.remoteAddress,
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -14,13 +14,32 @@ export const REDACTED_PATHS = [
   '*.body',
 ];
 
-export function createRootLogger(level: string): Pino {
-  return pino({
+/**
+ * Query parameters whose values may be logged: positions, sizes and filters. Every other value (a search text, a
+ * person's name typed into people search, an engine.io session id, anything added later) is logged as
+ * `[redacted]`: text people type never reaches the log, even in a URL.
+ */
+const LOGGABLE_QUERY_PARAMS = new Set(['before', 'after', 'around', 'limit', 'cursor', 'roomId', 'from', 'has', 'page', 'pageSize', 'kind', 'category', 'download', 'size', 'v', 'EIO', 'transport']);
+
+/** A request URL as the log shows it: the path, and the query with the values of parameters not listed above redacted. */
+export function loggableUrl(url: string): string {
+  const mark = url.indexOf('?');
+  if (mark < 0) return url;
+  const params = new URLSearchParams(url.slice(mark + 1));
+  const shown = [...params].map(([key, value]) => `${encodeURIComponent(key)}=${LOGGABLE_QUERY_PARAMS.has(key) ? encodeURIComponent(value) : '[redacted]'}`);
+  return `${url.slice(0, mark)}?${shown.join('&')}`;
+}
+
+export function createRootLogger(level: string, destination?: pino.DestinationStream): Pino {
+  return pino(
+    {
     level,
     base: { service: 'parley-api' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-  });
+    },
+    destination,
+  );
 }
 
 /** Nest's LoggerService on top of pino, so framework and app logs share one structured stream. */
