@@ -1,5 +1,8 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ToolOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** Exit codes shared by the database tools (documented in the README). */
 export const ExitCode = {
@@ -26,6 +29,24 @@ export function say(line = ''): void {
 
 export function warn(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/**
+ * A tool's command line, parsed strictly with `node:util`'s parseArgs: an unknown or malformed option ends the
+ * tool with its usage and exit code 2; `--help` (`-h`, added here) prints the usage and ends it with 0.
+ */
+export function parseToolArgs<const T extends ToolOptions>(argv: string[], options: T, usage: string, allowPositionals = false) {
+  let parsed: ReturnType<typeof parseArgs<{ options: T; strict: true; allowPositionals: boolean }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
+  } catch (err) {
+    throw new ToolError(`${(err as Error).message}\n\n${usage}`, ExitCode.badArguments);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    say(usage);
+    process.exit(ExitCode.ok);
+  }
+  return parsed;
 }
 
 /** Runs a tool's main function: a ToolError ends it with its message and code, anything else with code 1. */

@@ -7,8 +7,7 @@
  */
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ExitCode, existingSqliteFile, formatBytes, formatTable, runTool, say, serverDatabase, ToolError } from './cli';
+import { ExitCode, parseToolArgs, existingSqliteFile, formatBytes, formatTable, runTool, say, serverDatabase, ToolError } from './cli';
 import { openSqliteFile, quoteName as q, sqliteTables } from './sqlite-file';
 
 const USAGE = `Usage: npm run db:backup -- <file> [--force]
@@ -19,16 +18,7 @@ DATABASE_URL; default ./data/parley.sqlite) to <file>, checks it and prints its 
 Exit codes: 0 written and checked, 2 bad arguments, 4 the copy failed its integrity check, 1 any other failure.`;
 
 function parseArguments(argv: string[]): { file: string; force: boolean } {
-  let parsed: { values: { force?: boolean; help?: boolean }; positionals: string[] };
-  try {
-    parsed = parseArgs({ args: argv, options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
-  } catch (err) {
-    throw new ToolError(`${(err as Error).message}\n\n${USAGE}`, ExitCode.badArguments);
-  }
-  if (parsed.values.help) {
-    say(USAGE);
-    process.exit(ExitCode.ok);
-  }
+  const parsed = parseToolArgs(argv, { force: { type: 'boolean' } }, USAGE, true);
   if (parsed.positionals.length !== 1) throw new ToolError(`Give exactly one backup file.\n\n${USAGE}`, ExitCode.badArguments);
   return { file: resolve(parsed.positionals[0]), force: parsed.values.force === true };
 }

@@ -11,11 +11,10 @@
 import 'reflect-metadata';
 import { dirname, join } from 'node:path';
 import { existsSync, readdirSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DataSource, MigrationExecutor, QueryRunner } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source-options';
 import { migrations } from '../database/migrations';
-import { ExitCode, existingSqliteFile, formatTable, postgresUrl, runTool, say, ToolError, warn } from './cli';
+import { ExitCode, parseToolArgs, existingSqliteFile, formatTable, postgresUrl, runTool, say, ToolError, warn } from './cli';
 import { openSqliteFile, quoteName as q, SqliteFile, sqliteTables } from './sqlite-file';
 import { canonicalValue, ColumnKind, kindOfPgType, TableChecksum } from './table-checksum';
 
@@ -53,21 +52,7 @@ interface TableResult {
 }
 
 function parseArguments(argv: string[]): { from: string; to: string; batchRows: number } {
-  let values: { from?: string; to?: string; 'batch-rows'?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { from: { type: 'string' }, to: { type: 'string' }, 'batch-rows': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new ToolError(`${(err as Error).message}\n\n${USAGE}`, ExitCode.badArguments);
-  }
-  if (values.help) {
-    say(USAGE);
-    process.exit(ExitCode.ok);
-  }
+  const { values } = parseToolArgs(argv, { from: { type: 'string' }, to: { type: 'string' }, 'batch-rows': { type: 'string' } }, USAGE);
   if (!values.from || !values.to) throw new ToolError(`Both --from and --to are required.\n\n${USAGE}`, ExitCode.badArguments);
   const batchRows = values['batch-rows'] === undefined ? 5000 : Number(values['batch-rows']);
   if (!Number.isInteger(batchRows) || batchRows < 1 || batchRows > 100_000) {

@@ -6,7 +6,6 @@
  * MASTER_KEY_FILE). Safe to interrupt and run again. See docs/security.md.
  */
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { ConfigError, loadConfig } from '../config/config';
 import { dataSourceOptions } from '../database/data-source-options';
@@ -17,7 +16,7 @@ import { rotateDataKey, rotateMasterKey, RotationProblem } from '../encryption/k
 import { describeSource, MasterKeyProblem } from '../encryption/master-keys';
 import { JobEntity } from '../jobs/job.entity';
 import { JobsService } from '../jobs/jobs.service';
-import { ExitCode, formatTable, runTool, say, ToolError } from './cli';
+import { ExitCode, parseToolArgs, formatTable, runTool, say, ToolError } from './cli';
 
 const USAGE = `Usage: npm run keys:rotate -- [--new-key-file <file>] | --data-key | --status
 
@@ -39,21 +38,7 @@ interface Args {
 }
 
 function parseArguments(argv: string[]): Args {
-  let values: { 'new-key-file'?: string; 'data-key'?: boolean; status?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { 'new-key-file': { type: 'string' }, 'data-key': { type: 'boolean' }, status: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new ToolError(`${(err as Error).message}\n\n${USAGE}`, ExitCode.badArguments);
-  }
-  if (values.help) {
-    say(USAGE);
-    process.exit(ExitCode.ok);
-  }
+  const { values } = parseToolArgs(argv, { 'new-key-file': { type: 'string' }, 'data-key': { type: 'boolean' }, status: { type: 'boolean' } }, USAGE);
   const chosen = [values['new-key-file'] !== undefined, values['data-key'], values.status].filter(Boolean).length;
   if (chosen > 1) throw new ToolError(`Choose one of --new-key-file, --data-key and --status.\n\n${USAGE}`, ExitCode.badArguments);
   return { newKeyFile: values['new-key-file'], dataKey: values['data-key'] === true, status: values.status === true };
