@@ -20,12 +20,14 @@ function summary() {
 }
 
 function nx(args) {
+  const phaseStarted = Date.now();
   const res = spawnSync('npx', ['nx', ...args, '--skip-nx-cache', '--outputStyle=static'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (res.status !== 0) {
     const { passed, failed } = summary();
     console.log(`\ntests: ${passed} passed, ${Math.max(failed, 1)} failed`);
     process.exit(res.status ?? 1);
   }
+  console.log(`\n${args.slice(0, 5).join(' ')}: ${Math.round((Date.now() - phaseStarted) / 1000)} s`);
 }
 
 rmSync(RESULTS, { recursive: true, force: true });
