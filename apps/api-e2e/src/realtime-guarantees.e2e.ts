@@ -1,4 +1,4 @@
-import { Message, SyncResult } from '@parley/contracts';
+import { Message, MessagePage, SyncResult } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -159,6 +159,39 @@ describe('authorisation and bad input on the socket', () => {
       const r = await request(url).get(`/api/rooms/${room.id}/messages?${q}`).set(auth);
       expect([q, r.status, r.body.code]).toEqual([q, 400, 'validation_failed']);
     }
+  });
+
+  it('opens history around one message (a search result), then pages on both ways from there', async () => {
+    const [ana, ben] = await Promise.all([signUp(url), signUp(url)]);
+    const room = await createRoom(url, ana, [ben]);
+    for (let i = 1; i <= 12; i++) {
+      await request(url).post(`/api/rooms/${room.id}/messages`).set('Authorization', `Bearer ${ana.token}`).send({ body: `m${i}`, clientMsgId: `around-${i}` }).expect(201);
+    }
+    const auth = { Authorization: `Bearer ${ben.token}` };
+    const page = async (q: string) => (await request(url).get(`/api/rooms/${room.id}/messages?${q}`).set(auth).expect(200)).body as MessagePage;
+    const seqs = (p: MessagePage) => p.items.map((m) => m.seq);
+
+    const middle = await page('around=6&limit=4');
+    expect(seqs(middle)).toEqual([4, 5, 6, 7]);
+    expect(middle.items[2].body).toBe('m6');
+    expect(middle).toMatchObject({ hasMore: true, hasNewer: true });
+    // From there the ordinary cursors go on, older and newer, with no gap and no repeat.
+    expect(seqs(await page('before=4&limit=3'))).toEqual([1, 2, 3]);
+    expect(seqs(await page('after=7&limit=10'))).toEqual([8, 9, 10, 11, 12]);
+    // Near an end the page fills from the other side; past the end it is the newest page.
+    expect(seqs(await page('around=1&limit=4'))).toEqual([1, 2, 3, 4]);
+    expect(await page('around=1&limit=4')).toMatchObject({ hasMore: false, hasNewer: true });
+    expect(seqs(await page('around=12&limit=4'))).toEqual([9, 10, 11, 12]);
+    expect(await page('around=12&limit=4')).toMatchObject({ hasMore: true, hasNewer: false });
+    expect(seqs(await page('around=99&limit=3'))).toEqual([10, 11, 12]);
+    expect(seqs(await page('around=5&limit=1'))).toEqual([5]);
+
+    for (const q of ['around=-1', 'around=x', 'around=3&before=5', 'around=3&after=1']) {
+      const r = await request(url).get(`/api/rooms/${room.id}/messages?${q}`).set(auth);
+      expect([q, r.status, r.body.code]).toEqual([q, 400, 'validation_failed']);
+    }
+    const outsider = await signUp(url);
+    await request(url).get(`/api/rooms/${room.id}/messages?around=3`).set('Authorization', `Bearer ${outsider.token}`).expect(404);
   });
 });
 

@@ -12,6 +12,7 @@ type Row = Parameters<typeof rowToMessage>[0];
 export interface HistoryCursor {
   before?: number;
   after?: number;
+  around?: number;
   limit?: number;
 }
 
@@ -25,6 +26,7 @@ export class MessageHistory {
   private readonly newest: FixedQuery;
   private readonly before: FixedQuery;
   private readonly after: FixedQuery;
+  private readonly fromSeq: FixedQuery;
   private readonly sealing: MessageSealing;
 
   constructor(@InjectDataSource() dataSource: DataSource, keys: KeyRing) {
@@ -32,16 +34,34 @@ export class MessageHistory {
     this.newest = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} ORDER BY seq DESC LIMIT ${p(2)}`);
     this.before = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} AND seq < ${p(2)} ORDER BY seq DESC LIMIT ${p(3)}`);
     this.after = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} AND seq > ${p(2)} ORDER BY seq ASC LIMIT ${p(3)}`);
+    this.fromSeq = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} AND seq >= ${p(2)} ORDER BY seq ASC LIMIT ${p(3)}`);
   }
 
   /** Items always in ascending seq order; `hasMore` says whether the page could go on in its direction. */
   async page(roomId: string, cursor: HistoryCursor): Promise<MessagePage> {
     const limit = cursor.limit ?? HISTORY_PAGE_DEFAULT;
+    if (cursor.around !== undefined) return this.around(roomId, cursor.around, limit);
     if (cursor.after !== undefined) {
       const rows = (await this.after.all(roomId, cursor.after, limit + 1)) as unknown as Row[];
       return { items: (await this.sealing.openAll(rows.slice(0, limit))).map(rowToMessage), hasMore: rows.length > limit };
     }
     const rows = (cursor.before !== undefined ? await this.before.all(roomId, cursor.before, limit + 1) : await this.newest.all(roomId, limit + 1)) as unknown as Row[];
     return { items: (await this.sealing.openAll(rows.slice(0, limit).reverse())).map(rowToMessage), hasMore: rows.length > limit };
+  }
+
+  /**
+   * The message at `seq` with the older half of the page before it and the rest after it (fewer on one side
+   * when the room has fewer there, more on the other). A seq past the end gives the newest page. Two keyset
+   * reads from the same index as the other pages.
+   */
+  private async around(roomId: string, seq: number, limit: number): Promise<MessagePage> {
+    const olderWanted = Math.floor(limit / 2);
+    const newer = (await this.fromSeq.all(roomId, seq, limit + 1)) as unknown as Row[];
+    if (!newer.length) return { ...(await this.page(roomId, { limit })), hasNewer: false };
+    const older = (await this.before.all(roomId, seq, limit - Math.min(newer.length, limit - olderWanted) + 1)) as unknown as Row[];
+    const olderTaken = Math.min(older.length, limit - Math.min(newer.length, limit - olderWanted));
+    const newerTaken = Math.min(newer.length, limit - olderTaken);
+    const rows = [...older.slice(0, olderTaken).reverse(), ...newer.slice(0, newerTaken)];
+    return { items: (await this.sealing.openAll(rows)).map(rowToMessage), hasMore: older.length > olderTaken, hasNewer: newer.length > newerTaken };
   }
 }

@@ -21,13 +21,16 @@ export class MessagesController {
   @ApiOperation({
     summary: 'Read a room\u2019s history',
     description:
-      'Keyset pagination on seq: no cursor gives the newest page; `before=<seq>` pages back, `after=<seq>` pages forward. Items are always in ascending seq order; deleted messages appear as tombstones.',
+      'Keyset pagination on seq: no cursor gives the newest page; `before=<seq>` pages back, `after=<seq>` pages forward; `around=<seq>` opens the history at one message (a search result), with `hasNewer` telling whether newer messages follow. Items are always in ascending seq order; deleted messages appear as tombstones.',
   })
   @ApiOkResponse({ type: MessagePageDto })
   @ApiErrors(404)
   history(@CurrentUserEntity() user: UserEntity, @Param('id', uuidParam('id')) roomId: string, @Query() query: HistoryQueryDto): Promise<MessagePage> {
     if (query.before !== undefined && query.after !== undefined) {
       throw errors.validation('after', 'Use either before or after, not both');
+    }
+    if (query.around !== undefined && (query.before !== undefined || query.after !== undefined)) {
+      throw errors.validation('around', 'Use around alone, without before or after');
     }
     return this.messages.history(user, roomId, query);
   }

@@ -22,7 +22,7 @@ import { rowToMessage } from './message-store';
 import { MessageWriter } from './message-writer';
 import { SendThrottle } from '../limits/send-throttle';
 import { DirectRoomsService } from '../rooms/direct-rooms.service';
-import { MessageHistory } from './message-history';
+import { HistoryCursor, MessageHistory } from './message-history';
 import { errors } from '../common/errors';
 import { roomArchived, roomNotFound } from '../rooms/room-errors';
 import type { AttachProblem } from '../files/file-claims';
@@ -182,7 +182,7 @@ export class MessagesService {
   }
 
   /** A page of history by seq (keyset pagination), always returned in ascending seq order. */
-  async history(actor: Actor, roomId: string, query: { before?: number; after?: number; limit?: number }): Promise<MessagePage> {
+  async history(actor: Actor, roomId: string, query: HistoryCursor): Promise<MessagePage> {
     await this.roomsService.requireMembership(roomId, actor.id);
     return this.historyPages.page(roomId, query);
   }

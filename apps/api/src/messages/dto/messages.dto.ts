@@ -135,6 +135,13 @@ export class HistoryQueryDto implements HistoryQuery {
   @SeqField('after', 'Messages with a seq above this one (newer). Use either before or after, not both.', true)
   after?: number;
 
+  @SeqField(
+    'around',
+    'The message at this seq with up to limit/2 older ones and the rest newer, to open a message (a search result) in context; `hasMore` then tells of older messages and `hasNewer` of newer ones. A seq past the end gives the newest page. Use alone, without before or after.',
+    true,
+  )
+  around?: number;
+
   @ApiPropertyOptional({ minimum: 1, maximum: HISTORY_PAGE_MAX, default: HISTORY_PAGE_DEFAULT, description: 'Messages per page' })
   @IsOptional()
   @Type(() => Number)
@@ -209,7 +216,8 @@ export class MessageDto implements Message {
 
 export class MessagePageDto implements MessagePage {
   @ApiProperty({ type: [MessageDto], description: 'In ascending seq order' }) items!: MessageDto[];
-  @ApiProperty({ description: 'More messages exist beyond this page in the direction asked' }) hasMore!: boolean;
+  @ApiProperty({ description: 'More messages exist beyond this page in the direction asked (older ones, with around)' }) hasMore!: boolean;
+  @ApiPropertyOptional({ description: 'With around only: newer messages follow this page' }) hasNewer?: boolean;
 }
 
 export class ReadStateDto {
