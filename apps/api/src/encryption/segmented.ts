@@ -58,7 +58,7 @@ export function sealedLength(size: number, segmentBytes = SEGMENT_BYTES): number
 }
 
 /** Reads `source` in buffers of exactly `n` bytes (the last one shorter); answers null at the end. */
-async function* exact(source: AsyncIterable<Buffer | string>, n: number): AsyncGenerator<Buffer> {
+async function* exact(source: AsyncIterable<Buffer | string> | Iterable<Buffer>, n: number): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   let length = 0;
   for await (const raw of source) {
@@ -83,7 +83,7 @@ async function* exact(source: AsyncIterable<Buffer | string>, n: number): AsyncG
  * The sealed form of `plaintext` (a stream of any length), bound to `aad`: the header, then each segment as
  * soon as the next one has begun (so the last is known to be the last).
  */
-export async function* sealSegments(key: DataKey, plaintext: AsyncIterable<Buffer | string>, aad: string, segmentBytes = SEGMENT_BYTES): AsyncGenerator<Buffer> {
+export async function* sealSegments(key: DataKey, plaintext: AsyncIterable<Buffer | string> | Iterable<Buffer>, aad: string, segmentBytes = SEGMENT_BYTES): AsyncGenerator<Buffer> {
   const h: SegmentedHeader = { keyId: key.id, segmentBytes };
   yield header(key.id, segmentBytes);
   let held: Buffer | null = null;
@@ -142,7 +142,7 @@ export interface OpenOptions {
 export async function* openSegments(
   key: DataKey,
   h: SegmentedHeader,
-  stored: AsyncIterable<Buffer | string>,
+  stored: AsyncIterable<Buffer | string> | Iterable<Buffer>,
   aad: string,
   options: OpenOptions = {},
 ): AsyncGenerator<Buffer> {
