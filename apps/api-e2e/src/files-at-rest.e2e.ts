@@ -53,6 +53,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files encrypted at rest on 
     servers.push(server);
     return server;
   };
+  /** The same installation again (same DATA_DIR and database), after a stop; query its database through the first server. */
   const restart = async (server: RunningServer, env: Record<string, string> = {}) => {
     await server.stop();
     const again = await startServer({ dataDir: server.dataDir, env: { ...(kind === 'postgres' ? { DATABASE_URL: databaseUrlOf(server) } : {}), ...env } });
@@ -199,11 +200,11 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files encrypted at rest on 
         await expectReadable(on.url, ben, room.id, sent);
         const files = store(on);
         // The rows as the database returns them: freed SQLite pages keep old text until VACUUM (docs/security.md).
-        const rows = await nameColumns(on);
+        const rows = await nameColumns(server);
         return (
           files.length === 3 &&
           files.every((f) => f.bytes.subarray(0, 4).toString('latin1') === 'PEF1' && !sharesBytes(f.bytes, sent.text)) &&
-          (await contentKeyIds(on)).every((k) => k !== null) &&
+          (await contentKeyIds(server)).every((k) => k !== null) &&
           !rows.includes(sent.name)
         );
       },

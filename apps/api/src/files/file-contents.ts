@@ -166,7 +166,8 @@ export class FileContents {
         return 0;
       }
       // Readers that saw the row before this update find the staging gone and follow the row to the sealed copy.
-      if (file.contentKeyId === null) await this.removeStaging(file.id);
+      // (Also for a file sealed before: a crash between its row's update and its staging's deletion left some.)
+      await this.removeStaging(file.id);
       changed++;
     }
     if (file.hasThumbnail) {
