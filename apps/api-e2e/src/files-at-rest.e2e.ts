@@ -54,9 +54,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files encrypted at rest on 
     return server;
   };
   /** The same installation again (same DATA_DIR and database), after a stop; query its database through the first server. */
-  const restart = async (server: RunningServer, env: Record<string, string> = {}) => {
+  const restart = async (server: RunningServer, env: Record<string, string> = {}, first = server) => {
     await server.stop();
-    const again = await startServer({ dataDir: server.dataDir, env: { ...(kind === 'postgres' ? { DATABASE_URL: databaseUrlOf(server) } : {}), ...env } });
+    const again = await startServer({ dataDir: server.dataDir, env: { ...(kind === 'postgres' ? { DATABASE_URL: databaseUrlOf(first) } : {}), ...env } });
     servers.push(again);
     return again;
   };
@@ -213,7 +213,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files encrypted at rest on 
     );
     await expectReadable(on.url, ben, room.id, sent);
 
-    const off = await restart(on, { ENCRYPTION_AT_REST: 'off' });
+    const off = await restart(on, { ENCRYPTION_AT_REST: 'off' }, server);
     await expectReadable(off.url, ben, room.id, sent);
     const word = canary();
     const plain = await uploadFile(off.url, ada, room.id, 'plain.txt', canaryText(word));
