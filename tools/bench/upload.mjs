@@ -28,7 +28,8 @@ export const UPLOAD_HELP = `Parley upload benchmark: a file uploaded with tus th
 Options
   --size MB          the file's size (default 200)
   --chunk MB         send the bytes in PATCHes of this size, as a browser client with chunkSize does (default: one PATCH)
-  --rounds N         rounds of (copy, upload), on one server (default 3)
+  --rounds N         rounds of (copy, upload, download), on one server (default 3)
+  --at-rest MODE     ENCRYPTION_AT_REST of the server: on (the default), off, or both (one server each, compared)
   --log-level L      the server's LOG_LEVEL (default warn)
   --api-main PATH    the built API to run (default dist/apps/api/main.js, built with Nx if missing)
   --json PATH        also write every figure as JSON (default tmp/bench/upload.json)
@@ -47,6 +48,7 @@ function readUploadOptions(argv) {
       size: { type: 'string', default: '200' },
       chunk: { type: 'string' },
       rounds: { type: 'string', default: '3' },
+      'at-rest': { type: 'string', default: 'on' },
       'log-level': { type: 'string', default: 'warn' },
       'api-main': { type: 'string' },
       json: { type: 'string', default: 'tmp/bench/upload.json' },
@@ -59,7 +61,9 @@ function readUploadOptions(argv) {
     if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number (got ${value})`);
     return n;
   };
+  if (!['on', 'off', 'both'].includes(values['at-rest'])) throw new Error(`--at-rest must be on, off or both (got ${values['at-rest']})`);
   return {
+    atRest: values['at-rest'] === 'both' ? ['on', 'off'] : [values['at-rest']],
     help: values.help ?? false,
     sizeBytes: Math.round(positive('size', values.size) * MB),
     chunkBytes: values.chunk ? Math.round(positive('chunk', values.chunk) * MB) : Infinity,
@@ -122,6 +126,20 @@ async function tusUpload(server, token, roomId, file, size, chunkBytes) {
   return location.split('/').pop();
 }
 
+/** Downloads the whole file (GET /content), counting its bytes; resolves with how many arrived. */
+function download(server, token, fileId) {
+  return new Promise((ok, fail) => {
+    const req = request(`${server.url}/api/files/${fileId}/content`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let n = 0;
+      res.on('data', (c) => (n += c.length));
+      res.on('end', () => (res.statusCode === 200 ? ok(n) : fail(new Error(`GET content → ${res.statusCode}`))));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
+}
+
 /** Runs `fn`, sampling the server's RSS every 20 ms; returns seconds, peak RSS and CPU of both processes. */
 async function measured(serverPid, fn) {
   const rssBefore = memoryKb(serverPid).rssKb;
@@ -166,18 +184,33 @@ export async function runUpload(argv, { onCleanup }) {
   const work = mkdtempSync(join(tmpdir(), 'parley-bench-upload-'));
   onCleanup(async () => rmSync(work, { recursive: true, force: true }));
   const source = join(work, 'source.bin');
-  const dataDir = join(work, 'data');
-  mkdirSync(dataDir);
   await makeFile(source, opts.sizeBytes);
 
+  const byMode = {};
+  for (const atRest of opts.atRest) {
+    console.log(`\nENCRYPTION_AT_REST=${atRest}`);
+    byMode[atRest] = await roundsOn(atRest, { main, dataDir: join(work, `data-${atRest}`), source, work, sizeMb, opts, onCleanup });
+    report(byMode[atRest].rounds, opts, machine, byMode[atRest].rssAtStart, atRest);
+  }
+  if (byMode.on && byMode.off) {
+    const up = median(byMode.on.rounds.map((r) => r.uploadMBps)) / median(byMode.off.rounds.map((r) => r.uploadMBps));
+    const down = median(byMode.on.rounds.map((r) => r.downloadMBps)) / median(byMode.off.rounds.map((r) => r.downloadMBps));
+    console.log(`\nEncryption at rest on vs off (medians): upload ${up.toFixed(2)}×, download ${down.toFixed(2)}× the throughput with it off.`);
+  }
+}
+
+/** Rounds of (copy, upload, download) on one server started with ENCRYPTION_AT_REST=`atRest`. */
+async function roundsOn(atRest, { main, dataDir, source, work, sizeMb, opts, onCleanup }) {
+  mkdirSync(dataDir);
   const server = await startParley({
     main,
     dataDir,
     profileDir: opts.profile && resolve(WORKSPACE_ROOT, opts.profile),
-    env: { LOG_LEVEL: opts.logLevel, FILE_MAX_BYTES: `${Math.ceil(sizeMb) + 1}mb`, FILE_QUOTA_BYTES: '0', FILE_STORAGE: 'local', FILE_SCAN: 'none' },
+    env: { ENCRYPTION_AT_REST: atRest, LOG_LEVEL: opts.logLevel, FILE_MAX_BYTES: `${Math.ceil(sizeMb) + 1}mb`, FILE_QUOTA_BYTES: '0', FILE_STORAGE: 'local', FILE_SCAN: 'none' },
   });
   onCleanup(() => server.stop());
   const rounds = [];
+  let rssAtStart = 0;
   try {
     const [user] = await createUsers(server.url, { count: 1, prefix: `up${Date.now().toString(36)}u` });
     const res = await globalThis.fetch(`${server.url}/api/rooms`, {
@@ -192,7 +225,7 @@ export async function runUpload(argv, { onCleanup }) {
     const small = join(work, 'warmup.bin');
     await makeFile(small, MB);
     await tusUpload(server, user.token, roomId, small, MB, Infinity);
-    const rssAtStart = memoryKb(server.pid).rssKb;
+    rssAtStart = memoryKb(server.pid).rssKb;
 
     for (let i = 0; i < opts.rounds; i++) {
       const target = join(work, `copy-${i}.bin`);
@@ -205,6 +238,11 @@ export async function runUpload(argv, { onCleanup }) {
       const upload = await measured(server.pid, async () => {
         fileId = await tusUpload(server, user.token, roomId, source, opts.sizeBytes, opts.chunkBytes);
       });
+      let bytes = 0;
+      const down = await measured(server.pid, async () => {
+        bytes = await download(server, user.token, fileId);
+      });
+      if (bytes !== opts.sizeBytes) throw new Error(`the download is short: ${bytes} bytes`);
       const info = await (await globalThis.fetch(`${server.url}/api/files/${fileId}`, { headers: { authorization: `Bearer ${user.token}` } })).json();
       if (info.status !== 'ready' || info.size !== opts.sizeBytes) throw new Error(`the upload is not ready: ${JSON.stringify(info)}`);
       // Delete it, so every round writes a new file of the same size.
@@ -212,17 +250,18 @@ export async function runUpload(argv, { onCleanup }) {
       const round = {
         copyMBps: sizeMb / copy.seconds,
         uploadMBps: sizeMb / upload.seconds,
+        downloadMBps: sizeMb / down.seconds,
         copy,
         upload,
         rssGrowthKb: upload.peakRssKb - upload.rssBeforeKb,
       };
       rounds.push(round);
       console.log(
-        `  round ${i + 1}: copy ${round.copyMBps.toFixed(0)} MB/s; tus upload ${round.uploadMBps.toFixed(0)} MB/s (${fmt.ratio(round.uploadMBps, round.copyMBps)} of the copy); ` +
+        `  round ${i + 1}: copy ${round.copyMBps.toFixed(0)} MB/s; tus upload ${round.uploadMBps.toFixed(0)} MB/s (${fmt.ratio(round.uploadMBps, round.copyMBps)} of the copy); download ${round.downloadMBps.toFixed(0)} MB/s; ` +
           `server RSS ${fmt.mb(upload.rssBeforeKb)} → peak ${fmt.mb(upload.peakRssKb)} (+${(round.rssGrowthKb / 1024).toFixed(1)} MB); server CPU ${fmt.int(upload.serverCpu)} %, client CPU ${fmt.int(upload.clientCpu)} %, other ${fmt.int(upload.otherCpu)} %`,
       );
     }
-    report(rounds, opts, machine, rssAtStart);
+    return { rounds, rssAtStart };
   } finally {
     await server.stop();
   }
@@ -230,9 +269,9 @@ export async function runUpload(argv, { onCleanup }) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function report(rounds, opts, machine, rssAtStartKb) {
+function report(rounds, opts, machine, rssAtStartKb, atRest) {
   const sizeMb = opts.sizeBytes / MB;
-  console.log(`\n## A ${fmt.int(sizeMb)} MB upload through tus on loopback against a plain copy on the same disk\n`);
+  console.log(`\n## A ${fmt.int(sizeMb)} MB upload through tus on loopback against a plain copy on the same disk (ENCRYPTION_AT_REST=${atRest})\n`);
   const headers = ['', ...rounds.map((_, i) => `round ${i + 1}`)];
   const row = (label, get) => [label, ...rounds.map(get)];
   console.log(
@@ -240,6 +279,7 @@ function report(rounds, opts, machine, rssAtStartKb) {
       row('plain copy (MB/s)', (r) => r.copyMBps.toFixed(0)),
       row('tus upload (MB/s)', (r) => r.uploadMBps.toFixed(0)),
       row('upload / copy', (r) => fmt.ratio(r.uploadMBps, r.copyMBps)),
+      row('download (MB/s)', (r) => r.downloadMBps.toFixed(0)),
       row('server RSS growth during the upload', (r) => `${(r.rssGrowthKb / 1024).toFixed(1)} MB`),
       row('server CPU (% of a core)', (r) => `${fmt.int(r.upload.serverCpu)} %`),
       row('client CPU (% of a core)', (r) => `${fmt.int(r.upload.clientCpu)} %`),
@@ -254,7 +294,7 @@ function report(rounds, opts, machine, rssAtStartKb) {
   if (rounds.some((r) => r.upload.otherCpu > 20)) console.log('Warning: other processes used more than 20 % of a core: the machine was not quiet, figures may be low.');
 
   if (opts.json) {
-    const file = resolve(WORKSPACE_ROOT, opts.json);
+    const file = resolve(WORKSPACE_ROOT, opts.json.replace(/\.json$/, opts.atRest.length > 1 ? `-${atRest}.json` : '.json'));
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify({ startedAt: new Date().toISOString(), machine, options: { ...opts, chunkBytes: Number.isFinite(opts.chunkBytes) ? opts.chunkBytes : null }, rssAtStartKb, rounds }, null, 2));
     console.log(`\nAll figures: ${file}`);

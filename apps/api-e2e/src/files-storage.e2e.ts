@@ -1,6 +1,6 @@
 import { ErrorCode, FileInfo, Message, UPLOADS_PATH } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { AddressInfo, createServer as createNetServer, Socket } from 'node:net';
@@ -259,7 +259,14 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files in S3-compatible stor
 
     const stored = await keys();
     expect(stored.every((k) => k.startsWith(PREFIX))).toBe(true);
-    expect(stored.filter((k) => k.includes(archive) || k.includes(photo)).length).toBeGreaterThanOrEqual(3);
+    // Encrypted at rest (the default): the sealed bytes and thumbnail only, no tus staging left behind.
+    expect(stored.filter((k) => k.includes(archive) || k.includes(photo))).toEqual([`${PREFIX}files/${archive}`, `${PREFIX}files/${photo}`, `${PREFIX}thumbs/${photo}.webp`].sort());
+    for (const key of stored.filter((k) => k.includes(archive) || k.includes(photo))) {
+      const object = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))).Body!.transformToByteArray());
+      expect(object.subarray(0, 4).toString('latin1')).toBe('PEF1');
+      expect(object.includes(data.subarray(6_000_000, 6_000_032))).toBe(false);
+      expect(object.includes(photoBytes.subarray(200, 232))).toBe(false);
+    }
 
     // Deleting the message deletes every object of its files.
     await asUser(url, ada).delete(`/api/messages/${message.id}`).expect(200);

@@ -223,6 +223,22 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
     return !this.enabled || sealedBytesKeyId(stored) === this.current?.id;
   }
 
+  /** The data key new files are sealed with (segmented streams), or null with encryption off. */
+  streamSealingKey(): DataKey | null {
+    return this.enabled ? this.sealingKey() : null;
+  }
+
+  /** A data key by id, for opening a sealed stream; re-reads the keys once when it is new to this process. */
+  async openingKey(id: string): Promise<DataKey> {
+    if (!this.dataKeys.has(id)) await this.refresh();
+    return this.key(id);
+  }
+
+  /** Whether something sealed under `keyId` (null: plaintext) is as the current settings would store it. */
+  keyIsCurrent(keyId: string | null): boolean {
+    return !this.enabled || keyId === this.current?.id;
+  }
+
   /** Runs a read that decrypts; when it meets a data key made since the last refresh, refreshes once and runs it again. */
   async reading<T>(read: () => T): Promise<T> {
     try {

@@ -1,6 +1,7 @@
 import { Attachment, FileStatus } from '@parley/contracts';
 import type { QueryRunner } from 'typeorm';
 import { BetterSqliteDb, SqliteStatement, sqliteTime } from '../database/sqlite-connection';
+import { FileNames } from './file-names';
 
 /**
  * The files' side of a message commit, run inside the messages module's own transaction so that a message
@@ -39,7 +40,7 @@ interface ClaimRow {
 
 const CLAIM_COLUMNS = 'id, "roomId", "uploaderId", "messageId", status, name, mime, size, width, height, "hasThumbnail"';
 
-/** A file as the message will carry it. */
+/** A file as the message will carry it (`row.name` in plaintext). */
 export function attachmentOf(row: Pick<ClaimRow, 'id' | 'name' | 'mime' | 'size' | 'width' | 'height' | 'hasThumbnail'>): Attachment {
   return {
     id: row.id,
@@ -74,7 +75,10 @@ export class SqliteFileClaims {
   private readonly removeOfMessage: SqliteStatement;
   private readonly recordDiscard: SqliteStatement;
 
-  constructor(db: BetterSqliteDb) {
+  constructor(
+    db: BetterSqliteDb,
+    private readonly names: FileNames,
+  ) {
     this.findOne = db.prepare(`SELECT ${CLAIM_COLUMNS} FROM files WHERE id = ?`);
     this.attachOne = db.prepare('UPDATE files SET status = \'attached\', "messageId" = ?, "messageSeq" = ?, position = ? WHERE id = ?');
     this.removeOfMessage = db.prepare('DELETE FROM files WHERE "messageId" = ? RETURNING id');
@@ -86,7 +90,8 @@ export class SqliteFileClaims {
     const rows = new Map<string, ClaimRow>();
     for (const id of ids) {
       const row = this.findOne.get(id) as ClaimRow | undefined;
-      if (row) rows.set(id, row);
+      // Synchronous inside the commit: a name under a data key made in the last seconds by another process fails the send.
+      if (row) rows.set(id, { ...row, name: this.names.openSync(row.id, row.name) });
     }
     return judge(rows, roomId, senderId, ids, taken);
   }
@@ -112,15 +117,17 @@ async function rows<T>(q: QueryRunner, sql: string, params: unknown[]): Promise<
 }
 
 export class PostgresFileClaims {
+  constructor(private readonly names: FileNames) {}
+
   /**
    * Locks the rows of every file a commit wants to attach, in id order (so two commits never wait on each
-   * other in a cycle), and answers them by id: what `check` judges. The locks hold until the commit, so a
+   * other in a cycle), and answers them by id, names in plaintext: what `check` judges. The locks hold until the commit, so a
    * file cannot be attached twice, or deleted or swept while it is being attached.
    */
   async lock(q: QueryRunner, ids: readonly string[]): Promise<Map<string, ClaimRow>> {
     if (ids.length === 0) return new Map();
     const found = await rows<ClaimRow>(q, `SELECT ${CLAIM_COLUMNS} FROM files WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [[...new Set(ids)]]);
-    return new Map(found.map((r) => [r.id, r]));
+    return new Map((await this.names.openAll(found)).map((r) => [r.id, r]));
   }
 
   /** See `judge`; on the rows `lock` answered. */

@@ -5,7 +5,7 @@ import { EntityManager, LessThanOrEqual, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { BLOB_STORE, BlobStore, UPLOAD_DATA_STORE } from './blob-store';
 import { FileDiscardEntity } from './file-discard.entity';
-import { thumbnailKey } from './file-keys';
+import { sealedContentKey, thumbnailKey } from './file-keys';
 import { discardGraceMs } from './file-sweep-timing';
 
 /** How many discards one drain reads at a time, and how many such batches one drain takes at most. */
@@ -136,6 +136,7 @@ export class FileDiscards {
       await this.uploads.remove(fileId).catch(() => undefined);
       await this.blobs.delete(this.blobs.uploadKey(fileId));
       await this.blobs.delete(thumbnailKey(fileId));
+      await this.blobs.delete(sealedContentKey(fileId));
       return null;
     } catch (err) {
       return err instanceof Error ? err : new Error(String(err));

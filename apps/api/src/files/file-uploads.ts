@@ -12,7 +12,8 @@ import { BLOB_STORE, BlobStore } from './blob-store';
 import { FileEntity } from './file.entity';
 import { FileDiscards } from './file-discards';
 import { fileNotFound, fileTooLarge, sizeInWords } from './file-errors';
-import { thumbnailKey } from './file-keys';
+import { FileContents } from './file-contents';
+import { FileNames } from './file-names';
 import { FILE_SCANNER, FileScanner, ScannerUnavailableError } from './file-scanner';
 import { FileWriteThrottle } from './file-write-throttle';
 import { Inspection, inspectFile, sanitizeFileName } from './inspection';
@@ -56,6 +57,8 @@ export class FileUploads {
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(FILE_SCANNER) private readonly scanner: FileScanner,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly contents: FileContents,
+    private readonly names: FileNames,
   ) {
     this.limitsConfig = config.files;
     this.postgres = config.database.type === 'postgres';
@@ -111,14 +114,14 @@ export class FileUploads {
         roomId: upload.roomId,
         uploaderId: actor.id,
         messageId: null,
-        name,
+        name: this.names.seal(upload.id, name),
         declaredSize: upload.declaredSize,
         status: FileStatus.Uploading,
         createdAt: now,
         touchedAt: now,
       });
       await em.insert(FileEntity, row);
-      return row;
+      return Object.assign(row, { name });
     });
   }
 
@@ -127,9 +130,10 @@ export class FileUploads {
     await this.dataSource.getRepository(FileEntity).update({ id: fileId, status: FileStatus.Uploading }, { touchedAt: new Date() });
   }
 
-  /** The upload's row, for the tus routes' access checks. */
-  find(fileId: string): Promise<FileEntity | null> {
-    return this.dataSource.getRepository(FileEntity).findOneBy({ id: fileId });
+  /** The upload's row (its name in plaintext), for the tus routes' access checks. */
+  async find(fileId: string): Promise<FileEntity | null> {
+    const row = await this.dataSource.getRepository(FileEntity).findOneBy({ id: fileId });
+    return row && this.names.open(row);
   }
 
   /**
@@ -139,7 +143,8 @@ export class FileUploads {
    */
   async finish(fileId: string, size: number): Promise<FileEntity> {
     const repo = this.dataSource.getRepository(FileEntity);
-    const file = await repo.findOneBy({ id: fileId });
+    const found = await repo.findOneBy({ id: fileId });
+    const file = found && (await this.names.open(found));
     if (!file || file.status !== FileStatus.Uploading) {
       // Gone (deleted, swept or refused) while its last bytes arrived: they go too.
       if (!file) await this.discards.discardAgain([fileId]);
@@ -183,7 +188,7 @@ export class FileUploads {
     for (;;) {
       const file = await repo.findOneBy({ id: fileId });
       if (!file) throw errors.fileRejected('The file was refused when it was checked');
-      if (file.status !== FileStatus.Uploading) return file;
+      if (file.status !== FileStatus.Uploading) return this.names.open(file);
       if (!file.checkingSince || Date.now() - file.checkingSince.getTime() >= CHECK_LEASE_MS) return this.finish(fileId, size);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -221,7 +226,9 @@ export class FileUploads {
         throw errors.fileRejected(`The file was refused: the malware scanner found ${verdict.signature} in it`);
       }
     }
-    if (inspection.thumbnail) await this.blobs.put(thumbnailKey(fileId), inspection.thumbnail, { contentType: 'image/webp' });
+    if (inspection.thumbnail) await this.contents.putThumbnail(fileId, inspection.thumbnail);
+    // From here on the stored object is the ciphertext; the plaintext staging goes once the row says so.
+    const contentKeyId = await this.contents.sealUpload(fileId);
     const ready = {
       status: FileStatus.Ready,
       size,
@@ -233,6 +240,7 @@ export class FileUploads {
       downloadOnly: inspection.downloadOnly,
       touchedAt: new Date(),
       checkingSince: null,
+      contentKeyId,
     };
     const updated = await repo.update({ id: fileId, status: FileStatus.Uploading }, ready);
     if (!updated.affected) {
@@ -240,6 +248,7 @@ export class FileUploads {
       await this.discards.discardAgain([fileId]);
       throw fileNotFound();
     }
+    if (contentKeyId) await this.contents.removeStaging(fileId);
     return Object.assign(file, ready);
   }
 

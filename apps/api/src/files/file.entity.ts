@@ -44,8 +44,8 @@ export class FileEntity {
   @JoinColumn({ name: 'messageId' })
   message?: MessageEntity;
 
-  /** Sanitised: no paths, control characters or bidi overrides. */
-  @Column({ type: 'varchar', length: 255 })
+  /** Sanitised (no paths, control characters or bidi overrides), and as stored encrypted: read it through FileNames. */
+  @Column({ type: 'text' })
   name!: string;
 
   /** Sniffed from the bytes once the upload has finished. */
@@ -84,6 +84,13 @@ export class FileEntity {
 
   @Column({ type: 'integer', nullable: true })
   position!: number | null;
+
+  /**
+   * The data key that sealed the file's bytes (at `files/<id>`), or null while they are plaintext (at the
+   * upload's key: encryption off, or stored before it was on). See FileContents.
+   */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  contentKeyId!: string | null;
 
   @CreateDateColumn()
   createdAt!: Date;

@@ -5,7 +5,10 @@ import { RedisConnection } from '../redis/redis-connection';
 import { RoomsModule } from '../rooms/rooms.module';
 import { BLOB_STORE, BlobStore, UPLOAD_DATA_STORE } from './blob-store';
 import { FileDiscardEntity } from './file-discard.entity';
+import { FileContents } from './file-contents';
 import { FileDiscards } from './file-discards';
+import { FileNames } from './file-names';
+import { FilesSweepTask } from './files-sweep-task';
 import { FileEntity } from './file.entity';
 import { FileStorageModule } from './file-storage.module';
 import { FileSweeper } from './file-sweeper';
@@ -41,7 +44,10 @@ import { UploadsController } from './uploads.controller';
     MultipartUploads,
     TusUploads,
     FileSweeper,
+    FileContents,
+    FileNames,
+    FilesSweepTask,
   ],
-  exports: [FilesService],
+  exports: [FilesService, FileNames],
 })
 export class FilesModule {}

@@ -1,17 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FileCategory, FileInfo, FilePage, FileStatus, UserRole } from '@parley/contracts';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { FindOptionsWhere, In, IsNull, LessThan, Not, Repository } from 'typeorm';
 import { errors } from '../common/errors';
 import { AppEvents } from '../events/app-events';
 import { roomArchived } from '../rooms/room-errors';
 import { Membership, RoomsService } from '../rooms/rooms.service';
-import { BLOB_STORE, BlobStore } from './blob-store';
 import { FileEntity } from './file.entity';
 import { FileDiscards } from './file-discards';
 import { fileNotFound } from './file-errors';
-import { thumbnailKey } from './file-keys';
+import { FileContents } from './file-contents';
+import { FileNames } from './file-names';
 import { FileWriteThrottle } from './file-write-throttle';
 import { toFileInfo } from './files.mapper';
 import { FILE_PAGE_DEFAULT } from './dto/files.dto';
@@ -45,8 +45,9 @@ export class FilesService {
     private readonly rooms: RoomsService,
     private readonly events: AppEvents,
     private readonly throttle: FileWriteThrottle,
-    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     private readonly discards: FileDiscards,
+    private readonly contents: FileContents,
+    private readonly names: FileNames,
   ) {}
 
   /**
@@ -61,7 +62,7 @@ export class FilesService {
     const membership = await this.rooms.membership(file.roomId, actor.id);
     if (!membership) throw fileNotFound();
     if (file.status !== FileStatus.Attached && file.uploaderId !== actor.id) throw fileNotFound();
-    return { file, membership };
+    return { file: await this.names.open(file), membership };
   }
 
   async info(actor: FileActor | undefined, fileId: string): Promise<FileInfo> {
@@ -74,11 +75,7 @@ export class FilesService {
     if (file.status === FileStatus.Uploading) throw fileNotFound();
     return {
       file,
-      open: async (range) => {
-        const body = await this.blobs.get(this.blobs.uploadKey(file.id), range);
-        if (!body) throw fileNotFound();
-        return body;
-      },
+      open: (range) => this.contents.open(file, range),
     };
   }
 
@@ -86,9 +83,9 @@ export class FilesService {
   async thumbnail(actor: FileActor | undefined, fileId: string): Promise<{ file: FileEntity; body: Readable }> {
     const { file } = await this.readable(actor, fileId);
     if (!file.hasThumbnail || file.status === FileStatus.Uploading) throw fileNotFound();
-    const body = await this.blobs.get(thumbnailKey(file.id));
+    const body = await this.contents.thumbnail(file.id);
     if (!body) throw fileNotFound();
-    return { file, body };
+    return { file, body: Readable.from([body]) };
   }
 
   /**
@@ -112,7 +109,7 @@ export class FilesService {
       qb.andWhere('(f.messageSeq < :seq OR (f.messageSeq = :seq AND f.position < :position))', { seq: cursor.messageSeq, position: cursor.position });
     }
     const found = await qb.getMany();
-    return { items: found.slice(0, limit).map(toFileInfo), hasMore: found.length > limit };
+    return { items: (await this.names.openAll(found.slice(0, limit))).map(toFileInfo), hasMore: found.length > limit };
   }
 
   /**

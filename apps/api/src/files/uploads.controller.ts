@@ -63,6 +63,16 @@ export class UploadsController {
     const file = await this.ownUpload(auth, id);
     // All its bytes but no verdict (the server stopped while checking it): check it before saying it is complete.
     await this.uploads.finishIfComplete(file);
+    const now = await this.uploads.find(id);
+    if (now && now.status !== FileStatus.Uploading) {
+      // Finished: tus' staging (its record and, encrypted at rest, the plaintext) is gone; the file is complete.
+      res.setHeader('Tus-Resumable', TUS_RESUMABLE);
+      res.setHeader('Upload-Offset', String(now.size));
+      res.setHeader('Upload-Length', String(now.size));
+      res.setHeader('Cache-Control', 'no-store');
+      res.status(200).end();
+      return;
+    }
     await this.tus.handle(req, res);
   }
 

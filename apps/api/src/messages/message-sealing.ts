@@ -1,12 +1,18 @@
 import { Logger } from '@nestjs/common';
+import type { Attachment } from '@parley/contracts';
 import { DecryptionFailed } from '../encryption/envelope';
 import { KeyRing, UnknownDataKey } from '../encryption/key-ring';
+import { FileNames } from '../files/file-names';
 
-/** A message row's encrypted columns: `body` (empty for tombstones and messages of files only) and a system line's `event`. */
+/**
+ * A message row's encrypted columns: `body` (empty for tombstones and messages of files only), a system line's
+ * `event`, and `attachments` (the JSON list of its files, with their names; null for none).
+ */
 export interface SealedColumns {
   id: string;
   body: string;
   event?: string | null;
+  attachments?: string | null;
 }
 
 /** A rewrite of one row's encrypted columns, applied only if the row still holds `old*` (nobody changed it meanwhile). */
@@ -14,13 +20,16 @@ export interface Reseal {
   id: string;
   body: string;
   event: string | null;
+  attachments: string | null;
   oldBody: string;
   oldEvent: string | null;
+  oldAttachments: string | null;
 }
 
 // Each ciphertext is bound to its column and its message: a body copied into another row does not decrypt.
 const bodyAad = (id: string) => `messages.body:${id}`;
 const eventAad = (id: string) => `messages.event:${id}`;
+const attachmentsAad = (id: string) => `messages.attachments:${id}`;
 
 /**
  * Messages' text as stored: bodies and system lines' events (they hold room names and topics) encrypted
@@ -29,7 +38,12 @@ const eventAad = (id: string) => `messages.event:${id}`;
 export class MessageSealing {
   private readonly logger = new Logger(MessageSealing.name);
 
-  constructor(private readonly keys: KeyRing) {}
+  /** Files' names, which a send copies into the message's attachments. */
+  readonly fileNames: FileNames;
+
+  constructor(private readonly keys: KeyRing) {
+    this.fileNames = new FileNames(keys);
+  }
 
   body(id: string, plaintext: string): string {
     return plaintext === '' ? '' : this.keys.sealText(plaintext, bodyAad(id));
@@ -39,10 +53,17 @@ export class MessageSealing {
     return json === null ? null : this.keys.sealText(json, eventAad(id));
   }
 
-  /** A copy of the row with its body and event in plaintext. Throws UnknownDataKey for a key made since the last refresh. */
+  /** The attachments column of a message carrying `list` (JSON, encrypted; null for none). */
+  attachments(id: string, list: readonly Attachment[]): string | null {
+    return list.length ? this.keys.sealText(JSON.stringify(list), attachmentsAad(id)) : null;
+  }
+
+  /** A copy of the row with its body, event and attachments in plaintext. Throws UnknownDataKey for a key made since the last refresh. */
   open<R extends SealedColumns>(row: R): R {
-    const body = row.body === '' ? '' : this.keys.openText(row.body, bodyAad(row.id));
-    return row.event ? { ...row, body, event: this.keys.openText(row.event, eventAad(row.id)) } : { ...row, body };
+    const out = { ...row, body: row.body === '' ? '' : this.keys.openText(row.body, bodyAad(row.id)) };
+    if (row.event) out.event = this.keys.openText(row.event, eventAad(row.id));
+    if (row.attachments) out.attachments = this.keys.openText(row.attachments, attachmentsAad(row.id));
+    return out;
   }
 
   /** The rows opened, re-reading the data keys once when one is new (another process's rotation). */
@@ -55,7 +76,9 @@ export class MessageSealing {
    * row that cannot be decrypted is left as it is, and logged.
    */
   async reseals(rows: SealedColumns[]): Promise<Reseal[]> {
-    const stale = rows.filter((r) => !this.keys.textIsCurrent(r.body) || (r.event && !this.keys.textIsCurrent(r.event)));
+    const stale = rows.filter(
+      (r) => !this.keys.textIsCurrent(r.body) || (r.event && !this.keys.textIsCurrent(r.event)) || (r.attachments && !this.keys.textIsCurrent(r.attachments)),
+    );
     const out: Reseal[] = [];
     for (const row of stale) {
       let plain: SealedColumns;
@@ -66,7 +89,15 @@ export class MessageSealing {
         this.logger.warn(`Message ${row.id} cannot be decrypted (${err.message}); left as it is`);
         continue;
       }
-      out.push({ id: row.id, body: this.body(row.id, plain.body), event: this.event(row.id, plain.event ?? null), oldBody: row.body, oldEvent: row.event ?? null });
+      out.push({
+        id: row.id,
+        body: this.body(row.id, plain.body),
+        event: this.event(row.id, plain.event ?? null),
+        attachments: plain.attachments ? this.keys.sealText(plain.attachments, attachmentsAad(row.id)) : null,
+        oldBody: row.body,
+        oldEvent: row.event ?? null,
+        oldAttachments: row.attachments ?? null,
+      });
     }
     return out;
   }

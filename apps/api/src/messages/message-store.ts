@@ -121,7 +121,6 @@ export function parseAttachments(json: string | null | undefined): Attachment[] 
   return json ? (JSON.parse(json) as Attachment[]) : [];
 }
 
-const attachmentsJson = (list: readonly Attachment[]) => (list.length ? JSON.stringify(list) : null);
 
 /** What a new message row holds besides its ids and counters, from its request. */
 function created(req: SendRequest, id: string, roomId: string, seq: number, rev: number, createdAt: string, attachments: Attachment[]): Message {
@@ -212,7 +211,7 @@ export class SqliteMessageStore implements MessageStore {
     private readonly sealing: MessageSealing,
   ) {
     this.rooms = new SqliteRoomCounters(db);
-    this.files = new SqliteFileClaims(db);
+    this.files = new SqliteFileClaims(db, sealing.fileNames);
     this.findExisting = db.prepare('SELECT * FROM messages WHERE "senderId" = ? AND "clientMsgId" = ?');
     this.insert = db.prepare(
       'INSERT INTO messages (id, "roomId", seq, rev, "senderId", body, "clientMsgId", "replyToId", "createdAt", kind, event, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -221,8 +220,8 @@ export class SqliteMessageStore implements MessageStore {
     this.setEdited = db.prepare('UPDATE messages SET body = ?, "editedAt" = ?, rev = ? WHERE id = ?');
     this.setDeleted = db.prepare('UPDATE messages SET body = \'\', attachments = NULL, "deletedAt" = ?, rev = ? WHERE id = ?');
     this.setAttachments = db.prepare('UPDATE messages SET attachments = ?, "editedAt" = ?, rev = ? WHERE id = ?');
-    this.resealPage = db.prepare('SELECT id, body, event FROM messages WHERE id > ? ORDER BY id LIMIT ?');
-    this.resealRow = db.prepare('UPDATE messages SET body = ?, event = ? WHERE id = ? AND body = ? AND event IS ?');
+    this.resealPage = db.prepare('SELECT id, body, event, attachments FROM messages WHERE id > ? ORDER BY id LIMIT ?');
+    this.resealRow = db.prepare('UPDATE messages SET body = ?, event = ?, attachments = ? WHERE id = ? AND body = ? AND event IS ? AND attachments IS ?');
     this.secureDelete = db.prepare('PRAGMA secure_delete = ON');
     this.fastDelete = db.prepare('PRAGMA secure_delete = OFF');
   }
@@ -290,7 +289,7 @@ export class SqliteMessageStore implements MessageStore {
           const id = randomUUID();
           const attachments = attachmentsOf.get(i) ?? [];
           const body = this.sealing.body(id, req.body);
-          this.insert.run(id, roomId, seq, rev, req.senderId, body, req.clientMsgId, req.replyToId, at, kindOf(req), this.sealing.event(id, eventJson(req)), attachmentsJson(attachments));
+          this.insert.run(id, roomId, seq, rev, req.senderId, body, req.clientMsgId, req.replyToId, at, kindOf(req), this.sealing.event(id, eventJson(req)), this.sealing.attachments(id, attachments));
           if (attachments.length) this.files.attach(id, seq, req.attachmentIds!);
           lastBySender.set(req.senderId, seq);
           out[i] = { ok: true, created: true, message: created(req, id, roomId, seq, rev, createdAt, attachments) };
@@ -336,21 +335,22 @@ export class SqliteMessageStore implements MessageStore {
 
   detach(messageId: string, fileId: string, now: Date): Promise<DetachOutcome> {
     return this.change(messageId, (row, claimRev): DetachOutcome => {
-      const before = parseAttachments(row.attachments);
+      const opened = this.sealing.open(row);
+      const before = parseAttachments(opened.attachments);
       const after = before.filter((a) => a.id !== fileId);
       if (after.length === before.length || row.deletedAt) return { ok: false, reason: 'unchanged' };
       const rev = claimRev();
       if (rev === null) return { ok: false, reason: 'archived' };
       // Nothing left to show (no text, no files): the message becomes a tombstone.
-      const deleted = after.length === 0 && this.sealing.open(row).body.trim() === '';
+      const deleted = after.length === 0 && opened.body.trim() === '';
       if (deleted) this.setDeleted.run(sqliteTime(now), rev, messageId);
-      else this.setAttachments.run(attachmentsJson(after), sqliteTime(now), rev, messageId);
+      else this.setAttachments.run(this.sealing.attachments(messageId, after), sqliteTime(now), rev, messageId);
       return { ok: true, message: this.reread(messageId), deleted };
     });
   }
 
   async reseal(after: string | null, limit: number): Promise<{ last: string | null; changed: number }> {
-    const page = this.resealPage.all(after ?? '', limit) as { id: string; body: string; event: string | null }[];
+    const page = this.resealPage.all(after ?? '', limit) as { id: string; body: string; event: string | null; attachments: string | null }[];
     if (!page.length) return { last: null, changed: 0 };
     const reseals = await this.sealing.reseals(page);
     const changed = reseals.length
@@ -359,7 +359,7 @@ export class SqliteMessageStore implements MessageStore {
           // what older writes left in free space stays until VACUUM (docs/security.md).
           this.secureDelete.run();
           try {
-            return reseals.reduce((n, r) => n + this.resealRow.run(r.body, r.event, r.id, r.oldBody, r.oldEvent).changes, 0);
+            return reseals.reduce((n, r) => n + this.resealRow.run(r.body, r.event, r.attachments, r.id, r.oldBody, r.oldEvent, r.oldAttachments).changes, 0);
           } finally {
             this.fastDelete.run();
           }
@@ -386,12 +386,14 @@ const FIRST_UUID = '00000000-0000-0000-0000-000000000000';
 
 export class PostgresMessageStore implements MessageStore {
   private readonly rooms = new PostgresRoomCounters();
-  private readonly files = new PostgresFileClaims();
+  private readonly files: PostgresFileClaims;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly sealing: MessageSealing,
-  ) {}
+  ) {
+    this.files = new PostgresFileClaims(sealing.fileNames);
+  }
 
   private async tx<T>(fn: (q: QueryRunner) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
@@ -558,7 +560,7 @@ export class PostgresMessageStore implements MessageStore {
         const rev = firstRev + k;
         const attachments = attachmentsOf.get(i) ?? [];
         const b = values.length;
-        values.push(id, roomId, seq, rev, req.senderId, this.sealing.body(id, req.body), req.clientMsgId, req.replyToId, now, kindOf(req), this.sealing.event(id, eventJson(req)), attachmentsJson(attachments));
+        values.push(id, roomId, seq, rev, req.senderId, this.sealing.body(id, req.body), req.clientMsgId, req.replyToId, now, kindOf(req), this.sealing.event(id, eventJson(req)), this.sealing.attachments(id, attachments));
         tuples.push(`(${Array.from({ length: 12 }, (_, c) => `$${b + c + 1}`).join(', ')})`);
         if (attachments.length) attaching.push({ id, seq, fileIds: req.attachmentIds! });
         lastBySender.set(req.senderId, seq);
@@ -615,13 +617,14 @@ export class PostgresMessageStore implements MessageStore {
       const rev = await claimRev();
       if (rev === null) return { ok: false, reason: 'archived' };
       const [row] = await rows<MessageRow>(q, 'SELECT * FROM messages WHERE id = $1', [found.id]);
-      const before = parseAttachments(row.attachments);
+      const [opened] = await this.sealing.openAll([row]);
+      const before = parseAttachments(opened.attachments);
       const after = before.filter((a) => a.id !== fileId);
       // Nothing to change: the rev taken above is given back by rolling back.
       if (after.length === before.length || row.deletedAt) throw new Unchanged();
-      const deleted = after.length === 0 && (await this.sealing.openAll([row]))[0].body.trim() === '';
+      const deleted = after.length === 0 && opened.body.trim() === '';
       if (deleted) await q.query('UPDATE messages SET body = \'\', attachments = NULL, "deletedAt" = $1, rev = $2 WHERE id = $3', [now, rev, messageId]);
-      else await q.query('UPDATE messages SET attachments = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [attachmentsJson(after), now, rev, messageId]);
+      else await q.query('UPDATE messages SET attachments = $1, "editedAt" = $2, rev = $3 WHERE id = $4', [this.sealing.attachments(messageId, after), now, rev, messageId]);
       return { ok: true, message: await this.reread(q, messageId), deleted };
     }).catch((err: unknown) => {
       if (err instanceof Unchanged) return { ok: false, reason: 'unchanged' } as const;
@@ -630,10 +633,11 @@ export class PostgresMessageStore implements MessageStore {
   }
 
   async reseal(after: string | null, limit: number): Promise<{ last: string | null; changed: number }> {
-    const page = (await this.dataSource.query('SELECT id, body, event FROM messages WHERE id > $1 ORDER BY id LIMIT $2', [after ?? FIRST_UUID, limit])) as {
+    const page = (await this.dataSource.query('SELECT id, body, event, attachments FROM messages WHERE id > $1 ORDER BY id LIMIT $2', [after ?? FIRST_UUID, limit])) as {
       id: string;
       body: string;
       event: string | null;
+      attachments: string | null;
     }[];
     if (!page.length) return { last: null, changed: 0 };
     const reseals = await this.sealing.reseals(page);
@@ -642,10 +646,18 @@ export class PostgresMessageStore implements MessageStore {
       const runner = this.dataSource.createQueryRunner();
       try {
         const result = await runner.query(
-          `UPDATE messages m SET body = v.body, event = v.event
-             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(id, body, event, "oldBody", "oldEvent")
-            WHERE m.id = v.id AND m.body = v."oldBody" AND m.event IS NOT DISTINCT FROM v."oldEvent"`,
-          [reseals.map((r) => r.id), reseals.map((r) => r.body), reseals.map((r) => r.event), reseals.map((r) => r.oldBody), reseals.map((r) => r.oldEvent)],
+          `UPDATE messages m SET body = v.body, event = v.event, attachments = v.attachments
+             FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(id, body, event, "oldBody", "oldEvent", attachments, "oldAttachments")
+            WHERE m.id = v.id AND m.body = v."oldBody" AND m.event IS NOT DISTINCT FROM v."oldEvent" AND m.attachments IS NOT DISTINCT FROM v."oldAttachments"`,
+          [
+            reseals.map((r) => r.id),
+            reseals.map((r) => r.body),
+            reseals.map((r) => r.event),
+            reseals.map((r) => r.oldBody),
+            reseals.map((r) => r.oldEvent),
+            reseals.map((r) => r.attachments),
+            reseals.map((r) => r.oldAttachments),
+          ],
           true,
         );
         changed = (result as { affected?: number }).affected ?? 0;
