@@ -58,7 +58,8 @@ export class TusUploads {
   ) {
     this.server = new Server({
       path: UPLOADS_PATH,
-      datastore,
+      // A cancelled upload's row goes with its bytes, before the 204: the quota it held is free when the client hears so.
+      datastore: afterRemoving(datastore, (id) => this.uploads.abandon(id)),
       locker,
       relativeLocation: true,
       maxSize: config.files.maxBytes,
@@ -124,6 +125,21 @@ export class TusUploads {
     }
     return { status_code: body.statusCode, body: JSON.stringify(body) };
   }
+}
+
+/** The store, with `then` run after each of its removals (tus termination), inside the request. */
+function afterRemoving(store: DataStore, then: (id: string) => Promise<void>): DataStore {
+  const remove = async (id: string) => {
+    await store.remove(id);
+    await then(id);
+  };
+  return new Proxy(store, {
+    get(target, prop) {
+      if (prop === 'remove') return remove;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Responses whose body `describe` made JSON. */

@@ -109,8 +109,8 @@ export class UploadsController {
   async terminate(@CurrentAuth() auth: RequestAuth, @Param('id', uuidParam('id')) id: string, @Req() req: AuthedRequest, @Res() res: Response): Promise<void> {
     const file = await this.ownUpload(auth, id);
     if (file.status === FileStatus.Uploading) {
+      // tus removes the bytes, then the row (TusUploads), then answers 204.
       await this.tus.handle(req, res);
-      if (res.statusCode === 204) await this.uploads.abandon(id);
       return;
     }
     await this.files.remove(auth.user, id);
