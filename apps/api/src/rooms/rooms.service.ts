@@ -118,6 +118,14 @@ export class RoomsService {
     return this.rooms.find({ where: { id: In(roomIds) }, select: { id: true, lastSeq: true, lastRev: true } });
   }
 
+  /** The user's rooms as search results name them (a direct room by the other member), with their change revisions. */
+  async searchScope(userId: string): Promise<{ id: string; kind: RoomKind; name: string; lastRev: number }[]> {
+    return (await this.summaries.viewsFor(userId)).map((view) => {
+      const s = toRoomSummary(view);
+      return { id: s.id, kind: s.kind, name: s.name, lastRev: s.lastRev };
+    });
+  }
+
   async memberIds(roomId: string): Promise<string[]> {
     const rows = await this.members.find({ select: { userId: true }, where: { roomId } });
     return rows.map((r) => r.userId);
