@@ -22,7 +22,7 @@ const POLL_MS = 2_000;
 /** After a message event, the pass waits this long so a burst of sends is indexed in a few batches. */
 const WAKE_DELAY_MS = 100;
 /** How long a process's claim of a room lasts if it dies while indexing it. */
-const ROOM_LEASE_MS = 60_000;
+const ROOM_LEASE_MS = 15_000;
 /** Messages of a retired key period removed per step. */
 const DROP_STEP = 500;
 

@@ -43,9 +43,12 @@ export interface SearchStore {
   apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): Promise<boolean>;
   /** Removes up to `limit` messages of a period from the index; answers how many it removed (0: the period is empty). */
   dropDocs(period: number, limit: number): Promise<number>;
-  /** How many postings a token has, counting no further than `cap`. */
-  rarity(token: bigint, cap: number): Promise<number>;
-  /** The token's ordinals in [lo, hi], highest first, at most `limit`. */
+  /** How many postings a token has in these buckets, counting no further than `cap`. */
+  rarity(token: bigint, buckets: number[], cap: number): Promise<number>;
+  /**
+   * The token's ordinals in [lo, hi], highest first, at most `limit`; `lo` and `hi` in the same room. Fewer
+   * than `limit` means there are no more.
+   */
   walk(token: bigint, lo: number, hi: number, limit: number): Promise<number[]>;
   /** Which of `ords` have the token. */
   present(token: bigint, ords: number[]): Promise<Set<number>>;
@@ -54,6 +57,10 @@ export interface SearchStore {
 export function searchStore(dataSource: DataSource): SearchStore {
   return dataSource.options.type === 'postgres' ? new PostgresSearchStore(dataSource) : new SqliteSearchStore(sqliteConnection(dataSource));
 }
+
+/** Postings are grouped by 1,024 consecutive messages of a room: `ord / 1024` (a room's ordinal range is a multiple of it). */
+export const BUCKET_SIZE = 1024;
+export const bucketOf = (ord: number) => Math.floor(ord / BUCKET_SIZE);
 
 export function encodeTokens(tokens: bigint[]): Buffer {
   const buf = Buffer.alloc(tokens.length * 8);
@@ -99,11 +106,11 @@ class SqliteSearchStore implements SearchStore {
       putDoc: p('INSERT INTO search_docs (period, ord, tokens) VALUES (?, ?, ?) ON CONFLICT (period, ord) DO UPDATE SET tokens = excluded.tokens'),
       deleteDoc: p('DELETE FROM search_docs WHERE period = ? AND ord = ?'),
       periodDocs: p('SELECT ord, tokens FROM search_docs WHERE period = ? LIMIT ?'),
-      addPosting: p('INSERT OR IGNORE INTO search_postings (token, ord) VALUES (?, ?)'),
-      deletePosting: p('DELETE FROM search_postings WHERE token = ? AND ord = ?'),
-      rarity: p('SELECT count(*) AS n FROM (SELECT 1 FROM search_postings WHERE token = ? LIMIT ?)'),
-      walk: p('SELECT ord FROM search_postings WHERE token = ? AND ord BETWEEN ? AND ? ORDER BY ord DESC LIMIT ?'),
-      present: p('SELECT ord FROM search_postings WHERE token = ? AND ord IN (SELECT value FROM json_each(?))'),
+      addPosting: p('INSERT OR IGNORE INTO search_postings (bucket, token, ord) VALUES (?, ?, ?)'),
+      deletePosting: p('DELETE FROM search_postings WHERE bucket = ? AND token = ? AND ord = ?'),
+      rarity: p('SELECT count(*) AS n FROM (SELECT 1 FROM search_postings WHERE bucket = ? AND token = ? LIMIT ?)'),
+      walk: p('SELECT ord FROM search_postings WHERE bucket = ? AND token = ? AND ord BETWEEN ? AND ? ORDER BY ord DESC LIMIT ?'),
+      present: p('SELECT ord FROM search_postings WHERE bucket = ? AND token = ? AND ord IN (SELECT value FROM json_each(?))'),
     };
   }
 
@@ -157,8 +164,9 @@ class SqliteSearchStore implements SearchStore {
       for (const doc of docs) {
         const old = this.s.doc.get(period, doc.ord) as { tokens: Buffer } | undefined;
         const { removed, added } = diff(old ? decodeTokens(old.tokens) : [], doc.tokens);
-        for (const t of removed) this.s.deletePosting.run(t, doc.ord);
-        for (const t of added) this.s.addPosting.run(t, doc.ord);
+        const bucket = bucketOf(doc.ord);
+        for (const t of removed) this.s.deletePosting.run(bucket, t, doc.ord);
+        for (const t of added) this.s.addPosting.run(bucket, t, doc.ord);
         if (doc.tokens) this.s.putDoc.run(period, doc.ord, encodeTokens(doc.tokens));
         else if (old) this.s.deleteDoc.run(period, doc.ord);
       }
@@ -171,24 +179,34 @@ class SqliteSearchStore implements SearchStore {
     return this.exclusive(() => {
       const docs = this.s.periodDocs.all(period, limit) as { ord: number; tokens: Buffer }[];
       for (const doc of docs) {
-        for (const t of decodeTokens(doc.tokens)) this.s.deletePosting.run(t, doc.ord);
+        for (const t of decodeTokens(doc.tokens)) this.s.deletePosting.run(bucketOf(doc.ord), t, doc.ord);
         this.s.deleteDoc.run(period, doc.ord);
       }
       return docs.length;
     });
   }
 
-  async rarity(token: bigint, cap: number): Promise<number> {
-    return (this.s.rarity.get(token, cap) as { n: number }).n;
+  async rarity(token: bigint, buckets: number[], cap: number): Promise<number> {
+    let n = 0;
+    for (const b of buckets) if (n < cap) n += (this.s.rarity.get(b, token, cap - n) as { n: number }).n;
+    return n;
   }
 
   async walk(token: bigint, lo: number, hi: number, limit: number): Promise<number[]> {
-    return (this.s.walk.all(token, lo, hi, limit) as { ord: number }[]).map((r) => r.ord);
+    const out: number[] = [];
+    // A room's buckets, newest first: one seek each (about a microsecond when the token is not there).
+    for (let b = bucketOf(hi); b >= bucketOf(lo) && out.length < limit; b--) {
+      for (const r of this.s.walk.all(b, token, lo, hi, limit - out.length) as { ord: number }[]) out.push(r.ord);
+    }
+    return out;
   }
 
   async present(token: bigint, ords: number[]): Promise<Set<number>> {
-    if (!ords.length) return new Set();
-    return new Set((this.s.present.all(token, JSON.stringify(ords)) as { ord: number }[]).map((r) => r.ord));
+    const out = new Set<number>();
+    const byBucket = new Map<number, number[]>();
+    for (const o of ords) byBucket.set(bucketOf(o), [...(byBucket.get(bucketOf(o)) ?? []), o]);
+    for (const [bucket, some] of byBucket) for (const r of this.s.present.all(bucket, token, JSON.stringify(some)) as { ord: number }[]) out.add(r.ord);
+    return out;
   }
 }
 
@@ -202,6 +220,25 @@ interface PgClient {
 }
 interface PgPool extends PgClient {
   connect(): Promise<PgClient & { release(): void }>;
+}
+
+/** Postings as three parallel arrays, for set-based statements. */
+class Postings {
+  static readonly UNNEST = 'unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS d(bucket, token, ord)';
+  static readonly MATCH = 'p.bucket = d.bucket AND p.token = d.token AND p.ord = d.ord';
+  readonly b: number[] = [];
+  readonly t: string[] = [];
+  readonly o: number[] = [];
+
+  push(token: bigint, ord: number): void {
+    this.b.push(bucketOf(ord));
+    this.t.push(token.toString());
+    this.o.push(ord);
+  }
+
+  values(): unknown[] {
+    return [this.b, this.t, this.o];
+  }
 }
 
 class PostgresSearchStore implements SearchStore {
@@ -273,25 +310,15 @@ class PostgresSearchStore implements SearchStore {
       const old = new Map(
         (await c.query('SELECT ord, tokens FROM search_docs WHERE period = $1 AND ord = ANY($2::bigint[])', [period, ords])).rows.map((r) => [Number(r.ord), decodeTokens(r.tokens as Buffer)]),
       );
-      const del: { t: string[]; o: number[] } = { t: [], o: [] };
-      const add: { t: string[]; o: number[] } = { t: [], o: [] };
+      const del = new Postings();
+      const add = new Postings();
       for (const doc of docs) {
         const { removed, added } = diff(old.get(doc.ord) ?? [], doc.tokens);
-        for (const t of removed) {
-          del.t.push(t.toString());
-          del.o.push(doc.ord);
-        }
-        for (const t of added) {
-          add.t.push(t.toString());
-          add.o.push(doc.ord);
-        }
+        for (const t of removed) del.push(t, doc.ord);
+        for (const t of added) add.push(t, doc.ord);
       }
-      if (del.t.length) {
-        await c.query('DELETE FROM search_postings p USING unnest($1::bigint[], $2::bigint[]) AS d(token, ord) WHERE p.token = d.token AND p.ord = d.ord', [del.t, del.o]);
-      }
-      if (add.t.length) {
-        await c.query('INSERT INTO search_postings (token, ord) SELECT * FROM unnest($1::bigint[], $2::bigint[]) ORDER BY 1, 2 ON CONFLICT DO NOTHING', [add.t, add.o]);
-      }
+      if (del.t.length) await c.query(`DELETE FROM search_postings p USING ${Postings.UNNEST} WHERE ${Postings.MATCH}`, del.values());
+      if (add.t.length) await c.query(`INSERT INTO search_postings (bucket, token, ord) SELECT * FROM ${Postings.UNNEST} ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`, add.values());
       const kept = docs.filter((d) => d.tokens);
       if (kept.length) {
         await c.query(
@@ -309,33 +336,46 @@ class PostgresSearchStore implements SearchStore {
   dropDocs(period: number, limit: number): Promise<number> {
     return this.tx(async (c) => {
       const { rows } = await c.query('SELECT ord, tokens FROM search_docs WHERE period = $1 LIMIT $2 FOR UPDATE SKIP LOCKED', [period, limit]);
-      const t: string[] = [];
-      const o: number[] = [];
-      for (const r of rows) {
-        for (const token of decodeTokens(r.tokens as Buffer)) {
-          t.push(token.toString());
-          o.push(Number(r.ord));
-        }
-      }
-      if (t.length) await c.query('DELETE FROM search_postings p USING unnest($1::bigint[], $2::bigint[]) AS d(token, ord) WHERE p.token = d.token AND p.ord = d.ord', [t, o]);
+      const del = new Postings();
+      for (const r of rows) for (const token of decodeTokens(r.tokens as Buffer)) del.push(token, Number(r.ord));
+      if (del.t.length) await c.query(`DELETE FROM search_postings p USING ${Postings.UNNEST} WHERE ${Postings.MATCH}`, del.values());
       if (rows.length) await c.query('DELETE FROM search_docs WHERE period = $1 AND ord = ANY($2::bigint[])', [period, rows.map((r) => r.ord)]);
       return rows.length;
     });
   }
 
-  async rarity(token: bigint, cap: number): Promise<number> {
-    const { rows } = await this.pool.query('SELECT count(*)::int AS n FROM (SELECT 1 FROM search_postings WHERE token = $1 LIMIT $2) t', [token.toString(), cap]);
+  async rarity(token: bigint, buckets: number[], cap: number): Promise<number> {
+    if (!buckets.length) return 0;
+    const { rows } = await this.pool.query('SELECT count(*)::int AS n FROM (SELECT 1 FROM search_postings WHERE bucket = ANY($1::bigint[]) AND token = $2 LIMIT $3) t', [
+      buckets,
+      token.toString(),
+      cap,
+    ]);
     return Number(rows[0].n);
   }
 
   async walk(token: bigint, lo: number, hi: number, limit: number): Promise<number[]> {
-    const { rows } = await this.pool.query('SELECT ord FROM search_postings WHERE token = $1 AND ord BETWEEN $2 AND $3 ORDER BY ord DESC LIMIT $4', [token.toString(), lo, hi, limit]);
-    return rows.map((r) => Number(r.ord));
+    const out: number[] = [];
+    // A room's buckets newest first, 16 to a round trip (one index seek each), until enough are found.
+    for (let b = bucketOf(hi); b >= bucketOf(lo) && out.length < limit; b -= 16) {
+      const buckets = Array.from({ length: Math.min(16, b - bucketOf(lo) + 1) }, (_, i) => b - i);
+      const { rows } = await this.pool.query(
+        `SELECT p.ord FROM unnest($1::bigint[]) WITH ORDINALITY AS b(bucket, n)
+           CROSS JOIN LATERAL (SELECT ord FROM search_postings WHERE bucket = b.bucket AND token = $2 AND ord BETWEEN $3 AND $4 ORDER BY ord DESC LIMIT $5) p
+          ORDER BY b.n, p.ord DESC LIMIT $5`,
+        [buckets, token.toString(), lo, hi, limit - out.length],
+      );
+      for (const r of rows) out.push(Number(r.ord));
+    }
+    return out;
   }
 
   async present(token: bigint, ords: number[]): Promise<Set<number>> {
     if (!ords.length) return new Set();
-    const { rows } = await this.pool.query('SELECT ord FROM search_postings WHERE token = $1 AND ord = ANY($2::bigint[])', [token.toString(), ords]);
+    const { rows } = await this.pool.query(
+      'SELECT p.ord FROM unnest($1::bigint[], $2::bigint[]) AS d(bucket, ord) JOIN search_postings p ON p.bucket = d.bucket AND p.token = $3 AND p.ord = d.ord',
+      [ords.map(bucketOf), ords, token.toString()],
+    );
     return new Set(rows.map((r) => Number(r.ord)));
   }
 }

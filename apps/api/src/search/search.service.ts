@@ -8,7 +8,7 @@ import { RoomsService } from '../rooms/rooms.service';
 import { UsersService } from '../users/users.service';
 import { SearchQueryDto } from './dto/search.dto';
 import { isSearchable, SearchIndexer } from './search-indexer';
-import { SearchPeriod, SearchStore } from './search-store';
+import { bucketOf, SearchPeriod, SearchStore } from './search-store';
 import { findMatches, normaliseQuery, queryGrams, searchablePlainText, snippetOf } from './search-text';
 import { messageOrd, SearchTokens, SEQ_SPAN, seqOfOrd } from './search-tokens';
 
@@ -16,7 +16,9 @@ import { messageOrd, SearchTokens, SEQ_SPAN, seqOfOrd } from './search-tokens';
 const CHUNK_FIRST = 32;
 const CHUNK_MAX = 1024;
 /** Counting a token's postings stops here: past it, a token is common, and which common token leads matters little. */
-const RARITY_CAP = 4096;
+const RARITY_CAP = 2048;
+/** A token's rarity is estimated in the newest two buckets of this many of the caller's rooms. */
+const RARITY_ROOMS = 16;
 
 /** A result before names are attached. */
 type Found = Omit<SearchResult, 'room' | 'senderName'> & { roomOrd: number };
@@ -180,13 +182,15 @@ export class SearchService {
     const grams = queryGrams(normalised.text);
 
     const walks: RoomWalk[] = [];
+    const sample = scope.slice(0, RARITY_ROOMS).flatMap((r) => {
+      const newest = bucketOf(messageOrd(ords.get(r.id)!, r.lastSeq));
+      return [newest, newest - 1];
+    });
     for (const period of answering) {
-      const tokens = await this.byRarity(period, grams);
-      // A gram no message has: nothing to walk.
-      if (!tokens) continue;
+      const tokens = await this.byRarity(period, grams, sample);
       for (const room of scope) {
         const roomOrd = ords.get(room.id)!;
-        const next = cursor.next[roomOrd] ?? SEQ_SPAN - 1;
+        const next = Math.min(cursor.next[roomOrd] ?? room.lastSeq, room.lastSeq);
         if (next >= 0) walks.push(new RoomWalk(room.id, roomOrd, tokens, next, this.store, this.reads, filters));
       }
     }
@@ -222,11 +226,11 @@ export class SearchService {
   }
 
   /** The query's tokens under a key period, the rarest first (it leads each room's walk). */
-  private async byRarity(period: SearchPeriod, grams: string[]): Promise<bigint[] | null> {
+  private async byRarity(period: SearchPeriod, grams: string[], buckets: number[]): Promise<bigint[]> {
     const token = this.tokens.of(period.keyId);
-    const counted = await Promise.all(grams.map(async (g) => ({ t: token(g), n: await this.store.rarity(token(g), RARITY_CAP) })));
+    const counted = await Promise.all(grams.map(async (g) => ({ t: token(g), n: await this.store.rarity(token(g), buckets, RARITY_CAP) })));
     counted.sort((a, b) => a.n - b.n);
-    return counted[0].n === 0 ? null : counted.map((c) => c.t);
+    return counted.map((c) => c.t);
   }
 
   private async named(page: Found[], scope: { id: string; kind: SearchResultRoom['kind']; name: string }[]): Promise<SearchResult[]> {
