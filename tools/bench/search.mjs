@@ -280,6 +280,42 @@ function scanWithoutIndex(db, key, roomIds, q) {
   return hits;
 }
 
+/**
+ * The indexer against the send rate: `clients` clients send as fast as the API takes them for `seconds` (REST,
+ * keep-alive), spread over the rooms; then the time until every change is indexed.
+ */
+async function sendAndFollow(server, prepared, db, { seconds = 15, clients = 32 } = {}) {
+  const agent = new Agent({ keepAlive: true, maxSockets: clients });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${prepared.user.token}` };
+  const body = bodies();
+  let sent = 0;
+  const end = performance.now() + seconds * 1000;
+  const post = (roomId, payload) =>
+    new Promise((ok, fail) => {
+      const req = request(`${server.url}/api/rooms/${roomId}/messages`, { method: 'POST', agent, headers }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 201 ? ok() : fail(new Error(`POST message → ${res.statusCode}`))));
+      });
+      req.on('error', fail);
+      req.end(JSON.stringify(payload));
+    });
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      while (performance.now() < end) {
+        const i = sent++;
+        await post(prepared.roomIds[(c + i) % prepared.roomIds.length], { body: body(i), clientMsgId: `sustained-${Date.now()}-${c}-${i}` });
+      }
+    }),
+  );
+  const stopped = performance.now();
+  agent.destroy();
+  const target = () => db.prepare(`SELECT coalesce(sum("lastRev"), 0) AS n FROM rooms WHERE id IN (${prepared.roomIds.map(() => '?').join(',')})`).get(...prepared.roomIds).n;
+  const indexed = () => db.prepare('SELECT coalesce(sum(c."indexedRev"), 0) AS n FROM search_cursors c JOIN search_periods p ON p.id = c.period AND p.state = \'ready\'').get().n;
+  const want = target();
+  while (indexed() < want) await new Promise((r) => setTimeout(r, 50));
+  return { sent, seconds, clients, perSecond: sent / seconds, lagSeconds: (performance.now() - stopped) / 1000 };
+}
+
 async function main() {
   const cleanups = [];
   const onCleanup = (fn) => cleanups.push(fn);
@@ -289,9 +325,9 @@ async function main() {
     console.log(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}; the client runs on the same machine`);
     const apiMain = resolveApiMain(values['api-main']);
     const prepared = await prepare(apiMain, onCleanup);
-    const server = await startParley({ main: apiMain, dataDir: opts.dataDir });
+    // Sends are not throttled per user here: the sustained part below sends as fast as the server takes them.
+    const server = await startParley({ main: apiMain, dataDir: opts.dataDir, env: { SOCKET_SEND_RATE_PER_SECOND: '100000', SOCKET_SEND_BURST: '100000' } });
     onCleanup(() => server.stop());
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const headers = { authorization: `Bearer ${prepared.user.token}` };
     const db = new Database(join(opts.dataDir, 'parley.sqlite'), { readonly: true });
     const key = currentDataKey(db, opts.dataDir);
@@ -299,6 +335,10 @@ async function main() {
 
     const results = [];
     for (const { kind, q } of QUERIES) {
+      // Once, first: without an index a rare word means decrypting every message (seconds, during which an
+      // idle keep-alive connection would time out).
+      const scan = await measure(1, async () => scanWithoutIndex(db, key, prepared.roomIds, q.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()));
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       const url = `${server.url}/api/search?q=${encodeURIComponent(q)}&limit=20`;
       const get = async () => {
         const res = await httpGet(agent, url, headers);
@@ -310,16 +350,15 @@ async function main() {
       for (let i = 0; i < 20; i++) await get();
       await waitUntilQuiet(server.pid);
       const api = await measure(opts.requests, async () => (await get()).results.length, server.pid);
+      agent.destroy();
       const floor = await measure(opts.requests, async (i) => newest.all(prepared.roomIds[i % prepared.roomIds.length]).length);
-      // Once: without an index a rare word means decrypting every message.
-      const scan = await measure(1, async () => scanWithoutIndex(db, key, prepared.roomIds, q.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase()));
       results.push({ kind, q, results: first.results.length, api, floor, scan });
       console.log(
         `  ${kind} "${q}": ${first.results.length} results; API p50/p95/p99 ${fmt.ms(api.p50)}/${fmt.ms(api.p95)}/${fmt.ms(api.p99)} ms (server CPU ${fmt.int(api.serverCpu)} %, other ${fmt.int(api.otherCpu)} %); ` +
           `bare newest page ${fmt.ms(floor.p50)}/${fmt.ms(floor.p99)} ms; without an index ${fmt.ms(scan.p50)} ms`,
       );
     }
-    agent.destroy();
+    const sustained = await sendAndFollow(server, prepared, db);
     db.close();
 
     console.log(`\n## Search over ${fmt.int(opts.messages)} encrypted messages in ${opts.rooms} rooms (the user is in all), ${fmt.int(opts.requests)} searches per query\n`);
@@ -335,10 +374,13 @@ async function main() {
     console.log(
       `Indexer: ${fmt.int(ix.perSecond)} msgs/s catching up on ${fmt.int(opts.messages)} messages (${ix.seconds.toFixed(1)} s, server CPU ${fmt.int(ix.serverCpu)} %), against a send rate of 1,000–2,000 msgs/s for one process; ${fmt.int(ix.postings)} postings, +${fmt.int(ix.addedMb)} MB on disk`,
     );
+    console.log(
+      `Sustained: ${fmt.int(sustained.sent)} messages sent through the API in ${sustained.seconds} s (${fmt.int(sustained.perSecond)} msgs/s, ${sustained.clients} clients) while the indexer ran; all of them indexed ${sustained.lagSeconds.toFixed(1)} s after the last send`,
+    );
     if (results.some((r) => r.api.otherCpu > 20)) console.log('Warning: other processes used more than 20 % of a core: the machine was not quiet, figures may be high.');
     const file = resolve(WORKSPACE_ROOT, values.json);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify({ startedAt: new Date().toISOString(), machine, options: opts, indexed: ix, results }, null, 2));
+    writeFileSync(file, JSON.stringify({ startedAt: new Date().toISOString(), machine, options: opts, indexed: ix, results, sustained }, null, 2));
     console.log(`\nAll figures: ${file}`);
   } finally {
     for (const fn of cleanups.reverse()) await fn();

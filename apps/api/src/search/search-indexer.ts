@@ -176,7 +176,7 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
     if (roomOrd >= ROOM_ORD_LIMIT) throw new Error(`The search index holds at most ${ROOM_ORD_LIMIT} rooms`);
     if (!(await this.jobs.claim(claimName(roomId), ROOM_LEASE_MS))) return false;
     try {
-      const token = this.tokens.of(period.keyId);
+      const token = await this.tokens.ofAny(period.keyId);
       let cursor = from;
       const started = Date.now();
       while (cursor < lastRev && !this.stopped) {

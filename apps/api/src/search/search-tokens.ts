@@ -23,6 +23,11 @@ export class SearchTokens {
 
   constructor(private readonly keys: KeyRing) {}
 
+  /** As `of`, after re-reading the data keys when the period's key is new to this process (another process's rotation). */
+  ofAny(keyId: string): Promise<(gram: string) => bigint> {
+    return this.keys.reading(() => this.of(keyId));
+  }
+
   /** The token function of a key period (named by its data key's id). Throws UnknownDataKey for a key this process lacks. */
   of(keyId: string): (gram: string) => bigint {
     let period = this.periods.get(keyId);

@@ -227,7 +227,7 @@ export class SearchService {
 
   /** The query's tokens under a key period, the rarest first (it leads each room's walk). */
   private async byRarity(period: SearchPeriod, grams: string[], buckets: number[]): Promise<bigint[]> {
-    const token = this.tokens.of(period.keyId);
+    const token = await this.tokens.ofAny(period.keyId);
     const counted = await Promise.all(grams.map(async (g) => ({ t: token(g), n: await this.store.rarity(token(g), buckets, RARITY_CAP) })));
     counted.sort((a, b) => a.n - b.n);
     return counted.map((c) => c.t);
