@@ -17,7 +17,7 @@ afterEach(closeSockets);
 const word = () => `w${randomBytes(5).toString('hex')}`;
 
 function searchAs(url: string, who: Signed, params: Record<string, string | number>) {
-  return asUser(url, who).get(`/api/search?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`);
+  return asUser(url, who).get(`/api/search?${new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]))}`);
 }
 
 async function search(url: string, who: Signed, params: Record<string, string | number>): Promise<SearchPage> {
