@@ -1,11 +1,21 @@
 import { Message, RoomSummary, SearchPage } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { closeSockets, createRoom, send, socketFor } from './support/chat';
 import { DatabaseKind, databaseUrlOf, startOn } from './support/database-targets';
 import { asUser, blockUser, Signed, signUp } from './support/factories';
 import { eventually, uploadFile } from './support/files';
 import { call } from './support/sockets';
+import { runTool } from './support/tools';
+
+/** The part of better-sqlite3 the test reads the database with (the package ships no types). */
+interface SqliteFile {
+  prepare(sql: string): { all(...p: unknown[]): unknown[] };
+  close(): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Database = require('better-sqlite3') as new (file: string, options: { readonly: boolean; fileMustExist: boolean }) => SqliteFile;
 
 /**
  * Message search through the built server: what a member finds (substrings, any case and accents, CJK words,
@@ -197,6 +207,47 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('message search on %s', (kin
     await bad({ q: 'hello', cursor: Buffer.from('{"n":[1]}').toString('base64url') }, 'cursor');
     await searchAs(url, ana, { q: '東京' }).expect(200);
   });
+});
+
+describe('message search across a data-key rotation', () => {
+  let server: RunningServer | undefined;
+  afterEach(() => server?.dispose());
+
+  it('rebuilds the index under the new key in the background, answering throughout, then drops the old key period', async () => {
+    server = await startOn('sqlite', { env: { SOCKET_SEND_RATE_PER_SECOND: '100000', SOCKET_SEND_BURST: '100000' } });
+    const url = server.url;
+    const ana = await signUp(url);
+    const room = await createRoom(url, ana, []);
+    const tag = word();
+    const sa = await socketFor(url, ana);
+    for (let i = 0; i < 40; i++) await send(sa, room.id, `needle ${i} ${tag}`);
+    for (let i = 0; i < 2000; i += 200) await Promise.all(Array.from({ length: 200 }, (_, k) => send(sa, room.id, `filler ${i + k} hay`)));
+    await found(url, ana, { q: tag, limit: 50 }, 40);
+    const periods = () => {
+      const db = new Database(join(server!.dataDir, 'parley.sqlite'), { readonly: true, fileMustExist: true });
+      try {
+        return db.prepare('SELECT "keyId", state FROM search_periods ORDER BY id').all() as { keyId: string; state: string }[];
+      } finally {
+        db.close();
+      }
+    };
+    const [before] = periods();
+
+    const rotated = await runTool('keys-rotate', ['--data-key'], { DATA_DIR: server.dataDir });
+    expect(rotated).toMatchObject({ code: 0, stderr: '' });
+    const newKey = /New data key ([0-9a-f]{16})/.exec(rotated.stdout)![1];
+    const answers: number[] = [];
+    await eventually(async () => {
+      answers.push((await search(url, ana, { q: tag, limit: 50 })).results.length);
+      const now = periods();
+      return now.length === 1 && now[0].keyId === newKey && now[0].state === 'ready';
+    }, 'the index is rebuilt under the new data key and the old period dropped', 60_000);
+    // Every search during the rebuild found all 40, never one twice.
+    expect(new Set(answers)).toEqual(new Set([40]));
+    expect(before.keyId).not.toBe(newKey);
+    expect(await search(url, ana, { q: tag, limit: 50 })).toMatchObject({ indexing: false });
+    expect((await search(url, ana, { q: 'needle 3', limit: 50 })).results.map((r) => r.message.body).sort()).toEqual([`needle 3 ${tag}`, ...Array.from({ length: 10 }, (_, k) => `needle 3${k} ${tag}`)].sort());
+  }, 180_000);
 });
 
 describe('message search: an indexer stopped in the middle of a backlog', () => {
