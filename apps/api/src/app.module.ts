@@ -22,6 +22,7 @@ import { PresenceModule } from './presence/presence.module';
 import { RedisConnection } from './redis/redis-connection';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { SearchModule } from './search/search.module';
 import { TlsModule } from './tls/tls.module';
 import { UsersModule } from './users/users.module';
 
@@ -45,6 +46,7 @@ export class AppModule {
         AdminModule,
         RoomsModule,
         MessagesModule,
+        SearchModule,
         FilesModule,
         FriendsModule,
         PresenceModule,

@@ -121,6 +121,8 @@ export const envSchema = z.object({
   ENCRYPTION_AT_REST: z.enum(['on', 'off']).default('on'),
   MASTER_KEY: z.string().optional(),
   MASTER_KEY_FILE: z.string().min(1).optional(),
+
+  SEARCH_INDEXING: z.enum(['on', 'off']).default('on'),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

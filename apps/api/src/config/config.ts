@@ -87,6 +87,8 @@ export interface AppConfig {
    * from (MASTER_KEY, MASTER_KEY_FILE, or DATA_DIR/keys). Reading what is already encrypted needs the key either way.
    */
   encryption: { atRest: boolean; master: MasterKeySource };
+  /** Whether this process runs the search indexer (SEARCH_INDEXING); every process answers searches either way. */
+  search: { indexing: boolean };
   version: string;
 }
 
@@ -347,6 +349,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? { kind: 'clamd', host: e.CLAMD_HOST, port: e.CLAMD_PORT, failOpen: e.FILE_SCAN_FAIL_OPEN === 'true' }
         : { kind: 'none' },
     encryption: { atRest: e.ENCRYPTION_AT_REST === 'on', master: masterKeySource(e, dataDir) },
+    search: { indexing: e.SEARCH_INDEXING === 'on' },
     version: readVersion(),
   };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { hkdfSync } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig, ConfigError } from '../config/config';
 import { JobsService } from '../jobs/jobs.service';
@@ -217,6 +218,19 @@ export class KeyRing implements OnModuleInit, OnApplicationShutdown {
   openBytes(stored: Buffer, aad: string): Buffer {
     const keyId = sealedBytesKeyId(stored);
     return keyId === null ? stored : openSealedBytes(this.key(keyId), stored, aad);
+  }
+
+  /** The ids of every data key this process holds, oldest first. */
+  get dataKeyIds(): string[] {
+    return [...this.dataKeys.keys()];
+  }
+
+  /**
+   * A key for another use of a data key (the search index's tokens), derived with HKDF-SHA256 from the data key
+   * and `purpose`, so it changes with each key period and never equals the data key itself.
+   */
+  derivedKey(keyId: string, purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key(keyId).key, Buffer.alloc(0), `parley ${purpose}`, 32));
   }
 
   bytesAreCurrent(stored: Buffer): boolean {

@@ -33,6 +33,11 @@ export class JobsService implements OnApplicationShutdown {
     return claimed.affected === 1;
   }
 
+  /** Ends this process's claim of `name` early, so any process may claim it again at once. */
+  async release(name: string): Promise<void> {
+    await this.jobs.update({ name, claimedBy: this.me }, { nextRunAt: new Date(0) });
+  }
+
   /**
    * Asks for a run of a job that works on request, from `at` on: the job answers requests made up to the
    * start of a complete pass (see `finish`). A later request is never replaced by an earlier one.

@@ -9,6 +9,7 @@ import { GeneralRoomService } from './general-room.service';
 import { InvitesController } from './invites.controller';
 import { InvitationsController } from './invitations.controller';
 import { RoomAdmission } from './room-admission';
+import { RoomRevisions } from './room-revisions';
 import { RoomHistory } from './room-history';
 import { RoomInvitationEntity } from './room-invitation.entity';
 import { RoomInvitationsService } from './room-invitations.service';
@@ -38,7 +39,8 @@ import { RoomsService } from './rooms.service';
     RoomHistory,
     RoomAdmission,
     RoomInvitationsService,
+    RoomRevisions,
   ],
-  exports: [RoomsService, DirectRoomsService],
+  exports: [RoomsService, DirectRoomsService, RoomRevisions],
 })
 export class RoomsModule {}

@@ -118,6 +118,31 @@ export class RoomsService {
     return this.rooms.find({ where: { id: In(roomIds) }, select: { id: true, lastSeq: true, lastRev: true } });
   }
 
+  /**
+   * The user's rooms as search results name them (a direct room by the other member), with their change
+   * revisions: two small queries, without the room list's unread counts and previews.
+   */
+  async searchScope(userId: string): Promise<{ id: string; kind: RoomKind; name: string; lastSeq: number; lastRev: number }[]> {
+    const rows = await this.members
+      .createQueryBuilder('m')
+      .innerJoin(RoomEntity, 'r', 'r.id = m.roomId')
+      .select(['r.id AS "id"', 'r.kind AS "kind"', 'r.name AS "name"', 'r.lastSeq AS "lastSeq"', 'r.lastRev AS "lastRev"'])
+      .where('m.userId = :userId', { userId })
+      .getRawMany<{ id: string; kind: RoomKind; name: string; lastSeq: number | string; lastRev: number | string }>();
+    const direct = rows.filter((r) => r.kind === RoomKind.Direct).map((r) => r.id);
+    const peers = direct.length
+      ? await this.members
+          .createQueryBuilder('m')
+          .innerJoin(UserEntity, 'u', 'u.id = m.userId')
+          .select(['m.roomId AS "roomId"', 'u.displayName AS "displayName"'])
+          .where('m.roomId IN (:...direct)', { direct })
+          .andWhere('m.userId != :userId', { userId })
+          .getRawMany<{ roomId: string; displayName: string }>()
+      : [];
+    const peerName = new Map(peers.map((p) => [p.roomId, p.displayName]));
+    return rows.map((r) => ({ id: r.id, kind: r.kind, name: r.kind === RoomKind.Direct ? (peerName.get(r.id) ?? '') : r.name, lastSeq: Number(r.lastSeq), lastRev: Number(r.lastRev) }));
+  }
+
   async memberIds(roomId: string): Promise<string[]> {
     const rows = await this.members.find({ select: { userId: true }, where: { roomId } });
     return rows.map((r) => r.userId);

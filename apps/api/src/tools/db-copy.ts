@@ -14,6 +14,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { DataSource, MigrationExecutor, QueryRunner } from 'typeorm';
 import { dataSourceOptions } from '../database/data-source-options';
 import { migrations } from '../database/migrations';
+import { SEARCH_INDEX_TABLES } from '../search/search-store';
 import { ExitCode, parseToolArgs, existingSqliteFile, formatTable, postgresUrl, runTool, say, ToolError, warn } from './cli';
 import { openSqliteFile, quoteName as q, SqliteFile, sqliteTables } from './sqlite-file';
 import { canonicalValue, ColumnKind, kindOfPgType, TableChecksum } from './table-checksum';
@@ -290,8 +291,10 @@ async function main(): Promise<void> {
   try {
     const appTables = dataSource.entityMetadatas.map((m) => m.tableName).sort();
     await checkTargetEmpty(dataSource, appTables, target.shown);
-    const leftOut = sqliteTables(source).filter((t) => t !== MIGRATIONS_TABLE && !appTables.includes(t));
+    const rebuilt = sqliteTables(source).filter((t) => SEARCH_INDEX_TABLES.includes(t));
+    const leftOut = sqliteTables(source).filter((t) => t !== MIGRATIONS_TABLE && !appTables.includes(t) && !rebuilt.includes(t));
     if (leftOut.length) warn(`Not copied (not Parley tables): ${leftOut.join(', ')}`);
+    if (rebuilt.length) say(`Not copied: the search index (${rebuilt.join(', ')}); the server builds it again in the background on its first start.`);
 
     say(`Copying ${sourceFile} into ${target.shown}`);
     await runner.connect();

@@ -32,6 +32,13 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
+  /** The display names of these users (missing ones left out). */
+  async displayNames(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows = await this.users.find({ where: { id: In(ids) }, select: { id: true, displayName: true } });
+    return new Map(rows.map((u) => [u.id, u.displayName]));
+  }
+
   async getById(id: string): Promise<UserEntity> {
     const user = await this.findById(id);
     if (!user) throw errors.notFound('User');

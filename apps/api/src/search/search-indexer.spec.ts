@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { DataKeys } from '../encryption/data-keys';
+import { EncryptionKeyEntity } from '../encryption/encryption-key.entity';
+import { loadMasterKeys } from '../encryption/master-keys';
+import { AppEvents } from '../events/app-events';
+import { JobEntity } from '../jobs/job.entity';
+import { JobsService } from '../jobs/jobs.service';
+import { MessageSearchReads } from '../messages/message-search-reads';
+import { MessageWriter } from '../messages/message-writer';
+import { RoomMemberEntity } from '../rooms/room-member.entity';
+import { RoomRevisions } from '../rooms/room-revisions';
+import { RoomEntity } from '../rooms/room.entity';
+import { openPostgresTestDatabase, openTestDatabase, TestDatabase } from '../testing/test-database';
+import { UserEntity } from '../users/user.entity';
+import { SearchIndexer } from './search-indexer';
+import { normaliseQuery, queryGrams } from './search-text';
+import { messageOrd, seqOfOrd } from './search-tokens';
+
+const databases = { sqlite: openTestDatabase, postgres: openPostgresTestDatabase };
+
+describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index on %s)', (kind) => {
+  let db: TestDatabase;
+  let writer: MessageWriter;
+  let userId: string;
+  let roomId: string;
+
+  beforeEach(async () => {
+    db = await databases[kind]();
+    writer = new MessageWriter(db.dataSource, db.config, await db.keys());
+    const users = db.dataSource.getRepository(UserEntity);
+    userId = (await users.save(users.create({ username: 'ana', email: 'ana@example.com', displayName: 'Ana', passwordHash: 'x' }))).id;
+    const rooms = db.dataSource.getRepository(RoomEntity);
+    roomId = (await rooms.save(rooms.create({ kind: 'group', name: 'Plans', ownerId: userId }))).id;
+    await db.dataSource.getRepository(RoomMemberEntity).insert({ roomId, userId, role: 'owner' });
+  });
+  afterEach(() => db.close());
+
+  /** One API process's indexer on the shared database (started by hand: tests run passes themselves). */
+  async function indexer(on: TestDatabase = db): Promise<SearchIndexer> {
+    const keys = await on.keys();
+    return new SearchIndexer(
+      on.dataSource,
+      keys,
+      new JobsService(on.dataSource.getRepository(JobEntity)),
+      new MessageSearchReads(on.dataSource, keys),
+      new RoomRevisions(on.dataSource.getRepository(RoomEntity)),
+      new AppEvents(),
+      { search: { indexing: true } },
+    );
+  }
+
+  const send = async (body: string) => {
+    const out = await writer.send({ roomId, senderId: userId, clientMsgId: randomUUID(), body, replyToId: null });
+    if (!out.ok) throw new Error(out.reason);
+    return out.message;
+  };
+
+  /** The seqs whose postings hold every token of the query under the answering key periods (candidates, before any check). */
+  async function candidates(ix: SearchIndexer, q: string): Promise<number[]> {
+    const text = normaliseQuery(q);
+    if ('tooShort' in text) throw new Error('too short');
+    const periods = (await ix.store.periods()).filter((p) => p.state === 'ready');
+    const [roomOrd] = (await ix.store.roomOrds([roomId])).values();
+    const out = new Set<number>();
+    for (const p of periods) {
+      const [lead, ...rest] = queryGrams(text.text).map(ix.tokens.of(p.keyId));
+      const { lastSeq } = await db.dataSource.getRepository(RoomEntity).findOneByOrFail({ id: roomId });
+      let ords = await ix.store.walk(lead, messageOrd(roomOrd, 0), messageOrd(roomOrd, lastSeq), 100_000);
+      for (const t of rest) {
+        const has = await ix.store.present(t, ords);
+        ords = ords.filter((o) => has.has(o));
+      }
+      ords.forEach((o) => out.add(seqOfOrd(o)));
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
+  const count = async (table: string) => Number((await db.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  it('indexes new messages, re-indexes edits and drops deletions, keeping its place in the database', async () => {
+    const ix = await indexer();
+    const a = await send('Lunch at the Café Flore?');
+    const b = await send('東京タワーに行きました');
+    const c = await send('**bold** plans for _friday_');
+    await ix.pass();
+    expect(ix.stats.messages).toBe(3);
+    expect(await candidates(ix, 'cafe flore')).toEqual([a.seq]);
+    expect(await candidates(ix, '東京')).toEqual([b.seq]);
+    expect(await candidates(ix, 'bold plans')).toEqual([c.seq]);
+    expect(await candidates(ix, 'nowhere')).toEqual([]);
+
+    await writer.store.edit(a.id, 'Dinner instead', new Date());
+    await writer.store.remove(b.id, new Date());
+    await ix.pass();
+    expect(await candidates(ix, 'cafe')).toEqual([]);
+    expect(await candidates(ix, 'dinner')).toEqual([a.seq]);
+    expect(await candidates(ix, '東京')).toEqual([]);
+    // Only what changed was read again; two messages' rows remain.
+    expect(ix.stats.messages).toBe(5);
+    expect(await count('search_docs')).toBe(2);
+
+    // Another process (or this one after a restart) finds the index up to date: nothing is indexed twice.
+    const again = await indexer();
+    await again.pass();
+    expect(again.stats.messages).toBe(0);
+  });
+
+  it('stores no text: postings are 8-byte integers and the documents only their tokens', async () => {
+    const ix = await indexer();
+    await send('the secret word is pineapple');
+    await ix.pass();
+    const docs = (await db.dataSource.query('SELECT tokens FROM search_docs')) as { tokens: Buffer }[];
+    expect(docs).toHaveLength(1);
+    expect(docs[0].tokens.length % 8).toBe(0);
+    expect(docs[0].tokens.toString('latin1')).not.toContain('pin');
+    const postings = (await db.dataSource.query('SELECT bucket, token, ord FROM search_postings')) as { token: unknown }[];
+    expect(postings.length).toBe(docs[0].tokens.length / 8);
+    expect(postings.every((p) => /^-?\d+$/.test(String(p.token)))).toBe(true);
+  });
+
+  it('lets two processes index the same backlog at once without indexing any change twice', async () => {
+    for (let i = 0; i < 600; i++) await writer.send({ roomId, senderId: userId, clientMsgId: `m${i}`, body: `message number ${i}`, replyToId: null }).then(() => undefined);
+    const other = kind === 'postgres' ? await (db as TestDatabase & { open(): Promise<TestDatabase> }).open() : db;
+    const [one, two] = [await indexer(), await indexer(other)];
+    await Promise.all([one.pass(), two.pass()]);
+    await one.pass();
+    expect(one.stats.messages + two.stats.messages).toBe(600);
+    expect(await count('search_docs')).toBe(600);
+    expect(await candidates(one, 'number 59')).toHaveLength(11);
+  });
+
+  it('rebuilds under the new key period after a data-key rotation, answering throughout, then drops the old period', async () => {
+    const ix = await indexer();
+    const m = await send('rotate the keys please');
+    await ix.pass();
+    const [before] = await ix.store.periods();
+    const tokensBefore = (await db.dataSource.query('SELECT token FROM search_postings')) as { token: unknown }[];
+
+    await new DataKeys(db.dataSource.getRepository(EncryptionKeyEntity)).rotate(loadMasterKeys(db.config.encryption.master).pop()!);
+    const keys = await db.keys();
+    await keys.refresh();
+    // The new period exists and is being built; the old one still answers.
+    await ix.store.addPeriod(keys.currentKeyId!, 'building');
+    expect((await ix.store.periods()).map((p) => p.state)).toEqual(['ready', 'building']);
+    expect(await candidates(ix, 'the keys')).toEqual([m.seq]);
+
+    await ix.pass();
+    const after = await ix.store.periods();
+    expect(after).toEqual([{ id: expect.any(Number), keyId: keys.currentKeyId, state: 'ready' }]);
+    expect(after[0].id).not.toBe(before.id);
+    expect(await candidates(ix, 'the keys')).toEqual([m.seq]);
+    // Every token changed with the key period; the old period's postings are gone.
+    const tokensAfter = (await db.dataSource.query('SELECT token FROM search_postings')) as { token: unknown }[];
+    expect(tokensAfter).toHaveLength(tokensBefore.length);
+    const old = new Set(tokensBefore.map((t) => String(t.token)));
+    expect(tokensAfter.some((t) => old.has(String(t.token)))).toBe(false);
+    expect(await count('search_docs')).toBe(1);
+  });
+});

@@ -1,0 +1,223 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Message, MessageKind } from '@parley/contracts';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { KeyRing } from '../encryption/key-ring';
+import { AppEvents } from '../events/app-events';
+import { JobsService } from '../jobs/jobs.service';
+import { MessageSearchReads } from '../messages/message-search-reads';
+import { RoomRevisions } from '../rooms/room-revisions';
+import { normalise, searchablePlainText, textGrams } from './search-text';
+import { DocChange, SearchPeriod, SearchStore, searchStore } from './search-store';
+import { messageOrd, NO_KEY_PERIOD, ROOM_ORD_LIMIT, SearchTokens } from './search-tokens';
+
+/**
+ * Messages read and indexed per transaction. On SQLite a batch runs synchronously on the event loop (about
+ * 0.25 ms a message): small batches, with the event loop given back between them, keep requests flowing. On
+ * PostgreSQL the work is in the database server and round trips dominate: larger batches.
+ */
+const BATCH = { sqlite: 64, postgres: 512 };
+/** A pass over every room (the fallback for changes made by other processes, or missed events). */
+const POLL_MS = 2_000;
+/** After a message event, the pass waits this long so a burst of sends is indexed in a few batches. */
+const WAKE_DELAY_MS = 100;
+/** How long a process's claim of a room lasts if it dies while indexing it. */
+const ROOM_LEASE_MS = 15_000;
+/** Messages of a retired key period removed per step. */
+const DROP_STEP = 500;
+
+const claimName = (roomId: string) => `search.index:${roomId}`;
+
+/** Whether a message is found by search: a person's message that is not deleted. */
+export function isSearchable(m: Pick<Message, 'kind' | 'deletedAt'>): boolean {
+  return m.kind === MessageKind.User && m.deletedAt === null;
+}
+
+/** The normalised grams of a message: its text with formatting removed, and the names of its files. */
+export function messageGrams(m: Pick<Message, 'body' | 'attachments'>): Set<string> {
+  const grams = textGrams(normalise(searchablePlainText(m.body)));
+  for (const a of m.attachments) textGrams(normalise(a.name), grams);
+  return grams;
+}
+
+/**
+ * Keeps the search index in step with messages, off the send path. Each room's messages carry the room's
+ * change revision (`rev`, above every earlier change); the index keeps, per key period and room, the rev it
+ * has indexed up to (`search_cursors`) and indexes every message above it in batches, each batch and the
+ * cursor's move in one transaction: a restart or a crash resumes exactly there. Edits re-index a message,
+ * deletions remove it. Message events wake it (searchable within about a second); a poll every two seconds
+ * catches what other processes wrote. A room is claimed (the jobs table) while a process indexes it, and a
+ * batch applies only if the cursor is still where it was read, so two processes never index a change twice.
+ *
+ * Key periods: the index is keyed by the current data key. After a data-key rotation a new period is built
+ * (`building`) while the old one keeps answering (and keeps being updated); once every room is indexed in
+ * the new one, it answers alone and the old one's rows are dropped in steps.
+ */
+@Injectable()
+export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SearchIndexer.name);
+  readonly store: SearchStore;
+  readonly tokens: SearchTokens;
+  private readonly batch: number;
+  private readonly woken = new Set<string>();
+  private wakeTimer?: NodeJS.Timeout;
+  private pollTimer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again: 'rooms' | 'all' | null = null;
+  /** Passes run on their own (timers, events) once the app has started, with SEARCH_INDEXING on. */
+  private started = false;
+  private stopped = false;
+  /** Figures for the benchmark and the docs: messages indexed by this process. */
+  readonly stats = { messages: 0, batches: 0 };
+
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly keys: KeyRing,
+    private readonly jobs: JobsService,
+    private readonly reads: MessageSearchReads,
+    private readonly rooms: RoomRevisions,
+    events: AppEvents,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'search'>,
+  ) {
+    this.store = searchStore(dataSource);
+    this.batch = dataSource.options.type === 'postgres' ? BATCH.postgres : BATCH.sqlite;
+    this.tokens = new SearchTokens(keys);
+    const wake = ({ message }: { message: Message }) => this.wake(message.roomId);
+    events.on('message.created', wake);
+    events.on('message.edited', wake);
+    events.on('message.deleted', wake);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.search.indexing) return;
+    this.started = true;
+    this.schedule('all');
+    this.pollTimer = setInterval(() => this.schedule('all'), POLL_MS);
+    this.pollTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.wakeTimer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** A room changed: index it soon. */
+  wake(roomId: string): void {
+    if (!this.started || this.stopped) return;
+    this.woken.add(roomId);
+    if (this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.schedule('rooms');
+    }, WAKE_DELAY_MS);
+    this.wakeTimer.unref();
+  }
+
+  /** Runs a pass now, or right after the one in progress. */
+  private schedule(scope: 'rooms' | 'all'): void {
+    if (!this.started || this.stopped) return;
+    if (this.running) {
+      this.again = this.again === 'all' || scope === 'all' ? 'all' : 'rooms';
+      return;
+    }
+    this.running = this.pass(scope)
+      .catch((err: Error) => this.logger.warn(`Search indexing failed: ${err.message}`))
+      .finally(() => {
+        this.running = undefined;
+        const next = this.again;
+        this.again = null;
+        if (next) this.schedule(next);
+      });
+  }
+
+  /** Resolves once no pass is running and nothing is waiting (tests and the benchmark wait on it). */
+  async idle(): Promise<void> {
+    while (this.running || this.wakeTimer) await (this.running ?? new Promise((r) => setTimeout(r, WAKE_DELAY_MS)));
+  }
+
+  /** The key period new index rows are keyed by: the current data key's. */
+  private currentKeyId(): string {
+    return this.keys.currentKeyId ?? NO_KEY_PERIOD;
+  }
+
+  /** One pass: every live key period brought up to date for the rooms in scope, then rotations moved along. */
+  async pass(scope: 'rooms' | 'all' = 'all'): Promise<void> {
+    let periods = await this.store.periods();
+    const keyId = this.currentKeyId();
+    if (!periods.some((p) => p.keyId === keyId)) {
+      await this.store.addPeriod(keyId, periods.some((p) => p.state === 'ready') ? 'building' : 'ready');
+      periods = await this.store.periods();
+      scope = 'all';
+    }
+    const woken = [...this.woken];
+    this.woken.clear();
+    const revisions = scope === 'all' ? await this.rooms.all() : await this.rooms.of(woken);
+    const live = periods.filter((p) => p.state !== 'retiring').sort((a, b) => (a.state === b.state ? a.id - b.id : a.state === 'ready' ? -1 : 1));
+    let complete = true;
+    for (const period of live) {
+      const cursors = await this.store.cursors(period.id);
+      const behind = revisions.filter((r) => r.lastRev > (cursors.get(r.id) ?? 0));
+      if (!behind.length) continue;
+      const ords = await this.store.roomOrds(behind.map((r) => r.id));
+      for (const room of behind) {
+        if (this.stopped) return;
+        const done = await this.indexRoom(period, room.id, ords.get(room.id)!, cursors.get(room.id) ?? 0, room.lastRev);
+        if (!done && period.state === 'building') complete = false;
+      }
+    }
+    if (scope === 'all' && !this.stopped) await this.moveRotation(live, complete);
+  }
+
+  /**
+   * Indexes a room's changes from `from` up to at least `lastRev`, if this process can claim the room. True
+   * when the room is caught up (by this process or, it turned out, another).
+   */
+  private async indexRoom(period: SearchPeriod, roomId: string, roomOrd: number, from: number, lastRev: number): Promise<boolean> {
+    if (roomOrd >= ROOM_ORD_LIMIT) throw new Error(`The search index holds at most ${ROOM_ORD_LIMIT} rooms`);
+    if (!(await this.jobs.claim(claimName(roomId), ROOM_LEASE_MS))) return false;
+    try {
+      const token = await this.tokens.ofAny(period.keyId);
+      let cursor = from;
+      const started = Date.now();
+      while (cursor < lastRev && !this.stopped) {
+        const { messages, lastRev: read } = await this.reads.changedSince(roomId, cursor, this.batch);
+        const to = read ?? lastRev;
+        const docs: DocChange[] = messages.map((m) => ({
+          ord: messageOrd(roomOrd, m.seq),
+          tokens: isSearchable(m) ? [...messageGrams(m)].map(token).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : null,
+        }));
+        if (!(await this.store.apply(period.id, roomId, cursor, to, docs))) return true;
+        this.stats.messages += messages.length;
+        this.stats.batches += 1;
+        cursor = to;
+        await new Promise((r) => setImmediate(r));
+        // A long catch-up renews the claim well before it would lapse.
+        if (Date.now() - started > ROOM_LEASE_MS / 2) return false;
+      }
+      return cursor >= lastRev;
+    } finally {
+      await this.jobs.release(claimName(roomId));
+    }
+  }
+
+  /**
+   * A building period whose every room is indexed starts answering alone; periods it replaces retire, and a
+   * retired period's rows are dropped a step at a time (then the period itself).
+   */
+  private async moveRotation(live: SearchPeriod[], complete: boolean): Promise<void> {
+    const building = live.filter((p) => p.state === 'building');
+    const newest = building[building.length - 1];
+    if (newest && complete && newest.keyId === this.currentKeyId()) {
+      for (const p of live) if (p.id !== newest.id) await this.store.setState(p.id, 'retiring');
+      await this.store.setState(newest.id, 'ready');
+      this.logger.log(`Search index: key period ${newest.keyId} is complete and answers searches now`);
+    }
+    for (const p of (await this.store.periods()).filter((x) => x.state === 'retiring')) {
+      while (!this.stopped && (await this.store.dropDocs(p.id, DROP_STEP)) > 0) await new Promise((r) => setImmediate(r));
+      if (!this.stopped) await this.store.deletePeriod(p.id);
+    }
+  }
+}

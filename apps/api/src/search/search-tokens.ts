@@ -1,0 +1,50 @@
+import { createHash, createHmac } from 'node:crypto';
+import { KeyRing } from '../encryption/key-ring';
+
+/** The key period of an index built while no data key exists (encryption at rest off from the start). */
+export const NO_KEY_PERIOD = 'none';
+
+/** A message's place in the index: its room's ordinal in the high part, its seq (< 2^31) in the low part. */
+export const SEQ_SPAN = 2 ** 31;
+/** Room ordinals stay below this, so every message ordinal is an exact JavaScript number (< 2^53). */
+export const ROOM_ORD_LIMIT = 2 ** 22;
+export const messageOrd = (roomOrd: number, seq: number) => roomOrd * SEQ_SPAN + seq;
+export const seqOfOrd = (ord: number) => ord % SEQ_SPAN;
+
+const CACHE_MAX = 200_000;
+
+/**
+ * The index's tokens: HMAC-SHA256 of a normalised gram under the key period's index key (HKDF from that
+ * period's data key), the first 8 bytes read as a signed 64-bit integer. Words repeat, so each period
+ * keeps a bounded cache of the grams it has keyed (in this process's memory only, like the keys).
+ */
+export class SearchTokens {
+  private readonly periods = new Map<string, { key: Buffer; cache: Map<string, bigint> }>();
+
+  constructor(private readonly keys: KeyRing) {}
+
+  /** As `of`, after re-reading the data keys when the period's key is new to this process (another process's rotation). */
+  ofAny(keyId: string): Promise<(gram: string) => bigint> {
+    return this.keys.reading(() => this.of(keyId));
+  }
+
+  /** The token function of a key period (named by its data key's id). Throws UnknownDataKey for a key this process lacks. */
+  of(keyId: string): (gram: string) => bigint {
+    let period = this.periods.get(keyId);
+    if (!period) {
+      const key = keyId === NO_KEY_PERIOD ? createHash('sha256').update('parley search index without a data key').digest() : this.keys.derivedKey(keyId, 'search index');
+      period = { key, cache: new Map() };
+      this.periods.set(keyId, period);
+    }
+    const { key, cache } = period;
+    return (gram) => {
+      let token = cache.get(gram);
+      if (token === undefined) {
+        token = createHmac('sha256', key).update(gram).digest().readBigInt64BE(0);
+        if (cache.size >= CACHE_MAX) cache.clear();
+        cache.set(gram, token);
+      }
+      return token;
+    };
+  }
+}
