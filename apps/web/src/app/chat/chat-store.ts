@@ -26,7 +26,7 @@ import { OutboxQueue } from './outbox-queue';
 import { PeopleStore } from './people-store';
 import { ReadMarkers } from './read-markers';
 import { applyDeletion, applyMessage, applyMyRead, applyProfile, compareRooms } from './room-summaries';
-import { RoomTimeline, holdsFirstUnread } from './room-timeline';
+import { RoomTimeline, holdsFirstUnread, holdsSeq } from './room-timeline';
 import { Cursor, RoomTimelines } from './room-timelines';
 import { BlockedIds, NO_ONE_BLOCKED, countsAsUnread } from './unread';
 
@@ -259,11 +259,15 @@ export class ChatStore implements SyncTarget {
   /**
    * The room is on screen: load its messages if this client holds none yet, or if what it holds does not
    * include my first unread message (the latest page, or the page around that message in a long backlog).
+   * With `atSeq` (a search result), the page around that message when it is not held.
    */
-  openRoom(roomId: string): void {
+  openRoom(roomId: string, atSeq: number | null = null): void {
     const timeline = this.timelines.get(roomId);
     const room = this.roomsById()[roomId] ?? null;
-    if (!timeline || timeline.status === 'error') void this.timelines.loadFirstPage(roomId, room);
+    if (atSeq !== null) {
+      // Opened at one message (a search result): the page around it, unless it is held already.
+      if (!timeline || !holdsSeq(timeline, atSeq)) void this.timelines.loadAround(roomId, room, atSeq);
+    } else if (!timeline || timeline.status === 'error') void this.timelines.loadFirstPage(roomId, room);
     else if (room && room.unreadCount > 0 && timeline.status === 'ready' && !holdsFirstUnread(timeline, room.lastReadSeq)) {
       void this.timelines.loadFirstUnread(roomId, room.lastReadSeq);
     }

@@ -1,4 +1,4 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import { PresenceStatus, PublicUser, TypingEvent } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { PresenceStore } from '../core/presence-store';
@@ -80,6 +80,13 @@ export class PeopleStore {
   }
 
   /** Their public profile if it has been seen (synchronous, no lookup). */
+  /** Everyone whose name this client knows (room members, senders, friends), by name: the search's person filter. */
+  readonly known = computed(() =>
+    Object.entries(this.names())
+      .map(([id, name]) => ({ id, name }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+  );
+
   userOf(userId: string): PublicUser | undefined {
     return this.users()[userId];
   }

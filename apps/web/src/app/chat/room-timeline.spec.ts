@@ -46,6 +46,19 @@ describe('timelineFromPage', () => {
     expect(t).toMatchObject({ hasOlder: true, hasNewer: false });
   });
 
+  it('a page around a search result in the middle has older and newer messages to load, and takes no live arrival after its gap', () => {
+    const t = timelineFromPage({ ...EMPTY_TIMELINE, items: msgs(499, 499) }, { items: msgs(176, 225), hasMore: true, hasNewer: true }, { around: 200, limit: 50 }, 499);
+    expect(t.items.map((m) => m.seq)).toEqual(msgs(176, 225).map((m) => m.seq));
+    expect(t).toMatchObject({ status: 'ready', hasOlder: true, hasNewer: true });
+    expect(fitsTimeline(t, makeMessage({ roomId: 'r', seq: 500 }))).toBe(false);
+  });
+
+  it('a page around a recent message that reaches the end follows the room live', () => {
+    const t = timelineFromPage({ ...EMPTY_TIMELINE, items: msgs(501, 501) }, { items: msgs(451, 500), hasMore: true, hasNewer: false }, { around: 490, limit: 50 }, 501);
+    expect(t.items.at(-1)!.seq).toBe(501);
+    expect(t).toMatchObject({ hasOlder: true, hasNewer: false });
+  });
+
   it('the next page joins on', () => {
     const t = timelineWithNewer(ready(msgs(1, 50), { hasNewer: true, loadingNewer: true }), { items: msgs(51, 100), hasMore: false }, 100);
     expect(t.items).toHaveLength(100);

@@ -59,6 +59,16 @@ export function openingQuery(room: Pick<RoomSummary, 'lastSeq' | 'lastReadSeq' |
   return { after: Math.max(0, room.lastReadSeq - UNREAD_CONTEXT), limit: HISTORY_PAGE_DEFAULT };
 }
 
+/** The page around one message (opening a search result). */
+export function aroundQuery(seq: number): HistoryQuery {
+  return { around: seq, limit: HISTORY_PAGE_DEFAULT };
+}
+
+/** Whether the held messages include the one at `seq`. */
+export function holdsSeq(timeline: RoomTimeline, seq: number): boolean {
+  return timeline.status === 'ready' && timeline.items.some((m) => m.seq === seq);
+}
+
 /** The page that starts a little before the first message after my read position. */
 export function firstUnreadQuery(readSeq: number): HistoryQuery {
   return { after: Math.max(0, readSeq - UNREAD_CONTEXT), limit: HISTORY_PAGE_DEFAULT };
@@ -75,14 +85,15 @@ export function holdsFirstUnread(timeline: RoomTimeline, readSeq: number): boole
 }
 
 /**
- * A timeline made of a page asked for with no cursor (the latest) or with `after` (a page forward), in
- * place of what was held. What arrived live meanwhile and follows the page is kept when the page reached
+ * A timeline made of a page asked for with no cursor (the latest), with `after` (a page forward) or with
+ * `around` (the page around one message), in place of what was held. What arrived live meanwhile and follows the page is kept when the page reached
  * the end of the room. `roomLastSeq` is what the room list knows: anything beyond the page is still to load.
  */
 export function timelineFromPage(current: RoomTimeline, page: MessagePage, query: HistoryQuery, roomLastSeq: number): RoomTimeline {
   const pageLast = page.items.at(-1)?.seq ?? query.after ?? 0;
   const forward = query.after !== undefined;
-  const reachesEnd = !forward || !page.hasMore;
+  // A page around one message (a search result) says itself whether newer ones follow.
+  const reachesEnd = query.around !== undefined ? page.hasNewer !== true : !forward || !page.hasMore;
   const items = reachesEnd ? upsertMessages(page.items, current.items.filter((m) => m.seq > pageLast)) : page.items;
   const last = items.at(-1)?.seq ?? pageLast;
   const first = items[0]?.seq;

@@ -4,7 +4,7 @@ import { firstValueFrom } from 'rxjs';
 import { formMessage, toApiError } from '../core/api-error';
 import { MessagesApi } from '../core/messages-api';
 import { upsertMessages } from './chat-message';
-import { EMPTY_TIMELINE, RoomTimeline, firstUnreadQuery, fitsTimeline, openingQuery, timelineFromPage, timelineWithNewer } from './room-timeline';
+import { EMPTY_TIMELINE, RoomTimeline, aroundQuery, firstUnreadQuery, fitsTimeline, openingQuery, timelineFromPage, timelineWithNewer } from './room-timeline';
 
 /** Where a room stands for the sync after a reconnect. */
 export interface Cursor {
@@ -69,6 +69,12 @@ export class RoomTimelines {
     const start = { startSeq: room?.lastSeq ?? 0, startRev: room?.lastRev ?? 0 };
     this.set(roomId, () => ({ ...EMPTY_TIMELINE, ...start }));
     return this.loadPage(roomId, room ? openingQuery(room) : { limit: HISTORY_PAGE_DEFAULT });
+  }
+
+  /** The page around the message at `seq`, in place of what is held (opening a search result). */
+  loadAround(roomId: string, room: RoomSummary | null, seq: number): Promise<void> {
+    if (!this.state()[roomId]) this.set(roomId, () => ({ ...EMPTY_TIMELINE, startSeq: room?.lastSeq ?? 0, startRev: room?.lastRev ?? 0 }));
+    return this.loadPage(roomId, aroundQuery(seq));
   }
 
   /** The latest page in place of what is held (the "jump down" when newer pages are missing). */

@@ -8,6 +8,7 @@ export function historyParams(query: HistoryQuery): HttpParams {
   let params = new HttpParams();
   if (query.before !== undefined) params = params.set('before', query.before);
   if (query.after !== undefined) params = params.set('after', query.after);
+  if (query.around !== undefined) params = params.set('around', query.around);
   if (query.limit !== undefined) params = params.set('limit', query.limit);
   return params;
 }

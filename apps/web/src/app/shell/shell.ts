@@ -12,6 +12,7 @@ import { InvitationsList } from '../invitations/invitations-list/invitations-lis
 import { InvitationsStore } from '../invitations/invitations-store';
 import { Avatar } from '../shared/avatar';
 import { Logo } from '../shared/logo';
+import { MessageSearch } from '../search/message-search';
 import { Viewport } from './viewport';
 
 /** The signed-in layout: a sidebar with the conversations (a slide-in drawer on phones) and the main pane. */
@@ -20,12 +21,14 @@ import { Viewport } from './viewport';
   imports: [RouterOutlet, RouterLink, RouterLinkActive, Avatar, Logo, RoomList, InvitationsList],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
-  host: { '(document:keydown.escape)': 'closeDrawer()' },
+  host: { '(document:keydown.escape)': 'closeDrawer()', '(document:keydown)': 'shortcut($event)' },
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class Shell {
   private readonly auth = inject(AuthStore);
   private readonly router = inject(Router);
+  private readonly messageSearch = inject(MessageSearch);
+  protected readonly searchShortcut = this.messageSearch.shortcut;
 
   protected readonly user = this.auth.user;
   protected readonly isAdmin = this.auth.isAdmin;
@@ -63,6 +66,18 @@ export class Shell {
         this.drawerOpen.set(false);
         this.inRoom.set(e.urlAfterRedirects.startsWith('/r/'));
       });
+  }
+
+  /** Ctrl+K (Cmd+K on a Mac) opens message search from anywhere in the app, as in Slack. */
+  protected shortcut(event: KeyboardEvent): void {
+    if (event.key.toLowerCase() !== 'k' || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    event.preventDefault();
+    this.search();
+  }
+
+  protected search(): void {
+    this.drawerOpen.set(false);
+    void this.messageSearch.show();
   }
 
   protected openDrawer(): void {

@@ -85,6 +85,8 @@ export class MessageList {
   readonly moderator = input(false);
   readonly offline = input(false);
   readonly archived = input(false);
+  /** A message to bring into view and flash once it is loaded (a search result opened in this room). */
+  readonly focusSeq = input<number | null>(null);
 
   readonly loadOlder = output<void>();
   readonly loadNewer = output<void>();
@@ -133,6 +135,8 @@ export class MessageList {
   private pending: 'latest' | 'unread' | null = null;
   private checkFrame: number | null = null;
   private highlightTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The focusSeq already brought into view. */
+  private focusedSeq: number | null = null;
 
   constructor() {
     // Every rendered row is measured (and re-measured by a ResizeObserver when it changes size).
@@ -150,6 +154,29 @@ export class MessageList {
         if (unread >= 0) this.scrollToRow(unread);
         else this.pin?.pin();
         // Once the virtualizer has measured and placed the rows it scrolled to.
+        whenStill(this.scroller()!.nativeElement, () => {
+          this.settled = true;
+          this.scheduleCheck();
+        });
+      });
+    });
+
+    // A search result opened here: to that message once its page is in, in place of the usual opening position.
+    afterRenderEffect(() => {
+      const seq = this.focusSeq();
+      const rows = this.rows();
+      if (seq === null) {
+        this.focusedSeq = null;
+        return;
+      }
+      if (!this.pinReady() || seq === this.focusedSeq) return;
+      const row = rows.find((r) => r.kind === 'message' && r.message.seq === seq);
+      if (!row || row.kind !== 'message') return;
+      untracked(() => {
+        this.focusedSeq = seq;
+        this.opened = true;
+        this.pending = null;
+        this.scrollToMessage(row.message.id);
         whenStill(this.scroller()!.nativeElement, () => {
           this.settled = true;
           this.scheduleCheck();

@@ -49,6 +49,14 @@ export class RoomPage {
 
   /** From the route. */
   readonly roomId = input.required<string>();
+  /** From the route's query (`?at=<seq>`): open the conversation at this message (a search result). */
+  readonly at = input<string | undefined>(undefined);
+  protected readonly atSeq = computed(() => {
+    const seq = Number(this.at());
+    return Number.isSafeInteger(seq) && seq > 0 ? seq : null;
+  });
+  /** The `at` already acted on in this room. */
+  private jumpedTo: number | null = null;
 
   protected readonly room = computed(() => this.store.room(this.roomId()));
   protected readonly timeline = computed(() => this.store.timeline(this.roomId()));
@@ -133,6 +141,7 @@ export class RoomPage {
         this.unreadAfter.set(null);
         this.seenSeq.set(0);
         this.opened = false;
+        this.jumpedTo = null;
       });
     });
     // Once the room is known to be mine: where the "New messages" line goes, then load what is not held yet.
@@ -143,7 +152,17 @@ export class RoomPage {
       untracked(() => {
         this.opened = true;
         this.unreadAfter.set(room.unreadCount > 0 ? room.lastReadSeq : null);
-        this.store.openRoom(id);
+        this.jumpedTo = this.atSeq();
+        this.store.openRoom(id, this.jumpedTo);
+      });
+    });
+    // Another search result in the room already open: its page, when it is not held.
+    effect(() => {
+      const seq = this.atSeq();
+      if (seq === null || !this.opened || seq === this.jumpedTo) return;
+      untracked(() => {
+        this.jumpedTo = seq;
+        this.store.openRoom(this.roomId(), seq);
       });
     });
     // Messages arriving while I am not looking get the line too (it stays where the first of them is).
