@@ -1,13 +1,13 @@
 import { Message, SearchPage } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { closeSockets, createRoom, send, socketFor } from './support/chat';
 import { asUser, bearer, Signed, signUp } from './support/factories';
-import { binary, uploadFile } from './support/files';
+import { binary, filesUnder, uploadFile } from './support/files';
 import { sleep } from './support/sockets';
 import { runTool } from './support/tools';
 
@@ -17,15 +17,6 @@ import { runTool } from './support/tools';
  * file or its WAL, not in the file store, not in a backup, not in the logs (search queries included).
  */
 afterEach(closeSockets);
-
-/** Every file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 /** The files that hold `needle` in UTF-8, UTF-16LE (what SQLite's FTS or a Windows tool might write) or base64. */
 function holding(files: string[], needle: string): string[] {

@@ -1,7 +1,7 @@
 import { FileInfo, FilePage, Message, MessagePage } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import request from 'supertest';
@@ -9,7 +9,7 @@ import { picture } from './fixtures/images';
 import { createRoom } from './support/chat';
 import { DatabaseKind, databaseUrlOf, startOn } from './support/database-targets';
 import { asUser, Signed, signUp } from './support/factories';
-import { binary, eventually, multipartUpload, uploadFile } from './support/files';
+import { binary, eventually, filesUnder, multipartUpload, uploadFile } from './support/files';
 import { runTool } from './support/tools';
 
 /**
@@ -29,12 +29,8 @@ function canaryText(word: string): Buffer {
 }
 
 /** Every file under a folder, read. */
-function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((p) => join(dir, p))
-    .filter((p) => statSync(p).isFile())
-    .map((path) => ({ path, bytes: readFileSync(path) }));
+function storedFiles(dir: string): { path: string; bytes: Buffer }[] {
+  return filesUnder(dir).map((path) => ({ path, bytes: readFileSync(path) }));
 }
 
 /** Whether any 32-byte window of `needle` (sampled) appears in `haystack`. */
@@ -60,7 +56,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files encrypted at rest on 
     servers.push(again);
     return again;
   };
-  const store = (server: RunningServer) => filesUnder(join(server.dataDir, 'files'));
+  const store = (server: RunningServer) => storedFiles(join(server.dataDir, 'files'));
   /** What the database holds: the SQLite file and its WAL, or PostgreSQL's files and messages rows. */
   const storedRows = async (server: RunningServer): Promise<string> => {
     if (kind === 'sqlite') {

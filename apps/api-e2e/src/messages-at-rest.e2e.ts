@@ -10,6 +10,7 @@ import { picture } from './fixtures/images';
 import { closeSockets, createRoom, send, socketFor } from './support/chat';
 import { DatabaseKind, databaseUrlOf, startOn } from './support/database-targets';
 import { asUser, bearer, Signed, signUp } from './support/factories';
+import { binary } from './support/files';
 import { call, sleep } from './support/sockets';
 import { runTool } from './support/tools';
 
@@ -29,15 +30,6 @@ interface SqliteFile {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database = require('better-sqlite3') as new (file: string, options: { readonly: boolean; fileMustExist: boolean }) => SqliteFile;
-
-/** Reads a binary response into a Buffer. */
-function binary(r: request.Test): request.Test {
-  return r.buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-}
 
 async function fullHistory(url: string, who: Signed, roomId: string): Promise<Message[]> {
   const items: Message[] = [];

@@ -1,4 +1,6 @@
 import { FileInfo, UPLOADS_PATH } from '@parley/contracts';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { bearer } from './factories';
 
@@ -90,4 +92,12 @@ export async function eventually(check: () => Promise<boolean>, what: string, ti
     if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Every file under `dir`, recursively (none when it does not exist): what a store or a data folder holds. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((p) => join(dir, p))
+    .filter((p) => statSync(p).isFile());
 }
