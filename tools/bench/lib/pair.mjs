@@ -122,8 +122,15 @@ async function parleyPair(opts, run, redis) {
   run.onCleanup(() => db.drop());
   const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'parley-bench-')));
   run.onCleanup(async () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-  // Both processes must agree on the secret (CSRF tokens) and share the database and Redis.
-  const env = { ...throttle.env, DATABASE_URL: db.url, REDIS_URL: redis.url, SECRET_KEY: randomBytes(32).toString('base64url') };
+  // Both processes must agree on the secret (CSRF tokens) and the master key (encryption at rest), and share the
+  // database and Redis.
+  const env = {
+    ...throttle.env,
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    MASTER_KEY: randomBytes(32).toString('base64'),
+  };
   console.log(`  API: ${main}; PostgreSQL database ${new URL(db.url).pathname.slice(1)}, REDIS_URL=${redis.url}`);
   const servers = [];
   try {
