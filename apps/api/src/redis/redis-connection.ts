@@ -70,14 +70,20 @@ export class RedisConnection implements OnApplicationShutdown {
 
   private watch(client: Redis, role: 'main' | 'adapter'): void {
     let down = false;
+    let wasReady = false;
     client.on('error', (err: Error) => {
       this.lastError = err.message || err.name;
       if (!down && role === 'main') this.logger.warn(`Redis connection failed: ${this.lastError}; retrying`);
       down = true;
     });
+    // A connection that closes and reconnects at the first try emits no error, but broadcasts were lost meanwhile.
+    client.on('close', () => {
+      down = true;
+    });
     client.on('ready', () => {
-      const restored = down && role === 'main';
+      const restored = down && wasReady && role === 'main';
       down = false;
+      wasReady = true;
       if (!restored) return;
       this.logger.log('Redis connection is back');
       for (const listener of this.restoredListeners) listener();
