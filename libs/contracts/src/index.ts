@@ -10,3 +10,4 @@ export * from './friends';
 export * from './files';
 export * from './message-preview';
 export * from './search';
+export * from './e2ee';

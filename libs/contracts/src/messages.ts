@@ -1,3 +1,4 @@
+import type { EncryptedContent } from './e2ee';
 import type { Attachment } from './files';
 
 /** The longest message body, in characters (UTF-16 code units, as JavaScript counts `length`). */
@@ -122,12 +123,11 @@ export interface Message {
    */
   attachments: Attachment[];
   /**
-   * The message content envelope. `null` for every message today: `body` and `attachments` are the content,
-   * readable by the server. Reserved for end-to-end encrypted rooms, where a message's body and its
-   * attachments' names, types and keys travel only inside `encrypted.ciphertext`: the server then stores
-   * an empty `body`, attachments reduced to `{id, size}` (for access and deletion) and cannot compute a
-   * preview, so the client that decrypts it computes the preview with {@link contentPreview}. See
-   * docs/messages.md.
+   * Set in end-to-end encrypted rooms (null elsewhere, and on tombstones and system lines): the Megolm
+   * ciphertext of the message's {@link EncryptedMessageContent}. The server stores an empty `body` and
+   * attachments reduced to `{id, size}` (name `''`, mime `application/octet-stream`, no thumbnail): the
+   * names, types and keys travel only inside the ciphertext, and the client that decrypts it computes the
+   * preview with {@link contentPreview}. See docs/e2ee.md.
    */
   encrypted: EncryptedContent | null;
 }
@@ -138,20 +138,11 @@ export interface MessageContent {
   attachments: Attachment[];
 }
 
-/** The ciphertext of an end-to-end encrypted message (reserved: see `Message.encrypted`). */
-export interface EncryptedContent {
-  /** The scheme, e.g. `m.megolm.v1.aes-sha2`: the client picks its decryptor by it. */
-  algorithm: string;
-  /** The encrypted {@link MessageContent} (with each attachment's key), base64. */
-  ciphertext: string;
-  /** Which sender device and which session key encrypted it, for the scheme to find the key. */
-  senderDeviceId: string;
-  sessionId: string;
-}
-
 export interface SendMessageRequest {
-  /** The text (Markdown); may be empty when `attachmentIds` is not. */
+  /** The text (Markdown); may be empty when `attachmentIds` is not. Must be empty in an encrypted room. */
   body: string;
+  /** Required in an end-to-end encrypted room (with an empty `body`), refused in any other. */
+  encrypted?: EncryptedContent;
   clientMsgId: string;
   replyToId?: string;
   /**
@@ -162,7 +153,10 @@ export interface SendMessageRequest {
 }
 
 export interface EditMessageRequest {
+  /** Must be empty in an encrypted room. */
   body: string;
+  /** Required in an end-to-end encrypted room (the new content, encrypted), refused in any other. */
+  encrypted?: EncryptedContent;
 }
 
 export interface HistoryQuery {

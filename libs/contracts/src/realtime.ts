@@ -5,6 +5,7 @@
  * either the result or `{ error }`.
  */
 import type { FriendAcceptedEvent, FriendRemovedEvent, FriendRequestEvent, FriendRequestRemovedEvent } from './friends';
+import type { EncryptedContent } from './e2ee';
 import type { Message } from './messages';
 import type { RoomInvitation, RoomMember, RoomRole, RoomSummary } from './rooms';
 import type { PublicUser } from './users';
@@ -64,10 +65,14 @@ export interface SendPayload {
   replyToId?: string;
   /** As in `SendMessageRequest`. */
   attachmentIds?: string[];
+  /** As in `SendMessageRequest`: required in an encrypted room, refused elsewhere. */
+  encrypted?: EncryptedContent;
 }
 export interface EditPayload {
   messageId: string;
   body: string;
+  /** As in `EditMessageRequest`. */
+  encrypted?: EncryptedContent;
 }
 export interface DeletePayload {
   messageId: string;
@@ -200,6 +205,11 @@ export interface ServerToClientEvents {
    * unreachable and came back): run `sync` from your cursors, as after a reconnect.
    */
   'sync:needed': (event: { reason: 'redis_restored' }) => void;
+  /**
+   * Something waits for one of your devices (a to-device message, a device list or key change of someone
+   * you share a room with): devices run `GET /api/e2ee/sync` from their token. Sent to all of the user's sockets.
+   */
+  'e2ee:sync': (event: { reason: 'to_device' | 'device_lists' }) => void;
 }
 
 export interface ClientToServerEvents {

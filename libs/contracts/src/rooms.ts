@@ -57,6 +57,11 @@ export interface RoomSummary {
   archivedAt: string | null;
   /** For direct rooms: the other member. */
   peer: PublicUser | null;
+  /**
+   * End-to-end encrypted: messages and files are ciphertext only the members' devices can read. Chosen when
+   * the room is created and never changed.
+   */
+  encrypted: boolean;
   createdAt: string;
 }
 
@@ -76,8 +81,8 @@ export interface MessagePreview {
   /** How many files the message carries (its text names the first when the message has no words). */
   attachmentCount: number;
   /**
-   * The message is end-to-end encrypted (reserved): `text` is empty and the client computes the preview
-   * from the content it decrypts, with `contentPreview`.
+   * The message is end-to-end encrypted: `text` is empty and the client computes the preview from the
+   * content it decrypts, with `contentPreview`.
    */
   encrypted: boolean;
   kind: MessageKind;
@@ -111,10 +116,17 @@ export interface CreateRoomRequest {
   name: string;
   topic?: string;
   memberIds?: string[];
+  /** A group only (a public room cannot be encrypted): end-to-end encrypted, for good. */
+  encrypted?: boolean;
 }
 
 export interface CreateDirectRoomRequest {
   userId: string;
+  /**
+   * An end-to-end encrypted conversation. A pair has at most one plain and one encrypted direct room: asking
+   * again returns the one of the kind asked for.
+   */
+  encrypted?: boolean;
 }
 
 export interface UpdateRoomRequest {
@@ -165,6 +177,7 @@ export interface InvitedRoom {
   name: string;
   topic: string;
   memberCount: number;
+  encrypted: boolean;
 }
 
 /**

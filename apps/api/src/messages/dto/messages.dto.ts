@@ -182,6 +182,7 @@ export class RoomEventDto implements RoomEvent {
 export class EncryptedContentDto implements EncryptedContent {
   @ApiProperty({ description: 'The scheme; the client picks its decryptor by it', example: 'm.megolm.v1.aes-sha2' }) algorithm!: string;
   @ApiProperty({ description: 'The encrypted message content (body and attachments with their keys), base64' }) ciphertext!: string;
+  @ApiProperty({ description: "The sender device's Curve25519 key, unpadded base64" }) senderKey!: string;
   @ApiProperty() senderDeviceId!: string;
   @ApiProperty() sessionId!: string;
 }

@@ -58,6 +58,7 @@ export class RoomSummaryDto implements RoomSummary {
   @ApiProperty({ format: 'date-time', description: 'Last message time, or creation time; the list is sorted by it' }) lastActivityAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) archivedAt!: string | null;
   @ApiProperty({ type: PublicUserDto, nullable: true, description: 'For direct rooms: the other member' }) peer!: PublicUserDto | null;
+  @ApiProperty({ description: 'End-to-end encrypted (chosen at creation, never changed)' }) encrypted!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -108,6 +109,7 @@ export class InvitedRoomDto implements InvitedRoom {
   @ApiProperty() name!: string;
   @ApiProperty() topic!: string;
   @ApiProperty() memberCount!: number;
+  @ApiProperty({ description: 'End-to-end encrypted' }) encrypted!: boolean;
 }
 
 export class InvitePreviewDto implements InvitePreview {

@@ -4,7 +4,7 @@ import { InvitationChange, replayed, withInvitation, withoutInvitation } from '.
 const user = (id: string): PublicUser => ({ id, username: id, displayName: `User ${id}`, statusText: '', avatarUrl: `/api/users/${id}/avatar`, createdAt: '2026-01-01T00:00:00.000Z' });
 const invitation = (id: string, roomName = `Room ${id}`): RoomInvitation => ({
   id,
-  room: { id: `room-${id}`, kind: 'group', name: roomName, topic: '', memberCount: 2 },
+  room: { id: `room-${id}`, kind: 'group', name: roomName, topic: '', memberCount: 2, encrypted: false },
   invitee: user('me'),
   inviter: user('ada'),
   createdAt: '2026-01-01T10:00:00.000Z',

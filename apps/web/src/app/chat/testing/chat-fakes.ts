@@ -46,6 +46,7 @@ export function makeRoom(overrides: Partial<RoomSummary> = {}): RoomSummary {
     lastActivityAt: '2025-01-01T10:00:00.000Z',
     archivedAt: null,
     peer: null,
+    encrypted: false,
     createdAt: '2025-01-01T10:00:00.000Z',
     ...overrides,
   };
