@@ -11,11 +11,13 @@ export const DOCS_CSP =
 
 /**
  * The web app's page: scripts only from this origin, styles only from this origin or with this response's
- * nonce (Angular adds it to the component styles it inserts, via the ngCspNonce attribute).
+ * nonce (Angular adds it to the component styles it inserts, via the ngCspNonce attribute). `wasm-unsafe-eval`
+ * lets the page compile WebAssembly (the end-to-end encryption library, served from this origin); it allows no
+ * JavaScript eval.
  */
 export function webAppCsp(nonce: string): string {
   return (
-    `default-src 'self'; script-src 'self'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data: blob:; ` +
+    `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'nonce-${nonce}'; img-src 'self' data: blob:; ` +
     "font-src 'self' data:; connect-src 'self'; media-src 'self' blob:; worker-src 'self'; manifest-src 'self'; " +
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
   );

@@ -1,4 +1,5 @@
 import { Message } from '@parley/contracts';
+import type { DecryptedView } from '../e2ee/decrypted-messages';
 
 /** Where a message of mine is on its way to the server. Messages from the server are always 'sent'. */
 export type DeliveryState = 'sending' | 'sent' | 'failed';
@@ -10,6 +11,11 @@ export interface ChatMessage extends Message {
   error: string | null;
   /** Stable across the switch from pending to sent (the server id is not known while pending). */
   key: string;
+  /**
+   * End-to-end encrypted (from the server): where its decryption is. Once decrypted, `body` holds the
+   * decrypted text. Absent for messages of plain rooms and for mine still in the outbox.
+   */
+  e2ee?: DecryptedView;
 }
 
 /** The key a message keeps from the moment it is typed: its sender's clientMsgId is unique per sender. */

@@ -18,6 +18,8 @@ import { MessagesApi } from '../core/messages-api';
 import { Realtime, SyncTarget } from '../core/realtime';
 import { RoomsApi } from '../core/rooms-api';
 import { ChatMessage, sentMessage, tombstone } from './chat-message';
+import { DecryptedMessages } from '../e2ee/decrypted-messages';
+import { E2ee } from '../e2ee/e2ee';
 import { MembersStore } from './members-store';
 import { MessageNotifier } from './message-notifier';
 import { toPlainText } from './message-body/render-markdown';
@@ -47,6 +49,8 @@ export class ChatStore implements SyncTarget {
   private readonly notifier = inject(MessageNotifier);
   private readonly readMarkers = inject(ReadMarkers);
   private readonly timelines = inject(RoomTimelines);
+  private readonly e2ee = inject(E2ee);
+  readonly decrypted = inject(DecryptedMessages);
   readonly people = inject(PeopleStore);
 
   private me: string | null = null;
@@ -89,6 +93,12 @@ export class ChatStore implements SyncTarget {
     });
     r.on('user:updated', ({ user }) => this.profileChanged(user));
     this.outboxQueue.onDelivered = (message) => this.ingest([message]);
+    this.outboxQueue.prepare = async (entry) => {
+      if (!this.roomsById()[entry.roomId]?.encrypted) return { body: entry.body };
+      const replyPreview = entry.replyToId ? this.quotedText(entry.roomId, entry.replyToId) : undefined;
+      const encrypted = await this.e2ee.encrypt(entry.roomId, { body: entry.body, attachments: [], ...(replyPreview ? { replyPreview } : {}) });
+      return { body: '', encrypted };
+    };
     this.readMarkers.onConfirmed = (roomId, lastReadSeq) => this.receipt(roomId, this.me ?? '', lastReadSeq);
     this.timelines.roomLastSeq = (roomId) => this.roomsById()[roomId]?.lastSeq ?? 0;
     this.timelines.onPage = (messages) => this.ingest(messages);
@@ -115,7 +125,7 @@ export class ChatStore implements SyncTarget {
     if (!view) {
       view = computed(() => {
         const held = this.timelines.all()[roomId]?.items ?? [];
-        const sent = held.map(sentMessage);
+        const sent = held.map((m) => this.readable(sentMessage(m)));
         const me = this.me;
         if (!me) return sent;
         const delivered = new Set(held.filter((m) => m.senderId === me).map((m) => m.clientMsgId));
@@ -127,6 +137,13 @@ export class ChatStore implements SyncTarget {
       this.views.set(roomId, view);
     }
     return view;
+  }
+
+  /** An encrypted message as the conversation shows it: its decrypted text, or where its decryption is. */
+  private readable(message: ChatMessage): ChatMessage {
+    if (!message.encrypted || message.deletedAt) return message;
+    const view = this.decrypted.view(message);
+    return view.state === 'decrypted' ? { ...message, body: view.content.body, e2ee: view } : { ...message, e2ee: view };
   }
 
   /** Everyone but me who has read up to the seq (for "Seen by"). */
@@ -152,6 +169,7 @@ export class ChatStore implements SyncTarget {
     this.timelines.reset();
     this.membersStore.reset(userId);
     this.views.clear();
+    this.decrypted.reset();
     this.readMarkers.reset();
     this.membershipChanges.clear();
     this.cursorsAtDisconnect = null;
@@ -224,6 +242,7 @@ export class ChatStore implements SyncTarget {
           if (byId[roomId]) byId[roomId] = applyMyRead(byId[roomId], seq, me ?? '', this.timelines.held(roomId), this.blocked());
         }
         this.roomsById.set(byId);
+        this.startEncryptionIfUsed(list);
         this.timelines.keepOnly((id) => id in byId);
         this.rememberRoomNames(list);
         this.roomsStatus.set('ready');
@@ -249,6 +268,7 @@ export class ChatStore implements SyncTarget {
     // The newer of the two wins: an event may have moved the list past a dialog's answer.
     if (current && current.lastRev > room.lastRev) return;
     this.roomsById.update((all) => ({ ...all, [room.id]: room }));
+    this.startEncryptionIfUsed([room]);
     this.membershipChanged(room.id, true);
     this.rememberRoomNames([room]);
     if (room.peer && this.realtime.online()) void this.people.queryPresence([room.peer.id]);
@@ -314,7 +334,22 @@ export class ChatStore implements SyncTarget {
 
   /** Edits one of my messages. Throws the API's error for the caller to show. */
   async edit(messageId: string, body: string): Promise<void> {
+    const held = Object.values(this.timelines.all()).flatMap((t) => t.items).find((m) => m.id === messageId);
+    if (held?.encrypted) {
+      const before = this.decrypted.decryptedById(messageId);
+      const encrypted = await this.e2ee.encrypt(held.roomId, { ...(before ?? { attachments: [] }), body });
+      this.ingest([await firstValueFrom(this.messagesApi.edit(messageId, { body: '', encrypted }))]);
+      return;
+    }
     this.ingest([await firstValueFrom(this.messagesApi.edit(messageId, { body }))]);
+  }
+
+  /** The text a reply quotes, carried inside an encrypted reply so the quote never needs the server. */
+  private quotedText(roomId: string, messageId: string): string | undefined {
+    const held = this.timelines.held(roomId)?.find((m) => m.id === messageId);
+    if (!held) return undefined;
+    const body = held.encrypted ? (this.decrypted.decryptedById(messageId)?.body ?? '') : held.body;
+    return toPlainText(body).slice(0, 280) || undefined;
   }
 
   /** Deletes a message (mine, or any as the room's owner or an admin). Throws the API's error. */
@@ -348,6 +383,15 @@ export class ChatStore implements SyncTarget {
     this.ingest([message]);
     // Nothing to notify: my own, a system line ("Ada added Bob"), or from someone I blocked.
     if (!countsAsUnread(message, this.me, this.blocked())) return;
+    if (message.encrypted) {
+      // The notification says what the message says only once this device has read it.
+      void this.decrypted.contentOf(message).then((content) => this.notify(message, content ? toPlainText(content.body) : 'Encrypted message'));
+      return;
+    }
+    this.notify(message, toPlainText(message.body) || attachmentsPreview(message.attachments));
+  }
+
+  private notify(message: Message, text: string): void {
     const room = this.roomsById()[message.roomId];
     if (!room) return;
     this.notifier.messageArrived({
@@ -355,7 +399,7 @@ export class ChatStore implements SyncTarget {
       roomName: room.name,
       direct: room.kind === RoomKind.Direct,
       senderName: this.people.nameOf(message.senderId),
-      text: toPlainText(message.body) || attachmentsPreview(message.attachments),
+      text,
     });
   }
 
@@ -365,6 +409,7 @@ export class ChatStore implements SyncTarget {
     if (messages.length === 0 || !me) return;
     const mine = new Set(messages.filter((m) => m.senderId === me).map((m) => m.clientMsgId));
     if (mine.size) this.outboxQueue.delivered(mine);
+    if (messages.some((m) => m.encrypted)) this.decrypted.request(messages);
 
     const byRoom = new Map<string, Message[]>();
     for (const m of messages) byRoom.set(m.roomId, [...(byRoom.get(m.roomId) ?? []), m]);
@@ -437,6 +482,15 @@ export class ChatStore implements SyncTarget {
   }
 
   // ---- helpers ----
+
+  /**
+   * This device takes part in end-to-end encryption from the moment I am in an encrypted room (its keys must
+   * be on the server before others send there, or it could not read their messages). The library loads then,
+   * in the background; sign-ins with no encrypted room never load it.
+   */
+  private startEncryptionIfUsed(rooms: readonly RoomSummary[]): void {
+    if (rooms.some((r) => r.encrypted)) void this.e2ee.start().catch(() => undefined);
+  }
 
   private membershipChanged(roomId: string, joined: boolean): void {
     this.membershipChanges.set(roomId, { joined, at: ++this.membershipClock });

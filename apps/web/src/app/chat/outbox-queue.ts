@@ -1,5 +1,5 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { Attachment, Message, SocketErrorCode } from '@parley/contracts';
+import { Attachment, EncryptedContent, Message, SocketErrorCode } from '@parley/contracts';
 import { Realtime, SocketRequestError } from '../core/realtime';
 import { OUTBOX_STORAGE, OutboxEntry, readOutbox, writeOutbox } from './outbox';
 
@@ -33,6 +33,11 @@ export class OutboxQueue {
   readonly entries = this.queue.asReadonly();
   /** Where the server's copy of a sent message goes (the chat store). */
   onDelivered: (message: Message) => void = () => undefined;
+  /**
+   * What goes over the wire for an entry: its body as it is, or (in an end-to-end encrypted room, the chat
+   * store decides) an empty body and the ciphertext, made at the moment it is sent.
+   */
+  prepare: (entry: OutboxEntry) => Promise<{ body: string; encrypted?: EncryptedContent }> = async (entry) => ({ body: entry.body });
 
   /** A new session: this user's saved queue, not sent until the connection has caught up. */
   reset(userId: string | null): void {
@@ -92,11 +97,18 @@ export class OutboxQueue {
 
   /** Sends one queued message; false when the connection is gone (the queue waits for the next one). */
   private async deliver(entry: OutboxEntry): Promise<boolean> {
+    let content: { body: string; encrypted?: EncryptedContent };
+    try {
+      content = await this.prepare(entry);
+    } catch (err) {
+      this.patch(entry.clientMsgId, { state: 'failed', error: `Could not encrypt it: ${err instanceof Error ? err.message : 'unknown error'}` });
+      return true;
+    }
     try {
       const { message } = await this.realtime.request('message:send', {
         roomId: entry.roomId,
         clientMsgId: entry.clientMsgId,
-        body: entry.body,
+        ...content,
         ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
         ...(entry.attachments.length ? { attachmentIds: entry.attachments.map((a) => a.id) } : {}),
       });

@@ -49,8 +49,9 @@ export class RoomsApi {
   }
 
   /** Opens (or returns the existing) direct room with one person. */
-  direct(userId: string): Observable<RoomSummary> {
-    return this.http.post<RoomSummary>('/api/rooms/direct', { userId });
+  /** The direct room with someone (`encrypted`: the end-to-end encrypted one, separate from the plain one). */
+  direct(userId: string, encrypted = false): Observable<RoomSummary> {
+    return this.http.post<RoomSummary>('/api/rooms/direct', encrypted ? { userId, encrypted } : { userId });
   }
 
   update(id: string, changes: UpdateRoomRequest): Observable<RoomDetail> {

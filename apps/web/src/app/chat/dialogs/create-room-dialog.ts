@@ -50,6 +50,7 @@ export class CreateRoomDialog {
     topic: ['', [Validators.maxLength(ROOM_TOPIC_MAX_LENGTH)]],
     kind: ['group' as CreateRoomRequest['kind']],
     memberIds: [[] as string[]],
+    encrypted: [false],
   });
   protected readonly errors = new FormErrorState<CreateRoomField>(this.form, LABELS);
   protected readonly members = signal<PublicUser[]>([]);
@@ -82,8 +83,9 @@ export class CreateRoomDialog {
   protected async createRoom(): Promise<void> {
     this.errors.submitted.set(true);
     if (this.form.invalid || this.busy()) return;
-    const { name, topic, kind } = this.form.getRawValue();
+    const { name, topic, kind, encrypted } = this.form.getRawValue();
     const request: CreateRoomRequest = { kind, name: name.trim() };
+    if (kind === 'group' && encrypted) request.encrypted = true;
     if (topic.trim()) request.topic = topic.trim();
     if (this.members().length) request.memberIds = this.memberIds();
     this.busy.set(true);

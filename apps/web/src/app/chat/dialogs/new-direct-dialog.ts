@@ -22,13 +22,14 @@ export class NewDirectDialog {
   protected readonly titleId = labelDialog('new-direct');
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
+  protected readonly encrypted = signal(false);
 
   protected async openConversation(user: PublicUser): Promise<void> {
     if (this.busy()) return;
     this.busy.set(true);
     this.error.set(null);
     try {
-      this.dialogRef.close(await firstValueFrom(this.rooms.direct(user.id)));
+      this.dialogRef.close(await firstValueFrom(this.rooms.direct(user.id, this.encrypted())));
     } catch (err) {
       this.error.set(formMessage(toApiError(err)));
     } finally {

@@ -90,6 +90,10 @@ export class MessageItem {
   protected readonly message = computed(() => this.row().message);
   protected readonly deleted = computed(() => this.message().deletedAt !== null);
   protected readonly hasFiles = computed(() => this.message().attachments.length > 0);
+  protected readonly unverifiedSender = computed(() => {
+    const view = this.message().e2ee;
+    return view?.state === 'decrypted' && view.trust.shield !== 'none';
+  });
   /** The blocked sender's message the viewer chose to see (by id: list rows are reused for other messages). */
   private readonly revealedId = signal<string | null>(null);
   protected readonly collapsed = computed(() => this.row().blocked && !this.deleted() && this.revealedId() !== this.message().id);

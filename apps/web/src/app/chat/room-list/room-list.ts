@@ -6,6 +6,7 @@ import { ChatActions } from '../chat-actions';
 import { ChatStore } from '../chat-store';
 import { listTime } from './list-time';
 import { roomPreview } from './room-preview';
+import { contentPreview } from '@parley/contracts';
 
 interface RoomItem {
   room: RoomSummary;
@@ -43,7 +44,10 @@ export class RoomList {
 
   protected readonly items = computed<RoomItem[]>(() => {
     const q = this.filter().trim().toLocaleLowerCase();
-    const viewer = { me: this.store.userId, blocked: this.store.blocked(), knownName: (id: string) => this.store.people.knownName(id) };
+    const viewer = { me: this.store.userId, blocked: this.store.blocked(), knownName: (id: string) => this.store.people.knownName(id), decryptedText: (id: string) => {
+      const content = this.store.decrypted.decryptedById(id);
+      return content ? contentPreview({ body: content.body, attachments: [] }) : null;
+    } };
     const now = new Date();
     return this.store
       .rooms()

@@ -12,6 +12,8 @@ export interface PreviewViewer {
   blocked: BlockedIds;
   /** The sender's name as it is now, when known (the preview carries the name it was sent with). */
   knownName: (userId: string) => string | undefined;
+  /** An end-to-end encrypted message's preview, once this device decrypted it (null until then). */
+  decryptedText?: (messageId: string) => string | null;
 }
 
 /**
@@ -26,7 +28,7 @@ export function roomPreview(room: RoomSummary, viewer: PreviewViewer): RoomPrevi
     return { text: 'Message from someone you blocked', quiet: true };
   }
   if (last.kind === MessageKind.System) return { text: last.text, quiet: false };
-  const text = last.deleted ? 'Message deleted' : last.text;
+  const text = last.deleted ? 'Message deleted' : last.encrypted ? (viewer.decryptedText?.(last.id) ?? '🔒 Encrypted message') : last.text;
   const quiet = last.deleted;
   if (last.senderId === viewer.me) return { text: `You: ${text}`, quiet };
   if (room.kind === RoomKind.Direct) return { text, quiet };

@@ -1,5 +1,5 @@
 import { Injector, computed, signal } from '@angular/core';
-import { Attachment, Message, MessagePage, PublicUser, RoomKind, RoomMember, RoomRole, RoomSummary, ServerToClientEvents, SocketErrorCode } from '@parley/contracts';
+import { Attachment, EncryptedContent, EncryptedMessageContent, MEGOLM_ALGORITHM, Message, MessagePage, PublicUser, RoomKind, RoomMember, RoomRole, RoomSummary, ServerToClientEvents, SocketErrorCode } from '@parley/contracts';
 import { Observable, of, throwError } from 'rxjs';
 import { MessagesApi } from '../../core/messages-api';
 import { PresenceStore } from '../../core/presence-store';
@@ -14,6 +14,8 @@ import { OutboxQueue } from '../outbox-queue';
 import { PeopleStore } from '../people-store';
 import { ReadMarkers } from '../read-markers';
 import { RoomTimelines } from '../room-timelines';
+import { DecryptedMessages } from '../../e2ee/decrypted-messages';
+import { DecryptResult, E2ee } from '../../e2ee/e2ee';
 
 /**
  * Test doubles at the edges of the chat store: the socket (FakeRealtime answers client events the way the
@@ -140,7 +142,7 @@ export class FakeRealtime {
   private answer(event: string, payload: unknown): unknown {
     switch (event) {
       case 'message:send': {
-        const p = payload as { roomId: string; clientMsgId: string; body: string; replyToId?: string; attachmentIds?: string[] };
+        const p = payload as { roomId: string; clientMsgId: string; body: string; replyToId?: string; attachmentIds?: string[]; encrypted?: EncryptedContent };
         const list = this.serverMessages.get(p.roomId) ?? [];
         // The same clientMsgId returns the original message (a resend is safe).
         const existing = list.find((m) => m.senderId === ME && m.clientMsgId === p.clientMsgId);
@@ -148,7 +150,7 @@ export class FakeRealtime {
         const seq = (list.at(-1)?.seq ?? 0) + 1;
         const attachments = (p.attachmentIds ?? []).map((id) => this.files.get(id)!);
         if (attachments.some((a) => !a)) return { error: { code: SocketErrorCode.NotFound, message: 'File not found.' } };
-        const message = makeMessage({ roomId: p.roomId, seq, senderId: ME, body: p.body, clientMsgId: p.clientMsgId, replyToId: p.replyToId ?? null, attachments });
+        const message = makeMessage({ roomId: p.roomId, seq, senderId: ME, body: p.body, clientMsgId: p.clientMsgId, replyToId: p.replyToId ?? null, attachments, encrypted: p.encrypted ?? null });
         this.serverMessages.set(p.roomId, [...list, message]);
         return { message };
       }
@@ -242,6 +244,43 @@ export async function settle(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((resolve) => immediate(resolve));
 }
 
+/**
+ * Stands in for the crypto library in the store's unit tests: "ciphertext" is the content in base64, and a
+ * message whose key has not "arrived" (sessionId in `missingKeys`) waits until `deliverKey`. The real
+ * library is exercised by the browser and API end-to-end tests.
+ */
+export class FakeE2ee {
+  readonly missingKeys = new Set<string>();
+  private listeners = new Set<(s: { roomId: string; sessionId: string }[]) => void>();
+  encrypted: { roomId: string; content: EncryptedMessageContent }[] = [];
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  onRoomKeys(listener: (s: { roomId: string; sessionId: string }[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async encrypt(roomId: string, content: EncryptedMessageContent): Promise<EncryptedContent> {
+    this.encrypted.push({ roomId, content });
+    return { algorithm: MEGOLM_ALGORITHM, ciphertext: btoa(unescape(encodeURIComponent(JSON.stringify(content)))), senderKey: 'k', senderDeviceId: 'ABCDEFGHIJ', sessionId: `s-${roomId}` };
+  }
+
+  async decrypt(message: Message): Promise<DecryptResult> {
+    const e = message.encrypted!;
+    if (this.missingKeys.has(e.sessionId)) return { ok: false, reason: 'missing_key', detail: 'no key', sessionId: e.sessionId };
+    const content = JSON.parse(decodeURIComponent(escape(atob(e.ciphertext)))) as EncryptedMessageContent;
+    return { ok: true, content, trust: { shield: 'grey', message: 'unverified' } };
+  }
+
+  deliverKey(roomId: string, sessionId: string): void {
+    this.missingKeys.delete(sessionId);
+    for (const l of this.listeners) l([{ roomId, sessionId }]);
+  }
+}
+
 export interface ChatHarness {
   store: ChatStore;
   realtime: FakeRealtime;
@@ -249,6 +288,7 @@ export interface ChatHarness {
   messages: FakeMessagesApi;
   storage: MemoryStorage;
   notifier: FakeNotifier;
+  e2ee: FakeE2ee;
 }
 
 /** A ChatStore wired to the fakes (pass the storage of an earlier harness to simulate a reload). */
@@ -259,9 +299,12 @@ export function chatHarness(options: { rooms?: RoomSummary[]; storage?: MemorySt
   const messages = new FakeMessagesApi();
   const storage = options.storage ?? new MemoryStorage();
   const notifier = new FakeNotifier();
+  const e2ee = new FakeE2ee();
   const injector = Injector.create({
     providers: [
       ChatStore,
+      DecryptedMessages,
+      { provide: E2ee, useValue: e2ee },
       PeopleStore,
       PresenceStore,
       OutboxQueue,
@@ -287,5 +330,5 @@ export function chatHarness(options: { rooms?: RoomSummary[]; storage?: MemorySt
     ],
   });
   const store = injector.get(ChatStore);
-  return { store, realtime, rooms, messages, storage, notifier };
+  return { store, realtime, rooms, messages, storage, notifier, e2ee };
 }

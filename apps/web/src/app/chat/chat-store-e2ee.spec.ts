@@ -1,0 +1,70 @@
+import { MEGOLM_ALGORITHM } from '@parley/contracts';
+import { ME, chatHarness, makeMessage, makeRoom, makeUser, settle } from './testing/chat-fakes';
+
+jest.mock('./message-body/render-markdown', () => ({ toPlainText: (body: string) => body }));
+
+const ana = makeUser({ id: 'user-ana', displayName: 'Ana Lima' });
+const cipher = (body: string, sessionId = 's-1') => ({
+  algorithm: MEGOLM_ALGORITHM,
+  ciphertext: btoa(JSON.stringify({ body, attachments: [] })),
+  senderKey: 'k',
+  senderDeviceId: 'ABCDEFGHIJ',
+  sessionId,
+});
+
+describe('ChatStore in an end-to-end encrypted room', () => {
+  it('sends an empty body with the ciphertext, never the text', async () => {
+    const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true })] });
+    await settle();
+    store.openRoom('r');
+    await realtime.connect();
+    store.send('r', 'the launch code is 1234');
+    await settle();
+    const [sent] = realtime.requestsFor('message:send') as { body: string; encrypted?: { ciphertext: string } }[];
+    expect(sent!.body).toBe('');
+    expect(sent!.encrypted?.ciphertext).toBeTruthy();
+    expect(JSON.stringify(sent)).not.toContain('launch code');
+    expect(e2ee.encrypted).toEqual([{ roomId: 'r', content: { body: 'the launch code is 1234', attachments: [] } }]);
+    // The conversation shows the decrypted text of the server's copy.
+    await settle();
+    expect(store.messages('r')().map((m) => m.body)).toEqual(['the launch code is 1234']);
+  });
+
+  it('a plain room still sends the body as it is', async () => {
+    const { store, realtime } = chatHarness({ rooms: [makeRoom({ id: 'p' })] });
+    await realtime.connect();
+    store.send('p', 'hello');
+    await settle();
+    expect(realtime.requestsFor('message:send')).toEqual([expect.objectContaining({ body: 'hello' })]);
+    expect((realtime.requestsFor('message:send')[0] as { encrypted?: unknown }).encrypted).toBeUndefined();
+  });
+
+  it('shows "decrypting", then the text; a message whose key is missing waits and is read when the key arrives', async () => {
+    const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 })] });
+    await settle();
+    store.openRoom('r');
+    await settle();
+    e2ee.missingKeys.add('s-late');
+    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('first', 's-1') }));
+    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 2, senderId: ana.id, body: '', encrypted: cipher('second', 's-late') }));
+    expect(store.messages('r')().map((m) => m.e2ee?.state)).toEqual(['decrypting', 'decrypting']);
+    await settle();
+    const [first, second] = store.messages('r')();
+    expect(first!.body).toBe('first');
+    expect(first!.e2ee).toMatchObject({ state: 'decrypted', trust: { shield: 'grey' } });
+    expect(second!.body).toBe('');
+    expect(second!.e2ee).toMatchObject({ state: 'waiting', reason: 'missing_key' });
+    e2ee.deliverKey('r', 's-late');
+    await settle();
+    expect(store.messages('r')()[1]!.body).toBe('second');
+  });
+
+  it('notifies with the decrypted text', async () => {
+    const { store, realtime, notifier } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true })] });
+    await settle();
+    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('lunch?') }));
+    await settle();
+    expect(notifier.shown.map((n) => n.text)).toEqual(['lunch?']);
+    expect(store.userId).toBe(ME);
+  });
+});

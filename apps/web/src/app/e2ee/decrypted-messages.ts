@@ -1,0 +1,99 @@
+import { Injectable, inject, signal } from '@angular/core';
+import { Message } from '@parley/contracts';
+import { DecryptFailure, E2ee, SenderTrust } from './e2ee';
+import { EncryptedMessageContent } from '@parley/contracts';
+
+/** What the conversation shows for an encrypted message. */
+export type DecryptedView =
+  | { state: 'decrypting' }
+  | { state: 'decrypted'; content: EncryptedMessageContent; trust: SenderTrust }
+  /** Waiting for the room key (from the sender's devices, or the key backup): retried when keys arrive. */
+  | { state: 'waiting'; reason: DecryptFailure; detail: string }
+  | { state: 'failed'; detail: string };
+
+const keyOf = (m: Pick<Message, 'id' | 'rev'>) => `${m.id}:${m.rev}`;
+
+/**
+ * The decrypted contents of the encrypted messages this client holds, by message and revision (an edit is a
+ * new ciphertext). Messages whose room key has not arrived wait and are tried again when keys come in.
+ */
+@Injectable({ providedIn: 'root' })
+export class DecryptedMessages {
+  private readonly e2ee = inject(E2ee);
+  private readonly views = signal<Readonly<Record<string, DecryptedView>>>({});
+  /** Messages waiting for a room key, by session id. */
+  private readonly waiting = new Map<string, Map<string, Message>>();
+
+  constructor() {
+    this.e2ee.onRoomKeys((sessions) => {
+      for (const { sessionId } of sessions) {
+        const list = this.waiting.get(sessionId);
+        if (!list) continue;
+        this.waiting.delete(sessionId);
+        for (const message of list.values()) void this.decrypt(message);
+      }
+    });
+  }
+
+  /** The view of an encrypted message (starting its decryption the first time it is asked for). */
+  view(message: Message): DecryptedView {
+    return this.views()[keyOf(message)] ?? { state: 'decrypting' };
+  }
+
+  /** Starts decrypting messages not seen yet (called as messages arrive). */
+  request(messages: readonly Message[]): void {
+    for (const m of messages) {
+      if (!m.encrypted || m.deletedAt) continue;
+      if (this.views()[keyOf(m)]) continue;
+      this.set(m, { state: 'decrypting' });
+      void this.decrypt(m);
+    }
+  }
+
+  /** The content once decrypted (for notifications and previews), or null when it cannot be read. */
+  async contentOf(message: Message): Promise<EncryptedMessageContent | null> {
+    const current = this.views()[keyOf(message)];
+    if (current?.state === 'decrypted') return current.content;
+    const view = await this.decrypt(message);
+    return view.state === 'decrypted' ? view.content : null;
+  }
+
+  /** The decrypted content of a held message, if any (by id, any revision: for quotes and previews). */
+  decryptedById(messageId: string): EncryptedMessageContent | null {
+    let best: { rev: number; content: EncryptedMessageContent } | null = null;
+    for (const [key, view] of Object.entries(this.views())) {
+      if (view.state !== 'decrypted' || !key.startsWith(`${messageId}:`)) continue;
+      const rev = Number(key.slice(messageId.length + 1));
+      if (!best || rev > best.rev) best = { rev, content: view.content };
+    }
+    return best?.content ?? null;
+  }
+
+  reset(): void {
+    this.views.set({});
+    this.waiting.clear();
+  }
+
+  private async decrypt(message: Message): Promise<DecryptedView> {
+    let view: DecryptedView;
+    try {
+      const result = await this.e2ee.decrypt(message);
+      if (result.ok) view = { state: 'decrypted', content: result.content, trust: result.trust };
+      else if (result.reason === 'invalid') view = { state: 'failed', detail: result.detail };
+      else {
+        view = { state: 'waiting', reason: result.reason, detail: result.detail };
+        const list = this.waiting.get(result.sessionId) ?? new Map<string, Message>();
+        list.set(keyOf(message), message);
+        this.waiting.set(result.sessionId, list);
+      }
+    } catch (err) {
+      view = { state: 'failed', detail: err instanceof Error ? err.message : 'Encryption is not available in this browser.' };
+    }
+    this.set(message, view);
+    return view;
+  }
+
+  private set(message: Message, view: DecryptedView): void {
+    this.views.update((all) => ({ ...all, [keyOf(message)]: view }));
+  }
+}

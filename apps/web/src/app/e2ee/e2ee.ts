@@ -1,0 +1,358 @@
+import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
+import type { DecryptedRoomEvent, OlmMachine, RoomId, RoomKeyInfo, UserId } from '@matrix-org/matrix-sdk-crypto-wasm';
+import {
+  E2EE_MESSAGE_EVENT_TYPE,
+  E2eeDevice,
+  E2EE_SYNC_TO_DEVICE_MAX,
+  EncryptedContent,
+  EncryptedMessageContent,
+  Message,
+  e2eeRoomId,
+  e2eeUserId,
+} from '@parley/contracts';
+import { firstValueFrom } from 'rxjs';
+import { AuthStore } from '../core/auth-store';
+import { Realtime } from '../core/realtime';
+import { RoomsApi } from '../core/rooms-api';
+import { CryptoWasm, loadCryptoWasm } from './crypto-wasm';
+import { E2eeApi } from './e2ee-api';
+import { sendAllOutgoing, sendOutgoingRequest } from './outgoing-requests';
+import { forgetStore, storePassphrase } from './store-secret';
+
+/** A room's Megolm session is replaced after this many messages… */
+export const ROOM_KEY_ROTATION_MESSAGES = 100;
+/** …or after this long (a week), whichever comes first; and whenever a member or a device leaves. */
+export const ROOM_KEY_ROTATION_MS = 7 * 24 * 3600_000;
+
+/** Why a message could not be read (yet). */
+export type DecryptFailure =
+  /** The room key has not arrived (it may still come from the sender, or from the key backup). */
+  | 'missing_key'
+  /** The key arrived but not from this point of the session on (shared after the message was sent). */
+  | 'unknown_index'
+  /** The ciphertext is damaged, replayed, or claims a sender that does not own the session. */
+  | 'invalid';
+
+export type DecryptResult =
+  | { ok: true; content: EncryptedMessageContent; trust: SenderTrust }
+  | { ok: false; reason: DecryptFailure; detail: string; sessionId: string };
+
+/** What the library says about the device that encrypted a message. */
+export interface SenderTrust {
+  /** `none`: verified (or my own device); `grey`: not verified; `red`: something is wrong. */
+  shield: 'none' | 'grey' | 'red';
+  message: string | null;
+}
+
+export type E2eeStatus = 'off' | 'starting' | 'ready' | 'failed';
+
+const sinceKey = (deviceId: string) => `parley.e2ee.since.${deviceId}`;
+const storeName = (userId: string, deviceId: string) => `parley-e2ee-${userId}-${deviceId}`;
+
+function parseContent(json: string): EncryptedMessageContent | null {
+  try {
+    const event = JSON.parse(json) as { type?: unknown; content?: Partial<EncryptedMessageContent> };
+    const content = event.content;
+    if (event.type !== E2EE_MESSAGE_EVENT_TYPE || !content || typeof content.body !== 'string') return null;
+    return {
+      body: content.body,
+      attachments: Array.isArray(content.attachments) ? content.attachments : [],
+      ...(typeof content.replyPreview === 'string' ? { replyPreview: content.replyPreview } : {}),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * This browser's end-to-end encryption: one device per sign-in, running the audited Olm/Megolm implementation
+ * of `@matrix-org/matrix-sdk-crypto-wasm` (loaded the first time an encrypted room is used). It keeps the
+ * device's keys in an encrypted IndexedDB store, relays the library's key traffic to /api/e2ee, follows the
+ * device's to-device inbox (woken by `e2ee:sync`), and encrypts and decrypts room messages.
+ */
+@Injectable({ providedIn: 'root' })
+export class E2ee {
+  private readonly api = inject(E2eeApi);
+  private readonly auth = inject(AuthStore);
+  private readonly realtime = inject(Realtime);
+  private readonly roomsApi = inject(RoomsApi);
+
+  private readonly state = signal<E2eeStatus>('off');
+  private readonly deviceInfo = signal<E2eeDevice | null>(null);
+  private userId: string | null = null;
+  private wasm: CryptoWasm | null = null;
+  private machine: OlmMachine | null = null;
+  private starting: Promise<OlmMachine> | null = null;
+  private syncing: Promise<void> | null = null;
+  private syncAgain = false;
+  private outgoing: Promise<void> = Promise.resolve();
+  private readonly roomQueues = new Map<string, Promise<unknown>>();
+  private readonly keyListeners = new Set<(sessions: { roomId: string; sessionId: string }[]) => void>();
+
+  readonly status = this.state.asReadonly();
+  readonly device = this.deviceInfo.asReadonly();
+  readonly ready = computed(() => this.state() === 'ready');
+
+  constructor() {
+    const userId = computed(() => this.auth.user()?.id ?? null);
+    effect(() => {
+      const id = userId();
+      untracked(() => this.switchUser(id));
+    });
+    this.realtime.on('e2ee:sync', () => {
+      if (this.machine) void this.sync();
+    });
+    this.realtime.on('room:left', ({ roomId, userId: left }) => {
+      // Someone left: the next message of mine there goes under a new room key (the library rotates when a
+      // member it shared the key with is no longer in the list it is given; this makes it certain).
+      if (left !== this.userId && this.machine && this.wasm) void this.discardRoomKey(roomId);
+    });
+    effect(() => {
+      // Back online: catch up on whatever reached the inbox meanwhile.
+      if (this.realtime.online() && untracked(() => this.machine)) void this.sync();
+    });
+  }
+
+  /** Starts this device (registers it, loads the library, uploads its keys); later calls share the start. */
+  start(): Promise<OlmMachine> {
+    if (this.machine) return Promise.resolve(this.machine);
+    const userId = this.userId;
+    if (!userId) return Promise.reject(new Error('Not signed in.'));
+    this.starting ??= this.open(userId).then(
+      (machine) => machine,
+      (err: unknown) => {
+        this.starting = null;
+        if (this.userId === userId) this.state.set('failed');
+        throw err;
+      },
+    );
+    return this.starting;
+  }
+
+  /** Calls `listener` with the room keys that arrive from now on (to retry messages waiting for them). */
+  onRoomKeys(listener: (sessions: { roomId: string; sessionId: string }[]) => void): () => void {
+    this.keyListeners.add(listener);
+    return () => this.keyListeners.delete(listener);
+  }
+
+  /**
+   * Encrypts a message's content for a room's current members and their devices: the room key is shared
+   * first with any device that does not have it (over Olm, through /api/e2ee/sendToDevice). Messages of one
+   * room are encrypted one after another, in the order they are asked for.
+   */
+  encrypt(roomId: string, content: EncryptedMessageContent): Promise<EncryptedContent> {
+    return this.inRoomQueue(roomId, async () => {
+      const machine = await this.start();
+      const wasm = this.wasm!;
+      const room = new wasm.RoomId(e2eeRoomId(roomId));
+      await this.shareRoomKey(wasm, machine, roomId, room);
+      const encrypted = JSON.parse(await machine.encryptRoomEvent(room, E2EE_MESSAGE_EVENT_TYPE, JSON.stringify(content))) as {
+        algorithm: string;
+        ciphertext: string;
+        sender_key: string;
+        device_id: string;
+        session_id: string;
+      };
+      // A backup of the new session key, when a backup is set up (nothing to send otherwise).
+      void this.processOutgoing();
+      return {
+        algorithm: encrypted.algorithm,
+        ciphertext: encrypted.ciphertext,
+        senderKey: encrypted.sender_key,
+        senderDeviceId: encrypted.device_id,
+        sessionId: encrypted.session_id,
+      };
+    });
+  }
+
+  /** Decrypts a message of an encrypted room (with its sender checked against the session's owner). */
+  async decrypt(message: Message): Promise<DecryptResult> {
+    const encrypted = message.encrypted;
+    if (!encrypted) throw new Error('Not an encrypted message.');
+    const machine = await this.start();
+    const wasm = this.wasm!;
+    const event = {
+      type: 'm.room.encrypted',
+      event_id: `$${message.id}`,
+      sender: e2eeUserId(message.senderId),
+      origin_server_ts: Date.parse(message.editedAt ?? message.createdAt),
+      room_id: e2eeRoomId(message.roomId),
+      content: {
+        algorithm: encrypted.algorithm,
+        ciphertext: encrypted.ciphertext,
+        sender_key: encrypted.senderKey,
+        device_id: encrypted.senderDeviceId,
+        session_id: encrypted.sessionId,
+      },
+    };
+    let decrypted: DecryptedRoomEvent;
+    try {
+      decrypted = await machine.decryptRoomEvent(
+        JSON.stringify(event),
+        new wasm.RoomId(e2eeRoomId(message.roomId)),
+        new wasm.DecryptionSettings(wasm.TrustRequirement.Untrusted),
+      );
+    } catch (err) {
+      return { ok: false, ...this.failure(wasm, err), sessionId: encrypted.sessionId };
+    }
+    const content = parseContent(decrypted.event);
+    if (!content) return { ok: false, reason: 'invalid', detail: 'The decrypted message is not a Parley message.', sessionId: encrypted.sessionId };
+    const shield = decrypted.shieldState(false);
+    const trust: SenderTrust = {
+      shield: shield.color === wasm.ShieldColor.Red ? 'red' : shield.color === wasm.ShieldColor.Grey ? 'grey' : 'none',
+      message: shield.message ?? null,
+    };
+    return { ok: true, content, trust };
+  }
+
+  /** Catches up with the device's inbox: to-device messages (room keys), device list changes, key counts. */
+  sync(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      try {
+        do {
+          this.syncAgain = false;
+          await this.syncOnce();
+        } while (this.syncAgain);
+      } finally {
+        this.syncing = null;
+      }
+    })();
+    return this.syncing;
+  }
+
+  // ---- internals ----
+
+  private async open(userId: string): Promise<OlmMachine> {
+    this.state.set('starting');
+    const device = await this.api.registerDevice({ displayName: describeBrowser() });
+    const wasm = await loadCryptoWasm();
+    const name = storeName(userId, device.deviceId);
+    const machine = await wasm.OlmMachine.initialize(new wasm.UserId(device.userId), new wasm.DeviceId(device.deviceId), name, await storePassphrase(name));
+    if (this.userId !== userId) {
+      machine.close();
+      throw new Error('Signed out while starting.');
+    }
+    machine.registerRoomKeyUpdatedCallback(async (keys: RoomKeyInfo[]) => {
+      const sessions = keys.map((k) => ({ roomId: k.roomId.toString().replace(/^!|:parley$/g, ''), sessionId: k.sessionId }));
+      for (const listener of this.keyListeners) listener(sessions);
+    });
+    this.wasm = wasm;
+    this.machine = machine;
+    this.deviceInfo.set(device);
+    await this.processOutgoing();
+    await this.sync();
+    this.state.set('ready');
+    return machine;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const machine = this.machine;
+    const wasm = this.wasm;
+    const device = this.deviceInfo();
+    if (!machine || !wasm || !device) return;
+    let since = localStorage.getItem(sinceKey(device.deviceId));
+    for (;;) {
+      const answer = await this.api.sync(since);
+      if (this.machine !== machine) return;
+      const changed = answer.device_lists.changed.map((id) => new wasm.UserId(id));
+      const left = answer.device_lists.left.map((id) => new wasm.UserId(id));
+      await machine.receiveSyncChanges(
+        JSON.stringify(answer.to_device.events),
+        new wasm.DeviceLists(changed, left),
+        new Map(Object.entries(answer.device_one_time_keys_count)),
+        new Set(answer.device_unused_fallback_key_types),
+      );
+      since = answer.next_batch;
+      localStorage.setItem(sinceKey(device.deviceId), since);
+      await this.processOutgoing();
+      if (answer.to_device.events.length < E2EE_SYNC_TO_DEVICE_MAX) break;
+    }
+  }
+
+  /** Sends what the library queued, one run at a time. */
+  private processOutgoing(): Promise<void> {
+    const run = this.outgoing.catch(() => undefined).then(async () => {
+      const machine = this.machine;
+      if (machine && this.wasm) await sendAllOutgoing(this.wasm, machine, this.api);
+    });
+    this.outgoing = run;
+    return run;
+  }
+
+  private async shareRoomKey(wasm: CryptoWasm, machine: OlmMachine, roomId: string, room: RoomId): Promise<void> {
+    // The members now, from the server: a member who just left is not in it.
+    const members = await firstValueFrom(this.roomsApi.members(roomId));
+    const users = (): UserId[] => members.map((m) => new wasm.UserId(e2eeUserId(m.user.id)));
+    await machine.updateTrackedUsers(users());
+    // Device lists of newly tracked users (and of anyone whose devices changed) before the key goes out.
+    await this.processOutgoing();
+    const claim = await machine.getMissingSessions(users());
+    if (claim) await sendOutgoingRequest(wasm, machine, this.api, claim);
+    const settings = new wasm.EncryptionSettings();
+    settings.algorithm = wasm.EncryptionAlgorithm.MegolmV1AesSha2;
+    settings.historyVisibility = wasm.HistoryVisibility.Joined;
+    settings.rotationPeriodMessages = BigInt(ROOM_KEY_ROTATION_MESSAGES);
+    settings.rotationPeriod = BigInt(ROOM_KEY_ROTATION_MS) * 1000n;
+    settings.sharingStrategy = wasm.CollectStrategy.deviceBasedStrategy(false, false);
+    const requests = await machine.shareRoomKey(room, users(), settings);
+    for (const request of requests) await sendOutgoingRequest(wasm, machine, this.api, request);
+  }
+
+  private discardRoomKey(roomId: string): Promise<unknown> {
+    return this.inRoomQueue(roomId, async () => {
+      if (this.machine && this.wasm) await this.machine.invalidateGroupSession(new this.wasm.RoomId(e2eeRoomId(roomId)));
+    });
+  }
+
+  private inRoomQueue<T>(roomId: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.roomQueues.get(roomId) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(task);
+    this.roomQueues.set(roomId, next);
+    void next.finally(() => {
+      if (this.roomQueues.get(roomId) === next) this.roomQueues.delete(roomId);
+    }).catch(() => undefined);
+    return next;
+  }
+
+  private failure(wasm: CryptoWasm, err: unknown): { reason: DecryptFailure; detail: string } {
+    if (err instanceof wasm.MegolmDecryptionError) {
+      const detail = err.maybe_withheld ?? err.description;
+      if (err.code === wasm.DecryptionErrorCode.MissingRoomKey) return { reason: 'missing_key', detail };
+      if (err.code === wasm.DecryptionErrorCode.UnknownMessageIndex) return { reason: 'unknown_index', detail };
+      return { reason: 'invalid', detail };
+    }
+    return { reason: 'invalid', detail: err instanceof Error ? err.message : String(err) };
+  }
+
+  private switchUser(userId: string | null): void {
+    if (userId === this.userId) return;
+    const machine = this.machine;
+    const device = this.deviceInfo();
+    const previous = this.userId;
+    this.userId = userId;
+    this.machine = null;
+    this.wasm = null;
+    this.starting = null;
+    this.roomQueues.clear();
+    this.deviceInfo.set(null);
+    this.state.set('off');
+    machine?.close();
+    // Signed out: the server removed this device with the session, so its keys here are of no more use.
+    if (previous && device) {
+      localStorage.removeItem(sinceKey(device.deviceId));
+      void forgetStore(storeName(previous, device.deviceId));
+    }
+  }
+}
+
+/** "Chrome on Linux": what the device list calls this browser. */
+export function describeBrowser(ua = typeof navigator === 'undefined' ? '' : navigator.userAgent): string {
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : '';
+  return os ? `${browser} on ${os}` : browser;
+}
+
