@@ -8,6 +8,7 @@ import { ApiThrottlerGuard, throttlerOptions } from './common/throttling';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { E2eeModule } from './e2ee/e2ee.module';
 import { EncryptionModule } from './encryption/encryption.module';
 import { EventsModule } from './events/app-events';
 import { FilesModule } from './files/files.module';
@@ -46,6 +47,7 @@ export class AppModule {
         AdminModule,
         RoomsModule,
         MessagesModule,
+        E2eeModule,
         SearchModule,
         FilesModule,
         FriendsModule,

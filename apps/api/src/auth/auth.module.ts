@@ -31,6 +31,6 @@ import { SessionsService } from './sessions.service';
     CredentialsService,
     AuthenticationGuard,
   ],
-  exports: [SessionsService, AccessTokensService, CredentialsService, AuthService, AuthenticationGuard, UsersModule],
+  exports: [SessionsService, AccessTokensService, CredentialsService, AuthService, AuthenticationGuard, PasswordService, UsersModule],
 })
 export class AuthModule {}

@@ -16,4 +16,6 @@ import { RoomEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once for the DataSource (each one lives with its feature module). */
-export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, FileDiscardEntity, JobEntity, EncryptionKeyEntity];
+import { E2EE_ENTITIES } from '../e2ee/e2ee.entities';
+
+export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, FileDiscardEntity, JobEntity, EncryptionKeyEntity, ...E2EE_ENTITIES];

@@ -75,6 +75,12 @@ export interface AppEventMap {
   /** `blockerId` blocked `blockedId` (pending invitations between them end). */
   'user.blocked': { blockerId: string; blockedId: string };
 
+  // End-to-end encryption.
+  /** To-device messages were stored for devices of these users: their devices should sync. */
+  'e2ee.inbox': { userIds: string[] };
+  /** A user's devices or cross-signing keys changed: whoever shares a room with them should sync. */
+  'e2ee.devices-changed': { userId: string };
+
   // Presence.
   /** A user's presence changed (online, away, or offline with last seen), decided once across processes. */
   'presence.changed': { presence: Presence };

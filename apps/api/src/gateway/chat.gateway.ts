@@ -113,7 +113,7 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     });
     this.handle(socket, 'message:edit', async (payload) => {
       const dto = await validatePayload(SocketEditDto, payload);
-      return { message: await this.messages.edit(this.actor(socket), dto.messageId, dto.body) };
+      return { message: await this.messages.edit(this.actor(socket), dto.messageId, dto.body, dto.encrypted) };
     });
     this.handle(socket, 'message:delete', async (payload) => {
       const dto = await validatePayload(SocketDeleteDto, payload);

@@ -1,3 +1,4 @@
+import { splitBody } from './encrypted-body';
 import { Attachment, Message, MessageKind, RoomEvent } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryRunner } from 'typeorm';
@@ -97,13 +98,14 @@ const isoOrNull = (v: string | Date | null) => (v === null ? null : iso(v));
 
 /** A Message from a row whose text has been opened (MessageSealing.open). */
 export function rowToMessage(r: MessageRow): Message {
+  const { body, encrypted } = splitBody(r.body);
   return {
     id: r.id,
     roomId: r.roomId,
     seq: Number(r.seq),
     rev: Number(r.rev),
     senderId: r.senderId,
-    body: r.body,
+    body,
     clientMsgId: r.clientMsgId,
     createdAt: iso(r.createdAt),
     editedAt: isoOrNull(r.editedAt),
@@ -112,7 +114,7 @@ export function rowToMessage(r: MessageRow): Message {
     kind: r.kind ?? MessageKind.User,
     event: r.event ? (JSON.parse(r.event) as RoomEvent) : null,
     attachments: parseAttachments(r.attachments),
-    encrypted: null,
+    encrypted,
   };
 }
 
@@ -124,13 +126,14 @@ export function parseAttachments(json: string | null | undefined): Attachment[] 
 
 /** What a new message row holds besides its ids and counters, from its request. */
 function created(req: SendRequest, id: string, roomId: string, seq: number, rev: number, createdAt: string, attachments: Attachment[]): Message {
+  const { body, encrypted } = splitBody(req.body);
   return {
     id,
     roomId,
     seq,
     rev,
     senderId: req.senderId,
-    body: req.body,
+    body,
     clientMsgId: req.clientMsgId,
     createdAt,
     editedAt: null,
@@ -139,7 +142,7 @@ function created(req: SendRequest, id: string, roomId: string, seq: number, rev:
     kind: req.event ? MessageKind.System : MessageKind.User,
     event: req.event ?? null,
     attachments,
-    encrypted: null,
+    encrypted,
   };
 }
 

@@ -75,7 +75,7 @@ export class MessagesController {
   @ApiOkResponse({ type: MessageDto })
   @ApiErrors(404, 409)
   edit(@CurrentUserEntity() user: UserEntity, @Param('id', uuidParam('id')) id: string, @Body() body: EditMessageDto): Promise<Message> {
-    return this.messages.edit(user, id, body.body);
+    return this.messages.edit(user, id, body.body, body.encrypted);
   }
 
   @Delete('messages/:id')

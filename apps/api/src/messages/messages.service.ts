@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
+  EncryptedContent,
   Message,
   MessageKind,
   MessagePage,
@@ -29,6 +30,7 @@ import type { AttachProblem } from '../files/file-claims';
 import { FilesService } from '../files/files.service';
 import { KeyRing } from '../encryption/key-ring';
 import { MessageSealing } from './message-sealing';
+import { encryptedBody } from './encrypted-body';
 
 /** The sender of a request: enough of the user to apply the rules. */
 export interface Actor {
@@ -42,6 +44,22 @@ export interface SendInput {
   replyToId?: string | null;
   /** Files the sender uploaded into the room (ready, not attached yet); the body may then be empty. */
   attachmentIds?: string[];
+  /** The content encrypted on the sender's device: required in an end-to-end encrypted room, refused elsewhere. */
+  encrypted?: EncryptedContent;
+}
+
+/**
+ * What a send or an edit stores as the body: the words in a plain room, the ciphertext in an encrypted one.
+ * Either is refused in the other kind of room, so no plaintext ever enters an encrypted room's storage.
+ */
+function storedBody(roomEncrypted: boolean, body: string, encrypted: EncryptedContent | undefined): string {
+  if (roomEncrypted) {
+    if (!encrypted) throw errors.validation('encrypted', 'This room is end-to-end encrypted: send the message encrypted on your device (`encrypted`)');
+    if (body !== '') throw errors.validation('body', 'This room is end-to-end encrypted: body must be empty (the words travel in `encrypted`)');
+    return encryptedBody(encrypted);
+  }
+  if (encrypted) throw errors.validation('encrypted', 'This room is not end-to-end encrypted: send the body as it is');
+  return body;
 }
 
 /** Why a send's `attachmentIds` were refused, in words. */
@@ -118,7 +136,9 @@ export class MessagesService {
       throw errors.validation('replyToId', 'replyToId must be a message in this room');
     }
     const attachmentIds = input.attachmentIds?.length ? input.attachmentIds : undefined;
-    const outcome = await this.writer.send({ roomId, senderId: actor.id, clientMsgId: input.clientMsgId, body: input.body, replyToId, attachmentIds });
+    // Unknown room: the commit answers 404 (a plain body is then checked against nothing).
+    const body = storedBody((await this.roomsService.isEncrypted(roomId)) === true, input.body, input.encrypted);
+    const outcome = await this.writer.send({ roomId, senderId: actor.id, clientMsgId: input.clientMsgId, body, replyToId, attachmentIds });
     if (!outcome.ok) {
       if (outcome.reason === 'attachments') {
         throw errors.validation('attachmentIds', ATTACH_PROBLEMS[outcome.problem]);
@@ -145,10 +165,11 @@ export class MessagesService {
     return { message, room: m.room, role: m.member.role };
   }
 
-  async edit(actor: Actor, messageId: string, body: string): Promise<Message> {
+  async edit(actor: Actor, messageId: string, text: string, encrypted?: EncryptedContent): Promise<Message> {
     await this.takeWriteToken(actor);
     const { message, room } = await this.visibleMessage(actor, messageId);
     assertNotSystem(message, 'edited');
+    const body = storedBody(room.encrypted, text, encrypted);
     // A message with files may lose its words; one without must keep some.
     if (body.trim() === '' && !message.attachments) throw errors.validation('body', 'body must not be empty');
     if (message.senderId !== actor.id) throw errors.forbidden('You can only edit your own messages');

@@ -1,3 +1,4 @@
+import { splitBody } from './encrypted-body';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { contentPreview, describeRoomEvent, MessageKind, MessagePreview, RoomEvent } from '@parley/contracts';
@@ -68,22 +69,23 @@ function onlyRoom<T extends object>(qb: SelectQueryBuilder<T>, roomId?: string):
  * The room list's preview of a message; `hidden` withholds the text (and the files) of one from someone the
  * viewer blocked. A system line is told from the viewer's side ("Ada added you"); a message of files without
  * words reads as its files ("📷 Photo", "📎 report.pdf"). The server computes it because it can read the
- * content; for end-to-end encrypted messages (reserved) the client will, with the same `contentPreview`.
+ * content; for end-to-end encrypted messages the client does, with the same `contentPreview`.
  */
 export function toMessagePreview(m: MessageEntity, hidden = false, viewerId?: string): MessagePreview {
   const deleted = m.deletedAt !== null;
   const event = m.kind === MessageKind.System && m.event ? (JSON.parse(m.event) as RoomEvent) : null;
   const attachments = deleted || hidden ? [] : parseAttachments(m.attachments);
+  const { body, encrypted } = splitBody(m.body);
   return {
     id: m.id,
     seq: m.seq,
     senderId: m.senderId,
     senderName: m.sender?.displayName ?? '',
-    text: deleted || hidden ? '' : event ? describeRoomEvent(event, viewerId) : contentPreview({ body: m.body, attachments }),
+    text: deleted || hidden || encrypted ? '' : event ? describeRoomEvent(event, viewerId) : contentPreview({ body, attachments }),
     deleted,
     hidden,
     attachmentCount: attachments.length,
-    encrypted: false,
+    encrypted: encrypted !== null && !deleted,
     kind: m.kind,
     createdAt: m.createdAt.toISOString(),
   };

@@ -14,8 +14,9 @@ import { RoomEntity } from './room.entity';
 import { RoomsService } from './rooms.service';
 
 /** The key that makes a pair of users have one direct room: both ids, sorted, joined by ':'. */
-export function directKeyFor(a: string, b: string): string {
-  return [a, b].sort().join(':');
+export function directKeyFor(a: string, b: string, encrypted = false): string {
+  const pair = [a, b].sort().join(':');
+  return encrypted ? `${pair}:e2ee` : pair;
 }
 
 /** Rooms whose pair is remembered (a room's kind and its pair never change). */
@@ -37,12 +38,15 @@ export class DirectRoomsService {
     private readonly relations: RelationsService,
   ) {}
 
-  /** The pair's room, created (and announced to both) when it does not exist yet. */
-  async open(me: UserEntity, otherId: string): Promise<{ view: RoomView; created: boolean }> {
+  /**
+   * The pair's room, created (and announced to both) when it does not exist yet. A pair may have one plain and
+   * one end-to-end encrypted room: `encrypted` says which.
+   */
+  async open(me: UserEntity, otherId: string, encrypted = false): Promise<{ view: RoomView; created: boolean }> {
     const other = await this.users.findOneBy({ id: otherId });
     if (!other) throw userNotFound();
     await this.assertCanOpenDirect(me, other);
-    const directKey = directKeyFor(me.id, other.id);
+    const directKey = directKeyFor(me.id, other.id, encrypted);
 
     const existing = await this.rooms.findOneBy({ directKey });
     if (existing) return { view: await this.roomsService.viewFor(existing.id, me.id), created: false };
@@ -51,7 +55,7 @@ export class DirectRoomsService {
     try {
       room = await this.rooms.manager.transaction(async (em) => {
         const saved = await em.save(
-          em.create(RoomEntity, { kind: RoomKind.Direct, name: '', topic: '', slug: null, directKey, ownerId: null }),
+          em.create(RoomEntity, { kind: RoomKind.Direct, name: '', topic: '', slug: null, directKey, ownerId: null, encrypted }),
         );
         await em.insert(RoomMemberEntity, [
           { roomId: saved.id, userId: me.id, role: RoomRole.Member },
@@ -84,7 +88,7 @@ export class DirectRoomsService {
     if (cached !== undefined) return cached;
     const room = await this.rooms.findOne({ where: { id: roomId }, select: { id: true, kind: true, directKey: true } });
     if (!room) return null;
-    const pair = room.kind === RoomKind.Direct && room.directKey ? room.directKey.split(':') : null;
+    const pair = room.kind === RoomKind.Direct && room.directKey ? room.directKey.split(':').slice(0, 2) : null;
     if (this.pairs.size >= PAIR_CACHE_MAX) this.pairs.delete(this.pairs.keys().next().value!);
     this.pairs.set(roomId, pair);
     return pair;

@@ -21,9 +21,16 @@ export class RoomEntity {
   @Column({ type: 'varchar', length: 32, nullable: true, unique: true })
   slug!: string | null;
 
-  /** Direct rooms only: the two member ids, sorted and joined by ':', so a pair can have one room only. */
+  /**
+   * Direct rooms only: the two member ids, sorted and joined by ':', so a pair can have one room only (one
+   * plain, and one end-to-end encrypted whose key ends in `:e2ee`).
+   */
   @Column({ type: 'varchar', length: 80, nullable: true, unique: true })
   directKey!: string | null;
+
+  /** End-to-end encrypted: chosen at creation, never changed. Messages are ciphertext the server cannot read. */
+  @Column({ type: 'boolean', default: false })
+  encrypted!: boolean;
 
   @Column({ type: 'uuid', nullable: true })
   ownerId!: string | null;

@@ -46,7 +46,8 @@ export class RoomsController {
   @Post('direct')
   @ApiOperation({
     summary: 'Open a direct conversation',
-    description: 'The room you share with one other active user: 200 with the existing room, or 201 with a new one.',
+    description:
+      'The room you share with one other active user: 200 with the existing room, or 201 with a new one. With `encrypted: true`, the end-to-end encrypted one (a pair may have one of each).',
   })
   @ApiOkResponse({ type: RoomSummaryDto, description: 'The existing room' })
   @ApiCreatedResponse({ type: RoomSummaryDto, description: 'A new room' })
@@ -56,7 +57,7 @@ export class RoomsController {
     @Body() body: CreateDirectRoomDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<RoomSummary> {
-    const { view, created } = await this.directRooms.open(user, body.userId);
+    const { view, created } = await this.directRooms.open(user, body.userId, body.encrypted === true);
     if (!created) res.status(HttpStatus.OK);
     return toRoomSummary(view);
   }

@@ -34,7 +34,7 @@ export function toRoomSummary(v: RoomView): RoomSummary {
     lastActivityAt: lastActivityAt(room).toISOString(),
     archivedAt: room.archivedAt?.toISOString() ?? null,
     peer: peer ? toPublicUser(peer) : null,
-    encrypted: false, // rooms.encrypted: task B
+    encrypted: room.encrypted,
     createdAt: room.createdAt.toISOString(),
   };
 }
@@ -63,7 +63,7 @@ export function toRoomMember(m: RoomMemberEntity): RoomMember {
 
 /** A room as someone who is not a member (an invitee, a visitor with an invite link) may see it. */
 export function toInvitedRoom(room: RoomEntity, memberCount: number): InvitedRoom {
-  return { id: room.id, kind: room.kind, name: room.name, topic: room.topic, memberCount, encrypted: false /* task B */ };
+  return { id: room.id, kind: room.kind, name: room.name, topic: room.topic, memberCount, encrypted: room.encrypted };
 }
 
 /** An invitation with its room, inviter and invitee loaded. */

@@ -26,6 +26,8 @@ export interface NewRoom {
   name: string;
   topic?: string;
   memberIds?: string[];
+  /** End-to-end encrypted (groups only). */
+  encrypted?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,6 +41,8 @@ const ROLE_ORDER: Record<RoomRole, number> = { owner: 0, admin: 1, member: 2 };
 @Injectable()
 export class RoomsService {
   private membershipQuery?: FixedQuery;
+  /** Rooms' encryption, once read: it is chosen at creation and never changes, so every process may keep it. */
+  private readonly encryption = new Map<string, boolean>();
 
   constructor(
     @InjectRepository(RoomEntity) private readonly rooms: Repository<RoomEntity>,
@@ -52,6 +56,17 @@ export class RoomsService {
   ) {}
 
   /** The room and the user's membership of it, or null when either is missing. */
+  /** Whether the room is end-to-end encrypted (null: there is no such room). */
+  async isEncrypted(roomId: string): Promise<boolean | null> {
+    const known = this.encryption.get(roomId);
+    if (known !== undefined) return known;
+    const room = await this.rooms.findOne({ where: { id: roomId }, select: { id: true, encrypted: true } });
+    if (!room) return null;
+    if (this.encryption.size >= 10_000) this.encryption.delete(this.encryption.keys().next().value!);
+    this.encryption.set(roomId, room.encrypted);
+    return room.encrypted;
+  }
+
   async membership(roomId: string, userId: string): Promise<Membership | null> {
     if (!UUID.test(roomId) || !UUID.test(userId)) return null;
     // Every request about a room runs this: one prepared join, without TypeORM's query builder (findOne()
@@ -98,6 +113,22 @@ export class RoomsService {
   async roomIdsForUser(userId: string): Promise<string[]> {
     const rows = await this.members.find({ select: { roomId: true }, where: { userId } });
     return rows.map((r) => r.roomId);
+  }
+
+  /** Which of `candidates` share at least one room with the user (the user counts as sharing with themself). */
+  async usersSharingARoom(userId: string, candidates: string[]): Promise<Set<string>> {
+    const out = new Set(candidates.filter((id) => id === userId));
+    const others = candidates.filter((id) => id !== userId);
+    for (let i = 0; i < others.length; i += 500) {
+      const rows: { userId: string }[] = await this.members
+        .createQueryBuilder('them')
+        .select('DISTINCT them.userId', 'userId')
+        .innerJoin(RoomMemberEntity, 'me', 'me.roomId = them.roomId AND me.userId = :userId', { userId })
+        .where('them.userId IN (:...ids)', { ids: others.slice(i, i + 500) })
+        .getRawMany();
+      for (const r of rows) out.add(r.userId);
+    }
+    return out;
   }
 
   /** The user's direct and group rooms (not public ones): the people there see their presence. */
@@ -249,6 +280,9 @@ export class RoomsService {
    * refuses the whole room (403), before anything is created.
    */
   async create(owner: UserEntity, input: NewRoom): Promise<RoomView> {
+    if (input.encrypted && input.kind !== 'group') {
+      throw errors.validation('encrypted', 'Only a private group can be end-to-end encrypted: a public room is open to anyone');
+    }
     const memberIds = [...new Set(input.memberIds ?? [])].filter((id) => id !== owner.id);
     if (memberIds.length > 0) {
       const found = await this.users.countBy({ id: In(memberIds), deactivatedAt: IsNull() });
@@ -259,7 +293,7 @@ export class RoomsService {
     const { add, invite } = await this.admission.decide(owner.id, memberIds);
     const room = await this.rooms.manager.transaction(async (em) => {
       const saved = await em.save(
-        em.create(RoomEntity, { kind: input.kind, name: input.name, topic: input.topic ?? '', slug: null, directKey: null, ownerId: owner.id }),
+        em.create(RoomEntity, { kind: input.kind, name: input.name, topic: input.topic ?? '', slug: null, directKey: null, ownerId: owner.id, encrypted: input.encrypted === true }),
       );
       await em.insert(RoomMemberEntity, [
         { roomId: saved.id, userId: owner.id, role: RoomRole.Owner },

@@ -30,9 +30,12 @@ const DROP_STEP = 500;
 
 const claimName = (roomId: string) => `search.index:${roomId}`;
 
-/** Whether a message is found by search: a person's message that is not deleted. */
-export function isSearchable(m: Pick<Message, 'kind' | 'deletedAt'>): boolean {
-  return m.kind === MessageKind.User && m.deletedAt === null;
+/**
+ * Whether a message is found by search: a person's message that is not deleted, and not end-to-end encrypted
+ * (the server cannot read those; clients search them on the device).
+ */
+export function isSearchable(m: Pick<Message, 'kind' | 'deletedAt' | 'encrypted'>): boolean {
+  return m.kind === MessageKind.User && m.deletedAt === null && m.encrypted === null;
 }
 
 /** The normalised grams of a message: its text with formatting removed, and the names of its files. */

@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   CLIENT_MSG_ID_PATTERN,
+  E2EE_CIPHERTEXT_MAX_LENGTH,
+  E2EE_DEVICE_ID_PATTERN,
   EditMessageRequest,
+  MEGOLM_ALGORITHM,
   EncryptedContent,
   HISTORY_PAGE_DEFAULT,
   HISTORY_PAGE_MAX,
@@ -22,7 +25,9 @@ import {
   ArrayMaxSize,
   ArrayUnique,
   IsArray,
+  IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -31,6 +36,7 @@ import {
   MaxLength,
   Min,
   Validate,
+  ValidateNested,
   ValidateIf,
   ValidationArguments,
   ValidatorConstraint,
@@ -43,8 +49,9 @@ import { AttachmentDto } from '../../files/dto/files.dto';
 class NotBlank implements ValidatorConstraintInterface {
   validate(v: unknown, args: ValidationArguments): boolean {
     if (typeof v !== 'string') return false;
-    const files = (args.object as { attachmentIds?: unknown }).attachmentIds;
-    return v.trim().length > 0 || (Array.isArray(files) && files.length > 0);
+    const { attachmentIds: files, encrypted } = args.object as { attachmentIds?: unknown; encrypted?: unknown };
+    // In an encrypted room the words travel in the ciphertext: the body is empty.
+    return v.trim().length > 0 || (Array.isArray(files) && files.length > 0) || (encrypted !== undefined && encrypted !== null);
   }
   defaultMessage(): string {
     return 'body must not be empty';
@@ -61,6 +68,51 @@ function BodyField(doc: string, blankAllowed = false): PropertyDecorator {
     MaxLength(MESSAGE_MAX_LENGTH, { message: `body must be at most ${MESSAGE_MAX_LENGTH} characters` })(target, key);
     if (!blankAllowed) Validate(NotBlank)(target, key);
     PlainText('body')(target, key);
+  };
+}
+
+const BASE64_32 = /^[A-Za-z0-9+/]{43}$/;
+const BASE64 = /^[A-Za-z0-9+/]+$/;
+
+/** A Megolm ciphertext as a client sends it (validated: the server can check its shape, never its content). */
+export class EncryptedContentInputDto implements EncryptedContent {
+  @ApiProperty({ enum: [MEGOLM_ALGORITHM], description: 'Always `m.megolm.v1.aes-sha2`' })
+  @IsIn([MEGOLM_ALGORITHM], { message: `encrypted.algorithm must be "${MEGOLM_ALGORITHM}"` })
+  algorithm!: string;
+
+  @ApiProperty({ description: 'The Megolm ciphertext of the message content, unpadded base64', maxLength: E2EE_CIPHERTEXT_MAX_LENGTH })
+  @IsString({ message: 'encrypted.ciphertext must be text' })
+  @MaxLength(E2EE_CIPHERTEXT_MAX_LENGTH, { message: `encrypted.ciphertext must be at most ${E2EE_CIPHERTEXT_MAX_LENGTH} characters` })
+  @Matches(BASE64, { message: 'encrypted.ciphertext must be unpadded base64' })
+  ciphertext!: string;
+
+  @ApiProperty({ description: "The sender device's Curve25519 key, unpadded base64 (43 characters)" })
+  @IsString({ message: 'encrypted.senderKey must be text' })
+  @Matches(BASE64_32, { message: 'encrypted.senderKey must be a 32-byte key in unpadded base64' })
+  senderKey!: string;
+
+  @ApiProperty({ description: 'The sending device', pattern: E2EE_DEVICE_ID_PATTERN.source })
+  @IsString({ message: 'encrypted.senderDeviceId must be text' })
+  @Matches(E2EE_DEVICE_ID_PATTERN, { message: 'encrypted.senderDeviceId must be a device id (10 capital letters)' })
+  senderDeviceId!: string;
+
+  @ApiProperty({ description: 'The Megolm session, unpadded base64 (43 characters)' })
+  @IsString({ message: 'encrypted.sessionId must be text' })
+  @Matches(BASE64_32, { message: 'encrypted.sessionId must be a Megolm session id (unpadded base64)' })
+  sessionId!: string;
+}
+
+/** The optional `encrypted` field of sends and edits. */
+function EncryptedField(): PropertyDecorator {
+  return (target, key) => {
+    ApiPropertyOptional({
+      type: EncryptedContentInputDto,
+      description: 'Required in an end-to-end encrypted room (with an empty `body`), refused in any other: the content encrypted on the sending device. See docs/e2ee.md.',
+    })(target, key);
+    IsOptional()(target, key);
+    IsObject({ message: 'encrypted must be an object' })(target, key);
+    ValidateNested()(target, key);
+    Type(() => EncryptedContentInputDto)(target, key);
   };
 }
 
@@ -93,6 +145,8 @@ export class SendMessageDto implements SendMessageRequest {
   @ArrayMaxSize(MESSAGE_ATTACHMENTS_MAX, { message: `attachmentIds may hold at most ${MESSAGE_ATTACHMENTS_MAX} files` })
   @IsArray({ message: 'attachmentIds must be a list of file ids' })
   attachmentIds?: string[];
+
+  @EncryptedField() encrypted?: EncryptedContentInputDto;
 }
 
 export class SocketSendDto extends SendMessageDto {
@@ -101,7 +155,9 @@ export class SocketSendDto extends SendMessageDto {
 }
 
 export class EditMessageDto implements EditMessageRequest {
-  @BodyField(`${BODY_DOC} May be empty only for a message that carries files.`, true) body!: string;
+  @BodyField(`${BODY_DOC} May be empty only for a message that carries files, and must be empty in an encrypted room.`, true) body!: string;
+
+  @EncryptedField() encrypted?: EncryptedContentInputDto;
 }
 
 export class SocketEditDto extends EditMessageDto {
@@ -210,7 +266,8 @@ export class MessageDto implements Message {
   @ApiProperty({
     type: EncryptedContentDto,
     nullable: true,
-    description: 'Reserved for end-to-end encrypted rooms (always null today): `body` and `attachments` are the content, readable by the server. See docs/messages.md.',
+    description:
+      'Set in end-to-end encrypted rooms (null elsewhere, on tombstones and on system lines): the Megolm ciphertext of the content (body, files with their keys). `body` is then empty and `attachments` are reduced to id and size. See docs/e2ee.md.',
   })
   encrypted!: EncryptedContentDto | null;
 }

@@ -16,7 +16,7 @@ import {
   UpdateRoomRequest,
 } from '@parley/contracts';
 import { applyDecorators } from '@nestjs/common';
-import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min } from 'class-validator';
 import { PageQueryDto } from '../../common/paging';
 import { PlainLine, Presence, presence, trimmed } from '../../common/field-rules';
 
@@ -72,10 +72,20 @@ export class CreateRoomDto implements CreateRoomRequest {
   @ArrayMaxSize(ROOM_INITIAL_MEMBERS_MAX, { message: `memberIds may name at most ${ROOM_INITIAL_MEMBERS_MAX} users` })
   @IsUUID('all', { each: true, message: 'memberIds must contain only UUIDs' })
   memberIds?: string[];
+
+  @ApiPropertyOptional({ description: 'End-to-end encrypted, for good (groups only: a public room is refused)', default: false })
+  @IsOptional()
+  @IsBoolean({ message: 'encrypted must be true or false' })
+  encrypted?: boolean;
 }
 
 export class CreateDirectRoomDto implements CreateDirectRoomRequest {
   @UserIdField('The other person') userId!: string;
+
+  @ApiPropertyOptional({ description: 'The end-to-end encrypted conversation with them (a pair may have one plain and one encrypted)', default: false })
+  @IsOptional()
+  @IsBoolean({ message: 'encrypted must be true or false' })
+  encrypted?: boolean;
 }
 
 export class UpdateRoomDto implements UpdateRoomRequest {

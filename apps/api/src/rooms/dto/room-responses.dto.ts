@@ -34,7 +34,7 @@ export class MessagePreviewDto implements MessagePreview {
   @ApiProperty({ description: 'From someone you blocked: the text is withheld' }) hidden!: boolean;
   @ApiProperty({ description: 'How many files the message carries (0 when deleted or from someone you blocked)' }) attachmentCount!: number;
   @ApiProperty({
-    description: 'Reserved for end-to-end encrypted rooms (always false today): `text` is then empty and the client computes the preview from the content it decrypts',
+    description: 'An end-to-end encrypted message: `text` is empty and the client computes the preview from the content it decrypts',
   })
   encrypted!: boolean;
   @ApiProperty({ enum: Object.values(MessageKind), enumName: 'MessageKind' }) kind!: MessageKind;
