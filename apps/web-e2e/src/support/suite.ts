@@ -34,6 +34,10 @@ export function browserSuite(env: Record<string, string> = {}) {
     get browser(): Browser {
       return browser!;
     },
+    /** The server itself: its data directory and its output (logs), for checks of what it stored. */
+    get server(): RunningServer {
+      return server!;
+    },
     /** A new browser session (closed after the test), not signed in. */
     async open(viewport = DESKTOP): Promise<BrowserSession> {
       const session = await BrowserSession.open(browser!, server!.url, viewport);
