@@ -6,6 +6,7 @@ import { DatabaseKind, startOn } from './support/database-targets';
 import { asUser, bearer, Signed, signIn, signUp } from './support/factories';
 import { closeSockets, socketFor } from './support/chat';
 import { TestDevice } from './support/e2ee-device';
+import { createUpload, multipartUpload } from './support/files';
 
 const ROOM_KEY = 'm.room.encrypted';
 
@@ -99,6 +100,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('end-to-end encrypted rooms 
     await asUser(url, ada).patch(`/api/messages/${sent.id}`).send({ body: 'plain edit' }).expect(400);
     const editAck = (await socket.emitWithAck('message:edit', { messageId: sent.id, body: 'plain edit' })) as { error?: { code: string } };
     expect(editAck.error?.code).toBe('validation_failed');
+    // Files are not encrypted in the browser yet: an encrypted room takes none, by tus or multipart.
+    const tus = await createUpload(url, ada, { roomId: room.id, filename: 'notes.txt', length: 10 });
+    expect(tus.status).toBe(400);
+    const multipart = await multipartUpload(url, ada, room.id, 'notes.txt', Buffer.from('plain file'));
+    expect(multipart.status).toBe(400);
+    expect(multipart.body.message).toMatch(/end-to-end encrypted/);
   });
 
   it('stores and relays the ciphertext unchanged; previews say encrypted; search never returns it', async () => {

@@ -76,7 +76,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('invitations, system lines a
     await sleep(200);
     expect(heard).toEqual([]);
     const [inv] = (await asUser(url, stranger).get('/api/invitations').expect(200)).body as RoomInvitation[];
-    expect(inv.room).toEqual({ id: room.id, kind: 'group', name: 'Sneaky', topic: '', memberCount: 2 });
+    expect(inv.room).toEqual({ id: room.id, kind: 'group', name: 'Sneaky', topic: '', memberCount: 2, encrypted: false });
     // Declining ends it, and the room is not told why.
     await asUser(url, stranger).post(`/api/invitations/${inv.id}/decline`).expect(204);
     expect((await asUser(url, ada).get(`/api/rooms/${room.id}/invitations`).expect(200)).body).toEqual([]);
@@ -159,7 +159,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('invitations, system lines a
     await asUser(url, ada).patch(`/api/rooms/${room.id}`).send({ topic: 'Design reviews' }).expect(200);
     const { code } = (await asUser(url, ada).post(`/api/rooms/${room.id}/invites`).send({}).expect(201)).body as { code: string };
     const visitor = (await request(url).get(`/api/invites/${code}`).expect(200)).body as InvitePreview;
-    expect(visitor).toEqual({ room: { id: room.id, kind: 'group', name: room.name, topic: 'Design reviews', memberCount: 1 }, expiresAt: expect.any(String), joined: null });
+    expect(visitor).toEqual({ room: { id: room.id, kind: 'group', name: room.name, topic: 'Design reviews', memberCount: 1, encrypted: false }, expiresAt: expect.any(String), joined: null });
     expect(((await asUser(url, ben).get(`/api/invites/${code}`).expect(200)).body as InvitePreview).joined).toBe(false);
     expect(((await asUser(url, ada).get(`/api/invites/${code}`).expect(200)).body as InvitePreview).joined).toBe(true);
     await request(url).get('/api/invites/not-a-real-code-at-all').expect(404);

@@ -23,7 +23,7 @@ const SPEC = 'https://spec.matrix.org/v1.12/client-server-api/';
 @ApiTags('e2ee')
 @ApiAuth()
 @Controller('e2ee')
-export class E2eeController {
+export class EncryptionKeysController {
   constructor(
     private readonly devices: E2eeDevicesService,
     private readonly keys: E2eeKeysService,
@@ -48,7 +48,8 @@ export class E2eeController {
   }
 
   @Patch('devices/:deviceId')
-  @ApiOperation({ summary: 'Rename a device' })
+  @ApiParam({ name: 'deviceId', description: 'One of your devices (10 capital letters)' })
+  @ApiOperation({ summary: 'Rename a device', description: 'The name you see in your device list.' })
   @ApiOkResponse({ type: E2eeDeviceDto })
   @ApiErrors(400, 404)
   rename(@CurrentAuth() auth: RequestAuth, @Param('deviceId') deviceId: string, @Body() body: RenameDeviceDto): Promise<E2eeDevice> {
@@ -56,6 +57,7 @@ export class E2eeController {
   }
 
   @Delete('devices/:deviceId')
+  @ApiParam({ name: 'deviceId', description: 'One of your devices (10 capital letters)' })
   @HttpCode(204)
   @ApiOperation({
     summary: 'Sign a device out',
@@ -122,8 +124,8 @@ export class E2eeController {
 
   @Put('sendToDevice/:eventType/:txnId')
   @ApiOperation({ summary: 'Send to-device messages', description: `Matrix \`PUT /sendToDevice\` (${SPEC}#put_matrixclientv3sendtodeviceeventtypetxnid). Idempotent per device and txnId.` })
-  @ApiParam({ name: 'eventType' })
-  @ApiParam({ name: 'txnId' })
+  @ApiParam({ name: 'eventType', description: 'The to-device event type, e.g. `m.room.encrypted`' })
+  @ApiParam({ name: 'txnId', description: 'Chosen by the sending device; a repeat adds nothing' })
   @ApiBody(MATRIX_BODY)
   @ApiOkResponse(MATRIX_ANSWER)
   @ApiErrors(400)
@@ -154,7 +156,7 @@ export class E2eeController {
   }
 
   @Get('room_keys/version')
-  @ApiOperation({ summary: 'The current key backup version' })
+  @ApiOperation({ summary: 'The current key backup version', description: 'Its algorithm, public auth data, version, and how many sessions it holds. 404 when none is set up.' })
   @ApiOkResponse(MATRIX_ANSWER)
   @ApiErrors(404)
   getBackup(@CurrentAuth() auth: RequestAuth): Promise<Json> {
@@ -162,7 +164,8 @@ export class E2eeController {
   }
 
   @Put('room_keys/version/:version')
-  @ApiOperation({ summary: "Update a key backup version's auth data" })
+  @ApiParam({ name: 'version', description: 'Your current backup version' })
+  @ApiOperation({ summary: "Update a key backup version's auth data", description: 'New auth data (e.g. signatures) for your current version.' })
   @ApiBody(MATRIX_BODY)
   @ApiOkResponse(MATRIX_ANSWER)
   @ApiErrors(400, 404)
@@ -171,7 +174,8 @@ export class E2eeController {
   }
 
   @Delete('room_keys/version/:version')
-  @ApiOperation({ summary: 'Delete a key backup version (and its keys)' })
+  @ApiParam({ name: 'version', description: 'One of your backup versions' })
+  @ApiOperation({ summary: 'Delete a key backup version (and its keys)', description: 'The backed-up sessions of that version are deleted.' })
   @ApiOkResponse(MATRIX_ANSWER)
   @ApiErrors(404)
   deleteBackup(@CurrentAuth() auth: RequestAuth, @Param('version') version: string): Promise<Json> {
@@ -180,7 +184,7 @@ export class E2eeController {
 
   @Put('room_keys/keys')
   @ApiOperation({ summary: 'Back up room keys', description: `Matrix \`PUT /room_keys/keys\` (${SPEC}#put_matrixclientv3room_keyskeys). 409 when \`version\` is not the current one.` })
-  @ApiQuery({ name: 'version', required: true })
+  @ApiQuery({ name: 'version', required: true, description: 'Your current backup version' })
   @ApiBody(MATRIX_BODY)
   @ApiOkResponse(MATRIX_ANSWER)
   @ApiErrors(400, 409)
@@ -190,7 +194,7 @@ export class E2eeController {
 
   @Get('room_keys/keys')
   @ApiOperation({ summary: 'Backed-up room keys', description: 'Every session of the version, still encrypted to the backup key.' })
-  @ApiQuery({ name: 'version', required: true })
+  @ApiQuery({ name: 'version', required: true, description: 'One of your backup versions' })
   @ApiOkResponse(MATRIX_ANSWER)
   @ApiErrors(404)
   getKeys(@CurrentAuth() auth: RequestAuth, @Query('version') version?: string): Promise<Json> {
@@ -198,7 +202,8 @@ export class E2eeController {
   }
 
   @Get('account-data/:type')
-  @ApiOperation({ summary: 'Read one of your account data documents' })
+  @ApiParam({ name: 'type', description: 'Lower-case letters, digits, ".", "_" or "-", e.g. `parley.secret_storage`' })
+  @ApiOperation({ summary: 'Read one of your account data documents', description: 'Opaque JSON your devices share (secret storage). 404 when there is none of that type.' })
   @ApiOkResponse(MATRIX_ANSWER)
   @ApiErrors(400, 404)
   getAccountData(@CurrentAuth() auth: RequestAuth, @Param('type') type: string): Promise<Json> {
@@ -206,6 +211,7 @@ export class E2eeController {
   }
 
   @Put('account-data/:type')
+  @ApiParam({ name: 'type', description: 'Lower-case letters, digits, ".", "_" or "-", e.g. `parley.secret_storage`' })
   @ApiOperation({ summary: 'Write one of your account data documents', description: 'Opaque JSON (`{content}`), at most 64 KiB.' })
   @ApiBody(MATRIX_BODY)
   @ApiOkResponse(MATRIX_ANSWER)

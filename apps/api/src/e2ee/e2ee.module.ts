@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { UsersModule } from '../users/users.module';
-import { E2eeController } from './e2ee.controller';
+import { EncryptionKeysController } from './e2ee.controller';
 import { E2EE_ENTITIES } from './e2ee.entities';
 import { E2eeDevicesService } from './e2ee-devices.service';
 import { E2eeKeysService } from './e2ee-keys.service';
@@ -17,7 +17,7 @@ import { ToDeviceService } from './to-device.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature(E2EE_ENTITIES), AuthModule, RoomsModule, UsersModule],
-  controllers: [E2eeController],
+  controllers: [EncryptionKeysController],
   providers: [E2eeDevicesService, E2eeKeysService, ToDeviceService, KeyBackupService],
 })
 export class E2eeModule {}

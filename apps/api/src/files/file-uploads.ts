@@ -93,6 +93,8 @@ export class FileUploads {
     if (upload.declaredSize > this.limitsConfig.maxBytes) throw fileTooLarge(this.limitsConfig.maxBytes);
     const membership = await this.rooms.requireMembership(upload.roomId, actor.id);
     if (membership.room.archivedAt) throw roomArchived();
+    // Files would reach the server readable: until the browser encrypts them, an encrypted room takes none.
+    if (membership.room.encrypted) throw errors.badRequest('Files cannot be shared in end-to-end encrypted rooms yet: they would reach the server unencrypted');
     await this.directRooms.assertMaySend(upload.roomId, actor.id);
     // The sanitiser keeps whole graphemes; the column counts code points (an emoji may be several).
     const name = Array.from(sanitizeFileName(upload.name)).slice(0, FILE_NAME_MAX_LENGTH).join('');

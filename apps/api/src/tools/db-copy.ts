@@ -234,7 +234,7 @@ async function checksumTarget(runner: QueryRunner, plan: TablePlan, batchRows: n
   return checksum;
 }
 
-/** Serial columns (none in Parley's tables today) continue after the highest copied value. */
+/** Serial columns (the e2ee tables' positions and ids) continue after the highest copied value. */
 async function advanceSequences(runner: QueryRunner, appTables: string[]): Promise<void> {
   const serials = (await runner.query(
     `SELECT table_name AS "table", column_name AS "column", pg_get_serial_sequence(format('%I.%I', table_schema, table_name), column_name) AS "sequence"

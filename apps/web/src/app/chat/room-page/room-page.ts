@@ -206,12 +206,13 @@ export class RoomPage {
   }
 
   protected attach(files: File[]): void {
-    if (this.archived()) return;
+    // Files are not encrypted in the browser yet: an encrypted room takes none (the server refuses them too).
+    if (this.archived() || this.room()?.encrypted) return;
     this.uploads.add(this.roomId(), files);
   }
 
   protected dragOver(event: DragEvent): void {
-    if (!(event.dataTransfer?.types ?? []).includes('Files') || !this.room() || this.archived()) return;
+    if (!(event.dataTransfer?.types ?? []).includes('Files') || !this.room() || this.archived() || this.room()?.encrypted) return;
     // Taking the drag over is what lets the drop happen here (instead of the browser opening the file).
     event.preventDefault();
     event.dataTransfer!.dropEffect = 'copy';
