@@ -91,4 +91,22 @@ test('two people and three devices: messages decrypt on every device, the server
   // And the canary is nowhere in the database, its WAL, the file store or the logs.
   expect(canaryFoundIn(suite.server.dataDir, suite.server.output(), canary)).toEqual([]);
   await expectVisible(messageRegion(page));
+
+  // Bo's devices, on his profile: both, with their keys; he signs the phone out from the laptop.
+  const laptop = boLaptop.page;
+  await laptop.goto('/profile');
+  const list = laptop.getByRole('list', { name: 'Encryption devices' });
+  await eventually(async () => expect(await list.getByRole('listitem').count()).toBe(2), 15_000);
+  await expectVisible(list.getByText('This device'));
+  expect(await list.locator('code').count()).toBe(2);
+  await list.scrollIntoViewIfNeeded();
+  await screenshot(laptop, 'e2ee-devices');
+  await audit.check(laptop, 'encryption devices', 'main');
+  audit.assertNone();
+  await list.getByRole('button', { name: /^Sign out device/ }).click();
+  await eventually(async () => expect(await list.getByRole('listitem').count()).toBe(1), 15_000);
+  // The phone's session ended with its device.
+  await boPhone.page.waitForURL((url) => url.pathname === '/login', { timeout: 15_000 });
+  const { devices } = await bo!.api.call<E2eeDeviceList>('GET', '/api/e2ee/devices');
+  expect(devices.filter((d) => d.hasKeys).length).toBe(1);
 });
