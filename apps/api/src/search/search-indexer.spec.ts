@@ -127,7 +127,8 @@ describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index o
     expect(one.stats.messages + two.stats.messages).toBe(600);
     expect(await count('search_docs')).toBe(600);
     expect(await candidates(one, 'number 59')).toHaveLength(11);
-  });
+    // 600 sends one by one and two indexers on PostgreSQL: seconds on a machine busy with other work.
+  }, 30_000);
 
   it('rebuilds under the new key period after a data-key rotation, answering throughout, then drops the old period', async () => {
     const ix = await indexer();
