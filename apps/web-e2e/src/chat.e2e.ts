@@ -168,7 +168,7 @@ test('a message written offline waits as pending and is delivered exactly once w
   // Ana starts a direct conversation with Bo.
   await sidebar(ana.page).getByRole('button', { name: 'New message' }).click();
   const dialog = ana.page.getByRole('dialog', { name: 'New message' });
-  await dialog.getByLabel('To').fill(boAccount.username);
+  await dialog.getByRole('searchbox', { name: 'To' }).fill(boAccount.username);
   await dialog.getByRole('button', { name: new RegExp(`^Message ${boAccount.displayName}`) }).click();
   await ana.page.waitForURL('**/r/*');
   const roomId = new URL(ana.page.url()).pathname.split('/').pop()!;
