@@ -1,6 +1,7 @@
 import { E2eeDeviceList, RoomSummary } from '@parley/contracts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, PHONE, screenshot } from './support/browser';
 import { composerBox, conversationLink, messageByText, messageRegion } from './support/chat-scene';
@@ -29,11 +30,25 @@ function canaryFoundIn(dataDir: string, logs: string, canary: string): string[] 
   return found;
 }
 
+/** Saves the recovery key the first use of encryption shows (and checks the dialog's accessibility). */
+async function saveRecoveryKey(page: Page, audit?: AccessibilityAudit): Promise<string> {
+  const dialog = page.getByRole('alertdialog', { name: 'Save your recovery key' });
+  await expectVisible(dialog, 30_000);
+  const key = (await dialog.locator('[data-recovery-key]').textContent())?.trim() ?? '';
+  if (audit) {
+    await screenshot(page, 'e2ee-recovery-key');
+    await audit.check(page, 'recovery key dialog', '.cdk-overlay-container');
+  }
+  await dialog.getByRole('checkbox', { name: 'I have saved my recovery key' }).check();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  return key;
+}
+
 test('two people and three devices: messages decrypt on every device, the server holds only ciphertext', async () => {
   const [ana, bo] = await suite.people('ana', 'bo');
   const anaBrowser = await suite.signedIn(ana!.account, DESKTOP);
   const boLaptop = await suite.signedIn(bo!.account, DESKTOP);
-  const boPhone = await suite.signedIn(bo!.account, PHONE);
 
   // Ana creates an encrypted group with Bo in the dialog.
   const { page } = anaBrowser;
@@ -46,12 +61,19 @@ test('two people and three devices: messages decrypt on every device, the server
   await screenshot(page, 'e2ee-create-room');
   const audit = new AccessibilityAudit('e2ee');
   await audit.check(page, 'create room dialog with the encrypted choice', '.cdk-overlay-container');
+  audit.assertNone();
   await dialog.getByRole('button', { name: 'Create room' }).click();
   await page.waitForURL((url) => url.pathname.startsWith('/r/'));
   const roomId = new URL(page.url()).pathname.split('/')[2]!;
   const room = await ana!.api.call<RoomSummary>('GET', `/api/rooms/${roomId}`);
   expect(room.encrypted).toBe(true);
+  // The first use of encryption on an account makes its recovery key: Ana and Bo each save theirs.
+  const anaKey = await saveRecoveryKey(page, audit);
+  expect(anaKey).toMatch(/^(\w{4} ){11}\w{2,4}$/);
+  await saveRecoveryKey(boLaptop.page);
   await expectVisible(page.getByRole('img', { name: 'End-to-end encrypted' }));
+  // Bo's phone signs in later: a device of its own (it asks for no new recovery key).
+  const boPhone = await suite.signedIn(bo!.account, PHONE);
 
   // Every browser sign-in became a device with keys (the library loads once an encrypted room is listed).
   await eventually(async () => {
@@ -110,3 +132,80 @@ test('two people and three devices: messages decrypt on every device, the server
   const { devices } = await bo!.api.call<E2eeDeviceList>('GET', '/api/e2ee/devices');
   expect(devices.filter((d) => d.hasKeys).length).toBe(1);
 });
+
+test('a new browser reads earlier history with the recovery key; a device verified by emoji gets the backup key', async () => {
+  const [ana, bo] = await suite.people('ana', 'bo');
+  const anaLaptop = await suite.signedIn(ana!.account, DESKTOP);
+  await ana!.api.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: 'Salaries', encrypted: true, memberIds: [bo!.api.user.id] });
+  const audit = new AccessibilityAudit('e2ee-recovery');
+  const anaKey = await saveRecoveryKey(anaLaptop.page);
+  await conversationLink(anaLaptop.page, 'Salaries').click();
+  await composerBox(anaLaptop.page).fill('Written before the new browser');
+  await composerBox(anaLaptop.page).press('Enter');
+  await expectVisible(messageByText(anaLaptop.page, 'Written before the new browser'));
+  // The key reached the backup before the new browser comes.
+  await eventually(async () => expect((await ana!.api.call<{ count: number }>('GET', '/api/e2ee/room_keys/version')).count).toBeGreaterThan(0), 15_000);
+
+  // A new browser: nobody shared the room key with it; it says so and offers the restore.
+  const anaPhone = await suite.signedIn(ana!.account, PHONE);
+  const phone = anaPhone.page;
+  await conversationLink(phone, 'Salaries').click();
+  const waiting = phone.getByText(/needs your recovery key/);
+  await expectVisible(waiting, 30_000);
+  await screenshot(phone, 'e2ee-needs-restore');
+  await phone.getByRole('button', { name: 'Restore with recovery key' }).click();
+  const restore = phone.getByRole('dialog', { name: 'Restore your encrypted messages' });
+  await restore.getByLabel('Recovery key').fill('not a key at all');
+  await restore.getByRole('button', { name: 'Restore' }).click();
+  await expectVisible(restore.getByRole('alert').getByText(/not a recovery key/));
+  await restore.getByLabel('Recovery key').fill(anaKey.replace(/ /g, '\n'));
+  await restore.getByRole('button', { name: 'Restore' }).click();
+  await expectVisible(restore.getByRole('status').getByText(/Restored: \d+ room key/), 30_000);
+  await screenshot(phone, 'e2ee-restored');
+  await audit.check(phone, 'restore dialog', '.cdk-overlay-container');
+  await restore.getByRole('button', { name: 'Done' }).click();
+  await eventually(async () => expect(await messageByText(phone, 'Written before the new browser').count()).toBe(1), 30_000);
+
+  // Bo: a laptop, then a second browser that he verifies from the laptop by comparing emoji.
+  const boLaptop = await suite.signedIn(bo!.account, DESKTOP);
+  await saveRecoveryKey(boLaptop.page);
+  await conversationLink(boLaptop.page, 'Salaries').click();
+  await composerBox(boLaptop.page).fill('Bo wrote this on his laptop');
+  await composerBox(boLaptop.page).press('Enter');
+  await expectVisible(messageByText(boLaptop.page, 'Bo wrote this on his laptop'));
+  await eventually(async () => expect((await bo!.api.call<{ count: number }>('GET', '/api/e2ee/room_keys/version')).count).toBeGreaterThan(0), 15_000);
+  const boDesk = await suite.signedIn(bo!.account, DESKTOP);
+  await conversationLink(boDesk.page, 'Salaries').click();
+  await expectVisible(boDesk.page.getByText(/needs your recovery key/), 30_000);
+
+  const laptop = boLaptop.page;
+  await laptop.goto('/profile');
+  const list = laptop.getByRole('list', { name: 'Encryption devices' });
+  await eventually(async () => expect(await list.getByRole('button', { name: /^Verify device/ }).count()).toBe(1), 30_000);
+  await list.getByRole('button', { name: /^Verify device/ }).click();
+  const asked = boDesk.page.getByRole('dialog', { name: 'Verify your other device' });
+  await expectVisible(asked.getByText(/wants to verify this device/), 30_000);
+  await asked.getByRole('button', { name: 'Accept' }).click();
+  const asking = laptop.getByRole('dialog', { name: 'Verify your other device' });
+  const emojiOf = async (dialog: typeof asking) => {
+    const list = dialog.getByRole('list', { name: 'Emoji to compare' });
+    await expectVisible(list, 30_000);
+    return (await list.getByRole('listitem').allTextContents()).map((t) => t.trim());
+  };
+  const shownOnLaptop = await emojiOf(asking);
+  const shownOnDesk = await emojiOf(asked);
+  expect(shownOnLaptop).toHaveLength(7);
+  expect(shownOnDesk).toEqual(shownOnLaptop);
+  await screenshot(laptop, 'e2ee-sas-emoji');
+  await audit.check(laptop, 'verification by emoji', '.cdk-overlay-container');
+  await asking.getByRole('button', { name: 'They match' }).click();
+  await asked.getByRole('button', { name: 'They match' }).click();
+  for (const dialog of [asking, asked]) await expectVisible(dialog.getByRole('status').getByText(/^Verified/), 30_000);
+  await screenshot(boDesk.page, 'e2ee-sas-done');
+  for (const dialog of [asking, asked]) await dialog.getByRole('button', { name: 'Done' }).click();
+  // The laptop now trusts the desk browser (signed with Bo's self-signing key)…
+  await eventually(async () => expect(await list.getByText('Verified').count()).toBe(2), 15_000);
+  // …and sent it the backup key: the desk browser reads the earlier messages without the recovery key.
+  await eventually(async () => expect(await messageByText(boDesk.page, 'Bo wrote this on his laptop').count()).toBe(1), 30_000);
+  audit.assertNone();
+}, 180_000);

@@ -17,7 +17,7 @@ export async function eventually(assertion: () => Promise<void> | void, timeoutM
   }
 }
 
-export const expectVisible = (locator: Locator) => locator.first().waitFor({ state: 'visible', timeout: 5000 });
+export const expectVisible = (locator: Locator, timeoutMs = 5000) => locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
 
 export const expectHidden = (locator: Locator) => eventually(async () => expect(await locator.isVisible()).toBe(false));
 

@@ -46,6 +46,22 @@ export interface SenderTrust {
 
 export type E2eeStatus = 'off' | 'starting' | 'ready' | 'failed';
 
+/** A started device: the library and its machine, for the parts built on it (recovery, verification). */
+export interface E2eeSession {
+  wasm: CryptoWasm;
+  machine: OlmMachine;
+  /** Parley's user id (a uuid) and this device's id. */
+  userId: string;
+  deviceId: string;
+}
+
+/** A to-device event of the inbox as the library took it in (decrypted when it came encrypted). */
+export interface InboxEvent {
+  type: string;
+  sender: string;
+  content: Record<string, unknown>;
+}
+
 const sinceKey = (deviceId: string) => `parley.e2ee.since.${deviceId}`;
 const storeName = (userId: string, deviceId: string) => `parley-e2ee-${userId}-${deviceId}`;
 
@@ -88,6 +104,9 @@ export class E2ee {
   private outgoing: Promise<void> = Promise.resolve();
   private readonly roomQueues = new Map<string, Promise<unknown>>();
   private readonly keyListeners = new Set<(sessions: { roomId: string; sessionId: string }[]) => void>();
+  private readonly startListeners = new Set<(session: E2eeSession) => void>();
+  private readonly inboxListeners = new Set<(events: InboxEvent[]) => void>();
+  private readonly missingKeyListeners = new Set<() => void>();
 
   readonly status = this.state.asReadonly();
   readonly device = this.deviceInfo.asReadonly();
@@ -133,6 +152,54 @@ export class E2ee {
   onRoomKeys(listener: (sessions: { roomId: string; sessionId: string }[]) => void): () => void {
     this.keyListeners.add(listener);
     return () => this.keyListeners.delete(listener);
+  }
+
+  /** Calls `listener` each time a device starts (after its first sync): recovery checks its backup then. */
+  onStarted(listener: (session: E2eeSession) => void): () => void {
+    this.startListeners.add(listener);
+    return () => this.startListeners.delete(listener);
+  }
+
+  /** Calls `listener` with each batch of inbox events once the library has taken them in (verification). */
+  onInbox(listener: (events: InboxEvent[]) => void): () => void {
+    this.inboxListeners.add(listener);
+    return () => this.inboxListeners.delete(listener);
+  }
+
+  /** Calls `listener` when a message could not be decrypted for want of its room key (the backup may have it). */
+  onMissingKey(listener: () => void): () => void {
+    this.missingKeyListeners.add(listener);
+    return () => this.missingKeyListeners.delete(listener);
+  }
+
+  /** The started device (starting it if needed). */
+  async session(): Promise<E2eeSession> {
+    await this.start();
+    const session = this.current();
+    if (!session) throw new Error('Signed out.');
+    return session;
+  }
+
+  /** The started device, or null while it is not. */
+  current(): E2eeSession | null {
+    const device = this.deviceInfo();
+    return this.machine && this.wasm && this.userId && device ? { wasm: this.wasm, machine: this.machine, userId: this.userId, deviceId: device.deviceId } : null;
+  }
+
+  /** Sends one request the library made (verification steps, signatures) and tells it the answer. */
+  async send(request: Parameters<typeof sendOutgoingRequest>[3]): Promise<void> {
+    const session = this.current();
+    if (session) await sendOutgoingRequest(session.wasm, session.machine, this.api, request);
+  }
+
+  /** Sends whatever the library has queued (and backs up new room keys). */
+  flush(): Promise<void> {
+    return this.processOutgoing();
+  }
+
+  /** Tells the waiting messages that room keys arrived from elsewhere (the key backup). */
+  announceRoomKeys(sessions: { roomId: string; sessionId: string }[]): void {
+    for (const listener of this.keyListeners) listener(sessions);
   }
 
   /**
@@ -193,7 +260,9 @@ export class E2ee {
         new wasm.DecryptionSettings(wasm.TrustRequirement.Untrusted),
       );
     } catch (err) {
-      return { ok: false, ...this.failure(wasm, err), sessionId: encrypted.sessionId };
+      const failure = this.failure(wasm, err);
+      if (failure.reason === 'missing_key') for (const listener of this.missingKeyListeners) listener();
+      return { ok: false, ...failure, sessionId: encrypted.sessionId };
     }
     const content = parseContent(decrypted.event);
     if (!content) return { ok: false, reason: 'invalid', detail: 'The decrypted message is not a Parley message.', sessionId: encrypted.sessionId };
@@ -246,6 +315,8 @@ export class E2ee {
     await this.processOutgoing();
     await this.sync();
     this.state.set('ready');
+    const session = this.current();
+    if (session) for (const listener of this.startListeners) listener(session);
     return machine;
   }
 
@@ -260,7 +331,7 @@ export class E2ee {
       if (this.machine !== machine) return;
       const changed = answer.device_lists.changed.map((id) => new wasm.UserId(id));
       const left = answer.device_lists.left.map((id) => new wasm.UserId(id));
-      await machine.receiveSyncChanges(
+      const processed = await machine.receiveSyncChanges(
         JSON.stringify(answer.to_device.events),
         new wasm.DeviceLists(changed, left),
         new Map(Object.entries(answer.device_one_time_keys_count)),
@@ -268,6 +339,8 @@ export class E2ee {
       );
       since = answer.next_batch;
       localStorage.setItem(sinceKey(device.deviceId), since);
+      const events = processed.flatMap((p) => ('rawEvent' in p ? [JSON.parse(p.rawEvent) as InboxEvent] : []));
+      if (events.length) for (const listener of this.inboxListeners) listener(events);
       await this.processOutgoing();
       if (answer.to_device.events.length < E2EE_SYNC_TO_DEVICE_MAX) break;
     }
@@ -277,7 +350,16 @@ export class E2ee {
   private processOutgoing(): Promise<void> {
     const run = this.outgoing.catch(() => undefined).then(async () => {
       const machine = this.machine;
-      if (machine && this.wasm) await sendAllOutgoing(this.wasm, machine, this.api);
+      const wasm = this.wasm;
+      if (!machine || !wasm) return;
+      await sendAllOutgoing(wasm, machine, this.api);
+      // Room keys not backed up yet go to the key backup (encrypted to its public key), a batch at a time.
+      if (!(await machine.isBackupEnabled())) return;
+      for (;;) {
+        const backup = await machine.backupRoomKeys();
+        if (!backup) break;
+        await sendOutgoingRequest(wasm, machine, this.api, backup);
+      }
     });
     this.outgoing = run;
     return run;

@@ -1,3 +1,5 @@
+import { E2eePrompts } from '../../e2ee/e2ee-prompts';
+import { Recovery } from '../../e2ee/recovery';
 import { ChangeDetectionStrategy, Component, ElementRef, Injector, afterNextRender, computed, inject, input, output, signal, viewChild } from '@angular/core';
 import { PublicUser } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
@@ -113,12 +115,20 @@ export class MessageItem {
     }
   });
 
+  private readonly recovery = inject(Recovery);
+  private readonly prompts = inject(E2eePrompts);
+  /** This browser has not been given the recovery key: earlier messages wait for it. */
+  protected readonly needsRestore = computed(() => this.recovery.state() === 'restore');
   private readonly injector = inject(Injector);
   private readonly userCards = inject(UserCards);
   private readonly usersApi = inject(UsersApi);
   private readonly confirmButton = viewChild<ElementRef<HTMLButtonElement>>('confirmButton');
   private pressTimer: ReturnType<typeof setTimeout> | null = null;
   private lastPointer = '';
+
+  protected restoreKeys(): void {
+    this.prompts.restore();
+  }
 
   protected reveal(): void {
     this.revealedId.set(this.message().id);

@@ -1,10 +1,14 @@
-import { ChangeDetectionStrategy, Component, OnInit, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, effect, inject, signal, untracked } from '@angular/core';
 import { E2eeDevice, e2eeUserId } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../../core/auth-store';
 import { formMessage, toApiError } from '../../core/api-error';
 import { LocalTimePipe } from '../../shared/local-time-pipe';
+import { E2ee } from '../e2ee';
 import { E2eeApi } from '../e2ee-api';
+import { E2eePrompts } from '../e2ee-prompts';
+import { Recovery } from '../recovery';
+import { Verification } from '../verification';
 
 /** A device's Ed25519 identity key in groups of four, to compare by eye with what that device shows. */
 export function fingerprint(key: string): string {
@@ -13,12 +17,15 @@ export function fingerprint(key: string): string {
 
 interface DeviceRow extends E2eeDevice {
   fingerprint: string | null;
+  /** Verified by emoji, by cross-signing (signed with my self-signing key), or this device once set up. */
+  verified: boolean;
 }
 
 /**
  * My devices for end-to-end encryption (every browser sign-in that opened an encrypted room, and tokens that
  * registered): their identity key's fingerprint, and sign out one I no longer use (rooms then stop sharing
- * keys with it). Verifying devices by emoji comes later: until then every device shows as not verified.
+ * keys with it), verify one by comparing emoji, and the account's recovery key (restore this device with it,
+ * or make a new one).
  */
 @Component({
   selector: 'app-devices-section',
@@ -30,13 +37,53 @@ interface DeviceRow extends E2eeDevice {
 export class DevicesSection implements OnInit {
   private readonly api = inject(E2eeApi);
   private readonly auth = inject(AuthStore);
+  private readonly e2ee = inject(E2ee);
+  private readonly prompts = inject(E2eePrompts);
+  private readonly verification = inject(Verification);
+  protected readonly recovery = inject(Recovery);
+  protected readonly recoveryState = this.recovery.state;
+  protected readonly encryptionOn = this.e2ee.ready;
+  protected readonly replacing = signal(false);
 
   protected readonly devices = signal<DeviceRow[] | null>(null);
   protected readonly error = signal<string | null>(null);
   protected readonly removing = signal<string | null>(null);
 
+  constructor() {
+    // A verification finished or this device was restored: trust changed.
+    effect(() => {
+      this.verification.completed();
+      this.recoveryState();
+      this.e2ee.ready();
+      untracked(() => void this.load());
+    });
+  }
+
   ngOnInit(): void {
     void this.load();
+  }
+
+  protected verify(device: DeviceRow): void {
+    const me = this.auth.user()?.id;
+    if (!me) return;
+    this.error.set(null);
+    this.verification.verifyDevice(me, device.deviceId).catch((err: unknown) => this.error.set(err instanceof Error ? err.message : 'The verification could not start.'));
+  }
+
+  protected restore(): void {
+    this.prompts.restore();
+  }
+
+  protected async replaceKey(): Promise<void> {
+    this.replacing.set(true);
+    this.error.set(null);
+    try {
+      await this.recovery.replaceKey();
+    } catch (err) {
+      this.error.set(err instanceof Error ? err.message : 'A new recovery key could not be made.');
+    } finally {
+      this.replacing.set(false);
+    }
   }
 
   protected async load(): Promise<void> {
@@ -50,15 +97,31 @@ export class DevicesSection implements OnInit {
         };
         keys = answer.device_keys[e2eeUserId(me)] ?? {};
       }
+      const trusted = await this.trusted(devices);
       this.devices.set(
         devices.map((d) => {
           const ed = keys[d.deviceId]?.keys?.[`ed25519:${d.deviceId}`];
-          return { ...d, fingerprint: ed ? fingerprint(ed) : null };
+          return { ...d, fingerprint: ed ? fingerprint(ed) : null, verified: trusted.has(d.deviceId) };
         }),
       );
     } catch (err) {
       this.error.set(formMessage(toApiError(err)));
     }
+  }
+
+  /** Which of my devices this device trusts (only known once encryption runs in this browser). */
+  private async trusted(devices: readonly E2eeDevice[]): Promise<Set<string>> {
+    const session = this.e2ee.current();
+    const ids = new Set<string>();
+    if (!session) return ids;
+    const { wasm, machine } = session;
+    const me = new wasm.UserId(e2eeUserId(session.userId));
+    for (const d of devices) {
+      if (!d.hasKeys) continue;
+      const device = await machine.getDevice(me, new wasm.DeviceId(d.deviceId));
+      if (device && (device.isCrossSigningTrusted() || device.isLocallyTrusted())) ids.add(d.deviceId);
+    }
+    return ids;
   }
 
   protected async remove(device: DeviceRow): Promise<void> {

@@ -1,0 +1,214 @@
+import { Injectable, effect, inject, signal, untracked } from '@angular/core';
+import type { Sas, VerificationRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
+import { e2eeUserId } from '@parley/contracts';
+import { E2ee, InboxEvent } from './e2ee';
+
+/** Where a verification stands, as the dialog shows it. */
+export type VerificationStep =
+  /** I asked; the other device has not answered yet. */
+  | 'waiting'
+  /** The other device asks me: accept or decline. */
+  | 'incoming'
+  /** Accepted: the devices exchange keys for the emoji. */
+  | 'starting'
+  /** Both show the same seven emoji when no one is in between: compare them. */
+  | 'compare'
+  /** I said they match; waiting for the other side to say so too. */
+  | 'confirmed'
+  | 'done'
+  | 'cancelled';
+
+export interface VerificationView {
+  flowId: string;
+  /** Parley's id of the other person (mine when verifying one of my own devices). */
+  otherUserId: string;
+  otherDeviceId: string | null;
+  self: boolean;
+  step: VerificationStep;
+  emoji: { symbol: string; description: string }[];
+  cancelReason: string | null;
+}
+
+const fromMatrixUser = (id: string) => id.replace(/^@|:parley$/g, '');
+
+/**
+ * Interactive verification of devices by comparing emoji (SAS, `m.sas.v1`) over to-device messages, run by
+ * the crypto library. When both people say the emoji match, the library signs what it verified: my own other
+ * device with my self-signing key, another person's identity with my user-signing key (cross-signing then
+ * trusts their other devices).
+ */
+@Injectable({ providedIn: 'root' })
+export class Verification {
+  private readonly e2ee = inject(E2ee);
+  private readonly viewSignal = signal<VerificationView | null>(null);
+  private readonly doneCount = signal(0);
+  private request: VerificationRequest | null = null;
+  private sas: Sas | null = null;
+  private startingSas = false;
+
+  /** The verification in progress (or just ended), for the dialog. */
+  readonly view = this.viewSignal.asReadonly();
+  /** Goes up each time a verification completes (device lists re-read their trust). */
+  readonly completed = this.doneCount.asReadonly();
+
+  constructor() {
+    this.e2ee.onInbox((events) => this.received(events));
+    effect(() => {
+      if (this.e2ee.status() === 'off') untracked(() => this.clear());
+    });
+  }
+
+  /** Asks one device (mine or another person's) to verify with me by emoji. */
+  async verifyDevice(userId: string, deviceId: string): Promise<void> {
+    const { wasm, machine } = await this.e2ee.session();
+    // (Arrays of ids passed to the library are consumed: each call gets ids of its own.)
+    await machine.updateTrackedUsers([new wasm.UserId(e2eeUserId(userId))]);
+    await this.e2ee.flush();
+    const device = await machine.getDevice(new wasm.UserId(e2eeUserId(userId)), new wasm.DeviceId(deviceId));
+    if (!device) throw new Error('That device has no encryption keys yet.');
+    const previous = this.request && !this.request.isDone() && !this.request.isCancelled() ? this.request.cancel() : undefined;
+    if (previous) await this.e2ee.send(previous);
+    const [request, toDevice] = device.requestVerification([wasm.VerificationMethod.SasV1]);
+    await this.e2ee.send(toDevice);
+    this.follow(request);
+  }
+
+  /** Accepts the request shown as incoming. */
+  async accept(): Promise<void> {
+    const { wasm } = await this.e2ee.session();
+    const out = this.request?.acceptWithMethods([wasm.VerificationMethod.SasV1]);
+    if (out) await this.e2ee.send(out);
+    await this.update();
+  }
+
+  /** The emoji match on both screens: the library signs the verified keys. */
+  async confirm(): Promise<void> {
+    const sas = this.sas;
+    if (!sas) return;
+    for (const out of await sas.confirm()) await this.e2ee.send(out);
+    await this.e2ee.flush();
+    await this.update();
+  }
+
+  /** The emoji differ: someone may be in between. Cancels, telling the other device why. */
+  async mismatch(): Promise<void> {
+    const out = this.sas?.cancelWithCode('m.mismatched_sas');
+    if (out) await this.e2ee.send(out);
+    await this.update();
+  }
+
+  /** Declines or stops the verification. */
+  async cancel(): Promise<void> {
+    const out = this.request?.cancel();
+    if (out) await this.e2ee.send(out);
+    await this.update();
+  }
+
+  /** Closes the dialog once the verification ended. */
+  dismiss(): void {
+    if (this.request && !this.request.isDone() && !this.request.isCancelled()) this.request.cancel();
+    this.clear();
+  }
+
+  // ---- internals ----
+
+  private received(events: InboxEvent[]): void {
+    const session = this.e2ee.current();
+    if (!session) return;
+    for (const event of events) {
+      if (event.type !== 'm.key.verification.request') continue;
+      const flowId = event.content['transaction_id'];
+      if (typeof flowId !== 'string') continue;
+      const request = session.machine.getVerificationRequest(new session.wasm.UserId(event.sender), flowId);
+      if (!request || request.isCancelled() || request.isDone()) continue;
+      // One at a time: a second request while one runs is declined by the library's timeout, not shown.
+      if (this.request && !this.request.isDone() && !this.request.isCancelled()) continue;
+      this.follow(request);
+    }
+  }
+
+  private follow(request: VerificationRequest): void {
+    this.request = request;
+    this.sas = null;
+    this.startingSas = false;
+    request.registerChangesCallback(() => this.update());
+    void this.update();
+  }
+
+  private async update(): Promise<void> {
+    const request = this.request;
+    const session = this.e2ee.current();
+    if (!request || !session) return;
+    const { wasm } = session;
+    const phase = request.phase();
+    if (phase === wasm.VerificationRequestPhase.Ready && request.weStarted() && !this.startingSas) {
+      this.startingSas = true;
+      const started = await request.startSas();
+      if (started) {
+        await this.e2ee.send(started[1]);
+        this.watch(started[0]);
+      }
+    }
+    const verification = request.getVerification();
+    if (verification instanceof wasm.Sas && this.sas !== verification) this.watch(verification);
+    const sas = this.sas;
+    if (sas && !sas.weStarted() && !sas.hasBeenAccepted() && !sas.isCancelled()) {
+      const out = sas.accept();
+      if (out) await this.e2ee.send(out);
+    }
+    let step: VerificationStep;
+    let emoji: VerificationView['emoji'] = [];
+    const cancelled = request.isCancelled() || sas?.isCancelled();
+    if (cancelled) step = 'cancelled';
+    else if (request.isDone() || sas?.isDone()) step = 'done';
+    else if (sas?.emoji()) {
+      emoji = (sas.emoji() ?? []).map((e) => ({ symbol: e.symbol, description: e.description }));
+      step = sas.haveWeConfirmed() ? 'confirmed' : 'compare';
+    } else if (phase === wasm.VerificationRequestPhase.Requested) step = request.weStarted() ? 'waiting' : 'incoming';
+    else if (phase === wasm.VerificationRequestPhase.Created) step = 'waiting';
+    else step = 'starting';
+    const info = request.cancelInfo ?? sas?.cancelInfo();
+    const previous = this.viewSignal();
+    this.viewSignal.set({
+      flowId: request.flowId,
+      otherUserId: fromMatrixUser(request.otherUserId.toString()),
+      otherDeviceId: request.otherDeviceId?.toString() ?? null,
+      self: request.isSelfVerification(),
+      step,
+      emoji,
+      cancelReason: cancelled ? (info ? describeCancel(info.cancelCode(), info.cancelledbyUs()) : 'The verification was cancelled.') : null,
+    });
+    if (step === 'done' && previous?.step !== 'done') {
+      await this.e2ee.flush();
+      this.doneCount.update((n) => n + 1);
+    }
+  }
+
+  private watch(sas: Sas): void {
+    this.sas = sas;
+    sas.registerChangesCallback(() => this.update());
+  }
+
+  private clear(): void {
+    this.request = null;
+    this.sas = null;
+    this.startingSas = false;
+    this.viewSignal.set(null);
+  }
+}
+
+/** A person-readable reason for a cancelled verification. */
+export function describeCancel(code: string, byUs: boolean): string {
+  switch (code) {
+    case 'm.mismatched_sas':
+      return 'The emoji did not match, so nothing was verified. Someone may be between the devices: try again, and if they still differ, do not trust the device.';
+    case 'm.timeout':
+      return 'The verification took too long and was stopped.';
+    case 'm.user':
+      return byUs ? 'You cancelled the verification.' : 'The other device cancelled the verification.';
+    case 'm.accepted':
+      return 'Another of your devices answered this request.';
+    default:
+      return `The verification stopped (${code}).`;
+  }
+}
