@@ -72,6 +72,15 @@ async function signIn(browser, url, user) {
   return { context, page };
 }
 
+/** Closes the "Save your recovery key" dialog the first use of encryption shows. */
+async function saveRecoveryKey(page) {
+  const dialog = page.getByRole('alertdialog', { name: 'Save your recovery key' });
+  await dialog.waitFor({ timeout: 60_000 });
+  await dialog.getByRole('checkbox', { name: 'I have saved my recovery key' }).check();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 /** Records, in the page, when each `bench#<n>@<sentAt>` text first appears. */
 async function watch(page) {
   await page.evaluate(() => {
@@ -111,6 +120,8 @@ async function run() {
       await new Promise((r) => setTimeout(r, 250));
     }
     console.log(`${MEMBERS} browser devices ready (keys uploaded) ${((Date.now() - t0) / 1000).toFixed(1)} s after the last sign-in`);
+    // Each account's first device made its recovery key: save it (the dialog holds the page until then).
+    for (const s of sessions) await saveRecoveryKey(s.page);
 
     const results = [];
     for (const room of [plain, secret]) {
