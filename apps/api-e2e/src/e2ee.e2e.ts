@@ -285,6 +285,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('end-to-end encrypted rooms 
     const backup = await ada1.machine.backupRoomKeys();
     expect(backup).toBeDefined();
     await ada1.send(backup!);
+    // The same sessions backed up again (another device, or after a restore) replace what is stored.
+    const again = await request(url).put('/api/e2ee/room_keys/keys').query({ version }).set(bearer(ada1.who)).send(backup!.body).set('Content-Type', 'application/json').expect(200);
+    expect(again.body.count).toBe(1);
     // A new device: nobody shared the key with it; the backup has it, encrypted to the recovery key.
     const ada2 = await device(ada);
     await expect(ada2.decrypt(room.id, ada.user.id, sent.id, sent.encrypted!)).rejects.toBeDefined();

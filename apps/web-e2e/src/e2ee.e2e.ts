@@ -207,5 +207,31 @@ test('a new browser reads earlier history with the recovery key; a device verifi
   await eventually(async () => expect(await list.getByText('Verified').count()).toBe(2), 15_000);
   // …and sent it the backup key: the desk browser reads the earlier messages without the recovery key.
   await eventually(async () => expect(await messageByText(boDesk.page, 'Bo wrote this on his laptop').count()).toBe(1), 30_000);
+
+  // Ana verifies Bo from his profile card, with his laptop: his other (cross-signed) browser is trusted too.
+  const anaPage = anaLaptop.page;
+  await messageRegion(anaPage).getByRole('button', { name: /^View profile of Bo/ }).first().click();
+  const card = anaPage.getByRole('dialog', { name: bo!.account.displayName });
+  const theirs = card.getByRole('list', { name: 'Their encryption devices' });
+  await eventually(async () => expect(await theirs.getByRole('listitem').count()).toBe(2), 30_000);
+  await expectVisible(card.getByText('Not verified'));
+  await screenshot(anaPage, 'e2ee-person-devices');
+  const boDevices = (await bo!.api.call<E2eeDeviceList>('GET', '/api/e2ee/devices')).devices;
+  // The laptop is the older of Bo's two devices.
+  const laptopDevice = [...boDevices].sort((a, b) => a.createdAt.localeCompare(b.createdAt))[0]!;
+  await theirs.getByRole('button', { name: new RegExp(`\\(${laptopDevice.deviceId}\\)`) }).click();
+  const onBo = laptop.getByRole('dialog', { name: /^Verify Ana/ });
+  await expectVisible(onBo.getByText(/wants to verify this device/), 30_000);
+  await onBo.getByRole('button', { name: 'Accept' }).click();
+  const onAna = anaPage.getByRole('dialog', { name: /^Verify Bo/ });
+  expect(await emojiOf(onAna)).toEqual(await emojiOf(onBo));
+  await onAna.getByRole('button', { name: 'They match' }).click();
+  await onBo.getByRole('button', { name: 'They match' }).click();
+  for (const dialog of [onAna, onBo]) await expectVisible(dialog.getByRole('status').getByText(/^Verified/), 30_000);
+  for (const dialog of [onAna, onBo]) await dialog.getByRole('button', { name: 'Done' }).click();
+  await eventually(async () => expect(await theirs.getByText('· verified').count()).toBe(2), 30_000);
+  await expectVisible(card.getByText('Verified', { exact: true }));
+  await screenshot(anaPage, 'e2ee-person-verified');
+  await audit.check(anaPage, 'a verified person', '.cdk-overlay-container');
   audit.assertNone();
-}, 180_000);
+}, 240_000);

@@ -73,7 +73,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const exited = new Promise<number | string | null>((ok) => child.once('exit', (code, signal) => ok(code ?? signal)));
 
   const url = `${env['TLS_CERT_FILE'] ? 'https' : 'http'}://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  // A busy machine (two cores, browsers and other servers running) can take a while to boot Nest.
+  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let finished = false;
   void exited.then(() => (finished = true));
   while (true) {

@@ -79,7 +79,8 @@ export class KeyBackupService {
       }
     }
     if (rows.length > E2EE_BACKUP_SESSIONS_PER_REQUEST_MAX) throw errors.validation('rooms', `At most ${E2EE_BACKUP_SESSIONS_PER_REQUEST_MAX} sessions per request`);
-    if (rows.length) await this.keys.save(rows, { chunk: 200 });
+    // A session backed up again (another device of the user, or after a restore) replaces the stored copy.
+    for (let i = 0; i < rows.length; i += 200) await this.keys.upsert(rows.slice(i, i + 200), ['version', 'roomId', 'sessionId']);
     const count = await this.keys.countBy({ version: String(v.version) });
     return { count, etag: String(count) };
   }

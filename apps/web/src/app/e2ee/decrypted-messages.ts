@@ -21,6 +21,8 @@ const keyOf = (m: Pick<Message, 'id' | 'rev'>) => `${m.id}:${m.rev}`;
 export class DecryptedMessages {
   private readonly e2ee = inject(E2ee);
   private readonly views = signal<Readonly<Record<string, DecryptedView>>>({});
+  /** The messages decrypted so far, by id:rev (to re-read their sender's trust). */
+  private readonly decryptedMessages = new Map<string, Message>();
   /** Messages waiting for a room key, by session id. */
   private readonly waiting = new Map<string, Map<string, Message>>();
 
@@ -32,6 +34,10 @@ export class DecryptedMessages {
         this.waiting.delete(sessionId);
         for (const message of list.values()) void this.decrypt(message);
       }
+    });
+    // A verification or a restore changed which devices are trusted: read the senders' shields again.
+    this.e2ee.onTrustChanged(() => {
+      for (const message of this.decryptedMessages.values()) void this.decrypt(message);
     });
   }
 
@@ -71,6 +77,7 @@ export class DecryptedMessages {
 
   reset(): void {
     this.views.set({});
+    this.decryptedMessages.clear();
     this.waiting.clear();
   }
 
@@ -78,7 +85,10 @@ export class DecryptedMessages {
     let view: DecryptedView;
     try {
       const result = await this.e2ee.decrypt(message);
-      if (result.ok) view = { state: 'decrypted', content: result.content, trust: result.trust };
+      if (result.ok) {
+        view = { state: 'decrypted', content: result.content, trust: result.trust };
+        this.decryptedMessages.set(keyOf(message), message);
+      }
       else if (result.reason === 'invalid') view = { state: 'failed', detail: result.detail };
       else {
         view = { state: 'waiting', reason: result.reason, detail: result.detail };

@@ -107,10 +107,15 @@ export class E2ee {
   private readonly startListeners = new Set<(session: E2eeSession) => void>();
   private readonly inboxListeners = new Set<(events: InboxEvent[]) => void>();
   private readonly missingKeyListeners = new Set<() => void>();
+  private readonly trustListeners = new Set<() => void>();
+  private trustTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly keysVersion = signal(0);
 
   readonly status = this.state.asReadonly();
   readonly device = this.deviceInfo.asReadonly();
   readonly ready = computed(() => this.state() === 'ready');
+  /** Goes up when the library learns new device keys or identities (lists of devices re-read their trust). */
+  readonly deviceKeysChanged = this.keysVersion.asReadonly();
 
   constructor() {
     const userId = computed(() => this.auth.user()?.id ?? null);
@@ -170,6 +175,21 @@ export class E2ee {
   onMissingKey(listener: () => void): () => void {
     this.missingKeyListeners.add(listener);
     return () => this.missingKeyListeners.delete(listener);
+  }
+
+  /** Calls `listener` when who this device trusts changed (a verification, a restore): shields are re-read. */
+  onTrustChanged(listener: () => void): () => void {
+    this.trustListeners.add(listener);
+    return () => this.trustListeners.delete(listener);
+  }
+
+  announceTrustChanged(): void {
+    // Several changes in a row (a key query answering for many people) make one re-read.
+    if (this.trustTimer) clearTimeout(this.trustTimer);
+    this.trustTimer = setTimeout(() => {
+      this.trustTimer = null;
+      for (const listener of this.trustListeners) listener();
+    }, 300);
   }
 
   /** The started device (starting it if needed). */
@@ -309,6 +329,12 @@ export class E2ee {
       const sessions = keys.map((k) => ({ roomId: k.roomId.toString().replace(/^!|:parley$/g, ''), sessionId: k.sessionId }));
       for (const listener of this.keyListeners) listener(sessions);
     });
+    machine.registerDevicesUpdatedCallback(async () => this.keysVersion.update((n) => n + 1));
+    machine.registerUserIdentityUpdatedCallback(async () => {
+      // A new signature (someone verified, a device cross-signed) changes senders' shields.
+      this.keysVersion.update((n) => n + 1);
+      this.announceTrustChanged();
+    });
     this.wasm = wasm;
     this.machine = machine;
     this.deviceInfo.set(device);
@@ -355,10 +381,14 @@ export class E2ee {
       await sendAllOutgoing(wasm, machine, this.api);
       // Room keys not backed up yet go to the key backup (encrypted to its public key), a batch at a time.
       if (!(await machine.isBackupEnabled())) return;
-      for (;;) {
-        const backup = await machine.backupRoomKeys();
-        if (!backup) break;
-        await sendOutgoingRequest(wasm, machine, this.api, backup);
+      try {
+        for (;;) {
+          const backup = await machine.backupRoomKeys();
+          if (!backup) break;
+          await sendOutgoingRequest(wasm, machine, this.api, backup);
+        }
+      } catch {
+        // Offline, or the backup was replaced on another device: the keys stay queued and go with the next run.
       }
     });
     this.outgoing = run;

@@ -108,6 +108,7 @@ export class Recovery {
     this.problemSignal.set(null);
     const imported = await this.download(session, version);
     await this.e2ee.flush();
+    this.e2ee.announceTrustChanged();
     return imported;
   }
 

@@ -63,7 +63,7 @@ export class Verification {
     const { wasm, machine } = await this.e2ee.session();
     // (Arrays of ids passed to the library are consumed: each call gets ids of its own.)
     await machine.updateTrackedUsers([new wasm.UserId(e2eeUserId(userId))]);
-    await this.e2ee.flush();
+    await this.e2ee.flush().catch(() => undefined);
     const device = await machine.getDevice(new wasm.UserId(e2eeUserId(userId)), new wasm.DeviceId(deviceId));
     if (!device) throw new Error('That device has no encryption keys yet.');
     const previous = this.request && !this.request.isDone() && !this.request.isCancelled() ? this.request.cancel() : undefined;
@@ -181,6 +181,7 @@ export class Verification {
     if (step === 'done' && previous?.step !== 'done') {
       await this.e2ee.flush();
       this.doneCount.update((n) => n + 1);
+      this.e2ee.announceTrustChanged();
     }
   }
 

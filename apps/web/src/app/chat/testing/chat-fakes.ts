@@ -263,6 +263,10 @@ export class FakeE2ee {
     return () => this.listeners.delete(listener);
   }
 
+  onTrustChanged(): () => void {
+    return () => undefined;
+  }
+
   async encrypt(roomId: string, content: EncryptedMessageContent): Promise<EncryptedContent> {
     this.encrypted.push({ roomId, content });
     return { algorithm: MEGOLM_ALGORITHM, ciphertext: btoa(unescape(encodeURIComponent(JSON.stringify(content)))), senderKey: 'k', senderDeviceId: 'ABCDEFGHIJ', sessionId: `s-${roomId}` };

@@ -53,6 +53,7 @@ export class DevicesSection implements OnInit {
     // A verification finished or this device was restored: trust changed.
     effect(() => {
       this.verification.completed();
+      this.e2ee.deviceKeysChanged();
       this.recoveryState();
       this.e2ee.ready();
       untracked(() => void this.load());

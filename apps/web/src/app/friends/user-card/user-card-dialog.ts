@@ -3,6 +3,7 @@ import { ChangeDetectionStrategy, Component, DestroyRef, inject, signal } from '
 import { PublicUser } from '@parley/contracts';
 import { Realtime } from '../../core/realtime';
 import { labelDialog } from '../../shared/dialog/dialog-label';
+import { PersonDevices } from '../../e2ee/person-devices/person-devices';
 import { UserCard } from './user-card';
 
 export interface UserCardDialogData {
@@ -15,12 +16,13 @@ export interface UserCardDialogData {
  */
 @Component({
   selector: 'app-user-card-dialog',
-  imports: [UserCard],
+  imports: [UserCard, PersonDevices],
   template: `
     <button type="button" class="close" aria-label="Close" (click)="close()">
       <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" /></svg>
     </button>
     <app-user-card [user]="user()" [headingId]="titleId" (conversationOpened)="close()" />
+    <app-person-devices [userId]="user().id" />
   `,
   styleUrl: './user-card-dialog.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
