@@ -1,4 +1,4 @@
-import { Injectable, effect, inject, untracked } from '@angular/core';
+import { Injectable, inject } from '@angular/core';
 import { E2eeDevice, parleyUserId } from '@parley/contracts';
 import { AuthStore } from '../../core/auth-store';
 import { Realtime } from '../../core/realtime';
@@ -115,14 +115,6 @@ export class DeviceSearch {
     realtime.on('room:left', ({ roomId, userId }) => {
       if (userId === this.auth.user()?.id) void this.entries()?.removeRoom(roomId).catch(() => undefined);
     });
-    // Signed out (or another user): the entries in memory go; `forgetStore` deletes the database.
-    effect(() => {
-      const device = this.e2ee.device();
-      untracked(() => {
-        if (!device) this.earlyRemovals.clear();
-        this.entries(device);
-      });
-    });
   }
 
   /**
@@ -156,7 +148,10 @@ export class DeviceSearch {
     else if (this.earlyRemovals.size < EARLY_REMOVALS_MAX) for (const id of messageIds) this.earlyRemovals.add(id);
   }
 
-  /** The entries of this browser's device now (read at every use: a write never lands in a signed-out device's database). */
+  /**
+   * The entries of this browser's device now, read at every use: after a sign-out nothing is written to the old
+   * device's database, and `forgetStore` deleting it closes it here (and drops the entries held in memory).
+   */
   private entries(device: E2eeDevice | null = this.e2ee.device()): DeviceEntries | null {
     if (this.current && this.current.deviceId === device?.deviceId && !this.current.gone) return this.current;
     this.current?.close();
