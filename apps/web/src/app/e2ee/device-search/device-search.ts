@@ -19,7 +19,9 @@ class DeviceEntries {
   private store: Promise<SealedEntries> | null = null;
   /** The highest revision written per message this session (a deleted message: Infinity, it never comes back). */
   private readonly written = new Map<string, number>();
-  index: Promise<DeviceSearchIndex> | null = null;
+  private index: Promise<DeviceSearchIndex> | null = null;
+  /** The index once loaded: the tasks queued after the loading keep it up to date (those before, the loading reads). */
+  private loaded: DeviceSearchIndex | null = null;
   gone = false;
 
   constructor(
@@ -44,7 +46,7 @@ class DeviceEntries {
       const stored = await store.get(entry.messageId);
       if (stored && stored.rev > entry.rev) return;
       await store.put(entry);
-      (await this.loaded())?.put(entry);
+      this.loaded?.put(entry);
     }).catch(() => undefined);
   }
 
@@ -52,15 +54,14 @@ class DeviceEntries {
     for (const id of messageIds) this.written.set(id, Infinity);
     void this.run(async (store) => {
       await store.remove(messageIds);
-      const index = await this.loaded();
-      for (const id of messageIds) index?.remove(id);
+      for (const id of messageIds) this.loaded?.remove(id);
     }).catch(() => undefined);
   }
 
   removeRoom(roomId: string): Promise<void> {
     return this.run(async (store) => {
       await store.removeRoom(roomId);
-      (await this.loaded())?.removeRoom(roomId);
+      this.loaded?.removeRoom(roomId);
     });
   }
 
@@ -71,6 +72,7 @@ class DeviceEntries {
       const { DeviceSearchIndex } = await import('./device-search-index');
       const index = new DeviceSearchIndex();
       for (const entry of await store.all()) index.put(entry);
+      this.loaded = index;
       return index;
     });
     this.index.catch(() => (this.index = null));
@@ -80,11 +82,8 @@ class DeviceEntries {
   close(): void {
     this.gone = true;
     this.index = null;
+    this.loaded = null;
     void this.store?.then((s) => s.close()).catch(() => undefined);
-  }
-
-  private loaded(): Promise<DeviceSearchIndex | null> {
-    return this.index ? this.index.catch(() => null) : Promise.resolve(null);
   }
 
   private open(): Promise<SealedEntries> {
