@@ -7,6 +7,7 @@ import { MessageNotifier } from '../chat/message-notifier';
 import { RoomList } from '../chat/room-list/room-list';
 import { TabTitle } from '../chat/tab-title';
 import { AuthStore } from '../core/auth-store';
+import { DeviceSearch } from '../e2ee/device-search/device-search';
 import { FriendsStore } from '../friends/friends-store';
 import { InvitationsList } from '../invitations/invitations-list/invitations-list';
 import { InvitationsStore } from '../invitations/invitations-store';
@@ -51,6 +52,8 @@ export class Shell {
     // The chat starts with the signed-in layout: the socket and the room list, and the unread count in the tab title.
     inject(ChatStore);
     inject(TabTitle);
+    // And the search on this device, which keeps what this device decrypts in encrypted rooms.
+    inject(DeviceSearch);
     // So do the friends lists: the chat collapses messages from blocked people, the Friends link counts requests.
     effect(() => {
       if (this.auth.user() && !this.friends.loaded()) untracked(() => void this.friends.refresh());
