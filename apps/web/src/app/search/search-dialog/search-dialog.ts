@@ -39,10 +39,12 @@ const IDLE: ResultsState = { results: [], nextCursor: null, indexing: false, loa
 /** Results from the encrypted rooms, found in this browser (see DeviceSearch). */
 interface DeviceResultsState {
   hits: DeviceSearchHit[];
+  /** The first search of a session reads this device's entries first. */
+  loading: boolean;
   error: string | null;
 }
 
-const NO_DEVICE_RESULTS: DeviceResultsState = { hits: [], error: null };
+const NO_DEVICE_RESULTS: DeviceResultsState = { hits: [], loading: false, error: null };
 
 /** A result as the list shows it (from the server or from this device), with its place in the keyboard order. */
 interface ResultView {
@@ -109,7 +111,7 @@ export class SearchDialog {
     return q.length > 0 && !queryLongEnough(q);
   });
   protected readonly minLength = computed(() => queryMinLength(this.filters().q.trim()));
-  protected readonly loading = computed(() => this.state().loading);
+  protected readonly loading = computed(() => this.state().loading || this.deviceState().loading);
   protected readonly loadingMore = computed(() => this.state().loadingMore);
   protected readonly error = computed(() => this.state().error ?? this.deviceState().error);
   protected readonly indexing = computed(() => this.state().indexing);
@@ -137,15 +139,16 @@ export class SearchDialog {
         switchMap((f) => {
           if (!queryLongEnough(f.q) || !this.encryptedRooms()) return of(NO_DEVICE_RESULTS);
           return from(this.deviceSearch.search(this.deviceQuery(f))).pipe(
-            map((hits): DeviceResultsState => ({ hits, error: null })),
-            catchError(() => of<DeviceResultsState>({ hits: [], error: 'Encrypted rooms could not be searched on this device.' })),
+            map((hits): DeviceResultsState => ({ ...NO_DEVICE_RESULTS, hits })),
+            catchError(() => of<DeviceResultsState>({ ...NO_DEVICE_RESULTS, error: 'Encrypted rooms could not be searched on this device.' })),
+            startWith<DeviceResultsState>({ ...this.deviceState(), loading: true, error: null }),
           );
         }),
         takeUntilDestroyed(),
       )
       .subscribe((state) => {
         this.deviceState.set(state);
-        this.active.set(0);
+        if (!state.loading) this.active.set(0);
       });
     filters
       .pipe(
