@@ -240,6 +240,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('end-to-end encrypted rooms 
     await request(url).put('/api/e2ee/account-data/parley.secret_storage').set(bearer(adaA.who)).send({ content: { sealed: 'xyz' } }).expect(200);
     expect((await request(url).get('/api/e2ee/account-data/parley.secret_storage').set(bearer(adaB.who)).expect(200)).body).toEqual({ content: { sealed: 'xyz' } });
     await request(url).get('/api/e2ee/account-data/parley.secret_storage').set(bearer(cy)).expect(404);
+    expect((await request(url).get('/api/e2ee/account-data').set(bearer(adaB.who)).expect(200)).body).toEqual({ account_data: { 'parley.secret_storage': { sealed: 'xyz' } } });
+    expect((await request(url).get('/api/e2ee/account-data').set(bearer(cy)).expect(200)).body).toEqual({ account_data: {} });
   });
 
   it('answers bad input with 4xx in the one error shape', async () => {

@@ -1,9 +1,9 @@
 import { E2eeDeviceList, RoomSummary } from '@parley/contracts';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, PHONE, screenshot } from './support/browser';
+import { saveRecoveryKey } from './support/e2ee';
 import { composerBox, conversationLink, messageByText, messageRegion } from './support/chat-scene';
 import { browserSuite } from './support/suite';
 import { eventually, expectVisible } from './support/ui-expect';
@@ -28,21 +28,6 @@ function canaryFoundIn(dataDir: string, logs: string, canary: string): string[] 
   });
   if (logs.includes(canary)) found.push('server output');
   return found;
-}
-
-/** Saves the recovery key the first use of encryption shows (and checks the dialog's accessibility). */
-async function saveRecoveryKey(page: Page, audit?: AccessibilityAudit): Promise<string> {
-  const dialog = page.getByRole('alertdialog', { name: 'Save your recovery key' });
-  await expectVisible(dialog, 30_000);
-  const key = (await dialog.locator('[data-recovery-key]').textContent())?.trim() ?? '';
-  if (audit) {
-    await screenshot(page, 'e2ee-recovery-key');
-    await audit.check(page, 'recovery key dialog', '.cdk-overlay-container');
-  }
-  await dialog.getByRole('checkbox', { name: 'I have saved my recovery key' }).check();
-  await dialog.getByRole('button', { name: 'Done' }).click();
-  await dialog.waitFor({ state: 'detached' });
-  return key;
 }
 
 test('two people and three devices: messages decrypt on every device, the server holds only ciphertext', async () => {

@@ -201,6 +201,13 @@ export class EncryptionKeysController {
     return this.backup.getKeys(auth.user.id, typeof version === 'string' ? version : undefined);
   }
 
+  @Get('account-data')
+  @ApiOperation({ summary: 'All your account data documents', description: '`{account_data: {<type>: <content>}}`: every document your devices stored (empty when none).' })
+  @ApiOkResponse(MATRIX_ANSWER)
+  listAccountData(@CurrentAuth() auth: RequestAuth): Promise<Json> {
+    return this.backup.listAccountData(auth.user.id);
+  }
+
   @Get('account-data/:type')
   @ApiParam({ name: 'type', description: 'Lower-case letters, digits, ".", "_" or "-", e.g. `parley.secret_storage`' })
   @ApiOperation({ summary: 'Read one of your account data documents', description: 'Opaque JSON your devices share (secret storage). 404 when there is none of that type.' })

@@ -93,6 +93,12 @@ export class KeyBackupService {
     return { rooms };
   }
 
+  /** Every account data document of the user, by type (a few small documents: secret storage). */
+  async listAccountData(userId: string): Promise<Json> {
+    const rows = await this.accountData.find({ where: { userId } });
+    return { account_data: Object.fromEntries(rows.map((r) => [r.type, JSON.parse(r.content) as unknown])) };
+  }
+
   async getAccountData(userId: string, type: string): Promise<Json> {
     this.checkType(type);
     const row = await this.accountData.findOneBy({ userId, type });

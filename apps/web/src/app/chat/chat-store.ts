@@ -409,7 +409,8 @@ export class ChatStore implements SyncTarget {
     if (messages.length === 0 || !me) return;
     const mine = new Set(messages.filter((m) => m.senderId === me).map((m) => m.clientMsgId));
     if (mine.size) this.outboxQueue.delivered(mine);
-    if (messages.some((m) => m.encrypted)) this.decrypted.request(messages);
+    // Tombstones of encrypted rooms too: the search on this device forgets deleted messages.
+    if (messages.some((m) => m.encrypted || (m.deletedAt && this.roomsById()[m.roomId]?.encrypted))) this.decrypted.request(messages);
 
     const byRoom = new Map<string, Message[]>();
     for (const m of messages) byRoom.set(m.roomId, [...(byRoom.get(m.roomId) ?? []), m]);

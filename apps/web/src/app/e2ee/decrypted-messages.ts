@@ -13,6 +13,9 @@ export type DecryptedView =
 
 const keyOf = (m: Pick<Message, 'id' | 'rev'>) => `${m.id}:${m.rev}`;
 
+/** What this device read (a message decrypted) or saw deleted (a tombstone of an encrypted room). */
+export type ReadEvent = { kind: 'decrypted'; message: Message; content: EncryptedMessageContent } | { kind: 'deleted'; message: Message };
+
 /**
  * The decrypted contents of the encrypted messages this client holds, by message and revision (an edit is a
  * new ciphertext). Messages whose room key has not arrived wait and are tried again when keys come in.
@@ -25,6 +28,7 @@ export class DecryptedMessages {
   private readonly decryptedMessages = new Map<string, Message>();
   /** Messages waiting for a room key, by session id. */
   private readonly waiting = new Map<string, Map<string, Message>>();
+  private readonly readListeners = new Set<(event: ReadEvent) => void>();
 
   constructor() {
     this.e2ee.onRoomKeys((sessions) => {
@@ -46,9 +50,16 @@ export class DecryptedMessages {
     return this.views()[keyOf(message)] ?? { state: 'decrypting' };
   }
 
-  /** Starts decrypting messages not seen yet (called as messages arrive). */
+  /** Calls `listener` with every message decrypted and every deletion seen from now on (the search on this device). */
+  onRead(listener: (event: ReadEvent) => void): () => void {
+    this.readListeners.add(listener);
+    return () => this.readListeners.delete(listener);
+  }
+
+  /** Starts decrypting messages not seen yet (called as messages arrive, with tombstones of encrypted rooms). */
   request(messages: readonly Message[]): void {
     for (const m of messages) {
+      if (m.deletedAt) for (const listener of this.readListeners) listener({ kind: 'deleted', message: m });
       if (!m.encrypted || m.deletedAt) continue;
       if (this.views()[keyOf(m)]) continue;
       this.set(m, { state: 'decrypting' });
@@ -100,6 +111,7 @@ export class DecryptedMessages {
       view = { state: 'failed', detail: err instanceof Error ? err.message : 'Encryption is not available in this browser.' };
     }
     this.set(message, view);
+    if (view.state === 'decrypted') for (const listener of this.readListeners) listener({ kind: 'decrypted', message, content: view.content });
     return view;
   }
 

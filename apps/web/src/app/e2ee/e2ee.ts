@@ -63,7 +63,8 @@ export interface InboxEvent {
 }
 
 const sinceKey = (deviceId: string) => `parley.e2ee.since.${deviceId}`;
-const storeName = (userId: string, deviceId: string) => `parley-e2ee-${userId}-${deviceId}`;
+/** The name of a device's crypto store (the library's databases and the search on this device are named after it). */
+export const storeName = (userId: string, deviceId: string) => `parley-e2ee-${userId}-${deviceId}`;
 
 function parseContent(json: string): EncryptedMessageContent | null {
   try {

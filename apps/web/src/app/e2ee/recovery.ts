@@ -65,6 +65,10 @@ export class Recovery {
     this.e2ee.onStarted((session) => void this.check(session));
     // Another of my devices may have backed up the key of a message this one cannot read.
     this.e2ee.onMissingKey(() => this.fetchMissingKeys());
+    // Trust changed (this device verified by another of mine): a backup key may wait in the secret inbox.
+    this.e2ee.onTrustChanged(() => void this.secretsFromInbox());
+    // …or the library took the key itself as it arrived (it keeps a backup key that matches): look after each inbox batch.
+    this.e2ee.onInbox(() => void this.secretsFromInbox());
     const now = this.e2ee.current();
     if (now) void this.check(now);
     effect(() => {
@@ -147,6 +151,15 @@ export class Recovery {
     this.problemSignal.set(null);
     await this.download(session, server.version);
     await this.e2ee.flush();
+  }
+
+  private async secretsFromInbox(): Promise<void> {
+    const session = this.e2ee.current();
+    if (!session || this.stateSignal() !== 'restore') return;
+    for (const value of await session.machine.getSecretsFromInbox(BACKUP_SECRET)) await this.receivedSecret(session, BACKUP_SECRET, value).catch(() => undefined);
+    if (this.stateSignal() !== 'restore') return;
+    const keys = await session.machine.getBackupKeys();
+    if (keys.decryptionKey) await this.receivedSecret(session, BACKUP_SECRET, keys.decryptionKey.toBase64()).catch(() => undefined);
   }
 
   private check(session: E2eeSession): Promise<void> {
@@ -271,12 +284,9 @@ export class Recovery {
   }
 
   private async sealed(): Promise<SealedSecrets | null> {
-    try {
-      return (JSON.parse(await this.api.get(`account-data/${RECOVERY_ACCOUNT_DATA}`)) as { content: SealedSecrets }).content;
-    } catch (err) {
-      if (notFound(err)) return null;
-      throw err;
-    }
+    // The list, not the one document: an account without one yet is the normal first use, not an error.
+    const all = JSON.parse(await this.api.get('account-data')) as { account_data: Record<string, unknown> };
+    return (all.account_data[RECOVERY_ACCOUNT_DATA] as SealedSecrets | undefined) ?? null;
   }
 
   private async backupVersion(): Promise<BackupVersion | null> {

@@ -4,6 +4,8 @@
  * key can be used by this origin's pages but its bytes can never be read out, not even by our own script, so
  * a copy of the browser profile's IndexedDB files alone does not open the store.
  */
+import { DEVICE_SEARCH_DB_SUFFIX } from './device-search/sealed-entries';
+
 const DB_NAME = 'parley-e2ee';
 const STORE = 'store-secrets';
 
@@ -56,10 +58,10 @@ export async function storePassphrase(storeName: string): Promise<string> {
   return passphrase;
 }
 
-/** A device that is gone (signed out): its sealed passphrase and the library's databases are deleted. */
+/** A device that is gone (signed out): its sealed passphrase, the library's databases and its search entries are deleted. */
 export async function forgetStore(storeName: string): Promise<void> {
   await withStore('readwrite', (s) => s.delete(storeName)).catch(() => undefined);
-  for (const suffix of ['::matrix-sdk-crypto', '::matrix-sdk-crypto-meta']) {
+  for (const suffix of ['::matrix-sdk-crypto', '::matrix-sdk-crypto-meta', DEVICE_SEARCH_DB_SUFFIX]) {
     await request(indexedDB.deleteDatabase(`${storeName}${suffix}`) as unknown as IDBRequest<unknown>).catch(() => undefined);
   }
 }

@@ -179,6 +179,8 @@ export class Verification {
       cancelReason: cancelled ? (info ? describeCancel(info.cancelCode(), info.cancelledbyUs()) : 'The verification was cancelled.') : null,
     });
     if (step === 'done' && previous?.step !== 'done') {
+      // One of my own devices verified: ask my devices for the secrets this one lacks (the backup key above all).
+      if (request.isSelfVerification()) await session.machine.requestMissingSecretsIfNeeded();
       await this.e2ee.flush();
       this.doneCount.update((n) => n + 1);
       this.e2ee.announceTrustChanged();

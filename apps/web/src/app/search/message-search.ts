@@ -1,8 +1,13 @@
 import { Dialog } from '@angular/cdk/dialog';
 import { Injectable, inject } from '@angular/core';
 import { Router } from '@angular/router';
-import { SearchResult } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
+
+/** The result picked in the search dialog: the message at `seq` in the room. */
+export interface SearchPick {
+  roomId: string;
+  seq: number;
+}
 
 /**
  * Opens message search (Ctrl/Cmd+K, or the search buttons), and the result picked in it: the conversation at
@@ -22,9 +27,9 @@ export class MessageSearch {
     try {
       const { SearchDialog } = await import('./search-dialog/search-dialog');
       const picked = await firstValueFrom(
-        this.dialog.open<SearchResult>(SearchDialog, { panelClass: 'search-dialog-panel', maxWidth: '100vw', autoFocus: 'first-tabbable' }).closed,
+        this.dialog.open<SearchPick>(SearchDialog, { panelClass: 'search-dialog-panel', maxWidth: '100vw', autoFocus: 'first-tabbable' }).closed,
       );
-      if (picked) await this.router.navigate(['/r', picked.room.id], { queryParams: { at: picked.seq } });
+      if (picked) await this.router.navigate(['/r', picked.roomId], { queryParams: { at: picked.seq } });
     } finally {
       this.open = false;
     }

@@ -7,6 +7,7 @@ import { MessageNotifier } from '../chat/message-notifier';
 import { RoomList } from '../chat/room-list/room-list';
 import { TabTitle } from '../chat/tab-title';
 import { AuthStore } from '../core/auth-store';
+import { DeviceSearch } from '../e2ee/device-search/device-search';
 import { E2eePrompts } from '../e2ee/e2ee-prompts';
 import { FriendsStore } from '../friends/friends-store';
 import { InvitationsList } from '../invitations/invitations-list/invitations-list';
@@ -54,6 +55,8 @@ export class Shell {
     inject(TabTitle);
     // Encryption's prompts: saving a new recovery key, and verification requests from other devices.
     inject(E2eePrompts);
+    // And the search on this device, which keeps what this device decrypts in encrypted rooms.
+    inject(DeviceSearch);
     // So do the friends lists: the chat collapses messages from blocked people, the Friends link counts requests.
     effect(() => {
       if (this.auth.user() && !this.friends.loaded()) untracked(() => void this.friends.refresh());
