@@ -2,6 +2,7 @@ import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import {
   Attachment,
   attachmentsPreview,
+  EncryptedMessageContent,
   Message,
   MessageDeletedEvent,
   MessageKind,
@@ -51,6 +52,8 @@ export class ChatStore implements SyncTarget {
   private readonly timelines = inject(RoomTimelines);
   private readonly e2ee = inject(E2ee);
   readonly decrypted = inject(DecryptedMessages);
+  /** What my encrypted messages on their way say, by clientMsgId (until the server's copy arrives). */
+  private readonly sentContents = new Map<string, EncryptedMessageContent>();
   readonly people = inject(PeopleStore);
 
   private me: string | null = null;
@@ -92,11 +95,19 @@ export class ChatStore implements SyncTarget {
       if (userId === this.me) this.patchRoom(roomId, (room) => ({ ...room, myRole: role }));
     });
     r.on('user:updated', ({ user }) => this.profileChanged(user));
-    this.outboxQueue.onDelivered = (message) => this.ingest([message]);
+    this.outboxQueue.onDelivered = (message) => {
+      // My own encrypted message: its content is known here, no need to decrypt it again.
+      const content = this.sentContents.get(message.clientMsgId);
+      this.sentContents.delete(message.clientMsgId);
+      if (content && message.encrypted) this.decrypted.sent(message, content);
+      this.ingest([message]);
+    };
     this.outboxQueue.prepare = async (entry) => {
       if (!this.roomsById()[entry.roomId]?.encrypted) return { body: entry.body };
       const replyPreview = entry.replyToId ? this.quotedText(entry.roomId, entry.replyToId) : undefined;
-      const encrypted = await this.e2ee.encrypt(entry.roomId, { body: entry.body, attachments: [], ...(replyPreview ? { replyPreview } : {}) });
+      const content = { body: entry.body, attachments: [], ...(replyPreview ? { replyPreview } : {}) };
+      const encrypted = await this.e2ee.encrypt(entry.roomId, content);
+      this.sentContents.set(entry.clientMsgId, content);
       return { body: '', encrypted };
     };
     this.readMarkers.onConfirmed = (roomId, lastReadSeq) => this.receipt(roomId, this.me ?? '', lastReadSeq);
@@ -337,8 +348,11 @@ export class ChatStore implements SyncTarget {
     const held = Object.values(this.timelines.all()).flatMap((t) => t.items).find((m) => m.id === messageId);
     if (held?.encrypted) {
       const before = this.decrypted.decryptedById(messageId);
-      const encrypted = await this.e2ee.encrypt(held.roomId, { ...(before ?? { attachments: [] }), body });
-      this.ingest([await firstValueFrom(this.messagesApi.edit(messageId, { body: '', encrypted }))]);
+      const content = { ...(before ?? { attachments: [] }), body };
+      const encrypted = await this.e2ee.encrypt(held.roomId, content);
+      const edited = await firstValueFrom(this.messagesApi.edit(messageId, { body: '', encrypted }));
+      if (edited.encrypted) this.decrypted.sent(edited, content);
+      this.ingest([edited]);
       return;
     }
     this.ingest([await firstValueFrom(this.messagesApi.edit(messageId, { body }))]);

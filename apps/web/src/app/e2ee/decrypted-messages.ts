@@ -115,6 +115,13 @@ export class DecryptedMessages {
     return view;
   }
 
+  /** A message this device encrypted and sent: its content is known, so it is not decrypted again. */
+  sent(message: Message, content: EncryptedMessageContent): void {
+    if (this.views()[keyOf(message)]?.state === 'decrypted') return;
+    this.set(message, { state: 'decrypted', content, trust: { shield: 'none', message: null } });
+    for (const listener of this.readListeners) listener({ kind: 'decrypted', message, content });
+  }
+
   private set(message: Message, view: DecryptedView): void {
     this.views.update((all) => ({ ...all, [keyOf(message)]: view }));
   }

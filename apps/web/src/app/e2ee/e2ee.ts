@@ -23,6 +23,20 @@ import { forgetStore, storePassphrase } from './store-secret';
 export const ROOM_KEY_ROTATION_MESSAGES = 100;
 /** …or after this long (a week), whichever comes first; and whenever a member or a device leaves. */
 export const ROOM_KEY_ROTATION_MS = 7 * 24 * 3600_000;
+/**
+ * While a room's members and their devices are unchanged, its key sharing is checked again only every this
+ * many messages or this often (the check is what rotates a used-up room key; nothing else changes meanwhile).
+ */
+const SHARE_CHECK_MESSAGES = 10;
+const SHARE_CHECK_MS = 60_000;
+
+/** What the last key sharing of a room was for: its members, and the device-list version then. */
+interface RoomSharing {
+  members: string[];
+  devicesVersion: number;
+  sinceCheck: number;
+  checkedAt: number;
+}
 
 /** Why a message could not be read (yet). */
 export type DecryptFailure =
@@ -111,6 +125,10 @@ export class E2ee {
   private readonly trustListeners = new Set<() => void>();
   private trustTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly keysVersion = signal(0);
+  /** Per room, the members the room key was last shared with (dropped when membership may have changed). */
+  private readonly sharing = new Map<string, RoomSharing>();
+  /** Goes up when any device list changes (a device added or signed out, keys changed): sharing is re-checked. */
+  private devicesVersion = 0;
 
   readonly status = this.state.asReadonly();
   readonly device = this.deviceInfo.asReadonly();
@@ -128,13 +146,20 @@ export class E2ee {
       if (this.machine) void this.sync();
     });
     this.realtime.on('room:left', ({ roomId, userId: left }) => {
+      this.sharing.delete(roomId);
       // Someone left: the next message of mine there goes under a new room key (the library rotates when a
       // member it shared the key with is no longer in the list it is given; this makes it certain).
       if (left !== this.userId && this.machine && this.wasm) void this.discardRoomKey(roomId);
     });
+    // Someone joined: the next message shares the key with their devices (the members are asked again).
+    this.realtime.on('member:joined', ({ roomId }) => this.sharing.delete(roomId));
     effect(() => {
-      // Back online: catch up on whatever reached the inbox meanwhile.
-      if (this.realtime.online() && untracked(() => this.machine)) void this.sync();
+      // Back online: catch up on whatever reached the inbox meanwhile, and ask rooms' members again (joins and
+      // leaves may have been missed while offline).
+      if (this.realtime.online() && untracked(() => this.machine)) {
+        this.sharing.clear();
+        void this.sync();
+      }
     });
   }
 
@@ -232,9 +257,18 @@ export class E2ee {
     return this.inRoomQueue(roomId, async () => {
       const machine = await this.start();
       const wasm = this.wasm!;
-      const room = new wasm.RoomId(e2eeRoomId(roomId));
-      await this.shareRoomKey(wasm, machine, roomId, room);
-      const encrypted = JSON.parse(await machine.encryptRoomEvent(room, E2EE_MESSAGE_EVENT_TYPE, JSON.stringify(content))) as {
+      const room = () => new wasm.RoomId(e2eeRoomId(roomId));
+      let ciphertext: string;
+      try {
+        await this.shareRoomKey(wasm, machine, roomId, room(), false);
+        ciphertext = await machine.encryptRoomEvent(room(), E2EE_MESSAGE_EVENT_TYPE, JSON.stringify(content));
+      } catch {
+        // No usable room key (used up, or discarded): share afresh, with the members asked again.
+        this.sharing.delete(roomId);
+        await this.shareRoomKey(wasm, machine, roomId, room(), true);
+        ciphertext = await machine.encryptRoomEvent(room(), E2EE_MESSAGE_EVENT_TYPE, JSON.stringify(content));
+      }
+      const encrypted = JSON.parse(ciphertext) as {
         algorithm: string;
         ciphertext: string;
         sender_key: string;
@@ -356,6 +390,8 @@ export class E2ee {
     for (;;) {
       const answer = await this.api.sync(since);
       if (this.machine !== machine) return;
+      // A device added or removed somewhere: rooms check their key sharing again before the next message.
+      if (answer.device_lists.changed.length || answer.device_lists.left.length) this.devicesVersion++;
       const changed = answer.device_lists.changed.map((id) => new wasm.UserId(id));
       const left = answer.device_lists.left.map((id) => new wasm.UserId(id));
       const processed = await machine.receiveSyncChanges(
@@ -396,10 +432,29 @@ export class E2ee {
     return run;
   }
 
-  private async shareRoomKey(wasm: CryptoWasm, machine: OlmMachine, roomId: string, room: RoomId): Promise<void> {
-    // The members now, from the server: a member who just left is not in it.
-    const members = await firstValueFrom(this.roomsApi.members(roomId));
-    const users = (): UserId[] => members.map((m) => new wasm.UserId(e2eeUserId(m.user.id)));
+  /**
+   * Makes sure every device of the room's members has the current room key (claiming one-time keys and
+   * sending it over Olm to the devices that lack it). Skipped while nothing changed since the last check (same
+   * members, no device list change, fewer than SHARE_CHECK_MESSAGES messages and SHARE_CHECK_MS since), which
+   * keeps a busy room's sends to the encryption itself; `force` checks anyway.
+   */
+  private async shareRoomKey(wasm: CryptoWasm, machine: OlmMachine, roomId: string, room: RoomId, force: boolean): Promise<void> {
+    const last = this.sharing.get(roomId);
+    if (
+      !force &&
+      last &&
+      last.devicesVersion === this.devicesVersion &&
+      last.sinceCheck < SHARE_CHECK_MESSAGES &&
+      Date.now() - last.checkedAt < SHARE_CHECK_MS
+    ) {
+      last.sinceCheck++;
+      return;
+    }
+    const devicesVersion = this.devicesVersion;
+    // The members now, from the server (once; then kept up to date by member:joined / room:left): a member who
+    // just left is not in it.
+    const memberIds = last?.members ?? (await firstValueFrom(this.roomsApi.members(roomId))).map((m) => m.user.id);
+    const users = (): UserId[] => memberIds.map((id) => new wasm.UserId(e2eeUserId(id)));
     await machine.updateTrackedUsers(users());
     // Device lists of newly tracked users (and of anyone whose devices changed) before the key goes out.
     await this.processOutgoing();
@@ -413,10 +468,13 @@ export class E2ee {
     settings.sharingStrategy = wasm.CollectStrategy.deviceBasedStrategy(false, false);
     const requests = await machine.shareRoomKey(room, users(), settings);
     for (const request of requests) await sendOutgoingRequest(wasm, machine, this.api, request);
+    this.sharing.set(roomId, { members: memberIds, devicesVersion, sinceCheck: 1, checkedAt: Date.now() });
   }
 
   private discardRoomKey(roomId: string): Promise<unknown> {
+    this.sharing.delete(roomId);
     return this.inRoomQueue(roomId, async () => {
+      this.sharing.delete(roomId);
       if (this.machine && this.wasm) await this.machine.invalidateGroupSession(new this.wasm.RoomId(e2eeRoomId(roomId)));
     });
   }
@@ -451,6 +509,7 @@ export class E2ee {
     this.wasm = null;
     this.starting = null;
     this.roomQueues.clear();
+    this.sharing.clear();
     this.deviceInfo.set(null);
     this.state.set('off');
     machine?.close();

@@ -93,13 +93,15 @@ export class SealedEntries {
     };
     const db = await request(open);
     // Deleted (sign-out) even while the keys are still being read: let the deletion through at once.
+    let entries: SealedEntries | null = null;
     let gone = false;
     db.onversionchange = () => {
       gone = true;
-      db.close();
+      if (entries) entries.close();
+      else db.close();
       onGone();
     };
-    const entries = new SealedEntries(db, await keysOf(db));
+    entries = new SealedEntries(db, await keysOf(db));
     if (gone) entries.close();
     return entries;
   }
