@@ -26,6 +26,7 @@ export class DecryptedMessages {
   private readonly views = signal<Readonly<Record<string, DecryptedView>>>({});
   /** The messages decrypted so far, by id:rev (to re-read their sender's trust). */
   private readonly decryptedMessages = new Map<string, Message>();
+  private readonly inflight = new Map<string, Promise<DecryptedView>>();
   /** Messages waiting for a room key, by session id. */
   private readonly waiting = new Map<string, Map<string, Message>>();
   private readonly readListeners = new Set<(event: ReadEvent) => void>();
@@ -90,9 +91,20 @@ export class DecryptedMessages {
     this.views.set({});
     this.decryptedMessages.clear();
     this.waiting.clear();
+    this.inflight.clear();
   }
 
-  private async decrypt(message: Message): Promise<DecryptedView> {
+  /** One decryption at a time per message revision: the conversation, the notification and the preview share it. */
+  private decrypt(message: Message): Promise<DecryptedView> {
+    const key = keyOf(message);
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const run = this.decryptOnce(message).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, run);
+    return run;
+  }
+
+  private async decryptOnce(message: Message): Promise<DecryptedView> {
     let view: DecryptedView;
     try {
       const result = await this.e2ee.decrypt(message);
