@@ -59,6 +59,24 @@ describe('ChatStore in an end-to-end encrypted room', () => {
     expect(store.messages('r')()[1]!.body).toBe('second');
   });
 
+  it('previews an encrypted room it has not opened with its last message, decrypted (that one message fetched)', async () => {
+    const last = makeMessage({ id: 'm-last', roomId: 'r', seq: 7, senderId: ana.id, body: '', encrypted: cipher('see you at nine') });
+    const room = makeRoom({
+      id: 'r',
+      encrypted: true,
+      lastSeq: 7,
+      lastMessage: { id: 'm-last', seq: 7, senderId: ana.id, senderName: ana.displayName, text: '', deleted: false, hidden: false, attachmentCount: 0, encrypted: true, kind: 'user', createdAt: last.createdAt },
+    });
+    const plain = makeRoom({ id: 'p', lastSeq: 3 });
+    const { store, messages } = chatHarness({ rooms: [room, plain] });
+    messages.history.set('r', [makeMessage({ roomId: 'r', seq: 6, senderId: ana.id, body: '', encrypted: cipher('older') }), last]);
+    expect(store.decrypted.decryptedById('m-last')).toBeNull();
+    await settle();
+    expect(store.decrypted.decryptedById('m-last')?.body).toBe('see you at nine');
+    // One message of the encrypted room, nothing of the plain one.
+    expect(messages.queries).toEqual([{ roomId: 'r', limit: 1 }]);
+  });
+
   it('notifies with the decrypted text', async () => {
     const { store, realtime, notifier } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true })] });
     await settle();

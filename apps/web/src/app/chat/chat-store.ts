@@ -40,6 +40,9 @@ export type { RoomTimeline } from './room-timeline';
  * and their read positions, and the outbox of messages on their way. The socket connection calls in as
  * its SyncTarget to catch up after every (re)connect.
  */
+/** How many encrypted rooms' last messages are fetched and decrypted for the room list at start. */
+const ENCRYPTED_PREVIEWS_MAX = 20;
+
 @Injectable({ providedIn: 'root' })
 export class ChatStore implements SyncTarget {
   private readonly realtime = inject(Realtime);
@@ -504,7 +507,28 @@ export class ChatStore implements SyncTarget {
    * in the background; sign-ins with no encrypted room never load it.
    */
   private startEncryptionIfUsed(rooms: readonly RoomSummary[]): void {
-    if (rooms.some((r) => r.encrypted)) void this.e2ee.start().catch(() => undefined);
+    if (!rooms.some((r) => r.encrypted)) return;
+    void this.e2ee
+      .start()
+      .then(() => this.decryptPreviews(rooms))
+      .catch(() => undefined);
+  }
+
+  /**
+   * The room list previews an encrypted room's last message once this device has read it: for rooms not opened
+   * since the page loaded, fetch that one message and decrypt it (the most recently active rooms first).
+   */
+  private async decryptPreviews(rooms: readonly RoomSummary[]): Promise<void> {
+    const waiting = rooms
+      .filter((r) => r.encrypted && r.lastMessage && !r.lastMessage.deleted && !r.lastMessage.hidden && !this.decrypted.decryptedById(r.lastMessage.id))
+      .sort((a, b) => (b.lastMessage!.createdAt ?? '').localeCompare(a.lastMessage!.createdAt ?? ''))
+      .slice(0, ENCRYPTED_PREVIEWS_MAX);
+    for (const room of waiting) {
+      if (this.timelines.held(room.id)?.some((m) => m.id === room.lastMessage!.id)) continue;
+      const page = await firstValueFrom(this.messagesApi.history(room.id, { limit: 1 })).catch(() => null);
+      const last = page?.items.find((m) => m.id === room.lastMessage!.id);
+      if (last) this.decrypted.request([last]);
+    }
   }
 
   private membershipChanged(roomId: string, joined: boolean): void {
