@@ -9,10 +9,16 @@ describe('SessionsService', () => {
   let db: TestDatabase;
   let sessions: SessionsService;
   let userId: string;
+  let ended: { userId: string; sessionIds?: string[]; reason: string }[];
 
   beforeEach(async () => {
     db = await openTestDatabase({ SESSION_TTL_HOURS: '1' });
-    sessions = new SessionsService(db.dataSource.getRepository(SessionEntity), db.config, new AppEvents());
+    const events = new AppEvents();
+    ended = [];
+    events.on('auth.sessions-ended', (e) => {
+      ended.push(e);
+    });
+    sessions = new SessionsService(db.dataSource.getRepository(SessionEntity), db.config, events);
     const user = await db.dataSource.getRepository(UserEntity).save({
       username: 'sam',
       email: 'sam@example.com',
@@ -40,6 +46,8 @@ describe('SessionsService', () => {
     await db.dataSource.getRepository(SessionEntity).update({ id: session.id }, { expiresAt: new Date(Date.now() - 1000) });
     expect(await sessions.findByToken(token)).toBeNull();
     expect(await db.dataSource.getRepository(SessionEntity).countBy({ id: session.id })).toBe(0);
+    // Its encryption device and sockets are told, as for a sign-out.
+    expect(ended).toEqual([{ userId, sessionIds: [session.id], reason: 'expired' }]);
   });
 
   it('slides the expiry forward when used (at most once a minute)', async () => {
@@ -59,6 +67,8 @@ describe('SessionsService', () => {
     await db.dataSource.getRepository(SessionEntity).update({ id: old.session.id }, { expiresAt: new Date(Date.now() - 1000) });
     expect(await sessions.purgeExpired()).toBe(1);
     expect(await sessions.findByToken(live.token)).not.toBeNull();
+    expect(ended).toEqual([{ userId, sessionIds: [old.session.id], reason: 'expired' }]);
+    expect(await sessions.purgeExpired()).toBe(0);
   });
 
   it('revokes all of a user\'s sessions, optionally keeping one', async () => {

@@ -63,6 +63,8 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     if (!session) return null;
     if (session.expiresAt.getTime() <= Date.now()) {
       await this.sessions.delete({ id: session.id });
+      // What hangs on the session goes with it (its encryption device, its sockets).
+      await this.events.emit('auth.sessions-ended', { userId: session.userId, sessionIds: [session.id], reason: 'expired' });
       return null;
     }
     return session;
@@ -112,8 +114,14 @@ export class SessionsService implements OnApplicationBootstrap, OnApplicationShu
     return result.affected ?? 0;
   }
 
+  /** Deletes expired sessions; what hangs on them (encryption devices, sockets) is told, per user. */
   async purgeExpired(now = new Date()): Promise<number> {
-    const result = await this.sessions.delete({ expiresAt: LessThan(now) });
+    const expired = await this.sessions.find({ select: { id: true, userId: true }, where: { expiresAt: LessThan(now) } });
+    if (!expired.length) return 0;
+    const result = await this.sessions.delete(expired.map((s) => s.id));
+    const byUser = new Map<string, string[]>();
+    for (const s of expired) byUser.set(s.userId, [...(byUser.get(s.userId) ?? []), s.id]);
+    for (const [userId, sessionIds] of byUser) await this.events.emit('auth.sessions-ended', { userId, sessionIds, reason: 'expired' });
     return result.affected ?? 0;
   }
 
