@@ -10,4 +10,5 @@ export * from './friends';
 export * from './files';
 export * from './message-preview';
 export * from './search';
+export * from './search-text';
 export * from './e2ee';

@@ -13,7 +13,7 @@ import { RoomEntity } from '../rooms/room.entity';
 import { openPostgresTestDatabase, openTestDatabase, TestDatabase } from '../testing/test-database';
 import { UserEntity } from '../users/user.entity';
 import { SearchIndexer } from './search-indexer';
-import { normaliseQuery, queryGrams } from './search-text';
+import { normaliseQuery, queryGrams } from '@parley/contracts';
 import { messageOrd, seqOfOrd } from './search-tokens';
 
 const databases = { sqlite: openTestDatabase, postgres: openPostgresTestDatabase };

@@ -8,7 +8,7 @@ import { AppEvents } from '../events/app-events';
 import { JobsService } from '../jobs/jobs.service';
 import { MessageSearchReads } from '../messages/message-search-reads';
 import { RoomRevisions } from '../rooms/room-revisions';
-import { normalise, searchablePlainText, textGrams } from './search-text';
+import { normalise, searchablePlainText, textGrams } from '@parley/contracts';
 import { DocChange, SearchPeriod, SearchStore, searchStore } from './search-store';
 import { messageOrd, NO_KEY_PERIOD, ROOM_ORD_LIMIT, SearchTokens } from './search-tokens';
 

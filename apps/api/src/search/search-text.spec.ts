@@ -1,4 +1,4 @@
-import { findMatches, normalise, normaliseQuery, queryGrams, snippetOf, textGrams } from './search-text';
+import { findMatches, normalise, normaliseQuery, queryGrams, snippetOf, textGrams } from '@parley/contracts';
 
 describe('search text (the normalisation shared by the index and the queries)', () => {
   it('ignores case, accents, compatibility forms and runs of white space', () => {

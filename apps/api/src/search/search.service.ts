@@ -9,7 +9,7 @@ import { UsersService } from '../users/users.service';
 import { SearchQueryDto } from './dto/search.dto';
 import { isSearchable, SearchIndexer } from './search-indexer';
 import { bucketOf, SearchPeriod, SearchStore } from './search-store';
-import { findMatches, normaliseQuery, queryGrams, searchablePlainText, snippetOf } from './search-text';
+import { findMatches, normaliseQuery, queryGrams, searchablePlainText, snippetOf } from '@parley/contracts';
 import { messageOrd, SearchTokens, SEQ_SPAN, seqOfOrd } from './search-tokens';
 
 /** Postings read by a room's first step (newest first); each further step reads twice as many, up to CHUNK_MAX. */

@@ -1,5 +1,4 @@
-import { EncryptedMessageContent, Message } from '@parley/contracts';
-import { searchablePlainText } from './search-text';
+import { EncryptedMessageContent, Message, searchablePlainText } from '@parley/contracts';
 
 /** What the search on this device keeps of one decrypted message (sealed in IndexedDB, never sent anywhere). */
 export interface DeviceSearchEntry {

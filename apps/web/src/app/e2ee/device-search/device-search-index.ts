@@ -1,7 +1,7 @@
-import { SearchSnippet } from '@parley/contracts';
+import { SearchSnippet, findMatches, normalise, snippetOf } from '@parley/contracts';
 import MiniSearch from 'minisearch';
 import { DeviceSearchEntry } from './device-search-entry';
-import { findMatches, normalise, snippetOf, words } from './search-text';
+import { words } from './search-text';
 
 /** What to find on this device: the search dialog's query and filters. */
 export interface DeviceSearchQuery {

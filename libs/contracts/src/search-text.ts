@@ -1,8 +1,10 @@
-import { MESSAGE_SEARCH_MIN_LENGTH, MESSAGE_SEARCH_MIN_LENGTH_CJK, MESSAGE_SEARCH_SNIPPET_MAX_LENGTH, plainTextPreview, SearchSnippet } from '@parley/contracts';
+import { plainTextPreview } from './message-preview';
+import { MESSAGE_SEARCH_MIN_LENGTH, MESSAGE_SEARCH_MIN_LENGTH_CJK, MESSAGE_SEARCH_SNIPPET_MAX_LENGTH, SearchHighlight, SearchSnippet } from './search';
 
 /**
  * Text as search sees it: the same normalisation for what is indexed and for what is asked, so a query
- * matches whatever it would match by eye, whatever the case and the accents.
+ * matches whatever it would match by eye, whatever the case and the accents. Shared by the server's search
+ * and the browser's search on this device (encrypted rooms), so both find the same things.
  */
 
 /** Chinese, Japanese and Korean characters: words are not separated by spaces, so two characters are a word. */
@@ -95,12 +97,13 @@ export function queryGrams(query: string): string[] {
 }
 
 /** Where the query occurs in `original`, as UTF-16 ranges of the original text (after case and accents are ignored). */
-export function findMatches(original: string, query: string): { start: number; end: number }[] {
+export function findMatches(original: string, query: string): SearchHighlight[] {
+  if (!query) return [];
   const { text, from } = normaliseWithOffsets(original);
-  const out: { start: number; end: number }[] = [];
+  const out: SearchHighlight[] = [];
   let at = text.indexOf(query);
   while (at !== -1) {
-    const start = from[at];
+    const start = from[at]!;
     const end = from[at + query.length] ?? original.length;
     // A match that ends inside a character that normalised to several (ﬃ → ffi) still covers that character.
     out.push({ start, end: end > start ? end : original.length });
@@ -113,9 +116,9 @@ export function findMatches(original: string, query: string): { start: number; e
  * About MESSAGE_SEARCH_SNIPPET_MAX_LENGTH characters of `text` around its first match, cut at spaces where it
  * can and marked with "…" where it was cut, with every match inside marked.
  */
-export function snippetOf(text: string, matches: { start: number; end: number }[]): SearchSnippet {
+export function snippetOf(text: string, matches: readonly SearchHighlight[]): SearchSnippet {
   const max = MESSAGE_SEARCH_SNIPPET_MAX_LENGTH;
-  if (text.length <= max) return { text, highlights: matches };
+  if (text.length <= max) return { text, highlights: [...matches] };
   const first = matches[0] ?? { start: 0, end: 0 };
   let start = Math.max(0, first.start - Math.floor((max - (first.end - first.start)) / 3));
   let end = Math.min(text.length, start + max);
@@ -129,8 +132,8 @@ export function snippetOf(text: string, matches: { start: number; end: number }[
     if (space > first.end) end = space;
   }
   // Never cut a surrogate pair in two.
-  if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start -= 1;
-  if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end += 1;
+  if (start > 0 && /[\udc00-\udfff]/.test(text[start]!)) start -= 1;
+  if (end < text.length && /[\udc00-\udfff]/.test(text[end]!)) end += 1;
   const prefix = start > 0 ? '…' : '';
   const suffix = end < text.length ? '…' : '';
   const shift = prefix.length - start;
