@@ -1,8 +1,9 @@
 /**
  * The passphrase that encrypts a device's crypto store in IndexedDB (the library's own store encryption).
  * It is random, and kept only encrypted, under an AES-GCM key that WebCrypto generated as non-extractable: the
- * key can be used by this origin's pages but its bytes can never be read out, not even by our own script, so
- * a copy of the browser profile's IndexedDB files alone does not open the store.
+ * key can be used by this origin's pages but its bytes can never be read out by a script, ours included, so
+ * a dump of IndexedDB's values (through the page) does not open the store. The browser keeps the key itself in
+ * the same profile, so a copied browser profile is protected by the disk's encryption, not by this.
  */
 import { DEVICE_SEARCH_DB_SUFFIX } from './device-search/sealed-entries';
 
