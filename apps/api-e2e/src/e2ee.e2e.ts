@@ -100,7 +100,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('end-to-end encrypted rooms 
     await asUser(url, ada).patch(`/api/messages/${sent.id}`).send({ body: 'plain edit' }).expect(400);
     const editAck = (await socket.emitWithAck('message:edit', { messageId: sent.id, body: 'plain edit' })) as { error?: { code: string } };
     expect(editAck.error?.code).toBe('validation_failed');
-    // Files are not encrypted in the browser yet: an encrypted room takes none, by tus or multipart.
+    // A file with a readable name is refused, by tus or multipart (e2ee-files.e2e.ts: what is taken instead).
     const tus = await createUpload(url, ada, { roomId: room.id, filename: 'notes.txt', length: 10 });
     expect(tus.status).toBe(400);
     const multipart = await multipartUpload(url, ada, room.id, 'notes.txt', Buffer.from('plain file'));

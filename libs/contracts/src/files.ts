@@ -22,6 +22,21 @@ export const FILE_MAX_BYTES_DEFAULT = 100 * 1024 * 1024;
 export const FILE_NAME_MAX_LENGTH = 255;
 /** The most files one message may carry. */
 export const MESSAGE_ATTACHMENTS_MAX = 10;
+/**
+ * In an end-to-end encrypted room a message may name twice as many uploads: each file may come with its
+ * thumbnail, made and encrypted in the browser and uploaded as a file of its own (the server cannot tell them
+ * apart). See ENCRYPTED_UPLOAD_NAME.
+ */
+export const ENCRYPTED_MESSAGE_UPLOADS_MAX = 2 * MESSAGE_ATTACHMENTS_MAX;
+/**
+ * Uploads into an end-to-end encrypted room are ciphertext the browser made (`Attachment.encrypt`): the upload
+ * must be named this (tus `filename`, or the multipart part's filename) and typed `application/octet-stream`
+ * (or not at all), else 400. The server stores no name for them (`name` is `''`), never inspects, thumbnails
+ * or scans them, and serves them as `application/octet-stream` downloads. The real name, type, size,
+ * dimensions and key travel only inside the encrypted message (`EncryptedAttachment`).
+ */
+export const ENCRYPTED_UPLOAD_NAME = 'encrypted';
+export const ENCRYPTED_UPLOAD_TYPE = 'application/octet-stream';
 /** Thumbnails fit in a square of this many pixels (WebP). */
 export const THUMBNAIL_MAX_SIZE = 480;
 

@@ -22,6 +22,11 @@ function safetyHeaders(res: Response, file: FileEntity): void {
 
 /** `inline` or `attachment`, with the file's name in both the plain and the UTF-8 form (RFC 6266), as Express writes it. */
 function disposition(res: Response, name: string, inline: boolean): void {
+  // An end-to-end encrypted room's file has no name the server knows.
+  if (!name) {
+    res.setHeader('Content-Disposition', inline ? 'inline' : 'attachment');
+    return;
+  }
   res.attachment(name);
   if (inline) res.setHeader('Content-Disposition', String(res.getHeader('Content-Disposition')).replace(/^attachment/, 'inline'));
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { FILE_NAME_MAX_LENGTH, fileCategory, FileLimits, FileStatus } from '@parley/contracts';
+import { ENCRYPTED_UPLOAD_NAME, ENCRYPTED_UPLOAD_TYPE, FILE_NAME_MAX_LENGTH, fileCategory, FileLimits, FileStatus } from '@parley/contracts';
 import type { Readable } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
 import { errors } from '../common/errors';
@@ -34,6 +34,27 @@ export interface NewUpload {
   name: string;
   /** Upload-Length, or the multipart request's Content-Length. */
   declaredSize: number;
+  /** The type the client announced (tus `filetype`, the multipart part's Content-Type), if any: a hint only. */
+  declaredType?: string;
+}
+
+/**
+ * What an upload into an end-to-end encrypted room is taken for: ciphertext nobody on the server can read.
+ * Nothing is sniffed, drawn or scanned (it would only be judging random bytes), and it is served only as a
+ * download of `application/octet-stream`.
+ */
+const OPAQUE: Inspection = { mime: ENCRYPTED_UPLOAD_TYPE, downloadOnly: true, width: null, height: null, thumbnail: null };
+
+/**
+ * An upload into an encrypted room must say it is the browser's ciphertext (named ENCRYPTED_UPLOAD_NAME, typed
+ * as opaque bytes or not at all): a client that sends a real name or type would be sending a readable file.
+ */
+function assertOpaque(upload: NewUpload): void {
+  const type = upload.declaredType?.split(';')[0]?.trim().toLowerCase();
+  if (upload.name === ENCRYPTED_UPLOAD_NAME && (!type || type === ENCRYPTED_UPLOAD_TYPE)) return;
+  throw errors.badRequest(
+    `This room is end-to-end encrypted: encrypt the file on your device and upload the ciphertext named "${ENCRYPTED_UPLOAD_NAME}", of type ${ENCRYPTED_UPLOAD_TYPE}; its real name and type go inside the encrypted message`,
+  );
 }
 
 /**
@@ -93,11 +114,12 @@ export class FileUploads {
     if (upload.declaredSize > this.limitsConfig.maxBytes) throw fileTooLarge(this.limitsConfig.maxBytes);
     const membership = await this.rooms.requireMembership(upload.roomId, actor.id);
     if (membership.room.archivedAt) throw roomArchived();
-    // Files would reach the server readable: until the browser encrypts them, an encrypted room takes none.
-    if (membership.room.encrypted) throw errors.badRequest('Files cannot be shared in end-to-end encrypted rooms yet: they would reach the server unencrypted');
+    const opaque = membership.room.encrypted;
+    if (opaque) assertOpaque(upload);
     await this.directRooms.assertMaySend(upload.roomId, actor.id);
-    // The sanitiser keeps whole graphemes; the column counts code points (an emoji may be several).
-    const name = Array.from(sanitizeFileName(upload.name)).slice(0, FILE_NAME_MAX_LENGTH).join('');
+    // The sanitiser keeps whole graphemes; the column counts code points (an emoji may be several). An
+    // encrypted room's file has no name the server knows.
+    const name = opaque ? '' : Array.from(sanitizeFileName(upload.name)).slice(0, FILE_NAME_MAX_LENGTH).join('');
     const quota = this.limitsConfig.quotaBytes;
     return this.dataSource.transaction(async (em) => {
       if (quota > 0) {
@@ -205,15 +227,17 @@ export class FileUploads {
       if (!body) throw new Error(`the bytes of ${fileId} are missing`);
       return body;
     };
+    // Ciphertext from an encrypted room's browser: nothing to sniff, draw or scan (the rooms' flag never changes).
+    const opaque = (await this.rooms.isEncrypted(file.roomId)) === true;
     let inspection: Inspection;
     try {
-      inspection = await inspectFile(open, size, { maxPixels: this.limitsConfig.thumbnailMaxPixels, fileName: file.name });
+      inspection = opaque ? OPAQUE : await inspectFile(open, size, { maxPixels: this.limitsConfig.thumbnailMaxPixels, fileName: file.name });
     } catch (err) {
       this.logger.warn(`Could not inspect file ${fileId}: ${(err as Error).message}`);
       await this.abandon(fileId);
       throw errors.fileRejected('The file could not be read, so it was refused');
     }
-    if (this.scanner.enabled) {
+    if (this.scanner.enabled && !opaque) {
       let verdict;
       try {
         verdict = await this.scanner.scan(await open());

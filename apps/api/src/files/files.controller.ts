@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { FileInfo, FileLimits, FilePage } from '@parley/contracts';
+import { ENCRYPTED_UPLOAD_NAME, ENCRYPTED_UPLOAD_TYPE, FileInfo, FileLimits, FilePage } from '@parley/contracts';
 import type { Request, Response } from 'express';
 import { CurrentUserEntity, OptionalAuth, Public } from '../auth/auth.decorators';
 import type { AuthedRequest } from '../auth/request-auth';
@@ -45,7 +45,7 @@ export class FilesController {
   @ApiOperation({
     summary: 'Upload a file in one request',
     description:
-      'For scripts and integrations (browsers use the resumable tus uploads at `/api/uploads`). The same rules: a request longer than FILE_MAX_BYTES is refused (413 `payload_too_large`) before its body is read, and one over your quota (413 `quota_exceeded`, counted at the request\u2019s length) before the file is stored; the type is sniffed from the bytes and the file scanned before the answer (422 `file_rejected`, 503 when the scanner cannot be reached). Answers the file, `ready`: attach it with `attachmentIds` when sending a message.',
+      `For scripts and integrations (browsers use the resumable tus uploads at \`/api/uploads\`). The same rules: a request longer than FILE_MAX_BYTES is refused (413 \`payload_too_large\`) before its body is read, and one over your quota (413 \`quota_exceeded\`, counted at the request\u2019s length) before the file is stored; the type is sniffed from the bytes and the file scanned before the answer (422 \`file_rejected\`, 503 when the scanner cannot be reached). Answers the file, \`ready\`: attach it with \`attachmentIds\` when sending a message. In an end-to-end encrypted room the file must be ciphertext made on your device: the part named \`${ENCRYPTED_UPLOAD_NAME}\` with the type \`${ENCRYPTED_UPLOAD_TYPE}\` (else 400); it is stored with no name and never inspected or scanned.`,
   })
   @ApiCreatedResponse({ type: FileInfoDto, description: 'Stored and checked: ready to attach' })
   @ApiResponse({ status: 422, description: 'The file was refused once its bytes were checked (malware, unreadable)', type: ApiErrorDto })

@@ -83,7 +83,7 @@ export class MultipartUploads {
             stream.resume();
             return;
           }
-          storing = this.uploads.begin(actor, { id, roomId, name: info.filename ?? FILE_FIELD, declaredSize }).then(() => {
+          storing = this.uploads.begin(actor, { id, roomId, name: info.filename ?? FILE_FIELD, declaredSize, declaredType: info.mimeType }).then(() => {
             begun = true;
             // The cap may fail the stream before the store has started reading it: its error is kept here
             // (an unheard stream error would end the process) and is the answer whatever the store says.

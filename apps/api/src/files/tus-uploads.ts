@@ -95,7 +95,7 @@ export class TusUploads {
     const name = meta[UploadMetadataKey.FileName];
     if (!roomId || !UUID.test(roomId)) throw errors.validation('roomId', 'Upload-Metadata must carry roomId: the room (a UUID) the file is for');
     if (!name || !name.trim()) throw errors.validation('filename', 'Upload-Metadata must carry filename: the file\u2019s name');
-    await this.uploads.begin(auth.user, { id: upload.id, roomId, name, declaredSize: upload.size });
+    await this.uploads.begin(auth.user, { id: upload.id, roomId, name, declaredSize: upload.size, declaredType: meta[UploadMetadataKey.FileType] ?? undefined });
   }
 
   /** Our errors and tus's own, in the one JSON error shape (with its Content-Type and Retry-After). */

@@ -1,6 +1,6 @@
 import { Controller, Delete, Head, Options, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { FileStatus, MESSAGE_ATTACHMENTS_MAX } from '@parley/contracts';
+import { ENCRYPTED_UPLOAD_NAME, ENCRYPTED_UPLOAD_TYPE, FileStatus, MESSAGE_ATTACHMENTS_MAX } from '@parley/contracts';
 import { TUS_RESUMABLE } from '@tus/server';
 import type { Response } from 'express';
 import { CurrentAuth } from '../auth/auth.decorators';
@@ -39,7 +39,7 @@ export class UploadsController {
   @ApiOperation({
     summary: 'Create a resumable upload (tus)',
     description:
-      'tus 1.0 creation (and creation-with-upload). `Upload-Length` is required (at most FILE_MAX_BYTES; see `GET /api/files/limits`); `Upload-Metadata` carries `roomId` (a room you are a member of), `filename` and optionally `filetype` (a hint only: the type is sniffed from the bytes). Everything is checked before a byte is stored: 413 `payload_too_large` over the size cap, 413 `quota_exceeded` over your storage quota (uploads in progress count at their announced size), 404 for a room you are not in, 409 for an archived room, 403 across a block in a direct room. Answers 201 with `Location: /api/uploads/{id}`; the id is the file id to attach with `attachmentIds` once the upload has finished. When the last byte arrives (here or in a PATCH) the file is inspected and scanned: a file refused then is deleted and that request answers 422 `file_rejected` (503 `unavailable` when the malware scanner cannot be reached).',
+      `tus 1.0 creation (and creation-with-upload). \`Upload-Length\` is required (at most FILE_MAX_BYTES; see \`GET /api/files/limits\`); \`Upload-Metadata\` carries \`roomId\` (a room you are a member of), \`filename\` and optionally \`filetype\` (a hint only: the type is sniffed from the bytes). Everything is checked before a byte is stored: 413 \`payload_too_large\` over the size cap, 413 \`quota_exceeded\` over your storage quota (uploads in progress count at their announced size), 404 for a room you are not in, 409 for an archived room, 403 across a block in a direct room. Answers 201 with \`Location: /api/uploads/{id}\`; the id is the file id to attach with \`attachmentIds\` once the upload has finished. When the last byte arrives (here or in a PATCH) the file is inspected and scanned: a file refused then is deleted and that request answers 422 \`file_rejected\` (503 \`unavailable\` when the malware scanner cannot be reached). In an end-to-end encrypted room the browser uploads ciphertext: \`filename\` must be \`${ENCRYPTED_UPLOAD_NAME}\` and \`filetype\` absent or \`${ENCRYPTED_UPLOAD_TYPE}\` (else 400); the file is stored with no name, never inspected, thumbnailed or scanned (the server cannot read it), and served as an \`${ENCRYPTED_UPLOAD_TYPE}\` download. The size cap and quota apply as anywhere.`,
   })
   @ApiHeader(TUS_HEADER)
   @ApiHeader({ name: 'Upload-Length', required: true, description: 'The file size in bytes' })

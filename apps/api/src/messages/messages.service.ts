@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   EncryptedContent,
   Message,
+  MESSAGE_ATTACHMENTS_MAX,
   MessageKind,
   MessagePage,
   RoomRole,
@@ -137,7 +138,12 @@ export class MessagesService {
     }
     const attachmentIds = input.attachmentIds?.length ? input.attachmentIds : undefined;
     // Unknown room: the commit answers 404 (a plain body is then checked against nothing).
-    const body = storedBody((await this.roomsService.isEncrypted(roomId)) === true, input.body, input.encrypted);
+    const encrypted = (await this.roomsService.isEncrypted(roomId)) === true;
+    // An encrypted room's files may each come with their thumbnail, encrypted in the browser and uploaded apart.
+    if (!encrypted && attachmentIds && attachmentIds.length > MESSAGE_ATTACHMENTS_MAX) {
+      throw errors.validation('attachmentIds', `attachmentIds may hold at most ${MESSAGE_ATTACHMENTS_MAX} files`);
+    }
+    const body = storedBody(encrypted, input.body, input.encrypted);
     const outcome = await this.writer.send({ roomId, senderId: actor.id, clientMsgId: input.clientMsgId, body, replyToId, attachmentIds });
     if (!outcome.ok) {
       if (outcome.reason === 'attachments') {

@@ -10,6 +10,7 @@ import {
   HISTORY_PAGE_MAX,
   HistoryQuery,
   Message,
+  ENCRYPTED_MESSAGE_UPLOADS_MAX,
   MESSAGE_ATTACHMENTS_MAX,
   MESSAGE_MAX_LENGTH,
   MessageKind,
@@ -136,13 +137,14 @@ export class SendMessageDto implements SendMessageRequest {
   @ApiPropertyOptional({
     type: [String],
     format: 'uuid',
-    maxItems: MESSAGE_ATTACHMENTS_MAX,
-    description: `Files to attach, in this order: ids of uploads you made into this room (tus at \`/api/uploads\` or \`POST /api/rooms/{roomId}/files\`) that are ready and not attached yet; at most ${MESSAGE_ATTACHMENTS_MAX}. Each file is attached once.`,
+    maxItems: ENCRYPTED_MESSAGE_UPLOADS_MAX,
+    description: `Files to attach, in this order: ids of uploads you made into this room (tus at \`/api/uploads\` or \`POST /api/rooms/{roomId}/files\`) that are ready and not attached yet; at most ${MESSAGE_ATTACHMENTS_MAX}, or ${ENCRYPTED_MESSAGE_UPLOADS_MAX} in an end-to-end encrypted room (where each file may come with its encrypted thumbnail, an upload of its own). Each file is attached once.`,
   })
   @ValidateIf((_o: object, v: unknown) => v !== undefined)
   @IsUUID('all', { each: true, message: 'attachmentIds must hold file ids (UUIDs)' })
   @ArrayUnique({ message: 'attachmentIds must not name a file twice' })
-  @ArrayMaxSize(MESSAGE_ATTACHMENTS_MAX, { message: `attachmentIds may hold at most ${MESSAGE_ATTACHMENTS_MAX} files` })
+  // The room's own limit (MESSAGE_ATTACHMENTS_MAX unless it is encrypted) is checked by MessagesService.
+  @ArrayMaxSize(ENCRYPTED_MESSAGE_UPLOADS_MAX, { message: `attachmentIds may hold at most ${ENCRYPTED_MESSAGE_UPLOADS_MAX} uploads (in an end-to-end encrypted room; ${MESSAGE_ATTACHMENTS_MAX} files elsewhere)` })
   @IsArray({ message: 'attachmentIds must be a list of file ids' })
   attachmentIds?: string[];
 
