@@ -59,6 +59,21 @@ describe('ChatStore in an end-to-end encrypted room', () => {
     expect(store.messages('r')()[1]!.body).toBe('second');
   });
 
+  it('reads a message whose key arrives while its decryption is under way (not left waiting for a key already here)', async () => {
+    const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 })] });
+    await settle();
+    store.openRoom('r');
+    await settle();
+    e2ee.missingKeys.add('s-race');
+    e2ee.whileMissing = (sessionId) => {
+      e2ee.whileMissing = undefined;
+      e2ee.deliverKey('r', sessionId);
+    };
+    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('just in time', 's-race') }));
+    await settle();
+    expect(store.messages('r')()[0]).toMatchObject({ body: 'just in time', e2ee: { state: 'decrypted' } });
+  });
+
   it('previews an encrypted room it has not opened with its last message, decrypted (that one message fetched)', async () => {
     const last = makeMessage({ id: 'm-last', roomId: 'r', seq: 7, senderId: ana.id, body: '', encrypted: cipher('see you at nine') });
     const room = makeRoom({

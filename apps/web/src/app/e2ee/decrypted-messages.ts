@@ -30,10 +30,14 @@ export class DecryptedMessages {
   /** Messages waiting for a room key, by session id. */
   private readonly waiting = new Map<string, Map<string, Message>>();
   private readonly readListeners = new Set<(event: ReadEvent) => void>();
+  /** Room keys that arrived, by session id: the number of the arrival (they are counted as they come). */
+  private readonly arrivedAt = new Map<string, number>();
+  private arrivals = 0;
 
   constructor() {
     this.e2ee.onRoomKeys((sessions) => {
       for (const { sessionId } of sessions) {
+        this.arrivedAt.set(sessionId, ++this.arrivals);
         const list = this.waiting.get(sessionId);
         if (!list) continue;
         this.waiting.delete(sessionId);
@@ -92,6 +96,7 @@ export class DecryptedMessages {
     this.decryptedMessages.clear();
     this.waiting.clear();
     this.inflight.clear();
+    this.arrivedAt.clear();
   }
 
   /** One decryption at a time per message revision: the conversation, the notification and the preview share it. */
@@ -107,7 +112,13 @@ export class DecryptedMessages {
   private async decryptOnce(message: Message): Promise<DecryptedView> {
     let view: DecryptedView;
     try {
-      const result = await this.e2ee.decrypt(message);
+      let result: Awaited<ReturnType<E2ee['decrypt']>>;
+      for (;;) {
+        const startedAt = this.arrivals;
+        result = await this.e2ee.decrypt(message);
+        // Its key arrived while this attempt ran (too late for it, and before the message waited for it): again.
+        if (result.ok || result.reason === 'invalid' || (this.arrivedAt.get(result.sessionId) ?? 0) <= startedAt) break;
+      }
       if (result.ok) {
         view = { state: 'decrypted', content: result.content, trust: result.trust };
         this.decryptedMessages.set(keyOf(message), message);

@@ -251,6 +251,8 @@ export async function settle(rounds = 5): Promise<void> {
  */
 export class FakeE2ee {
   readonly missingKeys = new Set<string>();
+  /** Called when a decryption finds no key (a test delivers the key right then). */
+  whileMissing: ((sessionId: string) => void) | undefined;
   private listeners = new Set<(s: { roomId: string; sessionId: string }[]) => void>();
   encrypted: { roomId: string; content: EncryptedMessageContent }[] = [];
 
@@ -274,7 +276,11 @@ export class FakeE2ee {
 
   async decrypt(message: Message): Promise<DecryptResult> {
     const e = message.encrypted!;
-    if (this.missingKeys.has(e.sessionId)) return { ok: false, reason: 'missing_key', detail: 'no key', sessionId: e.sessionId };
+    if (this.missingKeys.has(e.sessionId)) {
+      // The key may arrive after the library looked for it but before this answer is handled.
+      this.whileMissing?.(e.sessionId);
+      return { ok: false, reason: 'missing_key', detail: 'no key', sessionId: e.sessionId };
+    }
     const content = JSON.parse(decodeURIComponent(escape(atob(e.ciphertext)))) as EncryptedMessageContent;
     return { ok: true, content, trust: { shield: 'grey', message: 'unverified' } };
   }
