@@ -17,6 +17,7 @@ import { RoomsApi } from '../core/rooms-api';
 import { CryptoWasm, loadCryptoWasm } from './crypto-wasm';
 import { E2eeApi } from './e2ee-api';
 import { sendAllOutgoing, sendOutgoingRequest } from './outgoing-requests';
+import { readSealedAttachments } from './sealed-files/sealed-attachment';
 import { forgetStore, storePassphrase } from './store-secret';
 
 /** A room's Megolm session is replaced after this many messages… */
@@ -29,6 +30,8 @@ export const ROOM_KEY_ROTATION_MS = 7 * 24 * 3600_000;
  */
 const SHARE_CHECK_MESSAGES = 10;
 const SHARE_CHECK_MS = 60_000;
+/** How long after a device-list update its rooms' keys go to new devices (updates in a burst make one check). */
+const LATE_SHARE_DELAY_MS = 250;
 
 /** What the last key sharing of a room was for: its members, and the device-list version then. */
 interface RoomSharing {
@@ -87,7 +90,7 @@ function parseContent(json: string): EncryptedMessageContent | null {
     if (event.type !== E2EE_MESSAGE_EVENT_TYPE || !content || typeof content.body !== 'string') return null;
     return {
       body: content.body,
-      attachments: Array.isArray(content.attachments) ? content.attachments : [],
+      attachments: readSealedAttachments(content.attachments),
       ...(typeof content.replyPreview === 'string' ? { replyPreview: content.replyPreview } : {}),
     };
   } catch {
@@ -127,6 +130,8 @@ export class E2ee {
   private readonly keysVersion = signal(0);
   /** Per room, the members the room key was last shared with (dropped when membership may have changed). */
   private readonly sharing = new Map<string, RoomSharing>();
+  /** Rooms whose key goes to newly seen devices shortly (see shareWithNewDevices). */
+  private readonly lateShares = new Set<string>();
   /** Goes up when any device list changes (a device added or signed out, keys changed): sharing is re-checked. */
   private devicesVersion = 0;
 
@@ -364,7 +369,10 @@ export class E2ee {
       const sessions = keys.map((k) => ({ roomId: k.roomId.toString().replace(/^!|:parley$/g, ''), sessionId: k.sessionId }));
       for (const listener of this.keyListeners) listener(sessions);
     });
-    machine.registerDevicesUpdatedCallback(async () => this.keysVersion.update((n) => n + 1));
+    machine.registerDevicesUpdatedCallback(async (userIds) => {
+      this.keysVersion.update((n) => n + 1);
+      this.shareWithNewDevices(userIds);
+    });
     machine.registerUserIdentityUpdatedCallback(async () => {
       // A new signature (someone verified, a device cross-signed) changes senders' shields.
       this.keysVersion.update((n) => n + 1);
@@ -471,6 +479,29 @@ export class E2ee {
     this.sharing.set(roomId, { members: memberIds, devicesVersion, sinceCheck: 1, checkedAt: Date.now() });
   }
 
+  /**
+   * Devices that appeared after a room key went out (a member signed in on a new browser, or their keys reached
+   * this device only now) get the current key at once rather than with the next message: otherwise the messages
+   * already sent would stay unreadable on them. Only rooms this page has shared a key in are concerned; a device
+   * that left makes the same check rotate the key. Several updates in a row make one check per room.
+   */
+  private shareWithNewDevices(matrixUserIds: readonly string[]): void {
+    const changed = new Set(matrixUserIds);
+    for (const [roomId, sharing] of this.sharing) {
+      if (this.lateShares.has(roomId) || !sharing.members.some((id) => changed.has(e2eeUserId(id)))) continue;
+      this.lateShares.add(roomId);
+      setTimeout(() => {
+        void this.inRoomQueue(roomId, async () => {
+          this.lateShares.delete(roomId);
+          const machine = this.machine;
+          const wasm = this.wasm;
+          if (!machine || !wasm || !this.sharing.has(roomId)) return;
+          await this.shareRoomKey(wasm, machine, roomId, new wasm.RoomId(e2eeRoomId(roomId)), true);
+        }).catch(() => this.lateShares.delete(roomId));
+      }, LATE_SHARE_DELAY_MS);
+    }
+  }
+
   private discardRoomKey(roomId: string): Promise<unknown> {
     this.sharing.delete(roomId);
     return this.inRoomQueue(roomId, async () => {
@@ -510,6 +541,7 @@ export class E2ee {
     this.starting = null;
     this.roomQueues.clear();
     this.sharing.clear();
+    this.lateShares.clear();
     this.deviceInfo.set(null);
     this.state.set('off');
     machine?.close();
