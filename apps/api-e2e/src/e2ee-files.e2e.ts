@@ -17,8 +17,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { DatabaseKind, startOn } from './support/database-targets';
-import { asUser, bearer, Signed, signIn, signUp } from './support/factories';
-import { TestDevice } from './support/e2ee-device';
+import { asUser, bearer, Signed, signUp } from './support/factories';
+import { deviceFleet } from './support/e2ee-device';
 import { picture } from './fixtures/images';
 import { binary, createUpload, filesUnder, multipartUpload, patchUpload, tusUpload, uploadFile, uploadIdOf } from './support/files';
 
@@ -57,12 +57,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files in end-to-end encrypt
   let url: string;
   let ada: Signed;
   let bob: Signed;
-  const devices: TestDevice[] = [];
-  const device = async (who: Signed) => {
-    const d = await TestDevice.start(url, await signIn(url, who.user.username, who.password));
-    devices.push(d);
-    return d;
-  };
+  const fleet = deviceFleet(() => url);
+  /** A new device of `who`: a new sign-in (as a new browser would), registered, its keys uploaded. */
+  const device = (who: Signed) => fleet.device(who);
 
   beforeAll(async () => {
     await wasm.initAsync();
@@ -71,7 +68,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('files in end-to-end encrypt
     [ada, bob] = [await signUp(url), await signUp(url)];
   });
   afterAll(async () => {
-    for (const d of devices) d.close();
+    fleet.closeAll();
     await server?.dispose();
   });
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DatabaseKind, startOn } from './support/database-targets';
 import { asUser, bearer, Signed, signIn, signUp } from './support/factories';
 import { closeSockets, socketFor } from './support/chat';
-import { TestDevice } from './support/e2ee-device';
+import { TestDevice, deviceFleet } from './support/e2ee-device';
 import { createUpload, multipartUpload } from './support/files';
 
 const ROOM_KEY = 'm.room.encrypted';
@@ -31,13 +31,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('end-to-end encrypted rooms 
   let ada: Signed;
   let bob: Signed;
   let cy: Signed;
-  const devices: TestDevice[] = [];
+  const fleet = deviceFleet(() => url);
   /** A new device of `who`: a new sign-in (as a new browser would), registered, its keys uploaded. */
-  const device = async (who: Signed) => {
-    const d = await TestDevice.start(url, await signIn(url, who.user.username, who.password));
-    devices.push(d);
-    return d;
-  };
+  const device = (who: Signed) => fleet.device(who);
 
   beforeAll(async () => {
     await wasm.initAsync();
@@ -46,7 +42,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('end-to-end encrypted rooms 
     [ada, bob, cy] = [await signUp(url), await signUp(url), await signUp(url)];
   });
   afterAll(async () => {
-    for (const d of devices) d.close();
+    fleet.closeAll();
     closeSockets();
     await server?.dispose();
   });

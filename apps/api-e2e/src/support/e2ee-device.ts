@@ -1,7 +1,7 @@
 import * as wasm from '@matrix-org/matrix-sdk-crypto-wasm';
 import { E2EE_MESSAGE_EVENT_TYPE, E2eeDevice, E2eeSyncResponse, EncryptedContent, EncryptedMessageContent, e2eeRoomId, e2eeUserId } from '@parley/contracts';
 import request from 'supertest';
-import { bearer, Signed } from './factories';
+import { bearer, Signed, signIn } from './factories';
 
 /**
  * A real device for end-to-end tests: the same crypto library the browser runs (its Node build), with its
@@ -120,4 +120,22 @@ export class TestDevice {
   close(): void {
     this.machine.close();
   }
+}
+
+/**
+ * The devices a suite starts, each a new sign-in of a user (as a new browser would be), registered with its
+ * keys uploaded; `closeAll` stops them at the end.
+ */
+export function deviceFleet(url: () => string) {
+  const devices: TestDevice[] = [];
+  return {
+    async device(who: Signed): Promise<TestDevice> {
+      const d = await TestDevice.start(url(), await signIn(url(), who.user.username, who.password));
+      devices.push(d);
+      return d;
+    },
+    closeAll(): void {
+      for (const d of devices.splice(0)) d.close();
+    },
+  };
 }
