@@ -1,34 +1,13 @@
 import { E2eeDeviceList, RoomSummary } from '@parley/contracts';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, PHONE, screenshot } from './support/browser';
-import { saveRecoveryKey } from './support/e2ee';
+import { canaryFoundIn, saveRecoveryKey } from './support/e2ee';
 import { composerBox, conversationLink, messageByText, messageRegion } from './support/chat-scene';
 import { browserSuite } from './support/suite';
 import { eventually, expectVisible } from './support/ui-expect';
 
 // Groups with people who are not friends.
 const suite = browserSuite({ DM_POLICY: 'anyone' });
-
-/** Every file under a directory (the SQLite file, its WAL, the file store, keys…). */
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-/** Where the canary shows up in the server's storage and logs (UTF-8, UTF-16 and base64 spellings). */
-function canaryFoundIn(dataDir: string, logs: string, canary: string): string[] {
-  const spellings = [Buffer.from(canary, 'utf8'), Buffer.from(canary, 'utf16le'), Buffer.from(Buffer.from(canary).toString('base64').slice(0, 16))];
-  const found = filesUnder(dataDir).filter((path) => {
-    const bytes = readFileSync(path);
-    return spellings.some((s) => bytes.includes(s));
-  });
-  if (logs.includes(canary)) found.push('server output');
-  return found;
-}
 
 test('two people and three devices: messages decrypt on every device, the server holds only ciphertext', async () => {
   const [ana, bo] = await suite.people('ana', 'bo');

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { AccessibilityAudit } from './axe';
 import { screenshot } from './browser';
@@ -19,4 +21,25 @@ export async function saveRecoveryKey(page: Page, audit?: AccessibilityAudit): P
   await dialog.getByRole('button', { name: 'Done' }).click();
   await dialog.waitFor({ state: 'detached' });
   return key;
+}
+
+/** Every file under a directory (the SQLite file, its WAL, the file store, keys…). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Where the canary shows up in the server's storage and logs (UTF-8, UTF-16 and base64 spellings). */
+export function canaryFoundIn(dataDir: string, logs: string, canary: string | Buffer): string[] {
+  const bytes = Buffer.isBuffer(canary) ? canary : Buffer.from(canary, 'utf8');
+  const spellings = [bytes, Buffer.from(bytes.toString('base64').slice(0, 16))];
+  if (!Buffer.isBuffer(canary)) spellings.push(Buffer.from(canary, 'utf16le'));
+  const found = filesUnder(dataDir).filter((path) => {
+    const stored = readFileSync(path);
+    return spellings.some((s) => stored.includes(s));
+  });
+  if (logs.includes(bytes.toString('base64').slice(0, 16)) || (!Buffer.isBuffer(canary) && logs.includes(canary))) found.push('server output');
+  return found;
 }

@@ -2,6 +2,7 @@ import { Injectable, Signal, computed, inject, signal } from '@angular/core';
 import {
   Attachment,
   attachmentsPreview,
+  EncryptedAttachment,
   EncryptedMessageContent,
   Message,
   MessageDeletedEvent,
@@ -21,6 +22,8 @@ import { RoomsApi } from '../core/rooms-api';
 import { ChatMessage, sentMessage, tombstone } from './chat-message';
 import { DecryptedMessages } from '../e2ee/decrypted-messages';
 import { E2ee } from '../e2ee/e2ee';
+import { carriedBy } from '../e2ee/sealed-files/sealed-attachment';
+import { shownOf } from './files/shown-attachment';
 import { MembersStore } from './members-store';
 import { MessageNotifier } from './message-notifier';
 import { toPlainText } from './message-body/render-markdown';
@@ -108,7 +111,7 @@ export class ChatStore implements SyncTarget {
     this.outboxQueue.prepare = async (entry) => {
       if (!this.roomsById()[entry.roomId]?.encrypted) return { body: entry.body };
       const replyPreview = entry.replyToId ? this.quotedText(entry.roomId, entry.replyToId) : undefined;
-      const content = { body: entry.body, attachments: [], ...(replyPreview ? { replyPreview } : {}) };
+      const content = { body: entry.body, attachments: entry.files, ...(replyPreview ? { replyPreview } : {}) };
       const encrypted = await this.e2ee.encrypt(entry.roomId, content);
       this.sentContents.set(entry.clientMsgId, content);
       return { body: '', encrypted };
@@ -157,7 +160,10 @@ export class ChatStore implements SyncTarget {
   private readable(message: ChatMessage): ChatMessage {
     if (!message.encrypted || message.deletedAt) return message;
     const view = this.decrypted.view(message);
-    return view.state === 'decrypted' ? { ...message, body: view.content.body, e2ee: view } : { ...message, e2ee: view };
+    if (view.state !== 'decrypted') return { ...message, e2ee: view };
+    // Its files as the sender described them, limited to the uploads the server says the message carries.
+    const files = carriedBy(view.content.attachments, message.attachments.map((a) => a.id)).map(shownOf);
+    return { ...message, body: view.content.body, attachments: files, e2ee: view };
   }
 
   /** Everyone but me who has read up to the seq (for "Seen by"). */
@@ -334,8 +340,9 @@ export class ChatStore implements SyncTarget {
   // ---- sending ----
 
   /** Queues a message (with files already uploaded); it goes at once when connected, otherwise after the next reconnect. */
-  send(roomId: string, body: string, replyToId: string | null = null, attachments: readonly Attachment[] = []): void {
-    this.outboxQueue.add(roomId, body, replyToId, attachments);
+  /** Queues a message with its files: the server's, or (in an encrypted room) those encrypted in this browser. */
+  send(roomId: string, body: string, replyToId: string | null = null, attachments: readonly Attachment[] = [], files: readonly EncryptedAttachment[] = []): void {
+    this.outboxQueue.add(roomId, body, replyToId, attachments, files);
   }
 
   retry(clientMsgId: string): void {
@@ -402,7 +409,7 @@ export class ChatStore implements SyncTarget {
     if (!countsAsUnread(message, this.me, this.blocked())) return;
     if (message.encrypted) {
       // The notification says what the message says only once this device has read it.
-      void this.decrypted.contentOf(message).then((content) => this.notify(message, content ? toPlainText(content.body) : 'Encrypted message'));
+      void this.decrypted.contentOf(message).then((content) => this.notify(message, content ? toPlainText(content.body) || attachmentsPreview(content.attachments.map(shownOf)) : 'Encrypted message'));
       return;
     }
     this.notify(message, toPlainText(message.body) || attachmentsPreview(message.attachments));

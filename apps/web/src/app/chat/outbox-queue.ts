@@ -1,7 +1,7 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { Attachment, EncryptedContent, Message, SocketErrorCode } from '@parley/contracts';
+import { Attachment, EncryptedAttachment, EncryptedContent, Message, SocketErrorCode } from '@parley/contracts';
 import { Realtime, SocketRequestError } from '../core/realtime';
-import { OUTBOX_STORAGE, OutboxEntry, readOutbox, writeOutbox } from './outbox';
+import { OUTBOX_STORAGE, OutboxEntry, readOutbox, uploadIdsOf, writeOutbox } from './outbox';
 
 /** A clientMsgId: a UUID (crypto.randomUUID needs a secure context; getRandomValues works everywhere). */
 export function newClientMsgId(): string {
@@ -52,13 +52,14 @@ export class OutboxQueue {
     if (ready) void this.flush();
   }
 
-  add(roomId: string, body: string, replyToId: string | null, attachments: readonly Attachment[] = []): void {
+  add(roomId: string, body: string, replyToId: string | null, attachments: readonly Attachment[] = [], files: readonly EncryptedAttachment[] = []): void {
     const entry: OutboxEntry = {
       clientMsgId: newClientMsgId(),
       roomId,
       body,
       replyToId,
       attachments: [...attachments],
+      files: [...files],
       createdAt: new Date().toISOString(),
       state: 'sending',
       error: null,
@@ -110,7 +111,7 @@ export class OutboxQueue {
         clientMsgId: entry.clientMsgId,
         ...content,
         ...(entry.replyToId ? { replyToId: entry.replyToId } : {}),
-        ...(entry.attachments.length ? { attachmentIds: entry.attachments.map((a) => a.id) } : {}),
+        ...(uploadIdsOf(entry).length ? { attachmentIds: uploadIdsOf(entry) } : {}),
       });
       this.onDelivered(message);
       this.discard(entry.clientMsgId);

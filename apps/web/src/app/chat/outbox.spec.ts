@@ -9,6 +9,7 @@ const entry = (clientMsgId: string): OutboxEntry => ({
   body: 'hello',
   replyToId: null,
   attachments: [],
+  files: [],
   createdAt: '2025-01-01T00:00:00.000Z',
   state: 'sending',
   error: null,

@@ -1,6 +1,8 @@
 import { InjectionToken } from '@angular/core';
 import { ChatMessage, messageKey } from './chat-message';
-import { Attachment, MessageKind } from '@parley/contracts';
+import { Attachment, EncryptedAttachment, MessageKind } from '@parley/contracts';
+import { readSealedAttachments } from '../e2ee/sealed-files/sealed-attachment';
+import { shownOf } from './files/shown-attachment';
 
 /** A message I wrote that the server has not confirmed yet. */
 export interface OutboxEntry {
@@ -10,6 +12,12 @@ export interface OutboxEntry {
   replyToId: string | null;
   /** Files already uploaded (ready on the server) that the message carries. */
   attachments: Attachment[];
+  /**
+   * Files encrypted in this browser that the message carries (an end-to-end encrypted room): their names, types
+   * and keys go inside the encrypted message; the server only learns the uploads' ids (each file's and its
+   * thumbnail's).
+   */
+  files: EncryptedAttachment[];
   createdAt: string;
   /** 'sending' covers waiting for the connection too; 'failed' waits for the Retry button. */
   state: 'sending' | 'failed';
@@ -59,6 +67,7 @@ export function readOutbox(storage: Pick<Storage, 'getItem'> | null, userId: str
       attachments: Array.isArray(e.attachments)
         ? e.attachments.filter(isAttachment).map((a) => ({ ...a, width: a.width ?? null, height: a.height ?? null, thumbnail: a.thumbnail === true }))
         : [],
+      files: readSealedAttachments(e.files),
       error: typeof e.error === 'string' ? e.error : null,
       autoRetried: e.autoRetried === true,
     }));
@@ -77,6 +86,11 @@ export function writeOutbox(storage: Pick<Storage, 'setItem' | 'removeItem'> | n
   }
 }
 
+/** The uploads a message names to the server: its files, and the encrypted files with their thumbnails. */
+export function uploadIdsOf(entry: OutboxEntry): string[] {
+  return [...entry.attachments.map((a) => a.id), ...entry.files.flatMap((f) => (f.thumbnail ? [f.id, f.thumbnail.id] : [f.id]))];
+}
+
 /** How a queued message shows in the conversation until the server's copy replaces it. */
 export function pendingMessage(entry: OutboxEntry, me: string): ChatMessage {
   return {
@@ -92,7 +106,7 @@ export function pendingMessage(entry: OutboxEntry, me: string): ChatMessage {
     deletedAt: null,
     kind: MessageKind.User,
     event: null,
-    attachments: entry.attachments,
+    attachments: entry.files.length ? entry.files.map(shownOf) : entry.attachments,
     encrypted: null,
     replyToId: entry.replyToId,
     state: entry.state,

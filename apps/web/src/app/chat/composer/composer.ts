@@ -74,8 +74,6 @@ export class Composer {
   readonly editing = input<ComposerEdit | null>(null);
   /** Files wait in the tray for the next message: it may be sent without words. */
   readonly hasFiles = input(false);
-  /** False in an end-to-end encrypted room: files are not encrypted in the browser yet, so none can be attached. */
-  readonly filesAllowed = input(true);
 
   /** A new message's body. */
   readonly send = output<string>();
@@ -246,7 +244,7 @@ export class Composer {
       changed: () => this.contentChanged(),
       selectionChanged: () => this.refresh(editor),
       pastedFiles: (files) => {
-        if (!this.disabled() && this.editing() === null && this.filesAllowed()) this.attach.emit(files);
+        if (!this.disabled() && this.editing() === null) this.attach.emit(files);
       },
     });
     this.editor.set(editor);

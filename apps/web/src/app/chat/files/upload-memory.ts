@@ -1,5 +1,6 @@
 import { InjectionToken } from '@angular/core';
-import { Attachment } from '@parley/contracts';
+import { Attachment, EncryptedAttachment } from '@parley/contracts';
+import { readSealedAttachments } from '../../e2ee/sealed-files/sealed-attachment';
 import type { PendingUpload, WaitingMessage } from './upload-queue';
 
 /** What the tray keeps across a reload: the files (without their bytes) and the messages waiting for them. */
@@ -18,6 +19,8 @@ export interface SavedUpload {
   lastModified: number;
   /** Set once the server had it ready: nothing is left to upload. */
   attachment: Attachment | null;
+  /** Set with `attachment` for a file encrypted in this browser: what its message will say of it. */
+  sealed: EncryptedAttachment | null;
   sendId: string | null;
 }
 
@@ -44,6 +47,7 @@ export function saveTray(uploads: readonly PendingUpload[], waiting: readonly Wa
         type: u.type,
         lastModified: u.lastModified,
         attachment: u.status === 'ready' ? u.attachment : null,
+        sealed: u.status === 'ready' ? u.sealed : null,
         sendId: u.sendId,
       })),
     waiting: [...waiting],
@@ -64,7 +68,7 @@ export function readTray(raw: string | null): SavedTray {
       (m): m is WaitingMessage => !!m && isString(m.id) && isString(m.roomId) && isString(m.body),
     );
     return {
-      uploads: uploads.map((u) => ({ ...u, type: isString(u.type) ? u.type : '', attachment: u.attachment && isString(u.attachment.id) ? u.attachment : null, sendId: isString(u.sendId) ? u.sendId : null })),
+      uploads: uploads.map((u) => ({ ...u, type: isString(u.type) ? u.type : '', attachment: u.attachment && isString(u.attachment.id) ? u.attachment : null, sealed: readSealedAttachments([u.sealed])[0] ?? null, sendId: isString(u.sendId) ? u.sendId : null })),
       waiting: waiting.map((m) => ({ ...m, replyToId: isString(m.replyToId) ? m.replyToId : null })),
     };
   } catch {

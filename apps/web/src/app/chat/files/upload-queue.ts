@@ -1,5 +1,5 @@
 import { Signal, computed, signal } from '@angular/core';
-import { Attachment, FileInfo, FileLimits, FileStatus, MESSAGE_ATTACHMENTS_MAX } from '@parley/contracts';
+import { Attachment, EncryptedAttachment, FileInfo, FileLimits, FileStatus, MESSAGE_ATTACHMENTS_MAX } from '@parley/contracts';
 import { formatFileSize } from '../../shared/file-size';
 import { SavedTray, saveTray } from './upload-memory';
 import { UploadFailure, UploadHandle, UploadTransport } from './upload-transport';
@@ -33,6 +33,11 @@ export interface PendingUpload {
   fileId: string | null;
   /** The file as a message carries it, once the server says it is ready. */
   attachment: Attachment | null;
+  /**
+   * For a file encrypted in this browser (an end-to-end encrypted room): what the encrypted message says of it
+   * (name, type, sizes, keys, thumbnail). The server's `attachment` then knows only its id and size.
+   */
+  sealed: EncryptedAttachment | null;
   /** The message waiting for this file, if it was sent before the upload finished. */
   sendId: string | null;
 }
@@ -53,8 +58,11 @@ export interface UploadQueueOptions {
   limits: () => Promise<FileLimits | null>;
   /** `GET /api/files/:id`. */
   fileInfo: (fileId: string) => Promise<FileInfo>;
-  /** Sends a message through the outbox (which knows how to wait for the connection). */
-  deliver: (roomId: string, body: string, replyToId: string | null, attachments: Attachment[]) => void;
+  /**
+   * Sends a message through the outbox (which knows how to wait for the connection), with its files: the
+   * server's, and those encrypted in this browser.
+   */
+  deliver: (roomId: string, body: string, replyToId: string | null, attachments: Attachment[], sealed: EncryptedAttachment[]) => void;
   /** A local picture of the file for the tray (images only), and giving it back. */
   preview?: (file: File) => string | null;
   revoke?: (url: string) => void;
@@ -200,7 +208,7 @@ export class UploadQueue {
     const files = this.draft(roomId).filter((u) => u.status !== 'failed' || u.retryable);
     if (files.length === 0) {
       if (body.trim() === '') return false;
-      this.options.deliver(roomId, body, replyToId, []);
+      this.options.deliver(roomId, body, replyToId, [], []);
       return true;
     }
     const id = newKey('send');
@@ -257,6 +265,7 @@ export class UploadQueue {
         error: u.attachment ? null : INTERRUPTED,
         retryable: false,
         fileId: u.attachment?.id ?? null,
+        sealed: u.attachment ? u.sealed : null,
       })),
     );
     this.settleWaiting();
@@ -281,6 +290,7 @@ export class UploadQueue {
       retryable: false,
       fileId: null,
       attachment: null,
+      sealed: null,
       sendId: null,
     };
   }
@@ -324,10 +334,10 @@ export class UploadQueue {
         const u = this.find(key);
         if (u && u.status === 'uploading') this.patch(key, { sent: Math.min(sent, u.size) });
       },
-      finished: (fileId: string) => {
+      finished: (fileId: string, sealed?: EncryptedAttachment) => {
         if (!this.find(key)) return;
         this.handles.delete(key);
-        this.patch(key, { sent: this.find(key)!.size, fileId });
+        this.patch(key, { sent: this.find(key)!.size, fileId, sealed: sealed ?? null });
         void this.awaitReady(key, fileId);
         this.pump();
       },
@@ -400,7 +410,8 @@ export class UploadQueue {
           message.roomId,
           message.body,
           message.replyToId,
-          ready.map((u) => u.attachment!),
+          ready.filter((u) => !u.sealed).map((u) => u.attachment!),
+          ready.filter((u) => u.sealed).map((u) => u.sealed!),
         );
       }
       this.forget(ready.map((u) => u.key));

@@ -16,6 +16,7 @@ const upload = (overrides: Partial<PendingUpload>): PendingUpload => ({
   retryable: false,
   fileId: null,
   attachment: null,
+  sealed: null,
   sendId: null,
   ...overrides,
 });

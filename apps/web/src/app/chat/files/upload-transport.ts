@@ -1,3 +1,5 @@
+import { EncryptedAttachment } from '@parley/contracts';
+
 /** Where an upload goes: the room it is shared in, and who uploads it (so a resume never picks up someone else's). */
 export interface UploadTarget {
   roomId: string;
@@ -14,8 +16,11 @@ export interface UploadFailure {
 export interface UploadEvents {
   /** Bytes the server has been sent so far (they may not all be stored yet). */
   progress(sent: number): void;
-  /** Every byte is on the server: the file's id (the upload's id is the file's). */
-  finished(fileId: string): void;
+  /**
+   * Every byte is on the server: the file's id (the upload's id is the file's), and for a file encrypted in the
+   * browser (an end-to-end encrypted room) what the message will say of it.
+   */
+  finished(fileId: string, sealed?: EncryptedAttachment): void;
   /** It stopped and will not go on by itself (its own retries are used up, or it was refused). */
   failed(failure: UploadFailure): void;
 }

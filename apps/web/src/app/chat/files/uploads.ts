@@ -4,7 +4,9 @@ import { firstValueFrom } from 'rxjs';
 import { formMessage, toApiError } from '../../core/api-error';
 import { AuthStore } from '../../core/auth-store';
 import { FilesApi } from '../../core/files-api';
+import { SealedFiles } from '../../e2ee/sealed-files/sealed-files';
 import { ChatStore } from '../chat-store';
+import { sealedTransport } from './sealed-transport';
 import { UPLOAD_STORAGE, readTray, uploadStorageKey } from './upload-memory';
 import { PendingUpload, UploadQueue, WaitingMessage } from './upload-queue';
 import { tusTransport } from './tus-transport';
@@ -19,12 +21,15 @@ export class Uploads {
   private readonly filesApi = inject(FilesApi);
   private readonly auth = inject(AuthStore);
   private readonly storage = inject(UPLOAD_STORAGE);
+  private readonly sealedFiles = inject(SealedFiles);
+  /** Into an end-to-end encrypted room a file goes encrypted in this browser; elsewhere as it is. */
+  private readonly sealedTus = sealedTransport(tusTransport, (file) => this.sealedFiles.seal(file));
   private readonly queue = new UploadQueue({
-    transport: tusTransport,
+    transport: (file, target, events) => (this.chat.room(target.roomId)?.encrypted ? this.sealedTus : tusTransport)(file, target, events),
     userId: () => this.auth.user()?.id ?? null,
     limits: () => firstValueFrom(this.filesApi.limits()),
     fileInfo: (id) => firstValueFrom(this.filesApi.get(id)),
-    deliver: (roomId, body, replyToId, attachments) => this.chat.send(roomId, body, replyToId, attachments),
+    deliver: (roomId, body, replyToId, attachments, sealed) => this.chat.send(roomId, body, replyToId, attachments, sealed),
     preview: (file) => URL.createObjectURL(file),
     revoke: (url) => URL.revokeObjectURL(url),
     browserOnline: () => navigator.onLine,

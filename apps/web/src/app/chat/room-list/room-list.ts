@@ -6,6 +6,7 @@ import { ChatActions } from '../chat-actions';
 import { ChatStore } from '../chat-store';
 import { listTime } from './list-time';
 import { roomPreview } from './room-preview';
+import { shownOf } from '../files/shown-attachment';
 import { contentPreview } from '@parley/contracts';
 
 interface RoomItem {
@@ -46,7 +47,7 @@ export class RoomList {
     const q = this.filter().trim().toLocaleLowerCase();
     const viewer = { me: this.store.userId, blocked: this.store.blocked(), knownName: (id: string) => this.store.people.knownName(id), decryptedText: (id: string) => {
       const content = this.store.decrypted.decryptedById(id);
-      return content ? contentPreview({ body: content.body, attachments: [] }) : null;
+      return content ? contentPreview({ body: content.body, attachments: content.attachments.map(shownOf) }) : null;
     } };
     const now = new Date();
     return this.store

@@ -206,13 +206,13 @@ export class RoomPage {
   }
 
   protected attach(files: File[]): void {
-    // Files are not encrypted in the browser yet: an encrypted room takes none (the server refuses them too).
-    if (this.archived() || this.room()?.encrypted) return;
+    // In an encrypted room the upload queue encrypts each file in the browser first.
+    if (this.archived()) return;
     this.uploads.add(this.roomId(), files);
   }
 
   protected dragOver(event: DragEvent): void {
-    if (!(event.dataTransfer?.types ?? []).includes('Files') || !this.room() || this.archived() || this.room()?.encrypted) return;
+    if (!(event.dataTransfer?.types ?? []).includes('Files') || !this.room() || this.archived()) return;
     // Taking the drag over is what lets the drop happen here (instead of the browser opening the file).
     event.preventDefault();
     event.dataTransfer!.dropEffect = 'copy';

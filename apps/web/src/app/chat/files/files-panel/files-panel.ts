@@ -1,6 +1,6 @@
 import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, inject, signal } from '@angular/core';
-import { FileCategory, FileInfo, fileThumbnailUrl } from '@parley/contracts';
+import { EncryptedAttachment, FileCategory, FileInfo, fileCategory } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { formMessage, toApiError } from '../../../core/api-error';
 import { AuthStore } from '../../../core/auth-store';
@@ -16,7 +16,11 @@ import { viewOf } from '../attachment-layout';
 import { FileIcon } from '../file-icon';
 import { mayRemoveFile } from '../file-removal';
 import { Lightbox } from '../lightbox/lightbox';
-import { downloadUrl } from '../message-attachments/message-attachments';
+import { FileSources } from '../file-sources';
+import { ShownAttachment } from '../shown-attachment';
+
+/** What an encrypted file is called until this device has decrypted the message that shared it. */
+const ENCRYPTED_FILE_NAME = 'Encrypted file (open its message to read it)';
 
 export interface FilesPanelData {
   roomId: string;
@@ -33,13 +37,17 @@ export const FILE_FILTERS: readonly { category: FileCategory | null; label: stri
   { category: FileCategory.Other, label: 'Other', none: 'No other files have been shared here yet.' },
 ];
 
+/** A listed file; in an encrypted room, as its decrypted message describes it (`sealed`). */
+type ListedFile = FileInfo & ShownAttachment;
+
 interface Row {
-  file: FileInfo;
+  file: ListedFile;
   thumbnail: string | null;
   /** Opens in the lightbox (a picture with a thumbnail); else it is downloaded. */
   viewable: boolean;
   details: string;
-  download: string;
+  /** The download address; null for an encrypted file (decrypted here first, then saved). */
+  download: string | null;
   /** I may remove it (the server still decides). */
   removable: boolean;
 }
@@ -68,7 +76,13 @@ export class FilesPanel {
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
   private readonly injector = inject(Injector);
   private readonly realtime = inject(Realtime);
-
+  protected readonly sources = inject(FileSources);
+  /**
+   * In an end-to-end encrypted room the server knows the files only as nameless ciphertext: the list takes their
+   * names, types and keys from the messages this device decrypted, hides the thumbnails' own uploads, and
+   * filters by kind here.
+   */
+  private readonly encrypted = this.chat.room(this.data.roomId)?.encrypted ?? false;
   protected readonly titleId = labelDialog('files');
   protected readonly roomName = this.data.roomName;
   protected readonly filters = FILE_FILTERS;
@@ -88,16 +102,38 @@ export class FilesPanel {
   protected readonly rows = computed<Row[]>(() => {
     // The room as the chat knows it now: archived or my role changed while the panel is open count at once.
     const remover = { me: this.auth.user(), room: this.chat.room(this.data.roomId) };
-    return this.files().map((file) => {
+    return this.listed().map((file) => {
       const uploader = this.people.nameOf(file.uploaderId);
       return {
         file,
-        thumbnail: file.thumbnail ? fileThumbnailUrl(file.id) : null,
+        thumbnail: file.thumbnail ? this.sources.thumbnail(file) : null,
         viewable: viewOf(file) === 'image',
         details: `${formatFileSize(file.size)} · ${uploader} · ${localTime(file.createdAt, 'date')}`,
-        download: downloadUrl(file.id),
+        download: this.sources.download(file),
         removable: mayRemoveFile(file, remover),
       };
+    });
+  });
+
+  /** The files as listed: the server's, or in an encrypted room those described by messages decrypted here. */
+  private readonly listed = computed<ListedFile[]>(() => {
+    const files = this.files();
+    if (!this.encrypted) return [...files];
+    const described = new Map<string, EncryptedAttachment>();
+    const thumbnails = new Set<string>();
+    for (const messageId of new Set(files.map((f) => f.messageId))) {
+      for (const a of (messageId && this.chat.decrypted.decryptedById(messageId)?.attachments) || []) {
+        described.set(a.id, a);
+        if (a.thumbnail) thumbnails.add(a.thumbnail.id);
+      }
+    }
+    const category = this.filter().category;
+    return files.flatMap((file): ListedFile[] => {
+      if (thumbnails.has(file.id)) return [];
+      const sealed = described.get(file.id);
+      if (!sealed) return category ? [] : [{ ...file, name: ENCRYPTED_FILE_NAME }];
+      const shown: ListedFile = { ...file, name: sealed.name, size: sealed.size, mime: sealed.mime, width: sealed.width, height: sealed.height, thumbnail: sealed.thumbnail !== null, sealed };
+      return !category || fileCategory(shown.mime) === category ? [shown] : [];
     });
   });
 
@@ -145,7 +181,7 @@ export class FilesPanel {
   }
 
   protected open(row: Row): void {
-    const images = this.files().filter((f) => viewOf(f) === 'image');
+    const images = this.listed().filter((f) => viewOf(f) === 'image');
     void this.lightbox.open(images, images.indexOf(row.file));
   }
 
@@ -212,7 +248,9 @@ export class FilesPanel {
     this.loading.set(true);
     this.error.set(null);
     try {
-      const page = await firstValueFrom(this.filesApi.roomFiles(this.data.roomId, { category: this.filter().category, before }));
+      // The server cannot tell an encrypted room's files apart: they are all fetched, and filtered here.
+      const category = this.encrypted ? null : this.filter().category;
+      const page = await firstValueFrom(this.filesApi.roomFiles(this.data.roomId, { category, before }));
       if (generation !== this.generation) return;
       this.files.update((held) => {
         const known = new Set(held.map((f) => f.id));

@@ -1,9 +1,8 @@
 import { DIALOG_DATA, DialogRef } from '@angular/cdk/dialog';
 import { ChangeDetectionStrategy, Component, DestroyRef, ElementRef, Injector, afterNextRender, computed, inject, signal, viewChild } from '@angular/core';
-import { fileContentUrl, fileThumbnailUrl } from '@parley/contracts';
 import { labelDialog } from '../../../shared/dialog/dialog-label';
 import { formatFileSize } from '../../../shared/file-size';
-import { downloadUrl } from '../message-attachments/message-attachments';
+import { FileSources } from '../file-sources';
 import { LightboxData } from './lightbox';
 import { Size, ZOOM_STEPS, shownSize, zoomIn, zoomOut } from './zoom';
 
@@ -37,9 +36,12 @@ export class LightboxDialog {
   private readonly loadedSizes = signal<Readonly<Record<string, Size>>>({});
 
   protected readonly image = computed(() => this.images[this.index()]!);
-  protected readonly src = computed(() => fileContentUrl(this.image().id));
-  protected readonly placeholder = computed(() => (this.image().thumbnail ? fileThumbnailUrl(this.image().id) : null));
-  protected readonly download = computed(() => downloadUrl(this.image().id));
+  protected readonly sources = inject(FileSources);
+  /** The picture (for an encrypted one, once it is decrypted here; its thumbnail shows meanwhile). */
+  protected readonly src = computed(() => this.sources.content(this.image()));
+  protected readonly placeholder = computed(() => (this.image().thumbnail ? this.sources.thumbnail(this.image()) : null));
+  protected readonly download = computed(() => this.sources.download(this.image()));
+  protected readonly problem = computed(() => this.sources.problem(this.image(), 'file'));
   protected readonly details = computed(() => {
     const image = this.image();
     const size = image.width && image.height ? ` · ${image.width} × ${image.height}` : '';

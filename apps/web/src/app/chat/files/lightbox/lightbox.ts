@@ -1,9 +1,9 @@
 import { Dialog } from '@angular/cdk/dialog';
 import { Injectable, inject } from '@angular/core';
-import { Attachment } from '@parley/contracts';
+import { ShownAttachment } from '../shown-attachment';
 
 export interface LightboxData {
-  images: readonly Attachment[];
+  images: readonly ShownAttachment[];
   index: number;
 }
 
@@ -12,7 +12,7 @@ export interface LightboxData {
 export class Lightbox {
   private readonly dialog = inject(Dialog);
 
-  async open(images: readonly Attachment[], index: number): Promise<void> {
+  async open(images: readonly ShownAttachment[], index: number): Promise<void> {
     if (images.length === 0) return;
     const { LightboxDialog } = await import('./lightbox-dialog');
     this.dialog.open<void, LightboxData>(LightboxDialog, {
