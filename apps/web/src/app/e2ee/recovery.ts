@@ -57,6 +57,11 @@ export class Recovery {
   private lastDownload = 0;
 
   readonly state = this.stateSignal.asReadonly();
+  /**
+   * True when this device began the account's first set-up at the same moment as another of my devices, which
+   * won: the recovery key to give here is the one that other device showed.
+   */
+  readonly setUpElsewhere = signal(false);
   /** A recovery key just made, to show once until the person says they saved it. */
   readonly recoveryKeyToSave = this.keyToSave.asReadonly();
   readonly problem = this.problemSignal.asReadonly();
@@ -76,6 +81,7 @@ export class Recovery {
         untracked(() => {
           this.stateSignal.set('off');
           this.keyToSave.set(null);
+          this.setUpElsewhere.set(false);
           this.problemSignal.set(null);
           this.checking = null;
         });
@@ -205,6 +211,7 @@ export class Recovery {
       } catch (err) {
         // Another of my devices set the account up at the same moment and won: its recovery key is the one.
         if (err instanceof HttpErrorResponse && err.status === 401 && (await this.waitForSealed())) {
+          this.setUpElsewhere.set(true);
           this.stateSignal.set('restore');
           return;
         }

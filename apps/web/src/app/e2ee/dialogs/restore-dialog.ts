@@ -11,7 +11,14 @@ import { RecoveryKeyError } from '../recovery-key';
     <header class="dialog-header">
       <div class="dialog-heading">
         <h2 class="dialog-title" [id]="titleId">Restore your encrypted messages</h2>
-        <p class="dialog-subtitle">This browser is new: give it your recovery key to read earlier messages.</p>
+        @if (setUpElsewhere()) {
+          <p class="dialog-subtitle">
+            Another of your browsers set up encryption for your account at the same moment, and its set-up is the one kept: give this
+            browser the recovery key that one showed you.
+          </p>
+        } @else {
+          <p class="dialog-subtitle">This browser is new: give it your recovery key to read earlier messages.</p>
+        }
       </div>
       <button type="button" class="dialog-close" aria-label="Close" (click)="close()">
         <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M6 6l12 12M18 6L6 18" /></svg>
@@ -58,6 +65,7 @@ export class RestoreDialog {
 
   protected readonly titleId = labelDialog('restore');
   protected readonly text = signal('');
+  protected readonly setUpElsewhere = this.recovery.setUpElsewhere;
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly restored = signal<number | null>(null);
