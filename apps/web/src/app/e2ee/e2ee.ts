@@ -25,20 +25,23 @@ export const ROOM_KEY_ROTATION_MESSAGES = 100;
 /** …or after this long (a week), whichever comes first; and whenever a member or a device leaves. */
 export const ROOM_KEY_ROTATION_MS = 7 * 24 * 3600_000;
 /**
- * While a room's members and their devices are unchanged, its key sharing is checked again only every this
- * many messages or this often (the check is what rotates a used-up room key; nothing else changes meanwhile).
+ * While a room's members and their devices are unchanged, its key sharing is checked again only when the room
+ * key this page uses is due for rotation (ROOM_KEY_ROTATION_MESSAGES of its messages, or its age), and at least
+ * this often: the check is what rotates a used-up key, and nothing else changes meanwhile.
  */
-const SHARE_CHECK_MESSAGES = 10;
 const SHARE_CHECK_MS = 60_000;
 /** How long after a device-list update its rooms' keys go to new devices (updates in a burst make one check). */
 const LATE_SHARE_DELAY_MS = 250;
 
-/** What the last key sharing of a room was for: its members, and the device-list version then. */
+/** What the last key sharing of a room was for (its members, the device-list version then), and the key in use. */
 interface RoomSharing {
   members: string[];
   devicesVersion: number;
-  sinceCheck: number;
   checkedAt: number;
+  /** The Megolm session this page's messages went out under, how many, and since when. */
+  sessionId: string | null;
+  used: number;
+  usedSince: number;
 }
 
 /** Why a message could not be read (yet). */
@@ -280,8 +283,13 @@ export class E2ee {
         device_id: string;
         session_id: string;
       };
-      // A backup of the new session key, when a backup is set up (nothing to send otherwise).
-      void this.processOutgoing();
+      const sharing = this.sharing.get(roomId);
+      if (sharing && sharing.sessionId === encrypted.session_id) sharing.used++;
+      else {
+        if (sharing) Object.assign(sharing, { sessionId: encrypted.session_id, used: 1, usedSince: Date.now() });
+        // A new room key: backed up now, when a backup is set up (nothing to send otherwise).
+        void this.processOutgoing();
+      }
       return {
         algorithm: encrypted.algorithm,
         ciphertext: encrypted.ciphertext,
@@ -443,19 +451,20 @@ export class E2ee {
   /**
    * Makes sure every device of the room's members has the current room key (claiming one-time keys and
    * sending it over Olm to the devices that lack it). Skipped while nothing changed since the last check (same
-   * members, no device list change, fewer than SHARE_CHECK_MESSAGES messages and SHARE_CHECK_MS since), which
+   * members, no device list change, the key in use not due for rotation, less than SHARE_CHECK_MS since), which
    * keeps a busy room's sends to the encryption itself; `force` checks anyway.
    */
   private async shareRoomKey(wasm: CryptoWasm, machine: OlmMachine, roomId: string, room: RoomId, force: boolean): Promise<void> {
     const last = this.sharing.get(roomId);
+    const now = Date.now();
     if (
       !force &&
       last &&
       last.devicesVersion === this.devicesVersion &&
-      last.sinceCheck < SHARE_CHECK_MESSAGES &&
-      Date.now() - last.checkedAt < SHARE_CHECK_MS
+      last.used < ROOM_KEY_ROTATION_MESSAGES &&
+      now - last.usedSince < ROOM_KEY_ROTATION_MS &&
+      now - last.checkedAt < SHARE_CHECK_MS
     ) {
-      last.sinceCheck++;
       return;
     }
     const devicesVersion = this.devicesVersion;
@@ -476,7 +485,8 @@ export class E2ee {
     settings.sharingStrategy = wasm.CollectStrategy.deviceBasedStrategy(false, false);
     const requests = await machine.shareRoomKey(room, users(), settings);
     for (const request of requests) await sendOutgoingRequest(wasm, machine, this.api, request);
-    this.sharing.set(roomId, { members: memberIds, devicesVersion, sinceCheck: 1, checkedAt: Date.now() });
+    // The key in use is kept across checks; if the library rotated it, the next message says so (a new session id).
+    this.sharing.set(roomId, { members: memberIds, devicesVersion, checkedAt: Date.now(), sessionId: last?.sessionId ?? null, used: last?.used ?? 0, usedSince: last?.usedSince ?? Date.now() });
   }
 
   /**
