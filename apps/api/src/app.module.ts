@@ -23,6 +23,7 @@ import { PresenceModule } from './presence/presence.module';
 import { RedisConnection } from './redis/redis-connection';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
+import { RecordsModule } from './records/records.module';
 import { SearchModule } from './search/search.module';
 import { TlsModule } from './tls/tls.module';
 import { UsersModule } from './users/users.module';
@@ -49,6 +50,7 @@ export class AppModule {
         MessagesModule,
         E2eeModule,
         SearchModule,
+        RecordsModule,
         FilesModule,
         FriendsModule,
         PresenceModule,

@@ -44,6 +44,7 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .addTag('friends', 'Friend requests and friends')
     .addTag('health', 'Liveness and readiness')
     .addTag('messages', 'Messages: history, sending (the REST twin of the socket event), edits, deletions and read markers')
+    .addTag('records', 'Conversation records: transcripts of a room for its members')
     .addTag('rooms', 'Rooms, their members and roles, the public directory and invite links')
     .addTag('search', 'Message search over your rooms, through a keyed index that holds no text')
     .addTag('users', 'Profiles and the user directory');

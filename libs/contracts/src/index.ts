@@ -12,3 +12,4 @@ export * from './message-preview';
 export * from './search';
 export * from './search-text';
 export * from './e2ee';
+export * from './transcript';

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { HISTORY_PAGE_DEFAULT, MessagePage } from '@parley/contracts';
+import { HISTORY_PAGE_DEFAULT, Message, MessagePage } from '@parley/contracts';
 import { DataSource } from 'typeorm';
 import { FixedQuery } from '../database/fixed-query';
 import { KeyRing } from '../encryption/key-ring';
 import { MessageSealing } from './message-sealing';
-import { rowToMessage } from './message-store';
+import { iso, rowToMessage } from './message-store';
 
 type Row = Parameters<typeof rowToMessage>[0];
+
+/** Messages read per page while a transcript is written. */
+const TRANSCRIPT_PAGE = 500;
 
 export interface HistoryCursor {
   before?: number;
@@ -35,6 +38,40 @@ export class MessageHistory {
     this.before = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} AND seq < ${p(2)} ORDER BY seq DESC LIMIT ${p(3)}`);
     this.after = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} AND seq > ${p(2)} ORDER BY seq ASC LIMIT ${p(3)}`);
     this.fromSeq = new FixedQuery(dataSource, (p) => `SELECT * FROM messages WHERE "roomId" = ${p(1)} AND seq >= ${p(2)} ORDER BY seq ASC LIMIT ${p(3)}`);
+  }
+
+  /**
+   * The room's messages sent in [from, to), oldest first, a page at a time (a transcript). A message's time
+   * rises with its seq, so the first one is found by bisecting on seq (a few indexed reads, however long the
+   * history), and the rest are read forward by seq.
+   */
+  async *between(roomId: string, from: Date, to: Date, pageSize = TRANSCRIPT_PAGE): AsyncGenerator<Message[]> {
+    let after = await this.lastSeqBefore(roomId, from);
+    if (after === null) return;
+    for (;;) {
+      const page = await this.page(roomId, { after, limit: pageSize });
+      const inRange = page.items.filter((m) => Date.parse(m.createdAt) < to.getTime());
+      if (inRange.length) yield inRange;
+      if (!page.hasMore || inRange.length < page.items.length) return;
+      after = page.items[page.items.length - 1]!.seq;
+    }
+  }
+
+  /** The seq before the room's first message at or after `at` (0 when that is its first); null when none is. */
+  private async lastSeqBefore(roomId: string, at: Date): Promise<number | null> {
+    const [newest] = (await this.newest.all(roomId, 1)) as unknown as Row[];
+    if (!newest || Date.parse(iso(newest.createdAt)) < at.getTime()) return null;
+    let lo = 0;
+    let hi = Number(newest.seq);
+    // Invariant: every message with seq <= lo is earlier than `at`, and the one at seq `hi` is not.
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      const [row] = (await this.fromSeq.all(roomId, mid, 1)) as unknown as Row[];
+      if (!row || Number(row.seq) >= hi) hi = mid;
+      else if (Date.parse(iso(row.createdAt)) < at.getTime()) lo = Number(row.seq);
+      else hi = Number(row.seq);
+    }
+    return lo;
   }
 
   /** Items always in ascending seq order; `hasMore` says whether the page could go on in its direction. */

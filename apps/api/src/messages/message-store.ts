@@ -88,7 +88,8 @@ interface MessageRow {
 /** SQLite's stored time, `YYYY-MM-DD HH:MM:SS.sss` (UTC, as `sqliteTime` writes it). */
 const SQLITE_TIME = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/;
 
-function iso(v: string | Date): string {
+/** A stored time as an ISO instant (SQLite keeps `YYYY-MM-DD HH:MM:SS.sss` in UTC; PostgreSQL gives a Date). */
+export function iso(v: string | Date): string {
   if (v instanceof Date) return v.toISOString();
   // The common case (every row SQLite returns) by moving two characters, not through a Date.
   if (SQLITE_TIME.test(v)) return `${v.slice(0, 10)}T${v.slice(11)}Z`;

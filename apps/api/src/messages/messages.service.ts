@@ -214,6 +214,12 @@ export class MessagesService {
     return this.historyPages.page(roomId, query);
   }
 
+  /** The room's messages sent in [from, to), oldest first, a page at a time (for a transcript); members only. */
+  async *transcriptPages(actor: Actor, roomId: string, from: Date, to: Date): AsyncGenerator<Message[]> {
+    await this.roomsService.requireMembership(roomId, actor.id);
+    yield* this.historyPages.between(roomId, from, to);
+  }
+
   /**
    * Everything a reconnecting client missed, per room, from the database (so it holds across restarts):
    * messages after its seq and, when it sends revs, older messages changed after its rev; in seq order.

@@ -1,0 +1,61 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TRANSCRIPT_MAX_DAYS } from '@parley/contracts';
+import type { Response } from 'express';
+import { CurrentUserEntity } from '../auth/auth.decorators';
+import { ApiAuth, ApiErrors } from '../common/api-docs';
+import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
+import { UserEntity } from '../users/user.entity';
+import { TranscriptQueryDto } from './dto/transcript.dto';
+import { TranscriptService } from './transcript.service';
+
+@ApiTags('records')
+@ApiAuth()
+@Controller()
+export class TranscriptController {
+  constructor(private readonly transcripts: TranscriptService) {}
+
+  @Get('rooms/:id/transcript')
+  @ApiUuidParam('id', 'The room')
+  @ApiOperation({
+    summary: 'Export a room\u2019s transcript',
+    description: `For any member: the messages sent in [from, to) (at most ${TRANSCRIPT_MAX_DAYS} days), oldest first, with their senders, times in \`tz\`, edits marked, deleted messages as a line that says so, system lines, and the files each message carried listed by name and size. \`format\`: \`md\` (Markdown), \`txt\`, \`json\` (one object with \`messages\`, ISO times) or \`html\` (a standalone page; every text escaped). Streamed as a download (\`Content-Disposition: attachment\`). An end-to-end encrypted room answers 409: the server cannot read it, and the web app writes its transcript in the browser.`,
+  })
+  @ApiOkResponse({
+    description: 'The transcript',
+    content: { 'text/markdown': { schema: { type: 'string' } }, 'text/plain': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } }, 'text/html': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(400, 404, 409)
+  async transcript(@CurrentUserEntity() user: UserEntity, @Param('id', uuidParam('id')) roomId: string, @Query() query: TranscriptQueryDto, @Res() res: Response): Promise<void> {
+    const transcript = await this.transcripts.transcript({ id: user.id, role: user.role }, roomId, query);
+    res.setHeader('Content-Type', transcript.mime);
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // An HTML transcript is a document of its own: opened, it runs nothing and reaches nothing.
+    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'; style-src 'unsafe-inline'");
+    res.attachment(transcript.fileName);
+    try {
+      for await (const chunk of transcript.chunks) {
+        if (res.destroyed) return;
+        if (!res.write(chunk)) await drained(res);
+      }
+      res.end();
+    } catch {
+      // Headers are sent: a failure part-way can only cut the download short, which the client sees.
+      res.destroy();
+    }
+  }
+}
+
+/** Until the response can take more, or the client went away. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
