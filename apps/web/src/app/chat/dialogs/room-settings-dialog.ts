@@ -24,6 +24,7 @@ import { PeopleStore } from '../people-store';
 import { labelDialog } from '../../shared/dialog/dialog-label';
 import { RoomInvitationsSection } from './room-invitations-section';
 import { RoomInvitesSection } from './room-invites-section';
+import { TranscriptSection } from '../../records/transcript-section';
 import { RoomMembersSection } from './room-members-section';
 
 export interface RoomSettingsData {
@@ -42,7 +43,7 @@ type RoomField = keyof typeof LABELS;
  */
 @Component({
   selector: 'app-room-settings-dialog',
-  imports: [ReactiveFormsModule, FormField, FieldControl, RoomMembersSection, RoomInvitationsSection, RoomInvitesSection],
+  imports: [ReactiveFormsModule, FormField, FieldControl, RoomMembersSection, RoomInvitationsSection, RoomInvitesSection, TranscriptSection],
   templateUrl: './room-settings-dialog.html',
   styleUrls: ['../../shared/dialog/dialog.css', './room-settings-dialog.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -1,5 +1,6 @@
 import { Injectable, Signal, WritableSignal, effect, inject, signal, untracked } from '@angular/core';
 import { ENCRYPTED_UPLOAD_NAME, ENCRYPTED_UPLOAD_TYPE, EncryptedAttachment, EncryptedFileKey, fileContentUrl } from '@parley/contracts';
+import { saveBlob } from '../../shared/save-file';
 import { CryptoWasm, loadCryptoWasm } from '../crypto-wasm';
 import { E2ee } from '../e2ee';
 import { previewOf } from './file-preview';
@@ -115,16 +116,7 @@ export class SealedFiles {
   /** Decrypts the file and hands it to the browser as a download under its real name. */
   async save(attachment: EncryptedAttachment): Promise<void> {
     const bytes = await this.decrypt(attachment.id, attachment.file);
-    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = downloadName(attachment.name);
-    link.rel = 'noopener';
-    document.body.append(link);
-    link.click();
-    link.remove();
-    // The download has its own copy once it starts.
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    saveBlob(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }), downloadName(attachment.name));
   }
 
   // ---- internals ----
