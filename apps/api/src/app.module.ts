@@ -24,6 +24,7 @@ import { RedisConnection } from './redis/redis-connection';
 import { RedisModule } from './redis/redis.module';
 import { RoomsModule } from './rooms/rooms.module';
 import { RecordsModule } from './records/records.module';
+import { RetentionModule } from './retention/retention.module';
 import { SearchModule } from './search/search.module';
 import { TlsModule } from './tls/tls.module';
 import { UsersModule } from './users/users.module';
@@ -51,6 +52,7 @@ export class AppModule {
         E2eeModule,
         SearchModule,
         RecordsModule,
+        RetentionModule,
         FilesModule,
         FriendsModule,
         PresenceModule,

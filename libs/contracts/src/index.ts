@@ -13,3 +13,4 @@ export * from './search';
 export * from './search-text';
 export * from './e2ee';
 export * from './transcript';
+export * from './retention';

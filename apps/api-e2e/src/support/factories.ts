@@ -87,6 +87,7 @@ export function asUser(url: string, who: { token: string }) {
     get: (path: string) => request(url).get(path).set(auth),
     post: (path: string) => request(url).post(path).set(auth),
     patch: (path: string) => request(url).patch(path).set(auth),
+    put: (path: string) => request(url).put(path).set(auth),
     delete: (path: string) => request(url).delete(path).set(auth),
   };
 }

@@ -17,5 +17,6 @@ import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once for the DataSource (each one lives with its feature module). */
 import { E2EE_ENTITIES } from '../e2ee/e2ee.entities';
+import { RETENTION_ENTITIES } from '../retention/retention.entities';
 
-export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, FileDiscardEntity, JobEntity, EncryptionKeyEntity, ...E2EE_ENTITIES];
+export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, FileDiscardEntity, JobEntity, EncryptionKeyEntity, ...E2EE_ENTITIES, ...RETENTION_ENTITIES];

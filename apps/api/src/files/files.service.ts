@@ -144,6 +144,13 @@ export class FilesService {
     await this.events.emit('file.deleted', { fileId: file.id, roomId: file.roomId, messageId: file.messageId });
   }
 
+  /** How many files the messages carry (a retention report counts them before they go with their messages). */
+  async countAttachedTo(messageIds: readonly string[]): Promise<number> {
+    let count = 0;
+    for (let i = 0; i < messageIds.length; i += 500) count += await this.files.count({ where: { messageId: In(messageIds.slice(i, i + 500)) } });
+    return count;
+  }
+
   /**
    * Deletes the bytes and thumbnails of files whose rows are gone (a deleted message's, a swept upload's), after
    * the transaction that deleted the rows and recorded their discards (FileDiscards) has committed. Failures are

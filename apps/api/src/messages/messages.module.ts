@@ -6,6 +6,7 @@ import { RoomsModule } from '../rooms/rooms.module';
 import { MessageEntity } from './message.entity';
 import { MessageAttachments } from './message-attachments';
 import { MessageHistory } from './message-history';
+import { MessageRetention } from './message-retention';
 import { MessageSearchReads } from './message-search-reads';
 import { MessageWriter } from './message-writer';
 import { MessagesController } from './messages.controller';
@@ -16,7 +17,7 @@ import { SystemMessages } from './system-messages';
 @Module({
   imports: [TypeOrmModule.forFeature([MessageEntity]), RoomsModule, FriendsModule, FilesModule],
   controllers: [MessagesController],
-  providers: [MessagesService, MessageWriter, MessageHistory, SystemMessages, MessageAttachments, MessagesSweepTask, MessageSearchReads],
-  exports: [MessagesService, MessageWriter, MessageSearchReads],
+  providers: [MessagesService, MessageWriter, MessageHistory, SystemMessages, MessageAttachments, MessagesSweepTask, MessageSearchReads, MessageRetention],
+  exports: [MessagesService, MessageWriter, MessageSearchReads, MessageRetention],
 })
 export class MessagesModule {}

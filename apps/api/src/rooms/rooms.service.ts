@@ -110,6 +110,11 @@ export class RoomsService {
     return this.rooms.findOneBy({ id: roomId });
   }
 
+  /** Every room, oldest first: what a retention pass goes through. */
+  allRooms(): Promise<Pick<RoomEntity, 'id' | 'kind' | 'name' | 'archivedAt'>[]> {
+    return this.rooms.find({ select: { id: true, kind: true, name: true, archivedAt: true }, order: { createdAt: 'ASC' } });
+  }
+
   async roomIdsForUser(userId: string): Promise<string[]> {
     const rows = await this.members.find({ select: { roomId: true }, where: { userId } });
     return rows.map((r) => r.roomId);
