@@ -80,6 +80,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('retention and legal holds o
     );
     const recent = await send(ada, team.id, 'recent');
 
+    // The admin's room picker finds rooms by name (the admin is in none of them).
+    expect((await admin().get('/api/admin/retention/rooms?q=KEEP').expect(200)).body).toEqual([{ id: kept.id, name: 'Keep forever', kind: 'group', archived: false }]);
     await admin().put(`/api/admin/retention/rooms/${kept.id}`).send({ days: null }).expect(200);
     const bobHold = (await admin().post('/api/admin/retention/holds').send({ kind: 'user', targetId: bob.user.id, reason: 'Case 42' }).expect(201)).body as LegalHold;
     expect(bobHold).toMatchObject({ kind: 'user', targetName: bob.user.displayName, reason: 'Case 42', createdBy: { id: root.user.id } });

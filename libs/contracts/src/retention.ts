@@ -51,6 +51,14 @@ export interface CreateLegalHoldRequest {
   reason: string;
 }
 
+/** A room as the retention page picks it (for a room's own period or a hold). */
+export interface RetentionRoomChoice {
+  id: string;
+  name: string;
+  kind: string;
+  archived: boolean;
+}
+
 /** What a retention pass removes (or, as a dry run, would remove now), per room. */
 export interface RetentionReport {
   dryRun: boolean;

@@ -1,11 +1,20 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LegalHold, RetentionPolicy, RetentionReport, UserRole } from '@parley/contracts';
+import { LegalHold, RetentionPolicy, RetentionReport, RetentionRoomChoice, UserRole } from '@parley/contracts';
 import { CurrentUserEntity, RequireRole } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { UserEntity } from '../users/user.entity';
-import { CreateLegalHoldDto, LegalHoldDto, RetentionPolicyDto, RetentionReportDto, SetRoomRetentionDto, UpdateRetentionPolicyDto } from './dto/retention.dto';
+import {
+  CreateLegalHoldDto,
+  LegalHoldDto,
+  RetentionPolicyDto,
+  RetentionReportDto,
+  RetentionRoomChoiceDto,
+  RetentionRoomsQueryDto,
+  SetRoomRetentionDto,
+  UpdateRetentionPolicyDto,
+} from './dto/retention.dto';
 import { RetentionService } from './retention.service';
 
 @ApiTags('admin')
@@ -68,6 +77,14 @@ export class RetentionController {
   @ApiErrors(400, 404)
   removeHold(@Param('id', uuidParam('id')) id: string): Promise<void> {
     return this.retention.removeHold(id);
+  }
+
+  @Get('rooms')
+  @ApiOperation({ summary: 'Find rooms', description: 'Group and public rooms whose name holds `q`, at most 20: what a room’s own period or a hold can be set on (direct conversations are held through a person).' })
+  @ApiOkResponse({ type: [RetentionRoomChoiceDto] })
+  @ApiErrors(400)
+  rooms(@Query() query: RetentionRoomsQueryDto): Promise<RetentionRoomChoice[]> {
+    return this.retention.findRooms(query.q ?? '');
   }
 
   @Get('preview')

@@ -6,6 +6,7 @@ import {
   LegalHoldKind,
   RetentionPolicy,
   RetentionReport,
+  RetentionRoomChoice,
   RoomKind,
   UpdateRetentionPolicyRequest,
 } from '@parley/contracts';
@@ -103,6 +104,15 @@ export class RetentionService implements OnApplicationBootstrap {
   async removeHold(id: string): Promise<void> {
     const gone = await this.holds.delete({ id });
     if (!gone.affected) throw errors.notFound('Legal hold');
+  }
+
+  /** Rooms whose name holds `q` (case ignored), for the admin's pickers: group and public rooms, at most 20. */
+  async findRooms(q: string): Promise<RetentionRoomChoice[]> {
+    const wanted = q.trim().toLocaleLowerCase();
+    return (await this.rooms.allRooms())
+      .filter((r) => r.kind !== RoomKind.Direct && r.name.toLocaleLowerCase().includes(wanted))
+      .slice(0, 20)
+      .map((r) => ({ id: r.id, name: r.name, kind: r.kind, archived: r.archivedAt !== null }));
   }
 
   /** What a pass would remove now (whether or not retention is on). */

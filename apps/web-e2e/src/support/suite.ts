@@ -14,10 +14,11 @@ export function browserSuite(env: Record<string, string> = {}) {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   const sessions: BrowserSession[] = [];
+  const admin = newAccount('admin');
 
   beforeAll(async () => {
     [server, browser] = await Promise.all([startServer({ env }), launchBrowser()]);
-    await registerViaApi(server.url, newAccount('admin'));
+    await registerViaApi(server.url, admin);
   });
   afterAll(async () => {
     await browser?.close();
@@ -30,6 +31,10 @@ export function browserSuite(env: Record<string, string> = {}) {
   const suite = {
     get url(): string {
       return server!.url;
+    },
+    /** The server's admin (the first account registered). */
+    get admin(): RegisterRequest {
+      return admin;
     },
     get browser(): Browser {
       return browser!;

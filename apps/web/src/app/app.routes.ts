@@ -41,6 +41,12 @@ export const routes: Routes = [
         canActivate: [adminGuard],
         loadComponent: () => import('./admin/admin-users-page').then((m) => m.AdminUsersPage),
       },
+      {
+        path: 'admin/records',
+        title: 'Records · Admin · Parley',
+        canActivate: [adminGuard],
+        loadComponent: () => import('./admin/admin-records-page').then((m) => m.AdminRecordsPage),
+      },
     ],
   },
   { path: '**', redirectTo: '' },

@@ -7,12 +7,13 @@ import {
   RETENTION_DAYS_MAX,
   RetentionPolicy,
   RetentionReport,
+  RetentionRoomChoice,
   RoomRetention,
   SetRoomRetentionRequest,
   UpdateRetentionPolicyRequest,
 } from '@parley/contracts';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsInt, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 const DAYS = `Whole days, 1 to ${RETENTION_DAYS_MAX}`;
 
@@ -94,6 +95,21 @@ export class RetentionReportDto implements RetentionReport {
   @ApiProperty({ type: 'integer' }) files!: number;
   @ApiProperty({ type: [ReportRoomDto] }) rooms!: ReportRoomDto[];
   @ApiProperty({ type: 'integer', description: 'Rooms left alone because of a legal hold' }) heldRooms!: number;
+}
+
+export class RetentionRoomsQueryDto {
+  @ApiProperty({ required: false, maxLength: 100, description: 'Part of the room’s name (case ignored); empty lists the first rooms' })
+  @IsOptional()
+  @IsString({ message: 'q must be text' })
+  @MaxLength(100, { message: 'q must be at most 100 characters' })
+  q?: string;
+}
+
+export class RetentionRoomChoiceDto implements RetentionRoomChoice {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: '`group` or `public`' }) kind!: string;
+  @ApiProperty() archived!: boolean;
 }
 
 export class RetentionPolicyDto implements RetentionPolicy {

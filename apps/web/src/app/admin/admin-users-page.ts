@@ -8,6 +8,7 @@ import { AuthStore } from '../core/auth-store';
 import { Avatar } from '../shared/avatar';
 import { Confirmation } from '../shared/dialog/confirmation';
 import { LocalTimePipe } from '../shared/local-time-pipe';
+import { AdminNav } from './admin-nav';
 
 interface ListState {
   page: Page<AdminUser> | null;
@@ -17,7 +18,7 @@ interface ListState {
 /** Every account on the server, searchable, with deactivate / reactivate. Admins only (route guard). */
 @Component({
   selector: 'app-admin-users-page',
-  imports: [LocalTimePipe, Avatar],
+  imports: [LocalTimePipe, Avatar, AdminNav],
   templateUrl: './admin-users-page.html',
   styleUrl: './admin-users-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
