@@ -97,7 +97,7 @@ test('two people and three devices: messages decrypt on every device, the server
   expect(devices.filter((d) => d.hasKeys).length).toBe(1);
 });
 
-test('a new browser reads earlier history with the recovery key; a device verified by emoji gets the backup key', async () => {
+test('a new browser reads earlier history with the recovery key; a device verified by emoji gets the backup key; a person is verified by QR code', async () => {
   const [ana, bo] = await suite.people('ana', 'bo');
   const anaLaptop = await suite.signedIn(ana!.account, DESKTOP);
   await ana!.api.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: 'Salaries', encrypted: true, memberIds: [bo!.api.user.id] });
@@ -151,6 +151,9 @@ test('a new browser reads earlier history with the recovery key; a device verifi
   await expectVisible(asked.getByText(/wants to verify this device/), 30_000);
   await asked.getByRole('button', { name: 'Accept' }).click();
   const asking = laptop.getByRole('dialog', { name: 'Verify your other device' });
+  // Both are ready: each shows its QR code and offers emoji; the laptop chooses emoji.
+  await expectVisible(asked.getByRole('img', { name: 'QR code to scan with the other device' }), 30_000);
+  await asking.getByRole('button', { name: 'Compare emoji' }).click();
   const emojiOf = async (dialog: typeof asking) => {
     const list = dialog.getByRole('list', { name: 'Emoji to compare' });
     await expectVisible(list, 30_000);
@@ -188,9 +191,22 @@ test('a new browser reads earlier history with the recovery key; a device verifi
   await expectVisible(onBo.getByText(/wants to verify this device/), 30_000);
   await onBo.getByRole('button', { name: 'Accept' }).click();
   const onAna = anaPage.getByRole('dialog', { name: /^Verify Bo/ });
-  expect(await emojiOf(onAna)).toEqual(await emojiOf(onBo));
-  await onAna.getByRole('button', { name: 'They match' }).click();
-  await onBo.getByRole('button', { name: 'They match' }).click();
+  // By QR code this time: Bo's laptop shows its code, Ana scans it (here from a picture of Bo's screen).
+  const boCode = onBo.getByRole('img', { name: 'QR code to scan with the other device' });
+  await expectVisible(boCode, 30_000);
+  await screenshot(laptop, 'e2ee-qr-shown');
+  await audit.check(laptop, 'verification by QR code', '.cdk-overlay-container');
+  const picture = await boCode.screenshot();
+  await onAna.getByRole('button', { name: 'Scan their code' }).click();
+  const scan = onAna.getByRole('group', { name: 'Scan their code' });
+  // A picture without a code is refused with a reason.
+  await scan.locator('input[type=file]').setInputFiles({ name: 'blank.png', mimeType: 'image/png', buffer: await anaPage.screenshot({ clip: { x: 0, y: 0, width: 40, height: 40 } }) });
+  await expectVisible(scan.getByRole('alert').getByText(/That picture has no verification code/), 15_000);
+  await scan.locator('input[type=file]').setInputFiles({ name: 'bo-code.png', mimeType: 'image/png', buffer: picture });
+  await expectVisible(onAna.getByText(/Confirm on the other device/), 15_000);
+  await expectVisible(onBo.getByText(/scanned this device's code/), 15_000);
+  await screenshot(laptop, 'e2ee-qr-scanned');
+  await onBo.getByRole('button', { name: 'Yes, it was scanned' }).click();
   for (const dialog of [onAna, onBo]) await expectVisible(dialog.getByRole('status').getByText(/^Verified/), 30_000);
   for (const dialog of [onAna, onBo]) await dialog.getByRole('button', { name: 'Done' }).click();
   await eventually(async () => expect(await theirs.getByText('· verified').count()).toBe(2), 30_000);

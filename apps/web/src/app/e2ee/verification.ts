@@ -1,7 +1,9 @@
 import { Injectable, effect, inject, signal, untracked } from '@angular/core';
-import type { Sas, VerificationRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { Qr, Sas, VerificationMethod, VerificationRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { e2eeUserId } from '@parley/contracts';
+import type { CryptoWasm } from './crypto-wasm';
 import { E2ee, InboxEvent } from './e2ee';
+import { qrDataUrl } from './qr/qr-image';
 
 /** Where a verification stands, as the dialog shows it. */
 export type VerificationStep =
@@ -9,8 +11,14 @@ export type VerificationStep =
   | 'waiting'
   /** The other device asks me: accept or decline. */
   | 'incoming'
+  /** Both devices are ready: show my QR code, scan theirs, or compare emoji. */
+  | 'choose'
   /** Accepted: the devices exchange keys for the emoji. */
   | 'starting'
+  /** The other device scanned my code: does it say so? */
+  | 'scanned'
+  /** I scanned the other device's code: waiting for it to confirm. */
+  | 'reciprocated'
   /** Both show the same seven emoji when no one is in between: compare them. */
   | 'compare'
   /** I said they match; waiting for the other side to say so too. */
@@ -26,8 +34,20 @@ export interface VerificationView {
   self: boolean;
   step: VerificationStep;
   emoji: { symbol: string; description: string }[];
+  /** My QR code for the other device to scan (a PNG data URL), when it can scan. */
+  qr: string | null;
+  /** The other device shows a code this one can scan. */
+  canScan: boolean;
   cancelReason: string | null;
 }
+
+/** The methods Parley offers and accepts: emoji, and QR codes both ways. */
+const methods = (wasm: CryptoWasm): VerificationMethod[] => [
+  wasm.VerificationMethod.SasV1,
+  wasm.VerificationMethod.QrCodeScanV1,
+  wasm.VerificationMethod.QrCodeShowV1,
+  wasm.VerificationMethod.ReciprocateV1,
+];
 
 const fromMatrixUser = (id: string) => id.replace(/^@|:parley$/g, '');
 
@@ -44,7 +64,9 @@ export class Verification {
   private readonly doneCount = signal(0);
   private request: VerificationRequest | null = null;
   private sas: Sas | null = null;
-  private startingSas = false;
+  private qr: Qr | null = null;
+  private qrImage: string | null = null;
+  private makingQr = false;
 
   /** The verification in progress (or just ended), for the dialog. */
   readonly view = this.viewSignal.asReadonly();
@@ -68,7 +90,7 @@ export class Verification {
     if (!device) throw new Error('That device has no encryption keys yet.');
     const previous = this.request && !this.request.isDone() && !this.request.isCancelled() ? this.request.cancel() : undefined;
     if (previous) await this.e2ee.send(previous);
-    const [request, toDevice] = device.requestVerification([wasm.VerificationMethod.SasV1]);
+    const [request, toDevice] = device.requestVerification(methods(wasm));
     await this.e2ee.send(toDevice);
     this.follow(request);
   }
@@ -76,8 +98,48 @@ export class Verification {
   /** Accepts the request shown as incoming. */
   async accept(): Promise<void> {
     const { wasm } = await this.e2ee.session();
-    const out = this.request?.acceptWithMethods([wasm.VerificationMethod.SasV1]);
+    const out = this.request?.acceptWithMethods(methods(wasm));
     if (out) await this.e2ee.send(out);
+    await this.update();
+  }
+
+  /** Verifies by comparing emoji instead of a QR code. */
+  async compareEmoji(): Promise<void> {
+    const request = this.request;
+    if (!request || this.sas) return;
+    const started = await request.startSas();
+    if (started) {
+      await this.e2ee.send(started[1]);
+      this.watchSas(started[0]);
+    }
+    await this.update();
+  }
+
+  /**
+   * The bytes of the other device's QR code, read from its screen (by the camera or a picture of it): the
+   * library checks them against the keys it knows; then the other device is told, and confirms.
+   */
+  async scanned(bytes: Uint8Array): Promise<void> {
+    const request = this.request;
+    const session = this.e2ee.current();
+    if (!request || !session) return;
+    let qr: Qr;
+    try {
+      qr = await request.scanQrCode(session.wasm.QrCodeScan.fromBytes(new Uint8ClampedArray(bytes)));
+    } catch {
+      throw new Error('That code is not this verification’s: scan the code the other device shows now.');
+    }
+    const out = qr.reciprocate();
+    if (out) await this.e2ee.send(out);
+    this.watchQr(qr);
+    await this.update();
+  }
+
+  /** The other device says it scanned my code: the library signs what it verified. */
+  async confirmScanned(): Promise<void> {
+    const out = this.qr?.confirmScanning();
+    if (out) await this.e2ee.send(out);
+    await this.e2ee.flush();
     await this.update();
   }
 
@@ -92,7 +154,7 @@ export class Verification {
 
   /** The emoji differ: someone may be in between. Cancels, telling the other device why. */
   async mismatch(): Promise<void> {
-    const out = this.sas?.cancelWithCode('m.mismatched_sas');
+    const out = this.sas ? this.sas.cancelWithCode('m.mismatched_sas') : this.qr?.cancelWithCode('m.user');
     if (out) await this.e2ee.send(out);
     await this.update();
   }
@@ -130,7 +192,9 @@ export class Verification {
   private follow(request: VerificationRequest): void {
     this.request = request;
     this.sas = null;
-    this.startingSas = false;
+    this.qr = null;
+    this.qrImage = null;
+    this.makingQr = false;
     request.registerChangesCallback(() => this.update());
     void this.update();
   }
@@ -141,33 +205,42 @@ export class Verification {
     if (!request || !session) return;
     const { wasm } = session;
     const phase = request.phase();
-    if (phase === wasm.VerificationRequestPhase.Ready && request.weStarted() && !this.startingSas) {
-      this.startingSas = true;
-      const started = await request.startSas();
-      if (started) {
-        await this.e2ee.send(started[1]);
-        this.watch(started[0]);
+    // Ready: my code for the other device to scan, when it can (made once; the library keeps it as the flow's).
+    if (phase === wasm.VerificationRequestPhase.Ready && !this.qr && !this.makingQr && !this.sas) {
+      this.makingQr = true;
+      const qr = await request.generateQrCode().catch(() => undefined);
+      if (qr) {
+        this.qrImage = qrDataUrl(qr.toQrCode().renderIntoBuffer());
+        this.watchQr(qr);
       }
     }
     const verification = request.getVerification();
-    if (verification instanceof wasm.Sas && this.sas !== verification) this.watch(verification);
+    if (verification instanceof wasm.Sas && this.sas !== verification) this.watchSas(verification);
+    if (verification instanceof wasm.Qr && this.qr !== verification) this.watchQr(verification);
     const sas = this.sas;
     if (sas && !sas.weStarted() && !sas.hasBeenAccepted() && !sas.isCancelled()) {
       const out = sas.accept();
       if (out) await this.e2ee.send(out);
     }
+    const qr = this.qr;
     let step: VerificationStep;
     let emoji: VerificationView['emoji'] = [];
-    const cancelled = request.isCancelled() || sas?.isCancelled();
+    const cancelled = request.isCancelled() || sas?.isCancelled() || qr?.isCancelled();
     if (cancelled) step = 'cancelled';
-    else if (request.isDone() || sas?.isDone()) step = 'done';
+    else if (request.isDone() || sas?.isDone() || qr?.isDone()) step = 'done';
     else if (sas?.emoji()) {
       emoji = (sas.emoji() ?? []).map((e) => ({ symbol: e.symbol, description: e.description }));
       step = sas.haveWeConfirmed() ? 'confirmed' : 'compare';
-    } else if (phase === wasm.VerificationRequestPhase.Requested) step = request.weStarted() ? 'waiting' : 'incoming';
+    } else if (sas) step = 'starting';
+    else if (qr?.reciprocated()) step = 'reciprocated';
+    else if (qr?.hasBeenScanned()) step = qr.hasBeenConfirmed() ? 'confirmed' : 'scanned';
+    // My code is shown (the request moved on to it): still the moment to choose how to verify.
+    else if (qr) step = 'choose';
+    else if (phase === wasm.VerificationRequestPhase.Requested) step = request.weStarted() ? 'waiting' : 'incoming';
     else if (phase === wasm.VerificationRequestPhase.Created) step = 'waiting';
+    else if (phase === wasm.VerificationRequestPhase.Ready) step = 'choose';
     else step = 'starting';
-    const info = request.cancelInfo ?? sas?.cancelInfo();
+    const info = request.cancelInfo ?? sas?.cancelInfo() ?? qr?.cancelInfo();
     const previous = this.viewSignal();
     this.viewSignal.set({
       flowId: request.flowId,
@@ -176,6 +249,8 @@ export class Verification {
       self: request.isSelfVerification(),
       step,
       emoji,
+      qr: step === 'choose' ? this.qrImage : null,
+      canScan: step === 'choose' && this.theyShow(request, wasm),
       cancelReason: cancelled ? (info ? describeCancel(info.cancelCode(), info.cancelledbyUs()) : 'The verification was cancelled.') : null,
     });
     if (step === 'done' && previous?.step !== 'done') {
@@ -187,15 +262,27 @@ export class Verification {
     }
   }
 
-  private watch(sas: Sas): void {
+  private watchSas(sas: Sas): void {
     this.sas = sas;
     sas.registerChangesCallback(() => this.update());
+  }
+
+  private watchQr(qr: Qr): void {
+    this.qr = qr;
+    qr.registerChangesCallback(() => this.update());
+  }
+
+  /** Whether the other device offered to show a code (so this one can scan it). */
+  private theyShow(request: VerificationRequest, wasm: CryptoWasm): boolean {
+    return (request.theirSupportedMethods ?? []).includes(wasm.VerificationMethod.QrCodeShowV1) && (request.ourSupportedMethods ?? []).includes(wasm.VerificationMethod.QrCodeScanV1);
   }
 
   private clear(): void {
     this.request = null;
     this.sas = null;
-    this.startingSas = false;
+    this.qr = null;
+    this.qrImage = null;
+    this.makingQr = false;
     this.viewSignal.set(null);
   }
 }
