@@ -14,3 +14,4 @@ export * from './search-text';
 export * from './e2ee';
 export * from './transcript';
 export * from './retention';
+export * from './compliance';

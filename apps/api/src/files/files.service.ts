@@ -79,6 +79,20 @@ export class FilesService {
     };
   }
 
+  /**
+   * A file's bytes for a compliance export (an admin's, across rooms: the caller checked that), or null when it
+   * is gone or not uploaded yet.
+   */
+  async openForRecords(fileId: string): Promise<{ file: FileEntity; body: Readable } | null> {
+    const file = await this.files.findOneBy({ id: fileId });
+    if (!file || file.status === FileStatus.Uploading) return null;
+    try {
+      return { file, body: await this.contents.open(file) };
+    } catch {
+      return null;
+    }
+  }
+
   /** A file's WebP thumbnail, when it has one and the actor may read the file. */
   async thumbnail(actor: FileActor | undefined, fileId: string): Promise<{ file: FileEntity; body: Readable }> {
     const { file } = await this.readable(actor, fileId);

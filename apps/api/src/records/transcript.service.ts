@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { Message, TRANSCRIPT_MAX_DAYS, TranscriptFormat, TranscriptHeader, TranscriptWriter, transcriptFileName, transcriptMime } from '@parley/contracts';
+import { AuditAction, Message, TRANSCRIPT_MAX_DAYS, TranscriptFormat, TranscriptHeader, TranscriptWriter, transcriptFileName, transcriptMime } from '@parley/contracts';
 import { errors } from '../common/errors';
 import { Actor, MessagesService } from '../messages/messages.service';
 import { RoomsService } from '../rooms/rooms.service';
 import { UsersService } from '../users/users.service';
+import { AuditLog } from './audit-log';
 import { TranscriptQueryDto } from './dto/transcript.dto';
 
 /** A transcript about to be written: what to call the file, its type, and its text a piece at a time. */
@@ -34,6 +35,7 @@ export class TranscriptService {
     private readonly messages: MessagesService,
     private readonly rooms: RoomsService,
     private readonly users: UsersService,
+    private readonly audit: AuditLog,
   ) {}
 
   async transcript(actor: Actor, roomId: string, query: TranscriptQueryDto): Promise<Transcript> {
@@ -57,6 +59,7 @@ export class TranscriptService {
       exportedAt: new Date().toISOString(),
       exportedBy: { id: me.id, name: me.displayName },
     };
+    await this.audit.record(actor.id, AuditAction.TranscriptExported, { roomId, format, from: header.from, to: header.to });
     const pages = this.messages.transcriptPages(actor, roomId, from, to);
     return { fileName: transcriptFileName(room.name, header.from, header.to, format), mime: transcriptMime(format), chunks: this.write(new TranscriptWriter(format, header), pages) };
   }

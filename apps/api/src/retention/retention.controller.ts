@@ -57,8 +57,8 @@ export class RetentionController {
   @ApiOperation({ summary: 'Remove a room\u2019s own period', description: 'The room follows the global policy again.' })
   @ApiOkResponse({ type: RetentionPolicyDto })
   @ApiErrors(400, 404)
-  clearRoom(@Param('roomId', uuidParam('roomId')) roomId: string): Promise<RetentionPolicy> {
-    return this.retention.clearRoom(roomId);
+  clearRoom(@CurrentUserEntity() admin: UserEntity, @Param('roomId', uuidParam('roomId')) roomId: string): Promise<RetentionPolicy> {
+    return this.retention.clearRoom(admin.id, roomId);
   }
 
   @Post('holds')
@@ -75,8 +75,8 @@ export class RetentionController {
   @ApiOperation({ summary: 'Lift a legal hold', description: 'Retention may remove what the hold kept from the next pass on.' })
   @ApiNoContentResponse({ description: 'Lifted' })
   @ApiErrors(400, 404)
-  removeHold(@Param('id', uuidParam('id')) id: string): Promise<void> {
-    return this.retention.removeHold(id);
+  removeHold(@CurrentUserEntity() admin: UserEntity, @Param('id', uuidParam('id')) id: string): Promise<void> {
+    return this.retention.removeHold(admin.id, id);
   }
 
   @Get('rooms')
@@ -100,7 +100,7 @@ export class RetentionController {
   @ApiOperation({ summary: 'Run a pass now', description: 'Removes what the dry run reports, without waiting for the hourly pass. 409 while retention is off.' })
   @ApiOkResponse({ type: RetentionReportDto })
   @ApiErrors(400, 409)
-  run(): Promise<RetentionReport> {
-    return this.retention.runNow();
+  run(@CurrentUserEntity() admin: UserEntity): Promise<RetentionReport> {
+    return this.retention.runNow(admin.id);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
+  AuditAction,
   CreateLegalHoldRequest,
   LegalHold,
   LegalHoldKind,
@@ -14,6 +15,7 @@ import { Not, Repository } from 'typeorm';
 import { errors } from '../common/errors';
 import { isUniqueViolation } from '../common/unique-violation';
 import { JobsService } from '../jobs/jobs.service';
+import { AuditLog } from '../records/audit-log';
 import { MessageRetention } from '../messages/message-retention';
 import { RoomsService } from '../rooms/rooms.service';
 import { UsersService } from '../users/users.service';
@@ -46,6 +48,7 @@ export class RetentionService implements OnApplicationBootstrap {
     private readonly rooms: RoomsService,
     private readonly users: UsersService,
     private readonly jobs: JobsService,
+    private readonly audit: AuditLog,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -74,18 +77,21 @@ export class RetentionService implements OnApplicationBootstrap {
       throw errors.validation('days', 'Set a number of days (or rooms\u2019 own periods) before turning retention on');
     }
     await this.policies.upsert({ scope: GLOBAL, enabled: input.enabled, days: input.days, updatedAt: new Date(), updatedBy: adminId }, ['scope']);
+    await this.audit.record(adminId, AuditAction.RetentionPolicyChanged, { enabled: input.enabled, days: input.days });
     return this.policy();
   }
 
   async setRoom(adminId: string, roomId: string, days: number | null): Promise<RetentionPolicy> {
     if (!(await this.rooms.findRoom(roomId))) throw errors.notFound('Room');
     await this.policies.upsert({ scope: roomId, enabled: true, days, updatedAt: new Date(), updatedBy: adminId }, ['scope']);
+    await this.audit.record(adminId, AuditAction.RetentionRoomChanged, { roomId, days });
     return this.policy();
   }
 
-  async clearRoom(roomId: string): Promise<RetentionPolicy> {
+  async clearRoom(adminId: string, roomId: string): Promise<RetentionPolicy> {
     const gone = await this.policies.delete({ scope: roomId });
     if (!gone.affected) throw errors.notFound('Room retention');
+    await this.audit.record(adminId, AuditAction.RetentionRoomChanged, { roomId, days: 'global' });
     return this.policy();
   }
 
@@ -94,6 +100,7 @@ export class RetentionService implements OnApplicationBootstrap {
     if (!exists) throw errors.validation('targetId', input.kind === LegalHoldKind.User ? 'No such user' : 'No such room');
     try {
       const saved = await this.holds.save(this.holds.create({ kind: input.kind, targetId: input.targetId, reason: input.reason.trim(), createdBy: adminId }));
+      await this.audit.record(adminId, AuditAction.LegalHoldAdded, { holdId: saved.id, kind: saved.kind, targetId: saved.targetId, reason: saved.reason });
       return (await this.listHolds(await this.roomNames())).find((h) => h.id === saved.id)!;
     } catch (err) {
       if (isUniqueViolation(err)) throw errors.conflict(input.kind === LegalHoldKind.User ? 'This user is already on hold' : 'This room is already on hold', 'targetId');
@@ -101,9 +108,11 @@ export class RetentionService implements OnApplicationBootstrap {
     }
   }
 
-  async removeHold(id: string): Promise<void> {
-    const gone = await this.holds.delete({ id });
-    if (!gone.affected) throw errors.notFound('Legal hold');
+  async removeHold(adminId: string, id: string): Promise<void> {
+    const hold = await this.holds.findOneBy({ id });
+    if (!hold) throw errors.notFound('Legal hold');
+    await this.holds.delete({ id });
+    await this.audit.record(adminId, AuditAction.LegalHoldLifted, { holdId: id, kind: hold.kind, targetId: hold.targetId });
   }
 
   /** Rooms whose name holds `q` (case ignored), for the admin's pickers: group and public rooms, at most 20. */
@@ -121,10 +130,12 @@ export class RetentionService implements OnApplicationBootstrap {
   }
 
   /** Runs a pass now (an admin's "apply now"); refused while retention is off. */
-  async runNow(): Promise<RetentionReport> {
+  async runNow(adminId: string): Promise<RetentionReport> {
     const global = await this.policies.findOneBy({ scope: GLOBAL });
     if (!global?.enabled) throw errors.conflict('Retention is off: turn it on first (the dry run shows what it would remove)');
-    return this.pass(false);
+    const report = await this.pass(false);
+    await this.audit.record(adminId, AuditAction.RetentionRun, { messages: report.messages, files: report.files, rooms: report.rooms.length });
+    return report;
   }
 
   // ---- the pass ----
