@@ -63,7 +63,7 @@ export class ComplianceExportDto implements ComplianceExport {
 }
 
 export class AuditQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50, description: 'Entries per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number' })
