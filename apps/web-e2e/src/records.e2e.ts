@@ -1,5 +1,6 @@
 import { Message, RoomSummary } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
+import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -144,6 +145,24 @@ test('an admin sets retention, checks the dry run, puts a person on hold and rem
   await eventually(async () => expect(await messageByText(anaBrowser.page, 'Ancient plan').count()).toBe(0), 15_000);
   await expectVisible(messageByText(anaBrowser.page, 'Ancient reply'));
   await expectVisible(anaBrowser.page.getByText('This message was deleted'));
+
+  // A compliance export of the last 30 days: in the background, then a zip to download; both in the audit log.
+  await send(ana, 'Fresh news for the record');
+  const exportsSection = page.getByRole('region', { name: 'Compliance exports' });
+  await exportsSection.getByRole('button', { name: 'Start export' }).click();
+  const download = exportsSection.getByRole('list', { name: 'Exports' }).getByRole('link', { name: 'Download' });
+  await expectVisible(download, 30_000);
+  const [zipFile] = await Promise.all([page.waitForEvent('download'), download.click()]);
+  const zip = unzipSync(new Uint8Array(readFileSync((await zipFile.path())!)));
+  const lines = new TextDecoder().decode(zip['messages.jsonl']).trim().split('\n').map((l) => JSON.parse(l) as { roomName: string; body: string });
+  expect(lines).toEqual(expect.arrayContaining([expect.objectContaining({ roomName: 'Old projects', body: 'Fresh news for the record' })]));
+  const auditLog = page.getByRole('region', { name: 'Audit log' }).getByRole('list', { name: 'Audit log' });
+  await eventually(async () => expect(await auditLog.getByText('downloaded a compliance export').count()).toBe(1), 15_000);
+  await expectVisible(auditLog.getByText('asked for a compliance export'));
+  await expectVisible(auditLog.getByText('put something on legal hold'));
+  await exportsSection.scrollIntoViewIfNeeded();
+  await screenshot(page, 'admin-compliance-desktop');
+  await audit.check(page, 'compliance exports and the audit log', 'main');
 
   const phone = await suite.signedIn(suite.admin, PHONE);
   await phone.page.goto('/admin/records');

@@ -3,6 +3,7 @@ import { LegalHold, LegalHoldKind, RETENTION_DAYS_MAX, RetentionPolicy, Retentio
 import { firstValueFrom } from 'rxjs';
 import { AdminUsersApi } from '../core/admin-users-api';
 import { AdminNav } from './admin-nav';
+import { ComplianceSection } from './compliance-section';
 import { formMessage, toApiError } from '../core/api-error';
 import { RetentionApi } from '../core/retention-api';
 import { Confirmation } from '../shared/dialog/confirmation';
@@ -31,7 +32,7 @@ function daysOf(text: string): number | null | undefined {
  */
 @Component({
   selector: 'app-admin-records-page',
-  imports: [LocalTimePipe, AdminNav],
+  imports: [LocalTimePipe, AdminNav, ComplianceSection],
   templateUrl: './admin-records-page.html',
   styleUrl: './admin-records-page.css',
   changeDetection: ChangeDetectionStrategy.OnPush,
