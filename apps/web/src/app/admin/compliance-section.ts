@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject, signal } from '@angular/core';
 import { AuditAction, AuditEntry, ComplianceExport, ComplianceExportStatus } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
+import { AdminUsersApi } from '../core/admin-users-api';
 import { formMessage, toApiError } from '../core/api-error';
 import { RecordsApi } from '../core/records-api';
 import { RetentionApi } from '../core/retention-api';
@@ -50,6 +51,7 @@ function dayStart(value: string, plusDays = 0): Date | null {
 export class ComplianceSection {
   private readonly api = inject(RecordsApi);
   private readonly retentionApi = inject(RetentionApi);
+  private readonly usersApi = inject(AdminUsersApi);
 
   protected readonly exports = signal<ComplianceExport[]>([]);
   protected readonly audit = signal<AuditEntry[]>([]);
@@ -62,6 +64,9 @@ export class ComplianceSection {
   protected readonly roomQuery = signal('');
   protected readonly roomChoices = signal<{ id: string; name: string }[]>([]);
   protected readonly rooms = signal<{ id: string; name: string }[]>([]);
+  protected readonly peopleQuery = signal('');
+  protected readonly peopleChoices = signal<{ id: string; name: string }[]>([]);
+  protected readonly people = signal<{ id: string; name: string }[]>([]);
   protected readonly today = dayValue(new Date());
   protected readonly running = computed(() => this.exports().some((e) => e.status === ComplianceExportStatus.Queued || e.status === ComplianceExportStatus.Running));
 
@@ -124,6 +129,24 @@ export class ComplianceSection {
     this.rooms.update((all) => all.filter((r) => r.id !== id));
   }
 
+  protected async findPeople(q: string): Promise<void> {
+    this.peopleQuery.set(q);
+    if (q.trim().length < 2) return this.peopleChoices.set([]);
+    const page = await firstValueFrom(this.usersApi.list({ q, pageSize: 10 })).catch(() => null);
+    const chosen = new Set(this.people().map((p) => p.id));
+    this.peopleChoices.set((page?.items ?? []).filter((u) => !chosen.has(u.id)).map((u) => ({ id: u.id, name: `${u.displayName} (@${u.username})` })));
+  }
+
+  protected addPerson(person: { id: string; name: string }): void {
+    this.people.update((all) => [...all, person]);
+    this.peopleQuery.set('');
+    this.peopleChoices.set([]);
+  }
+
+  protected removePerson(id: string): void {
+    this.people.update((all) => all.filter((p) => p.id !== id));
+  }
+
   protected async start(): Promise<void> {
     const from = dayStart(this.from());
     const to = dayStart(this.to(), 1);
@@ -132,8 +155,18 @@ export class ComplianceSection {
     this.busy.set(true);
     try {
       const rooms = this.rooms().map((r) => r.id);
-      await firstValueFrom(this.api.createExport({ from: from.toISOString(), to: to.toISOString(), includeFiles: this.includeFiles(), ...(rooms.length ? { roomIds: rooms } : {}) }));
+      const people = this.people().map((p) => p.id);
+      await firstValueFrom(
+        this.api.createExport({
+          from: from.toISOString(),
+          to: to.toISOString(),
+          includeFiles: this.includeFiles(),
+          ...(rooms.length ? { roomIds: rooms } : {}),
+          ...(people.length ? { userIds: people } : {}),
+        }),
+      );
       this.rooms.set([]);
+      this.people.set([]);
       await this.refresh();
       await this.loadAudit(false);
     } catch (err) {
