@@ -18,13 +18,14 @@ import { buildTimeline } from '../timeline';
 import { UploadTray } from '../files/upload-tray/upload-tray';
 import { Uploads } from '../files/uploads';
 import { seenText } from './seen-text';
+import { IdentityWarnings } from '../../e2ee/identity-warnings/identity-warnings';
 
 const QUOTE_MAX = 200;
 
 /** One conversation (route `r/:roomId`): header, the virtually scrolled messages, who is typing, the composer. */
 @Component({
   selector: 'app-room-page',
-  imports: [RoomHeader, MessageList, Composer, RouterLink, UploadTray],
+  imports: [RoomHeader, MessageList, Composer, RouterLink, UploadTray, IdentityWarnings],
   templateUrl: './room-page.html',
   styleUrl: './room-page.css',
   host: {
@@ -59,6 +60,8 @@ export class RoomPage {
   private jumpedTo: number | null = null;
 
   protected readonly room = computed(() => this.store.room(this.roomId()));
+  /** The room's members, for the encrypted room's identity warnings. */
+  protected readonly memberIds = computed(() => (this.store.members(this.roomId()) ?? []).map((m) => m.user.id));
   protected readonly timeline = computed(() => this.store.timeline(this.roomId()));
   protected readonly roomsState = this.store.roomsState;
   protected readonly offline = computed(() => this.store.connection() !== 'online');
