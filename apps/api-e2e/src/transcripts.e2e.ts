@@ -1,5 +1,6 @@
 import { Message, RoomSummary } from '@parley/contracts';
 import type { RunningServer } from '@parley/testing';
+import { unzipSync } from 'fflate';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DatabaseKind, startOn } from './support/database-targets';
@@ -115,6 +116,28 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('room transcripts on %s', (k
     expect(res.text).toContain('<p class="body">alert(1) &amp; more</p>');
     expect(res.text).toContain('Kick-off: agenda below\nline two');
     expect(res.text).not.toContain('<script>');
+  });
+
+  it('bundles the files with the transcript in a zip when asked', async () => {
+    const res = await transcript(ada, { format: 'md', from: marks.start, to: marks.middle, files: 'true' })
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toBe('application/zip');
+    expect(res.headers['content-disposition']).toMatch(/filename="?Launch-plans-.*\.zip"?$/);
+    const zip = unzipSync(new Uint8Array(res.body as Buffer));
+    const names = Object.keys(zip);
+    const textName = names.find((n) => n.endsWith('.md'))!;
+    expect(new TextDecoder().decode(zip[textName])).toContain('- 📎 budget.txt (8 B)');
+    const fileName = names.find((n) => n.endsWith('/budget.txt'))!;
+    expect(fileName).toMatch(/^files\/[0-9a-f-]{36}\/budget\.txt$/);
+    expect(new TextDecoder().decode(zip[fileName])).toBe('numbers\n');
+    expect(names).toHaveLength(2);
+    await transcript(ada, { from: marks.start, files: 'maybe' }).expect(400);
   });
 
   it('is for members only, refuses bad ranges and zones, and sends encrypted rooms to the browser', async () => {

@@ -34,16 +34,18 @@ function age(ids: string[], days: number): void {
   }
 }
 
-/** Exports the open room's transcript from its settings in `format` and returns the saved file's name and text. */
-async function exportTranscript(page: Page, roomName: string, format: string): Promise<{ name: string; text: string }> {
+/** Exports the open room's transcript from its settings in `format` and returns the saved file's name and bytes. */
+async function exportTranscript(page: Page, roomName: string, format: string, withFiles = false): Promise<{ name: string; text: string; bytes: Buffer }> {
   await page.getByRole('button', { name: 'Room settings' }).click();
   const settings = page.getByRole('dialog', { name: roomName });
   const section = settings.getByRole('region', { name: 'Transcript' });
   await section.scrollIntoViewIfNeeded();
   await section.getByLabel('Format').selectOption({ label: format });
+  if (withFiles) await section.getByRole('checkbox', { name: 'Include the files (a zip)' }).check();
   const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Export' }).click()]);
   await expectVisible(section.getByRole('status').filter({ hasText: 'The transcript was saved.' }));
-  return { name: download.suggestedFilename(), text: readFileSync((await download.path())!, 'utf8') };
+  const bytes = readFileSync((await download.path())!);
+  return { name: download.suggestedFilename(), text: bytes.toString('utf8'), bytes };
 }
 
 test('a member exports a room transcript from its settings, and an encrypted room is written in the browser', async () => {
@@ -75,6 +77,7 @@ test('a member exports a room transcript from its settings, and an encrypted roo
 
   // An encrypted room: Bo's phone writes it from what it decrypted; the server is never asked for it.
   await conversationLink(page, 'Board').click();
+  await page.locator('app-composer input[type=file]').setInputFiles({ name: 'numbers.csv', mimeType: 'text/csv', buffer: Buffer.from('q,revenue\n3,42\n') });
   await composerBox(page).fill('Quarterly numbers are final');
   await composerBox(page).press('Enter');
   const phone = boPhone.page;
@@ -84,11 +87,21 @@ test('a member exports a room transcript from its settings, and an encrypted roo
   phone.on('request', (r) => {
     if (r.url().includes('/transcript')) asked.push(r.url());
   });
+  await expectVisible(phone.getByRole('button', { name: 'Download numbers.csv' }), 30_000);
   const secret = await exportTranscript(phone, 'Board', 'Markdown');
   expect(secret.name).toMatch(/^Board-.*\.md$/);
   expect(secret.text).toMatch(/^# Board\n/);
   expect(secret.text).toContain(`**${ana!.account.displayName}** · `);
   expect(secret.text).toContain('Quarterly numbers are final');
+  expect(secret.text).toContain('- 📎 numbers.csv (15 B)');
+  // With the files: a zip written on the phone, the file decrypted there.
+  await phone.keyboard.press('Escape');
+  const bundle = await exportTranscript(phone, 'Board', 'Markdown', true);
+  expect(bundle.name).toMatch(/^Board-.*\.zip$/);
+  const zip = unzipSync(new Uint8Array(bundle.bytes));
+  const csv = Object.keys(zip).find((n) => n.endsWith('/numbers.csv'))!;
+  expect(new TextDecoder().decode(zip[csv])).toBe('q,revenue\n3,42\n');
+  expect(new TextDecoder().decode(zip[Object.keys(zip).find((n) => n.endsWith('.md'))!])).toContain('Quarterly numbers are final');
   expect(asked).toEqual([]);
   await screenshot(phone, 'transcript-settings-phone');
   await audit.check(phone, 'room settings of an encrypted room on a phone', '.cdk-overlay-container');

@@ -2,12 +2,14 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TRANSCRIPT_MAX_DAYS } from '@parley/contracts';
 import type { Response } from 'express';
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import type { Readable } from 'node:stream';
 import { CurrentUserEntity } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { UserEntity } from '../users/user.entity';
 import { TranscriptQueryDto } from './dto/transcript.dto';
-import { TranscriptService } from './transcript.service';
+import { Transcript, TranscriptService } from './transcript.service';
 
 @ApiTags('records')
 @ApiAuth()
@@ -28,6 +30,7 @@ export class TranscriptController {
   @ApiErrors(400, 404, 409)
   async transcript(@CurrentUserEntity() user: UserEntity, @Param('id', uuidParam('id')) roomId: string, @Query() query: TranscriptQueryDto, @Res() res: Response): Promise<void> {
     const transcript = await this.transcripts.transcript({ id: user.id, role: user.role }, roomId, query);
+    if (query.files === 'true' || query.files === '1') return this.zip(transcript, res);
     res.setHeader('Content-Type', transcript.mime);
     res.setHeader('Cache-Control', 'private, no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -45,6 +48,49 @@ export class TranscriptController {
       res.destroy();
     }
   }
+
+  private async zip(transcript: Transcript, res: Response): Promise<void> {
+    try {
+      await zipped(transcript, (id) => this.transcripts.openFile(id), res);
+    } catch {
+      res.destroy();
+    }
+  }
+}
+
+/** Zips the transcript and the files its messages carry, streaming. */
+async function zipped(transcript: Transcript, openFile: (id: string) => Promise<{ body: Readable } | null>, res: Response): Promise<void> {
+  res.setHeader('Content-Type', 'application/zip');
+  res.setHeader('Cache-Control', 'private, no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.attachment(transcript.fileName.replace(/\.[a-z]+$/, '.zip'));
+  let failed = false;
+  const zip = new Zip((err, chunk) => {
+    if (err) failed = true;
+    else if (!res.destroyed) res.write(Buffer.from(chunk));
+  });
+  const push = async (entry: ZipDeflate | ZipPassThrough, data: Uint8Array, final = false) => {
+    entry.push(data, final);
+    if (res.writableNeedDrain) await drained(res);
+  };
+  const text = new ZipDeflate(transcript.fileName, { level: 6 });
+  zip.add(text);
+  for await (const chunk of transcript.chunks) {
+    if (res.destroyed || failed) return;
+    await push(text, Buffer.from(chunk));
+  }
+  await push(text, new Uint8Array(0), true);
+  for (const f of transcript.files) {
+    const opened = await openFile(f.id);
+    if (!opened) continue;
+    // eslint-disable-next-line no-control-regex
+    const entry = new ZipPassThrough(`files/${f.id}/${f.name.replace(/[\u0000-\u001f\u007f/\\]/g, '_') || 'file'}`);
+    zip.add(entry);
+    for await (const chunk of opened.body) await push(entry, chunk as Buffer);
+    await push(entry, new Uint8Array(0), true);
+  }
+  zip.end();
+  res.end();
 }
 
 /** Until the response can take more, or the client went away. */

@@ -4,6 +4,7 @@ import { errors } from '../common/errors';
 import { Actor, MessagesService } from '../messages/messages.service';
 import { RoomsService } from '../rooms/rooms.service';
 import { UsersService } from '../users/users.service';
+import { FilesService } from '../files/files.service';
 import { AuditLog } from './audit-log';
 import { TranscriptQueryDto } from './dto/transcript.dto';
 
@@ -12,6 +13,8 @@ export interface Transcript {
   fileName: string;
   mime: string;
   chunks: AsyncGenerator<string>;
+  /** The files the written messages carry, filled in as `chunks` is read. */
+  files: { id: string; name: string }[];
 }
 
 /** A time zone the runtime knows (IANA name), or null. */
@@ -36,9 +39,11 @@ export class TranscriptService {
     private readonly rooms: RoomsService,
     private readonly users: UsersService,
     private readonly audit: AuditLog,
+    private readonly files: FilesService,
   ) {}
 
   async transcript(actor: Actor, roomId: string, query: TranscriptQueryDto): Promise<Transcript> {
+    const withFiles = query.files === 'true' || query.files === '1';
     const format = query.format ?? TranscriptFormat.Markdown;
     const from = new Date(query.from);
     const to = query.to ? new Date(query.to) : new Date();
@@ -59,17 +64,24 @@ export class TranscriptService {
       exportedAt: new Date().toISOString(),
       exportedBy: { id: me.id, name: me.displayName },
     };
-    await this.audit.record(actor.id, AuditAction.TranscriptExported, { roomId, format, from: header.from, to: header.to });
+    await this.audit.record(actor.id, AuditAction.TranscriptExported, { roomId, format, from: header.from, to: header.to, files: withFiles });
     const pages = this.messages.transcriptPages(actor, roomId, from, to);
-    return { fileName: transcriptFileName(room.name, header.from, header.to, format), mime: transcriptMime(format), chunks: this.write(new TranscriptWriter(format, header), pages) };
+    const files: Transcript['files'] = [];
+    return { fileName: transcriptFileName(room.name, header.from, header.to, format), mime: transcriptMime(format), chunks: this.write(new TranscriptWriter(format, header), pages, files), files };
   }
 
-  private async *write(writer: TranscriptWriter, pages: AsyncGenerator<Message[]>): AsyncGenerator<string> {
+  /** A file of the room for its transcript's zip (the caller is a member: the room's files are theirs to read). */
+  openFile(fileId: string) {
+    return this.files.openForRecords(fileId);
+  }
+
+  private async *write(writer: TranscriptWriter, pages: AsyncGenerator<Message[]>, files: Transcript['files']): AsyncGenerator<string> {
     yield writer.start();
     for await (const page of pages) {
       const names = await this.users.displayNames([...new Set(page.map((m) => m.senderId))]);
       let text = '';
       for (const m of page) {
+        if (!m.deletedAt) for (const a of m.attachments) files.push({ id: a.id, name: a.name });
         text += writer.message({
           id: m.id,
           seq: m.seq,

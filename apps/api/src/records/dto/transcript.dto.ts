@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { TRANSCRIPT_FORMATS, TRANSCRIPT_MAX_DAYS, TranscriptFormat } from '@parley/contracts';
 import { IsDefined, IsIn, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 
+const FLAGS = ['true', 'false', '1', '0'];
+
 export class TranscriptQueryDto {
   @ApiPropertyOptional({ enum: TRANSCRIPT_FORMATS, enumName: 'TranscriptFormat', default: TranscriptFormat.Markdown, description: 'Markdown, plain text, JSON or HTML' })
   @IsOptional()
@@ -17,6 +19,11 @@ export class TranscriptQueryDto {
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or time' })
   to?: string;
+
+  @ApiPropertyOptional({ enum: FLAGS, default: 'false', description: '`true`: a zip of the transcript and the files the messages carry (`files/<id>/<name>`)' })
+  @IsOptional()
+  @IsIn(FLAGS, { message: 'files must be true or false' })
+  files?: string;
 
   @ApiPropertyOptional({ default: 'UTC', example: 'Europe/Berlin', description: 'The IANA time zone the times are written in (the JSON keeps ISO instants)' })
   @IsOptional()

@@ -62,6 +62,10 @@ function startOfDay(value: string): Date | null {
           <input appFieldControl class="input" type="date" formControlName="to" [max]="today" />
         </app-form-field>
         <button type="submit" class="btn btn-secondary" [disabled]="busy()">{{ busy() ? 'Exporting…' : 'Export' }}</button>
+        <label class="check">
+          <input type="checkbox" formControlName="withFiles" />
+          Include the files (a zip)
+        </label>
       </form>
       <p class="visually-hidden" role="status">{{ done() }}</p>
     </section>
@@ -91,6 +95,13 @@ function startOfDay(value: string): Date | null {
     .transcript-form button {
       margin-top: 1.6rem;
     }
+    .check {
+      grid-column: 1 / -1;
+      display: inline-flex;
+      align-items: center;
+      gap: 0.45rem;
+      font-size: 0.9rem;
+    }
     @media (max-width: 560px) {
       .transcript-form {
         grid-template-columns: 1fr 1fr;
@@ -118,13 +129,14 @@ export class TranscriptSection {
     format: TranscriptFormat.Markdown as TranscriptFormat,
     from: dayValue(new Date(Date.now() - 29 * 86_400_000)),
     to: this.today,
+    withFiles: false,
   });
   protected readonly busy = signal(false);
   protected readonly error = signal<string | null>(null);
   protected readonly done = signal('');
 
   protected async export(): Promise<void> {
-    const { format, from, to } = this.form.getRawValue();
+    const { format, from, to, withFiles } = this.form.getRawValue();
     const start = startOfDay(from);
     const lastDay = startOfDay(to);
     this.error.set(null);
@@ -136,7 +148,7 @@ export class TranscriptSection {
     if (end.getTime() - start.getTime() > TRANSCRIPT_MAX_DAYS * 86_400_000) return this.error.set(`A transcript covers at most ${TRANSCRIPT_MAX_DAYS} days.`);
     this.busy.set(true);
     try {
-      await this.transcripts.save(this.room(), { format, from: start, to: end, timeZone: this.timeZone });
+      await this.transcripts.save(this.room(), { format, withFiles, from: start, to: end, timeZone: this.timeZone });
       this.done.set('The transcript was saved.');
     } catch (err) {
       this.error.set(err instanceof Error ? err.message : 'The transcript could not be made.');

@@ -113,6 +113,11 @@ export class SealedFiles {
     return opened.asReadonly();
   }
 
+  /** The file's plaintext, decrypted here (for a transcript's zip). */
+  bytes(attachment: EncryptedAttachment): Promise<Uint8Array> {
+    return this.decrypt(attachment.id, attachment.file);
+  }
+
   /** Decrypts the file and hands it to the browser as a download under its real name. */
   async save(attachment: EncryptedAttachment): Promise<void> {
     const bytes = await this.decrypt(attachment.id, attachment.file);
