@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import {
   CreateLegalHoldRequest,
@@ -17,28 +18,30 @@ import { IsBoolean, IsDefined, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, M
 
 const DAYS = `Whole days, 1 to ${RETENTION_DAYS_MAX}`;
 
+/** A retention period: whole days in range, or null (documented with `description`). */
+function RetentionDays(description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ type: 'integer', nullable: true, minimum: 1, maximum: RETENTION_DAYS_MAX, description }),
+    ValidateIf((_, v) => v !== null),
+    IsDefined({ message: 'days is required (a number, or null)' }),
+    IsInt({ message: 'days must be a whole number' }),
+    Min(1, { message: 'days must be at least 1' }),
+    Max(RETENTION_DAYS_MAX, { message: `days must be at most ${RETENTION_DAYS_MAX}` }),
+  );
+}
+
 export class UpdateRetentionPolicyDto implements UpdateRetentionPolicyRequest {
   @ApiProperty({ description: 'Whether passes run (hourly). Nothing is removed while it is false; the dry run works either way.' })
   @IsDefined({ message: 'enabled is required' })
   @IsBoolean({ message: 'enabled must be true or false' })
   enabled!: boolean;
 
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, maximum: RETENTION_DAYS_MAX, description: `${DAYS}: messages and their files older than this go; null: none do, except in rooms with their own period` })
-  @ValidateIf((_, v) => v !== null)
-  @IsDefined({ message: 'days is required (a number, or null)' })
-  @IsInt({ message: 'days must be a whole number' })
-  @Min(1, { message: 'days must be at least 1' })
-  @Max(RETENTION_DAYS_MAX, { message: `days must be at most ${RETENTION_DAYS_MAX}` })
+  @RetentionDays(`${DAYS}: messages and their files older than this go; null: none do, except in rooms with their own period`)
   days!: number | null;
 }
 
 export class SetRoomRetentionDto implements SetRoomRetentionRequest {
-  @ApiProperty({ type: 'integer', nullable: true, minimum: 1, maximum: RETENTION_DAYS_MAX, description: `${DAYS} for this room instead of the global period; null keeps everything in it` })
-  @ValidateIf((_, v) => v !== null)
-  @IsDefined({ message: 'days is required (a number, or null)' })
-  @IsInt({ message: 'days must be a whole number' })
-  @Min(1, { message: 'days must be at least 1' })
-  @Max(RETENTION_DAYS_MAX, { message: `days must be at most ${RETENTION_DAYS_MAX}` })
+  @RetentionDays(`${DAYS} for this room instead of the global period; null keeps everything in it`)
   days!: number | null;
 }
 

@@ -70,22 +70,8 @@ function startOfDay(value: string): Date | null {
       <p class="visually-hidden" role="status">{{ done() }}</p>
     </section>
   `,
+  styleUrls: ['../shared/dialog/settings-section.css'],
   styles: `
-    :host {
-      display: block;
-    }
-    .section {
-      display: grid;
-      gap: 0.6rem;
-    }
-    .section-title {
-      font-size: 0.95rem;
-      font-weight: 650;
-    }
-    .section-text {
-      color: var(--text-muted);
-      font-size: 0.875rem;
-    }
     .transcript-form {
       display: grid;
       grid-template-columns: 1.3fr 1fr 1fr auto;

@@ -15,7 +15,7 @@ import { LocalTimePipe } from '../../shared/local-time-pipe';
   selector: 'app-room-invitations-section',
   imports: [Avatar, LocalTimePipe],
   templateUrl: './room-invitations-section.html',
-  styleUrl: './room-invitations-section.css',
+  styleUrls: ['../../shared/dialog/settings-section.css', './room-invitations-section.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RoomInvitationsSection {

@@ -31,7 +31,7 @@ const LIFETIMES = [
   selector: 'app-room-invites-section',
   imports: [ReactiveFormsModule, LocalTimePipe, FormField, FieldControl],
   templateUrl: './room-invites-section.html',
-  styleUrl: './room-invites-section.css',
+  styleUrls: ['../../shared/dialog/settings-section.css', './room-invites-section.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RoomInvitesSection {

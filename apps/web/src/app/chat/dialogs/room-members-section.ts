@@ -28,7 +28,7 @@ interface Pending {
   selector: 'app-room-members-section',
   imports: [Avatar, PeopleSearch],
   templateUrl: './room-members-section.html',
-  styleUrl: './room-members-section.css',
+  styleUrls: ['../../shared/dialog/settings-section.css', './room-members-section.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RoomMembersSection {
