@@ -16,6 +16,7 @@ import { RoomsService } from '../rooms/rooms.service';
 import { UsersService } from '../users/users.service';
 import { AuditLog } from './audit-log';
 import { ComplianceExportEntity } from './records.entities';
+import { zipEntryName } from './zip-entry-name';
 
 /** How often each process looks for an export to run (the claim in the database picks one process). */
 const POLL_MS = 5_000;
@@ -26,10 +27,6 @@ const MAX_DAYS = 3660;
 
 const zipKey = (id: string) => `exports/${id}.zip`;
 const zipAad = (id: string) => `compliance_export:${id}`;
-/** A name safe inside a zip: no directories, no control characters, not empty. */
-const safeName = (name: string) =>
-  // eslint-disable-next-line no-control-regex
-  name.replace(/[\u0000-\u001f\u007f/\\:*?"<>|]/g, '_').slice(0, 120) || 'file';
 
 interface Progress {
   rooms: number;
@@ -225,7 +222,7 @@ export class ComplianceExports implements OnApplicationBootstrap {
     for (const f of fileEntries) {
       const opened = await this.files.openForRecords(f.id);
       if (!opened) continue;
-      const entry = new ZipPassThrough(`files/${f.id}/${safeName(f.name)}`);
+      const entry = new ZipPassThrough(`files/${f.id}/${zipEntryName(f.name)}`);
       zip.add(entry);
       for await (const chunk of opened.body) await push(entry, chunk as Buffer);
       await push(entry, new Uint8Array(0), true);
@@ -269,7 +266,7 @@ export class ComplianceExports implements OnApplicationBootstrap {
       replyToId: m.replyToId,
       body: m.body,
       encrypted: encrypted ? m.encrypted : null,
-      attachments: encrypted ? [] : m.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, mime: a.mime, path: `files/${a.id}/${safeName(a.name)}` })),
+      attachments: encrypted ? [] : m.attachments.map((a) => ({ id: a.id, name: a.name, size: a.size, mime: a.mime, path: `files/${a.id}/${zipEntryName(a.name)}` })),
     };
   }
 

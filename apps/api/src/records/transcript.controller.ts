@@ -10,6 +10,7 @@ import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { UserEntity } from '../users/user.entity';
 import { TranscriptQueryDto } from './dto/transcript.dto';
 import { Transcript, TranscriptService } from './transcript.service';
+import { zipEntryName } from './zip-entry-name';
 
 @ApiTags('records')
 @ApiAuth()
@@ -83,8 +84,7 @@ async function zipped(transcript: Transcript, openFile: (id: string) => Promise<
   for (const f of transcript.files) {
     const opened = await openFile(f.id);
     if (!opened) continue;
-    // eslint-disable-next-line no-control-regex
-    const entry = new ZipPassThrough(`files/${f.id}/${f.name.replace(/[\u0000-\u001f\u007f/\\]/g, '_') || 'file'}`);
+    const entry = new ZipPassThrough(`files/${f.id}/${zipEntryName(f.name)}`);
     zip.add(entry);
     for await (const chunk of opened.body) await push(entry, chunk as Buffer);
     await push(entry, new Uint8Array(0), true);

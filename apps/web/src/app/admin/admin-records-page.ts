@@ -7,6 +7,7 @@ import { ComplianceSection } from './compliance-section';
 import { formMessage, toApiError } from '../core/api-error';
 import { RetentionApi } from '../core/retention-api';
 import { Confirmation } from '../shared/dialog/confirmation';
+import { counted } from '../shared/local-day';
 import { LocalTimePipe } from '../shared/local-time-pipe';
 
 /** Something a period or a hold can be set on, as the pickers list it. */
@@ -14,8 +15,6 @@ interface Choice {
   id: string;
   label: string;
 }
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /** Reads a days field: a whole number in range, null when empty, or undefined when it is not valid. */
 function daysOf(text: string): number | null | undefined {
@@ -73,8 +72,8 @@ export class AdminRecordsPage {
   protected readonly summary = computed(() => {
     const r = this.report();
     if (!r) return null;
-    const what = `${plural(r.messages, 'message', 'messages')} and ${plural(r.files, 'file', 'files')} in ${plural(r.rooms.length, 'room', 'rooms')}`;
-    const held = r.heldRooms ? ` ${plural(r.heldRooms, 'room is', 'rooms are')} on hold.` : '';
+    const what = `${counted(r.messages, 'message', 'messages')} and ${counted(r.files, 'file', 'files')} in ${counted(r.rooms.length, 'room', 'rooms')}`;
+    const held = r.heldRooms ? ` ${counted(r.heldRooms, 'room is', 'rooms are')} on hold.` : '';
     return (r.dryRun ? `A pass now would remove ${what}.` : `Removed ${what}.`) + held;
   });
 

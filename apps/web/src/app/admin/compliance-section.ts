@@ -6,6 +6,7 @@ import { formMessage, toApiError } from '../core/api-error';
 import { RecordsApi } from '../core/records-api';
 import { RetentionApi } from '../core/retention-api';
 import { formatFileSize } from '../shared/file-size';
+import { counted, dayStart, dayValue } from '../shared/local-day';
 import { LocalTimePipe } from '../shared/local-time-pipe';
 
 /** How often running exports are asked about. */
@@ -22,20 +23,6 @@ const ACTIONS: Record<AuditAction, string> = {
   [AuditAction.LegalHoldAdded]: 'put something on legal hold',
   [AuditAction.LegalHoldLifted]: 'lifted a legal hold',
 };
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-/** A day as an <input type="date"> value, in this browser's time zone. */
-function dayValue(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** The start of a YYYY-MM-DD day here, or null. */
-function dayStart(value: string, plusDays = 0): Date | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays) : null;
-}
 
 /**
  * Admin → Records: compliance exports (all or chosen rooms over a range of days, with or without files; the
@@ -94,9 +81,9 @@ export class ComplianceSection {
       case ComplianceExportStatus.Queued:
         return 'Waiting to start';
       case ComplianceExportStatus.Running:
-        return `Writing: ${p.roomsDone} of ${plural(p.rooms, 'room', 'rooms')}, ${plural(p.messages, 'message', 'messages')}, ${plural(p.files, 'file', 'files')}`;
+        return `Writing: ${p.roomsDone} of ${counted(p.rooms, 'room', 'rooms')}, ${counted(p.messages, 'message', 'messages')}, ${counted(p.files, 'file', 'files')}`;
       case ComplianceExportStatus.Done:
-        return `${plural(p.messages, 'message', 'messages')}, ${plural(p.files, 'file', 'files')} · ${formatFileSize(e.size ?? 0)}`;
+        return `${counted(p.messages, 'message', 'messages')}, ${counted(p.files, 'file', 'files')} · ${formatFileSize(e.size ?? 0)}`;
       default:
         return e.error ?? 'Failed';
     }

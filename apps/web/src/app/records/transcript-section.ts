@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angu
 import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 import { RoomSummary, TRANSCRIPT_MAX_DAYS, TranscriptFormat } from '@parley/contracts';
 import { FieldControl, FormField } from '../shared/form-field';
+import { dayStart, dayValue } from '../shared/local-day';
 import { TranscriptExport } from './transcript-export';
 
 const FORMATS: readonly { value: TranscriptFormat; label: string }[] = [
@@ -10,20 +11,6 @@ const FORMATS: readonly { value: TranscriptFormat; label: string }[] = [
   { value: TranscriptFormat.Html, label: 'Web page' },
   { value: TranscriptFormat.Json, label: 'JSON' },
 ];
-
-/** A day as an <input type="date"> value, in this browser's time zone. */
-function dayValue(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** The start of a day given as YYYY-MM-DD, in this browser's time zone; null when it is not a date. */
-function startOfDay(value: string): Date | null {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  if (!match) return null;
-  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  return Number.isNaN(date.getTime()) ? null : date;
-}
 
 /**
  * "Export transcript" in a room's settings: a format and the days to cover (the last 30 by default), saved as
@@ -123,8 +110,8 @@ export class TranscriptSection {
 
   protected async export(): Promise<void> {
     const { format, from, to, withFiles } = this.form.getRawValue();
-    const start = startOfDay(from);
-    const lastDay = startOfDay(to);
+    const start = dayStart(from);
+    const lastDay = dayStart(to);
     this.error.set(null);
     this.done.set('');
     if (!start || !lastDay) return this.error.set('Choose the first and the last day.');
