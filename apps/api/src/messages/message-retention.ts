@@ -34,21 +34,21 @@ export class MessageRetention {
   }
 
   /**
-   * The room's messages that a policy of `cutoff` removes, oldest first, leaving out those whose sender is in
-   * `keepSenders` (held); at most `limit`.
+   * The room's messages that a policy of `cutoff` removes, oldest first from after seq `after`, leaving out
+   * those whose sender is in `keepSenders` (held); at most `limit`. `next` is where the following call goes on
+   * (null when the room has no more to remove), so a pass reads each message once.
    */
-  async expiring(roomId: string, cutoff: Date, keepSenders: ReadonlySet<string>, limit = Number.MAX_SAFE_INTEGER): Promise<string[]> {
-    const found: string[] = [];
-    let after = 0;
+  async expiring(roomId: string, cutoff: Date, keepSenders: ReadonlySet<string>, limit = Number.MAX_SAFE_INTEGER, after = 0): Promise<{ ids: string[]; next: number | null }> {
+    const ids: string[] = [];
     for (;;) {
       const rows = (await this.page.all(roomId, after, SCAN_PAGE)) as { id: string; seq: number | string; senderId: string; createdAt: string | Date }[];
       for (const row of rows) {
-        if (Date.parse(iso(row.createdAt)) >= cutoff.getTime()) return found;
-        if (!keepSenders.has(row.senderId)) found.push(row.id);
-        if (found.length >= limit) return found;
+        if (Date.parse(iso(row.createdAt)) >= cutoff.getTime()) return { ids, next: null };
+        after = Number(row.seq);
+        if (!keepSenders.has(row.senderId)) ids.push(row.id);
+        if (ids.length >= limit) return { ids, next: after };
       }
-      if (rows.length < SCAN_PAGE) return found;
-      after = Number(rows[rows.length - 1]!.seq);
+      if (rows.length < SCAN_PAGE) return { ids, next: null };
     }
   }
 

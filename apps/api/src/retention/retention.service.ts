@@ -170,17 +170,17 @@ export class RetentionService implements OnApplicationBootstrap {
       let messages = 0;
       let files = 0;
       if (dryRun) {
-        const ids = await this.messages.expiring(room.id, cutoff, heldUsers);
+        const { ids } = await this.messages.expiring(room.id, cutoff, heldUsers);
         messages = ids.length;
         files = await this.messages.filesOf(ids);
       } else {
-        for (;;) {
-          const ids = await this.messages.expiring(room.id, cutoff, heldUsers, REMOVE_BATCH);
-          if (!ids.length) break;
-          const removed = await this.messages.expire(ids, now);
+        // A batch at a time, each going on from where the last one stopped.
+        for (let after: number | null = 0; after !== null; ) {
+          const batch = await this.messages.expiring(room.id, cutoff, heldUsers, REMOVE_BATCH, after);
+          const removed = await this.messages.expire(batch.ids, now);
           messages += removed.messages;
           files += removed.files;
-          if (removed.messages === 0) break;
+          after = batch.next;
         }
       }
       if (messages === 0) continue;
