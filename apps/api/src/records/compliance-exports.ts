@@ -187,10 +187,16 @@ export class ComplianceExports implements OnApplicationBootstrap {
     });
     const key = this.keys.streamSealingKey();
     const stored = this.blobs.put(zipKey(row.id), key ? Readable.from(sealSegments(key, out, zipAad(row.id))) : out);
+    // The store failing stops the writer instead of leaving it waiting for room that never comes.
+    const storeFailed = stored.then(
+      () => new Promise<never>(() => undefined),
+      (err: unknown) => Promise.reject(err instanceof Error ? err : new Error(String(err))),
+    );
+    storeFailed.catch(() => undefined);
     /** Adds bytes to an entry, waiting while the store is behind. */
     const push = async (entry: ZipDeflate | ZipPassThrough, data: Uint8Array, final = false) => {
       entry.push(data, final);
-      if (out.writableNeedDrain) await new Promise((resolve) => out.once('drain', resolve));
+      if (out.writableNeedDrain) await Promise.race([new Promise((resolve) => out.once('drain', resolve)), storeFailed]);
     };
     const names = new Map<string, string>();
     const nameOf = async (id: string) => {
