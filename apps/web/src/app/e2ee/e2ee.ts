@@ -30,6 +30,8 @@ export const ROOM_KEY_ROTATION_MS = 7 * 24 * 3600_000;
  * this often: the check is what rotates a used-up key, and nothing else changes meanwhile.
  */
 const SHARE_CHECK_MS = 60_000;
+/** Pauses before a failed start is tried again (then it waits for the next reason to start: a room, a reconnect). */
+const START_RETRY_MS = [1000, 3000, 10_000, 30_000];
 /** How long after a device-list update its rooms' keys go to new devices (updates in a burst make one check). */
 const LATE_SHARE_DELAY_MS = 250;
 
@@ -120,6 +122,7 @@ export class E2ee {
   private wasm: CryptoWasm | null = null;
   private machine: OlmMachine | null = null;
   private starting: Promise<OlmMachine> | null = null;
+  private startFailures = 0;
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
   private outgoing: Promise<void> = Promise.resolve();
@@ -177,14 +180,32 @@ export class E2ee {
     const userId = this.userId;
     if (!userId) return Promise.reject(new Error('Not signed in.'));
     this.starting ??= this.open(userId).then(
-      (machine) => machine,
+      (machine) => {
+        this.startFailures = 0;
+        return machine;
+      },
       (err: unknown) => {
         this.starting = null;
-        if (this.userId === userId) this.state.set('failed');
+        if (this.userId === userId) {
+          this.state.set('failed');
+          this.retryStart(userId);
+        }
         throw err;
       },
     );
     return this.starting;
+  }
+
+  /**
+   * A start that failed (the connection dropped, the server was busy) is tried again by itself a few times,
+   * further apart each time, while the same person is signed in: encryption is not given up for the page's life.
+   */
+  private retryStart(userId: string): void {
+    const delay = START_RETRY_MS[this.startFailures++];
+    if (delay === undefined) return;
+    setTimeout(() => {
+      if (this.userId === userId && !this.machine && !this.starting) void this.start().catch(() => undefined);
+    }, delay);
   }
 
   /** Calls `listener` with the room keys that arrive from now on (to retry messages waiting for them). */

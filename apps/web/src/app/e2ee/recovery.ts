@@ -38,6 +38,9 @@ const BACKUP_SECRET = 'm.megolm_backup.v1';
 
 const notFound = (err: unknown) => err instanceof HttpErrorResponse && err.status === 404;
 
+/** Pauses before a failed check of the key backup is tried again. */
+const CHECK_RETRY_MS = [1000, 3000, 10_000, 30_000];
+
 /**
  * The account's recovery key and key backup. The first time a person uses encryption, their browser makes
  * the account's cross-signing keys and a key backup, and a recovery key that seals both (the server keeps the
@@ -168,13 +171,20 @@ export class Recovery {
     if (keys.decryptionKey) await this.receivedSecret(session, BACKUP_SECRET, keys.decryptionKey.toBase64()).catch(() => undefined);
   }
 
-  private check(session: E2eeSession): Promise<void> {
-    session.machine.registerReceiveSecretCallback((name, value) => this.receivedSecret(session, name, value).catch(() => undefined));
+  private check(session: E2eeSession, attempt = 0): Promise<void> {
+    if (attempt === 0) session.machine.registerReceiveSecretCallback((name, value) => this.receivedSecret(session, name, value).catch(() => undefined));
     this.checking ??= this.checkOnce(session).catch((err: unknown) => {
       this.checking = null;
       if (this.e2ee.current()?.machine !== session.machine) return;
       this.stateSignal.set('failed');
       this.problemSignal.set(err instanceof Error ? err.message : 'The key backup could not be checked.');
+      // A passing failure (the connection, a busy server) is tried again a few times, further apart each time.
+      const delay = CHECK_RETRY_MS[attempt];
+      if (delay !== undefined) {
+        setTimeout(() => {
+          if (this.e2ee.current()?.machine === session.machine && this.stateSignal() === 'failed') void this.check(session, attempt + 1);
+        }, delay);
+      }
     });
     return this.checking;
   }
