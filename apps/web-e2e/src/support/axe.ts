@@ -66,6 +66,10 @@ async function showScheme(page: Page, colorScheme: ColorScheme): Promise<void> {
     }
   }
   await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+  // Colours that change with the scheme may still be fading (CSS transitions): axe must see where they end.
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), undefined, { timeout: 3000, polling: 50 })
+    .catch(() => undefined);
 }
 
 /**
