@@ -15,3 +15,4 @@ export * from './e2ee';
 export * from './transcript';
 export * from './retention';
 export * from './compliance';
+export * from './calendar';

@@ -5,6 +5,7 @@
  * either the result or `{ error }`.
  */
 import type { FriendAcceptedEvent, FriendRemovedEvent, FriendRequestEvent, FriendRequestRemovedEvent } from './friends';
+import type { CalendarEventChange, CalendarOccurrenceChange, CalendarRsvpChange } from './calendar';
 import type { EncryptedContent } from './e2ee';
 import type { Message } from './messages';
 import type { RoomInvitation, RoomMember, RoomRole, RoomSummary } from './rooms';
@@ -210,6 +211,16 @@ export interface ServerToClientEvents {
    * you share a room with): devices run `GET /api/e2ee/sync` from their token. Sent to all of the user's sockets.
    */
   'e2ee:sync': (event: { reason: 'to_device' | 'device_lists' }) => void;
+  /** A calendar event was created in one of your rooms (sent to the room's members). */
+  'calendar:created': (event: CalendarEventChange) => void;
+  /** An event's fields, times or rule changed. */
+  'calendar:updated': (event: CalendarEventChange) => void;
+  /** An event was cancelled (every occurrence). */
+  'calendar:cancelled': (event: CalendarEventChange) => void;
+  /** One occurrence was moved, cancelled, or put back as the rule says. */
+  'calendar:occurrence': (event: CalendarOccurrenceChange) => void;
+  /** Someone answered (or took back their answer) for one occurrence. */
+  'calendar:rsvp': (event: CalendarRsvpChange) => void;
 }
 
 export interface ClientToServerEvents {

@@ -16,8 +16,9 @@ import { RoomEntity } from '../rooms/room.entity';
 import { UserEntity } from '../users/user.entity';
 
 /** Every entity, listed once for the DataSource (each one lives with its feature module). */
+import { CALENDAR_ENTITIES } from '../calendar/calendar.entities';
 import { E2EE_ENTITIES } from '../e2ee/e2ee.entities';
 import { RECORDS_ENTITIES } from '../records/records.entities';
 import { RETENTION_ENTITIES } from '../retention/retention.entities';
 
-export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, FileDiscardEntity, JobEntity, EncryptionKeyEntity, ...E2EE_ENTITIES, ...RETENTION_ENTITIES, ...RECORDS_ENTITIES];
+export const entities = [UserEntity, SessionEntity, AccessTokenEntity, LoginLockoutEntity, RoomEntity, RoomMemberEntity, RoomInviteEntity, RoomInvitationEntity, MessageEntity, FriendRequestEntity, FriendshipEntity, UserBlockEntity, FileEntity, FileDiscardEntity, JobEntity, EncryptionKeyEntity, ...E2EE_ENTITIES, ...RETENTION_ENTITIES, ...RECORDS_ENTITIES, ...CALENDAR_ENTITIES];
