@@ -4,6 +4,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { AuthenticationGuard } from './auth/authentication.guard';
+import { CalendarModule } from './calendar/calendar.module';
 import { ApiThrottlerGuard, throttlerOptions } from './common/throttling';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -53,6 +54,7 @@ export class AppModule {
         SearchModule,
         RecordsModule,
         RetentionModule,
+        CalendarModule,
         FilesModule,
         FriendsModule,
         PresenceModule,

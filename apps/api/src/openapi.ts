@@ -39,6 +39,7 @@ export function buildOpenApiDocument(app: INestApplication, config: AppConfig): 
     .addTag('admin', 'User administration (admins only)')
     .addTag('auth', 'Accounts, sessions and personal access tokens')
     .addTag('blocks', 'Blocking users: no friend requests, direct messages or presence from them')
+    .addTag('calendar', 'The room calendar: events with recurrence in their own time zone, single-occurrence exceptions, RSVPs, ICS downloads and a personal subscription feed')
     .addTag('e2ee', 'End-to-end encryption: this sign-in as a device, and the Matrix-shaped key endpoints the crypto library uses (devices, keys, to-device messages, key backup)')
     .addTag('files', 'Files in rooms: resumable (tus) and one-request uploads, details, bytes and thumbnails, the Files panel, deletion')
     .addTag('friends', 'Friend requests and friends')

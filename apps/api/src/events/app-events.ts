@@ -1,5 +1,5 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
-import type { Friend, FriendRequest, Message, Presence, RoomEvent, RoomInvitation, RoomRole } from '@parley/contracts';
+import type { CalendarEvent, CalendarException, Friend, FriendRequest, Message, Presence, RoomEvent, RoomInvitation, RoomRole, RsvpStatus } from '@parley/contracts';
 
 export type SessionEndReason = 'logout' | 'revoked' | 'password_changed' | 'deactivated' | 'expired';
 
@@ -80,6 +80,18 @@ export interface AppEventMap {
   'e2ee.inbox': { userIds: string[] };
   /** A user's devices or cross-signing keys changed: whoever shares a room with them should sync. */
   'e2ee.devices-changed': { userId: string };
+
+  // The room calendar.
+  /** An event was created in a room. */
+  'calendar.event-created': { event: CalendarEvent };
+  /** An event's text, times or rule changed. */
+  'calendar.event-updated': { event: CalendarEvent };
+  /** An event was cancelled (all its occurrences). */
+  'calendar.event-cancelled': { event: CalendarEvent };
+  /** One occurrence was moved or cancelled (`exception`), or put back as the rule says (null). */
+  'calendar.occurrence-changed': { roomId: string; eventId: string; occurrence: string; exception: CalendarException | null };
+  /** A member answered for one occurrence, or took the answer back (null). */
+  'calendar.rsvp-changed': { roomId: string; eventId: string; occurrence: string; userId: string; name: string; status: RsvpStatus | null };
 
   // Presence.
   /** A user's presence changed (online, away, or offline with last seen), decided once across processes. */

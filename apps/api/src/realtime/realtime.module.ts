@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { FriendsModule } from '../friends/friends.module';
 import { RoomsModule } from '../rooms/rooms.module';
 import { UsersModule } from '../users/users.module';
+import { CalendarDeliveries } from './deliveries/calendar-deliveries';
 import { E2eeDeliveries } from './deliveries/e2ee-deliveries';
 import { FriendDeliveries } from './deliveries/friend-deliveries';
 import { MessageDeliveries } from './deliveries/message-deliveries';
@@ -20,7 +21,7 @@ import { SendOrigins } from './send-origins';
  */
 @Module({
   imports: [RoomsModule, FriendsModule, UsersModule],
-  providers: [RealtimeService, SendOrigins, MessageDeliveries, PresenceDeliveries, ReceiptDeliveries, ResyncDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries, SessionDeliveries, E2eeDeliveries],
+  providers: [RealtimeService, SendOrigins, MessageDeliveries, PresenceDeliveries, ReceiptDeliveries, ResyncDeliveries, RoomDeliveries, FriendDeliveries, ProfileDeliveries, SessionDeliveries, E2eeDeliveries, CalendarDeliveries],
   exports: [RealtimeService, SendOrigins],
 })
 export class RealtimeModule {}

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RoomsModule } from '../rooms/rooms.module';
+import { UsersModule } from '../users/users.module';
+import { CalendarEventsService } from './calendar-events.service';
+import { CalendarFeedsService } from './calendar-feeds.service';
+import { CalendarReader } from './calendar-reader';
+import { CalendarController } from './calendar.controller';
+import { CALENDAR_ENTITIES } from './calendar.entities';
+import { RoomCalendarController } from './room-calendar.controller';
+
+/**
+ * The room calendar (issue 13, docs/calendar.md): events, exceptions, RSVPs, ICS and feeds. Its tables are
+ * calendar_events, calendar_exceptions, calendar_rsvps and calendar_feeds; rooms and users are read through their
+ * modules. Changes raise domain events; realtime/ delivers them.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature(CALENDAR_ENTITIES), RoomsModule, UsersModule],
+  controllers: [RoomCalendarController, CalendarController],
+  providers: [CalendarEventsService, CalendarReader, CalendarFeedsService],
+})
+export class CalendarModule {}

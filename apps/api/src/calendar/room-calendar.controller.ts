@@ -1,0 +1,219 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CALENDAR_RANGE_MAX_DAYS, CalendarEvent, CalendarException, CalendarRange } from '@parley/contracts';
+import type { Response } from 'express';
+import { CurrentUserEntity } from '../auth/auth.decorators';
+import { ApiAuth, ApiErrors } from '../common/api-docs';
+import { errors } from '../common/errors';
+import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
+import { UserEntity } from '../users/user.entity';
+import { CalendarEventsService } from './calendar-events.service';
+import { toIcs } from './calendar-ics';
+import { CalendarReader } from './calendar-reader';
+import {
+  CalendarEventDto,
+  CalendarExceptionDto,
+  CalendarRangeQueryDto,
+  CalendarRangeDto,
+  ChangeOccurrenceDto,
+  CreateCalendarEventDto,
+  RsvpDto,
+  UpdateCalendarEventDto,
+} from './dto/calendar.dto';
+
+const OCCURRENCE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/;
+
+/** The `occurrence` path parameter: an occurrence's original local start, else a 400 naming it. */
+function occurrenceOf(value: string): string {
+  if (!OCCURRENCE.test(value)) throw errors.validation('occurrence', 'occurrence must be the occurrence\u2019s original local start, such as 2026-10-26T09:00 (a date for all-day events)');
+  return value;
+}
+
+function ApiOccurrenceParam(): MethodDecorator {
+  return ApiParam({ name: 'occurrence', type: String, example: '2026-10-26T09:00', description: 'The occurrence\u2019s original local start in the event\u2019s zone (its key; a date for all-day events)' });
+}
+
+const ENCRYPTED_NOTE =
+  ' In an end-to-end encrypted room the title, description and location travel only in `encrypted` (a Megolm ciphertext made on the device, like a message), plaintext there is refused, and the server sees only the times, zone and rule (so the calendar and reminders work).';
+
+@ApiTags('calendar')
+@ApiAuth()
+@Controller('rooms/:roomId/events')
+export class RoomCalendarController {
+  constructor(
+    private readonly events: CalendarEventsService,
+    private readonly reader: CalendarReader,
+  ) {}
+
+  @Post()
+  @ApiUuidParam('roomId', 'The room')
+  @ApiOperation({
+    summary: 'Create an event',
+    description: `Any member of the room. Times are local in an IANA \`timeZone\`; \`allDay\` events take dates. An optional RFC 5545 \`rrule\` repeats it, expanded in the event\u2019s own zone (a weekly 09:00 Europe/Berlin stays 09:00 local across DST changes).${ENCRYPTED_NOTE} 409 in an archived room.`,
+  })
+  @ApiCreatedResponse({ type: CalendarEventDto })
+  @ApiErrors(400, 404, 409)
+  create(@CurrentUserEntity() user: UserEntity, @Param('roomId', uuidParam('roomId')) roomId: string, @Body() body: CreateCalendarEventDto): Promise<CalendarEvent> {
+    return this.events.create(user, roomId, body);
+  }
+
+  @Get()
+  @ApiUuidParam('roomId', 'The room')
+  @ApiOperation({
+    summary: 'A room\u2019s calendar over a range',
+    description: `Every occurrence overlapping [from, to) (at most ${CALENDAR_RANGE_MAX_DAYS} days), exceptions applied (moved ones where they moved to, cancelled ones marked), with RSVP counts, names and your own answer; and the events they belong to. Members only.`,
+  })
+  @ApiOkResponse({ type: CalendarRangeDto })
+  @ApiErrors(400, 404)
+  range(@CurrentUserEntity() user: UserEntity, @Param('roomId', uuidParam('roomId')) roomId: string, @Query() query: CalendarRangeQueryDto): Promise<CalendarRange> {
+    return this.reader.roomRange(user.id, roomId, query.from, query.to);
+  }
+
+  @Get(':eventId')
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOperation({ summary: 'Read an event', description: 'The event with its exceptions. Members only.' })
+  @ApiOkResponse({ type: CalendarEventDto })
+  @ApiErrors(400, 404)
+  get(@CurrentUserEntity() user: UserEntity, @Param('roomId', uuidParam('roomId')) roomId: string, @Param('eventId', uuidParam('eventId')) eventId: string): Promise<CalendarEvent> {
+    return this.events.get(user, roomId, eventId);
+  }
+
+  @Patch(':eventId')
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOperation({
+    summary: 'Change an event',
+    description: `Its creator, or the room\u2019s owner or admins. Fields left out stay; \`rrule: null\` makes it a single event. Moved and cancelled occurrences and RSVPs stay with their occurrence\u2019s original start: those the new schedule no longer has are not shown.${ENCRYPTED_NOTE} 409 when the event is cancelled or the room archived.`,
+  })
+  @ApiOkResponse({ type: CalendarEventDto })
+  @ApiErrors(400, 403, 404, 409)
+  update(
+    @CurrentUserEntity() user: UserEntity,
+    @Param('roomId', uuidParam('roomId')) roomId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
+    @Body() body: UpdateCalendarEventDto,
+  ): Promise<CalendarEvent> {
+    return this.events.update(user, roomId, eventId, body);
+  }
+
+  @Post(':eventId/cancel')
+  @HttpCode(200)
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOperation({ summary: 'Cancel an event', description: 'Every occurrence; the event stays listed, marked cancelled. Its creator, or the room\u2019s owner or admins.' })
+  @ApiOkResponse({ type: CalendarEventDto })
+  @ApiErrors(400, 403, 404, 409)
+  cancel(@CurrentUserEntity() user: UserEntity, @Param('roomId', uuidParam('roomId')) roomId: string, @Param('eventId', uuidParam('eventId')) eventId: string): Promise<CalendarEvent> {
+    return this.events.cancel(user, roomId, eventId);
+  }
+
+  @Put(':eventId/occurrences/:occurrence')
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOccurrenceParam()
+  @ApiOperation({
+    summary: 'Move or cancel one occurrence',
+    description: '`start` and `end` (local in the event\u2019s zone) move it; `cancelled` cancels it or brings it back. Its creator, or the room\u2019s owner or admins. 404 when the rule has no occurrence at that start.',
+  })
+  @ApiOkResponse({ type: CalendarExceptionDto })
+  @ApiErrors(400, 403, 404, 409)
+  changeOccurrence(
+    @CurrentUserEntity() user: UserEntity,
+    @Param('roomId', uuidParam('roomId')) roomId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
+    @Param('occurrence') occurrence: string,
+    @Body() body: ChangeOccurrenceDto,
+  ): Promise<CalendarException> {
+    return this.events.changeOccurrence(user, roomId, eventId, occurrenceOf(occurrence), body);
+  }
+
+  @Delete(':eventId/occurrences/:occurrence')
+  @HttpCode(204)
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOccurrenceParam()
+  @ApiOperation({ summary: 'Put one occurrence back', description: 'As the rule says: neither moved nor cancelled.' })
+  @ApiNoContentResponse({ description: 'Back as the rule says' })
+  @ApiErrors(400, 403, 404, 409)
+  restoreOccurrence(
+    @CurrentUserEntity() user: UserEntity,
+    @Param('roomId', uuidParam('roomId')) roomId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
+    @Param('occurrence') occurrence: string,
+  ): Promise<void> {
+    return this.events.restoreOccurrence(user, roomId, eventId, occurrenceOf(occurrence));
+  }
+
+  @Put(':eventId/occurrences/:occurrence/rsvp')
+  @HttpCode(204)
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOccurrenceParam()
+  @ApiOperation({ summary: 'Answer for one occurrence', description: 'Going, maybe or declined; a new answer replaces yours. Any member. 409 when the occurrence or the event is cancelled.' })
+  @ApiNoContentResponse({ description: 'Answered' })
+  @ApiErrors(400, 404, 409)
+  rsvp(
+    @CurrentUserEntity() user: UserEntity,
+    @Param('roomId', uuidParam('roomId')) roomId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
+    @Param('occurrence') occurrence: string,
+    @Body() body: RsvpDto,
+  ): Promise<void> {
+    return this.events.setRsvp(user, roomId, eventId, occurrenceOf(occurrence), body.status);
+  }
+
+  @Delete(':eventId/occurrences/:occurrence/rsvp')
+  @HttpCode(204)
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOccurrenceParam()
+  @ApiOperation({ summary: 'Take back your answer', description: 'For one occurrence.' })
+  @ApiNoContentResponse({ description: 'No answer any more' })
+  @ApiErrors(400, 404, 409)
+  removeRsvp(
+    @CurrentUserEntity() user: UserEntity,
+    @Param('roomId', uuidParam('roomId')) roomId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
+    @Param('occurrence') occurrence: string,
+  ): Promise<void> {
+    return this.events.setRsvp(user, roomId, eventId, occurrenceOf(occurrence), null);
+  }
+
+  @Get(':eventId/ics')
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiProduces('text/calendar')
+  @ApiOperation({
+    summary: 'Download an event as iCalendar',
+    description:
+      'An `.ics` file: the event with its RRULE, cancelled occurrences as EXDATE, moved ones as overrides (RECURRENCE-ID), times in its zone with a VTIMEZONE. Members only. An end-to-end encrypted room answers 409: the server cannot read the event\u2019s text (the web app writes that file on the device).',
+  })
+  @ApiOkResponse({ description: 'The event', content: { 'text/calendar': { schema: { type: 'string' } } } })
+  @ApiErrors(400, 404, 409)
+  async ics(
+    @CurrentUserEntity() user: UserEntity,
+    @Param('roomId', uuidParam('roomId')) roomId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    const { membership, event } = await this.events.find(user, roomId, eventId);
+    if (membership.room.encrypted) throw errors.conflict('This room is end-to-end encrypted: the server cannot read its events\u2019 text');
+    const body = toIcs([await this.reader.loaded(event)], { name: event.title });
+    res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
+    res.setHeader('Cache-Control', 'private, no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.attachment(`${fileStem(event.title)}.ics`);
+    res.send(body);
+  }
+}
+
+/** A file name from the title: letters, digits and dashes only. */
+function fileStem(title: string): string {
+  const stem = title
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return stem || 'event';
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { AppEvents } from '../../events/app-events';
+import { RealtimeService } from '../realtime.service';
+
+/** The room calendar's changes to the room's members' sockets (every socket, the author's included). */
+@Injectable()
+export class CalendarDeliveries {
+  constructor(
+    private readonly realtime: RealtimeService,
+    events: AppEvents,
+  ) {
+    events.on('calendar.event-created', ({ event }) => this.realtime.toRoom(event.roomId, 'calendar:created', { event }));
+    events.on('calendar.event-updated', ({ event }) => this.realtime.toRoom(event.roomId, 'calendar:updated', { event }));
+    events.on('calendar.event-cancelled', ({ event }) => this.realtime.toRoom(event.roomId, 'calendar:cancelled', { event }));
+    events.on('calendar.occurrence-changed', (change) => this.realtime.toRoom(change.roomId, 'calendar:occurrence', change));
+    events.on('calendar.rsvp-changed', (change) => this.realtime.toRoom(change.roomId, 'calendar:rsvp', change));
+  }
+}
