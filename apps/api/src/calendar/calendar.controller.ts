@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CALENDAR_RANGE_MAX_DAYS, CalendarFeed, CalendarFeedStatus, CalendarRange } from '@parley/contracts';
 import type { Response } from 'express';
 import { CurrentUserEntity, Public } from '../auth/auth.decorators';
@@ -64,7 +64,6 @@ export class CalendarController {
   @Get('feed/:file')
   @Public()
   @ApiParam({ name: 'file', type: String, description: 'The feed token followed by `.ics`', example: 'cal_….ics' })
-  @ApiProduces('text/calendar')
   @ApiOperation({
     summary: 'Read a subscription feed',
     description:

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { CALENDAR_RANGE_MAX_DAYS, CalendarEvent, CalendarException, CalendarRange } from '@parley/contracts';
 import type { Response } from 'express';
 import { CurrentUserEntity } from '../auth/auth.decorators';
@@ -183,7 +183,6 @@ export class RoomCalendarController {
   @Get(':eventId/ics')
   @ApiUuidParam('roomId', 'The room')
   @ApiUuidParam('eventId', 'The event')
-  @ApiProduces('text/calendar')
   @ApiOperation({
     summary: 'Download an event as iCalendar',
     description:

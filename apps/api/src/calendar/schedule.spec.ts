@@ -1,4 +1,6 @@
 import { ApiException } from '../common/api-exceptions';
+import { Temporal } from 'temporal-polyfill';
+import { vtimezone } from './calendar-ics';
 import { checkedSchedule, expand, findOccurrence } from './schedule';
 
 const weekly = { allDay: false, start: '2026-10-12T09:00', end: '2026-10-12T10:00', timeZone: 'Europe/Berlin', rrule: 'FREQ=WEEKLY;BYDAY=MO' };
@@ -69,5 +71,28 @@ describe('expand: occurrences with their exceptions', () => {
     expect(findOccurrence(source, '2026-10-27T09:00')).toBeNull();
     expect(findOccurrence(source, '2026-10-05T09:00')).toBeNull();
     expect(findOccurrence(source, 'garbage')).toBeNull();
+  });
+});
+
+describe('vtimezone: the zone as iCalendar describes it', () => {
+  it('lists each change of offset with the wall time it happens at, or one observance for a zone without changes', () => {
+    const from = Temporal.Instant.from('2026-01-01T00:00:00Z');
+    const to = Temporal.Instant.from('2027-01-01T00:00:00Z');
+    expect(vtimezone('Europe/Berlin', from, to).split('\r\n')).toEqual([
+      'BEGIN:VTIMEZONE',
+      'TZID:Europe/Berlin',
+      'BEGIN:DAYLIGHT',
+      'DTSTART:20260329T020000',
+      'TZOFFSETFROM:+0100',
+      'TZOFFSETTO:+0200',
+      'END:DAYLIGHT',
+      'BEGIN:STANDARD',
+      'DTSTART:20261025T030000',
+      'TZOFFSETFROM:+0200',
+      'TZOFFSETTO:+0100',
+      'END:STANDARD',
+      'END:VTIMEZONE',
+    ]);
+    expect(vtimezone('Asia/Tokyo', from, to)).toBe(['BEGIN:VTIMEZONE', 'TZID:Asia/Tokyo', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0900', 'TZOFFSETTO:+0900', 'END:STANDARD', 'END:VTIMEZONE'].join('\r\n'));
   });
 });
