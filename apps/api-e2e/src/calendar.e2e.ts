@@ -267,6 +267,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('the room calendar on %s', (
     expect(gone.body).toMatchObject({ code: ErrorCode.NotFound });
     expect((await asUser(url, bob).get('/api/calendar/feed').expect(200)).body).toEqual({ active: false, createdAt: null });
     await request(url).get('/api/calendar/feed/cal_guess.ics').expect(404);
+    // The token is the URL's credential: it never reaches the server's log (which records refused requests).
+    expect(server.output()).toContain('/api/calendar/feed/[redacted]');
+    expect(server.output()).not.toContain(made.token.slice(4));
     await request(url).get('/api/calendar/feed').expect(401);
   });
 

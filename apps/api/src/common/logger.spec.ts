@@ -13,6 +13,11 @@ describe('loggableUrl', () => {
     expect(loggableUrl('/api/users?q=ada%40example.com&page=2')).toBe('/api/users?q=[redacted]&page=2');
   });
 
+  it('redacts a calendar feed token, which is the credential of its URL', () => {
+    expect(loggableUrl('/api/calendar/feed/cal_s3cr3t.ics?x=1')).toBe('/api/calendar/feed/[redacted]?x=[redacted]');
+    expect(loggableUrl('/api/calendar/feed')).toBe('/api/calendar/feed');
+  });
+
   it('redacts parameters it does not know, and an engine.io session id', () => {
     expect(loggableUrl('/socket.io/?EIO=4&transport=polling&sid=s3cr3t&token=abc')).toBe('/socket.io/?EIO=4&transport=polling&sid=[redacted]&token=[redacted]');
   });

@@ -21,8 +21,15 @@ export const REDACTED_PATHS = [
  */
 const LOGGABLE_QUERY_PARAMS = new Set(['before', 'after', 'around', 'limit', 'cursor', 'roomId', 'from', 'has', 'page', 'pageSize', 'kind', 'category', 'download', 'size', 'v', 'EIO', 'transport']);
 
-/** A request URL as the log shows it: the path, and the query with the values of parameters not listed above redacted. */
-export function loggableUrl(url: string): string {
+/** Paths that carry a credential of their own: a calendar subscription feed's token. */
+const SECRET_PATH = /^(\/api\/calendar\/feed\/)[^/?]+/;
+
+/**
+ * A request URL as the log shows it: the path (a feed token in it redacted), and the query with the values of
+ * parameters not listed above redacted.
+ */
+export function loggableUrl(raw: string): string {
+  const url = raw.replace(SECRET_PATH, '$1[redacted]');
   const mark = url.indexOf('?');
   if (mark < 0) return url;
   const params = new URLSearchParams(url.slice(mark + 1));
