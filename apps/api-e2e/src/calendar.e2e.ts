@@ -289,5 +289,13 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('the room calendar on %s', (
     expect(range.occurrences.map((o) => o.start).slice(2, 3)).toEqual(['2026-10-26T08:00:00.000Z']);
     const ics = await asUser(url, bob).get(`${events(secret.id)}/${event.id}/ics`).expect(409);
     expect(ics.body.message).toBe('This room is end-to-end encrypted: the server cannot read its events\u2019 text');
+    // A feed lists it by its times only.
+    const feed = (await asUser(url, bob).post('/api/calendar/feed').expect(201)).body as CalendarFeed;
+    const entries = new ICAL.Component(ICAL.parse((await request(url).get(feed.path).expect(200)).text)).getAllSubcomponents('vevent');
+    const listed = entries.find((v) => v.getFirstPropertyValue('uid') === `${event.id}@parley`)!;
+    expect(listed.getFirstPropertyValue('summary')).toBe('Encrypted event');
+    expect(listed.getFirstPropertyValue('location')).toBeNull();
+    expect(listed.getFirstPropertyValue('description')).toBe('Room: Secret');
+    expect(String(listed.getFirstPropertyValue('rrule'))).toBe('FREQ=WEEKLY;BYDAY=MO');
   });
 });
