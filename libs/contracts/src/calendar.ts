@@ -112,6 +112,8 @@ export interface CalendarRange {
   to: string;
   events: CalendarEvent[];
   occurrences: CalendarOccurrence[];
+  /** My own reminder choices for these events, where I changed them (minutes, or null for none); others follow my settings. */
+  reminders: Record<string, number | null>;
 }
 
 export interface CreateCalendarEventRequest {
@@ -178,3 +180,73 @@ export interface CalendarRsvpChange {
   /** null: the answer was removed. */
   status: RsvpStatus | null;
 }
+
+// Reminders and notices (docs/calendar.md "Reminders").
+
+/** Minutes before an occurrence's start that a reminder fires unless the user chose otherwise. */
+export const REMINDER_DEFAULT_MINUTES = 15;
+/** The earliest a reminder may fire: a week before. */
+export const REMINDER_MAX_MINUTES = 10080;
+/** The choices the web app offers (any whole number 0–REMINDER_MAX_MINUTES is accepted). */
+export const REMINDER_CHOICES: readonly number[] = [0, 5, 10, 15, 30, 60, 120, 1440];
+
+/** My calendar settings: when reminders fire by default (`null`: no reminders). */
+export interface CalendarSettings {
+  reminderMinutes: number | null;
+}
+
+/** My reminder for one event: minutes before each occurrence, `null` for none; `default` follows my settings. */
+export interface EventReminderRequest {
+  minutes: number | null;
+}
+
+/** What a notice says. */
+export const CalendarNoticeKind = {
+  /** An occurrence starts in `minutesBefore` minutes (or less, when the reminder came late). */
+  Reminder: 'reminder',
+  /** An occurrence I am going to (or maybe) has started. */
+  Starting: 'starting',
+  /** An occurrence, or the whole event, was cancelled by someone else. */
+  Cancelled: 'cancelled',
+} as const;
+export type CalendarNoticeKind = (typeof CalendarNoticeKind)[keyof typeof CalendarNoticeKind];
+
+/**
+ * A notice for one person about one occurrence, written once (a reminder fires exactly once per occurrence per
+ * person, whichever API process sends it). Sent live as `calendar:notice` and listed by `GET /calendar/notices`.
+ */
+export interface CalendarNotice {
+  id: string;
+  kind: CalendarNoticeKind;
+  roomId: string;
+  roomName: string;
+  eventId: string;
+  occurrence: string;
+  /** Empty in an end-to-end encrypted room: the device decrypts the event's text. */
+  title: string;
+  allDay: boolean;
+  timeZone: string;
+  /** ISO instants of the occurrence as it happens (moved ones where they moved to). */
+  start: string;
+  end: string;
+  /** The reminder's lead in minutes (reminders only). */
+  minutesBefore: number | null;
+  /** When it was sent. */
+  at: string;
+}
+
+export interface CalendarNoticeList {
+  notices: CalendarNotice[];
+}
+
+/** Importing an `.ics` file into a room. */
+export interface CalendarImportResult {
+  /** The events created, in the file's order. */
+  created: CalendarEvent[];
+  /** Components that could not be taken, with the reason (the rest are imported). */
+  skipped: { uid: string | null; summary: string; reason: string }[];
+}
+/** The largest `.ics` file an import takes, in bytes. */
+export const CALENDAR_IMPORT_MAX_BYTES = 1_000_000;
+/** The most events one import creates. */
+export const CALENDAR_IMPORT_MAX_EVENTS = 500;

@@ -45,6 +45,8 @@ export const RoomEventType = {
   RoomUnarchived: 'room_unarchived',
   /** `actor` handed the room to `user`. */
   OwnerChanged: 'owner_changed',
+  /** `actor` scheduled the calendar event `calendarEventId` (`name`: its title; empty in an encrypted room). */
+  EventScheduled: 'event_scheduled',
 } as const;
 export type RoomEventType = (typeof RoomEventType)[keyof typeof RoomEventType];
 
@@ -64,6 +66,8 @@ export interface RoomEvent {
   name?: string;
   /** The new topic (topic_changed). */
   topic?: string;
+  /** The calendar event scheduled (event_scheduled); the web app shows its card, kept up to date. */
+  calendarEventId?: string;
 }
 
 /**
@@ -93,6 +97,8 @@ export function describeRoomEvent(event: RoomEvent, viewerId?: string): string {
       return `${actor} unarchived the room`;
     case RoomEventType.OwnerChanged:
       return `${actor} made ${user} the owner`;
+    case RoomEventType.EventScheduled:
+      return event.name ? `${actor} scheduled “${event.name}”` : `${actor} scheduled an event`;
   }
 }
 

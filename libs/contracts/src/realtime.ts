@@ -5,7 +5,7 @@
  * either the result or `{ error }`.
  */
 import type { FriendAcceptedEvent, FriendRemovedEvent, FriendRequestEvent, FriendRequestRemovedEvent } from './friends';
-import type { CalendarEventChange, CalendarOccurrenceChange, CalendarRsvpChange } from './calendar';
+import type { CalendarEventChange, CalendarNotice, CalendarOccurrenceChange, CalendarRsvpChange } from './calendar';
 import type { EncryptedContent } from './e2ee';
 import type { Message } from './messages';
 import type { RoomInvitation, RoomMember, RoomRole, RoomSummary } from './rooms';
@@ -221,6 +221,8 @@ export interface ServerToClientEvents {
   'calendar:occurrence': (event: CalendarOccurrenceChange) => void;
   /** Someone answered (or took back their answer) for one occurrence. */
   'calendar:rsvp': (event: CalendarRsvpChange) => void;
+  /** A reminder, "starting now" or cancellation notice for you (sent to your sockets only, once). */
+  'calendar:notice': (notice: CalendarNotice) => void;
 }
 
 export interface ClientToServerEvents {
