@@ -54,9 +54,9 @@ describe('the OpenAPI document', () => {
           expect(op.responses[s].content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/ApiErrorDto' });
         }
         if (['post', 'put', 'patch'].includes(method) && !path.includes('logout') && !/deactivate|reactivate|\/(join|leave|archive|unarchive|accept|decline|run|cancel)$|^\/api\/blocks\/|^\/api\/calendar\/feed$/.test(path)) {
-          // JSON, multipart/form-data for file uploads (the avatar, room files), or bytes for tus uploads.
+          // JSON, multipart/form-data for file uploads (the avatar, room files), bytes for tus uploads, or an .ics file.
           const content = op.requestBody?.content;
-          expect((content?.['application/json'] ?? content?.['multipart/form-data'] ?? content?.['application/offset+octet-stream'])?.schema).toBeDefined();
+          expect((content?.['application/json'] ?? content?.['multipart/form-data'] ?? content?.['application/offset+octet-stream'] ?? content?.['text/calendar'])?.schema).toBeDefined();
         }
         if (publicOps.has(op.operationId!)) expect(op.security ?? []).toEqual([]);
         else expect(op.security).toEqual(expect.arrayContaining([{ bearer: [] }, { cookie: [] }]));

@@ -1,7 +1,8 @@
 import { ShutdownSignal } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import type { NextFunction, Request, Response } from 'express';
+import { CALENDAR_IMPORT_MAX_BYTES } from '@parley/contracts';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger as Pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
@@ -63,6 +64,8 @@ export function setupHttp(app: NestExpressApplication, config: AppConfig, logger
     app.enableCors({ origin: config.allowedOrigins, credentials: true, exposedHeaders: ['Retry-After', 'X-Request-Id'] });
   }
   app.use(cookieParser());
+  // An .ics file imported into a room comes as itself (text/calendar), larger than JSON bodies may be.
+  app.use('/api/rooms/:roomId/events/import', express.text({ type: ['text/calendar', 'text/plain'], limit: CALENDAR_IMPORT_MAX_BYTES }));
   app.use('/api', ...jsonBodyParser(config.jsonBodyLimit));
   // Body-parser errors (malformed JSON, too large) happen before Nest's routing: give them the one error shape.
   app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { CALENDAR_EXCEPTIONS_MAX, CalendarEvent, CalendarException, ChangeOccurrenceRequest, EncryptedContent, RsvpStatus } from '@parley/contracts';
+import { CALENDAR_EXCEPTIONS_MAX, CalendarEvent, CalendarException, ChangeOccurrenceRequest, EncryptedContent, RoomEventType, RsvpStatus } from '@parley/contracts';
 import { Repository } from 'typeorm';
 import { errors } from '../common/errors';
 import { AppEvents } from '../events/app-events';
@@ -8,9 +8,10 @@ import { roomArchived } from '../rooms/room-errors';
 import { Membership, RoomsService } from '../rooms/rooms.service';
 import { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { CalendarReminders } from './calendar-reminders';
 import { CalendarEventEntity, CalendarExceptionEntity, CalendarRsvpEntity } from './calendar.entities';
 import { storedCiphertext, toCalendarEvent, toCalendarException } from './calendar.mapper';
-import { checkedSchedule, ExceptionRow, findOccurrence, instantsOf, Schedule, ScheduleInput } from './schedule';
+import { checkedSchedule, ExceptionRow, findOccurrence, instantsOf, Schedule, scheduleOf, ScheduleInput } from './schedule';
 
 /** An event's text as asked: words in a plain room, a ciphertext in an end-to-end encrypted one. */
 export interface EventText {
@@ -25,10 +26,14 @@ export type EventChanges = EventText & Partial<ScheduleInput>;
 
 export const eventNotFound = () => errors.notFound('Event');
 
-/** The schedule of a stored event (stored events were checked when written). */
-export function scheduleOf(row: CalendarEventEntity): Schedule {
-  return checkedSchedule({ allDay: row.allDay, start: row.startLocal, end: row.endLocal, timeZone: row.timeZone, rrule: row.rrule });
+/** An event's text as stored: words, or the ciphertext's JSON. */
+export interface CheckedText {
+  title?: string;
+  description?: string;
+  location?: string;
+  encrypted?: string;
 }
+
 
 /**
  * Writes to the room calendar: events, single-occurrence exceptions and RSVPs. Members of the room only (others
@@ -44,6 +49,7 @@ export class CalendarEventsService {
     private readonly rooms: RoomsService,
     private readonly users: UsersService,
     private readonly bus: AppEvents,
+    private readonly reminders: CalendarReminders,
   ) {}
 
   /** The event in this room, seen by a member (404 for a non-member, or an event of another room). */
@@ -60,10 +66,30 @@ export class CalendarEventsService {
   }
 
   async create(user: UserEntity, roomId: string, input: NewEvent): Promise<CalendarEvent> {
-    const membership = await this.rooms.requireMembership(roomId, user.id);
-    if (membership.room.archivedAt) throw roomArchived();
+    const membership = await this.writableRoom(user, roomId);
     const schedule = checkedSchedule({ allDay: input.allDay ?? false, start: input.start, end: input.end, timeZone: input.timeZone, rrule: input.rrule ?? null });
     const text = checkedText(membership.room.encrypted, input, true);
+    const event = await this.insert(user, roomId, text, schedule, []);
+    // The room's timeline gets the event's card (its title too, except in an encrypted room).
+    await this.bus.emit('room.changed', {
+      roomId,
+      event: { type: RoomEventType.EventScheduled, actor: { id: user.id, name: user.displayName }, name: event.title, calendarEventId: event.id },
+    });
+    return event;
+  }
+
+  /** The room, if the user may add events to it: a member, and the room not archived (else 404 or 409). */
+  async writableRoom(user: UserEntity, roomId: string): Promise<Membership> {
+    const membership = await this.rooms.requireMembership(roomId, user.id);
+    if (membership.room.archivedAt) throw roomArchived();
+    return membership;
+  }
+
+  /**
+   * Stores a checked event with its exceptions (an import brings some) and raises `calendar.event-created`.
+   * `text` was checked for the room by `checkedText`.
+   */
+  async insert(user: UserEntity, roomId: string, text: CheckedText, schedule: Schedule, exceptions: ExceptionRow[]): Promise<CalendarEvent> {
     const now = new Date();
     const row = this.events.create({
       roomId,
@@ -79,8 +105,11 @@ export class CalendarEventsService {
       createdAt: now,
       updatedAt: now,
     });
+    if (exceptions.length) this.rebound(row, schedule, exceptions);
     const saved = await this.events.save(row);
-    const event = toCalendarEvent(saved, [], user.displayName);
+    const kept = exceptions.map((e) => this.exceptions.create({ eventId: saved.id, occurrence: e.occurrence, cancelled: e.cancelled, startLocal: e.startLocal, endLocal: e.endLocal, updatedAt: now }));
+    if (kept.length) await this.exceptions.save(kept);
+    const event = toCalendarEvent(saved, kept, user.displayName);
     await this.bus.emit('calendar.event-created', { event });
     return event;
   }
@@ -121,6 +150,7 @@ export class CalendarEventsService {
     await this.events.save(event);
     const view = await this.view(event);
     await this.bus.emit('calendar.event-cancelled', { event: view });
+    await this.reminders.cancelled(event, user.id, null);
     return view;
   }
 
@@ -147,6 +177,7 @@ export class CalendarEventsService {
     await this.touch(event, schedule, [...existing.filter((e) => e.occurrence !== key), row]);
     const exception = toCalendarException(row);
     await this.bus.emit('calendar.occurrence-changed', { roomId, eventId, occurrence: key, exception });
+    if (row.cancelled && !before?.cancelled) await this.reminders.cancelled(event, user.id, key);
     return exception;
   }
 
@@ -222,7 +253,7 @@ function stored(s: Schedule): Pick<CalendarEventEntity, 'allDay' | 'startLocal' 
  * The text to store. In an end-to-end encrypted room the words travel only in `encrypted` (made on the device),
  * and any plaintext is refused, so none ever enters that room's storage; elsewhere `encrypted` is refused.
  */
-function checkedText(roomEncrypted: boolean, input: EventText, creating: boolean): { title?: string; description?: string; location?: string; encrypted?: string } {
+export function checkedText(roomEncrypted: boolean, input: EventText, creating: boolean): CheckedText {
   const fields = ['title', 'description', 'location'] as const;
   if (roomEncrypted) {
     for (const f of fields) {

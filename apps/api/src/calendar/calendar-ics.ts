@@ -1,8 +1,7 @@
 import ical, { ICalCalendar, ICalEventStatus } from 'ical-generator';
 import { Temporal } from 'temporal-polyfill';
-import { scheduleOf } from './calendar-events.service';
 import type { LoadedEvent } from './calendar-reader';
-import { findOccurrence } from './schedule';
+import { findOccurrence, scheduleOf } from './schedule';
 
 /** How far around the events a VTIMEZONE lists its zone's changes. */
 const ZONE_YEARS_BEFORE = 1;

@@ -5,10 +5,10 @@ import { Brackets, In, Repository } from 'typeorm';
 import { errors } from '../common/errors';
 import { RoomsService } from '../rooms/rooms.service';
 import { UsersService } from '../users/users.service';
-import { scheduleOf } from './calendar-events.service';
+import { CalendarReminders } from './calendar-reminders';
 import { CalendarEventEntity, CalendarExceptionEntity, CalendarRsvpEntity } from './calendar.entities';
 import { toCalendarEvent } from './calendar.mapper';
-import { expand } from './schedule';
+import { expand, scheduleOf } from './schedule';
 
 const CHUNK = 500;
 /** The most events one range or feed reads. */
@@ -44,6 +44,7 @@ export class CalendarReader {
     @InjectRepository(CalendarRsvpEntity) private readonly rsvps: Repository<CalendarRsvpEntity>,
     private readonly rooms: RoomsService,
     private readonly users: UsersService,
+    private readonly reminders: CalendarReminders,
   ) {}
 
   /** One room's calendar over a range, for a member (others get the room's 404). */
@@ -95,7 +96,9 @@ export class CalendarReader {
         rsvp: summary(byOccurrence.get(`${event.row.id}|${o.key}`) ?? [], names, userId),
       }));
     const shown = new Set(occurrences.map((o) => o.eventId));
-    return { from: from.toISOString(), to: to.toISOString(), events: loaded.filter((e) => shown.has(e.row.id)).map((e) => e.view), occurrences };
+    const events = loaded.filter((e) => shown.has(e.row.id)).map((e) => e.view);
+    const reminders = await this.reminders.choicesFor(userId, events.map((e) => e.id));
+    return { from: from.toISOString(), to: to.toISOString(), events, occurrences, reminders };
   }
 
   /** Events of these rooms that may have occurrences in [from, to) (to null: from `from` on). */

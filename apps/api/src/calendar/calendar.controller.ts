@@ -1,13 +1,14 @@
-import { Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CALENDAR_RANGE_MAX_DAYS, CalendarFeed, CalendarFeedStatus, CalendarRange } from '@parley/contracts';
+import { CALENDAR_RANGE_MAX_DAYS, CalendarFeed, CalendarFeedStatus, CalendarNoticeList, CalendarRange, CalendarSettings, REMINDER_DEFAULT_MINUTES } from '@parley/contracts';
 import type { Response } from 'express';
 import { CurrentUserEntity, Public } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { UserEntity } from '../users/user.entity';
 import { CalendarFeedsService, feedNotFound } from './calendar-feeds.service';
 import { CalendarReader } from './calendar-reader';
-import { CalendarFeedDto, CalendarFeedStatusDto, CalendarRangeDto, CalendarRangeQueryDto } from './dto/calendar.dto';
+import { CalendarReminders } from './calendar-reminders';
+import { CalendarFeedDto, CalendarFeedStatusDto, CalendarNoticeListDto, CalendarRangeDto, CalendarRangeQueryDto, CalendarSettingsDto } from './dto/calendar.dto';
 
 @ApiTags('calendar')
 @Controller('calendar')
@@ -15,6 +16,7 @@ export class CalendarController {
   constructor(
     private readonly reader: CalendarReader,
     private readonly feeds: CalendarFeedsService,
+    private readonly reminders: CalendarReminders,
   ) {}
 
   @Get()
@@ -27,6 +29,37 @@ export class CalendarController {
   @ApiErrors(400)
   range(@CurrentUserEntity() user: UserEntity, @Query() query: CalendarRangeQueryDto): Promise<CalendarRange> {
     return this.reader.myRange(user.id, query.from, query.to);
+  }
+
+  @Get('settings')
+  @ApiAuth()
+  @ApiOperation({ summary: 'My calendar settings', description: `When my reminders fire unless I choose otherwise for an event: minutes before each occurrence, or null for none (${REMINDER_DEFAULT_MINUTES} until changed).` })
+  @ApiOkResponse({ type: CalendarSettingsDto })
+  @ApiErrors(400)
+  settings(@CurrentUserEntity() user: UserEntity): Promise<CalendarSettings> {
+    return this.reminders.getSettings(user.id);
+  }
+
+  @Put('settings')
+  @ApiAuth()
+  @ApiOperation({ summary: 'Change my calendar settings', description: 'The default reminder: whole minutes before each occurrence (0: at the start), or null for no reminders.' })
+  @ApiOkResponse({ type: CalendarSettingsDto })
+  @ApiErrors(400)
+  changeSettings(@CurrentUserEntity() user: UserEntity, @Body() body: CalendarSettingsDto): Promise<CalendarSettings> {
+    return this.reminders.setSettings(user.id, body);
+  }
+
+  @Get('notices')
+  @ApiAuth()
+  @ApiOperation({
+    summary: 'My recent calendar notices',
+    description:
+      'Reminders, "starting now" (for occurrences I am going to) and cancellations from the last 14 days, newest first (at most 50), in rooms I am still in: the same notices `calendar:notice` delivers live. Each is sent once, whichever API process sends it.',
+  })
+  @ApiOkResponse({ type: CalendarNoticeListDto })
+  @ApiErrors(400)
+  async notices(@CurrentUserEntity() user: UserEntity): Promise<CalendarNoticeList> {
+    return { notices: (await this.reminders.list(user.id)).map(({ userId: _userId, ...notice }) => notice) };
   }
 
   @Get('feed')

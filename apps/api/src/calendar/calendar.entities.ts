@@ -117,4 +117,78 @@ export class CalendarFeedEntity {
   createdAt!: Date;
 }
 
-export const CALENDAR_ENTITIES = [CalendarEventEntity, CalendarExceptionEntity, CalendarRsvpEntity, CalendarFeedEntity];
+/** A user's calendar settings: the default reminder (minutes before; null: none). No row: the default of 15. */
+@Entity('calendar_settings')
+export class CalendarSettingsEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'integer', nullable: true })
+  reminderMinutes!: number | null;
+
+  @Column({ type: Date })
+  updatedAt!: Date;
+}
+
+/** A user's own reminder for one event (minutes before each occurrence; null: none), instead of their default. */
+@Entity('calendar_event_reminders')
+export class CalendarEventReminderEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  eventId!: string;
+
+  @PrimaryColumn({ type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'integer', nullable: true })
+  minutes!: number | null;
+}
+
+/**
+ * A notice sent to one person about one occurrence: a reminder, "starting now" or a cancellation. The unique key
+ * makes each one happen once per occurrence and start time (a moved occurrence is reminded of again): whichever
+ * process inserts the row sends it.
+ */
+@Entity('calendar_notices')
+@Unique('UQ_calendar_notices_once', ['eventId', 'occurrence', 'userId', 'kind', 'startAt'])
+@Index('IDX_calendar_notices_user', ['userId', 'at'])
+export class CalendarNoticeEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id!: string;
+
+  @Column({ type: 'uuid' })
+  userId!: string;
+
+  @Column({ type: 'uuid' })
+  eventId!: string;
+
+  @Column({ type: 'uuid' })
+  roomId!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  occurrence!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  kind!: string;
+
+  @Column({ type: 'integer', nullable: true })
+  minutesBefore!: number | null;
+
+  @Column({ type: Date })
+  startAt!: Date;
+
+  @Column({ type: Date })
+  endAt!: Date;
+
+  @Column({ type: Date })
+  at!: Date;
+}
+
+export const CALENDAR_ENTITIES = [
+  CalendarEventEntity,
+  CalendarExceptionEntity,
+  CalendarRsvpEntity,
+  CalendarFeedEntity,
+  CalendarSettingsEntity,
+  CalendarEventReminderEntity,
+  CalendarNoticeEntity,
+];

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CALENDAR_RANGE_MAX_DAYS, CalendarEvent, CalendarException, CalendarRange } from '@parley/contracts';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { CALENDAR_IMPORT_MAX_BYTES, CALENDAR_IMPORT_MAX_EVENTS, CALENDAR_RANGE_MAX_DAYS, CalendarEvent, CalendarException, CalendarImportResult, CalendarRange, EventReminderRequest } from '@parley/contracts';
 import type { Response } from 'express';
 import { CurrentUserEntity } from '../auth/auth.decorators';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
@@ -9,14 +9,18 @@ import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { UserEntity } from '../users/user.entity';
 import { CalendarEventsService } from './calendar-events.service';
 import { toIcs } from './calendar-ics';
+import { CalendarImport } from './calendar-import';
 import { CalendarReader } from './calendar-reader';
+import { CalendarReminders } from './calendar-reminders';
 import {
   CalendarEventDto,
   CalendarExceptionDto,
+  CalendarImportResultDto,
   CalendarRangeQueryDto,
   CalendarRangeDto,
   ChangeOccurrenceDto,
   CreateCalendarEventDto,
+  EventReminderDto,
   RsvpDto,
   UpdateCalendarEventDto,
 } from './dto/calendar.dto';
@@ -43,6 +47,8 @@ export class RoomCalendarController {
   constructor(
     private readonly events: CalendarEventsService,
     private readonly reader: CalendarReader,
+    private readonly reminders: CalendarReminders,
+    private readonly importer: CalendarImport,
   ) {}
 
   @Post()
@@ -178,6 +184,57 @@ export class RoomCalendarController {
     @Param('occurrence') occurrence: string,
   ): Promise<void> {
     return this.events.setRsvp(user, roomId, eventId, occurrenceOf(occurrence), null);
+  }
+
+  @Put(':eventId/reminder')
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOperation({
+    summary: 'Choose my reminder for an event',
+    description: `Minutes before each of its occurrences (0: at the start), or null for none, instead of my default (\`GET /api/calendar/settings\`). Mine only; any member. The room\u2019s calendar lists my choices in \`reminders\`.`,
+  })
+  @ApiOkResponse({ type: EventReminderDto })
+  @ApiErrors(400, 404)
+  async setReminder(
+    @CurrentUserEntity() user: UserEntity,
+    @Param('roomId', uuidParam('roomId')) roomId: string,
+    @Param('eventId', uuidParam('eventId')) eventId: string,
+    @Body() body: EventReminderDto,
+  ): Promise<EventReminderRequest> {
+    await this.events.find(user, roomId, eventId);
+    return this.reminders.setForEvent(user.id, eventId, body.minutes);
+  }
+
+  @Delete(':eventId/reminder')
+  @HttpCode(204)
+  @ApiUuidParam('roomId', 'The room')
+  @ApiUuidParam('eventId', 'The event')
+  @ApiOperation({ summary: 'Use my default reminder for an event', description: 'Forgets my own choice for this event.' })
+  @ApiNoContentResponse({ description: 'Back to my default' })
+  @ApiErrors(400, 404)
+  async clearReminder(@CurrentUserEntity() user: UserEntity, @Param('roomId', uuidParam('roomId')) roomId: string, @Param('eventId', uuidParam('eventId')) eventId: string): Promise<void> {
+    await this.events.find(user, roomId, eventId);
+    await this.reminders.clearForEvent(user.id, eventId);
+  }
+
+  @Post('import')
+  @ApiUuidParam('roomId', 'The room')
+  @ApiQuery({ name: 'timeZone', required: false, example: 'Europe/Berlin', description: 'Where to place times given in UTC, floating or in a zone the file names only by its own VTIMEZONE (such as Outlook\u2019s Windows names); UTC when left out' })
+  @ApiBody({ description: `The .ics file itself (Content-Type text/calendar), at most ${CALENDAR_IMPORT_MAX_BYTES} bytes`, required: true, schema: { type: 'string' } })
+  @ApiConsumes('text/calendar')
+  @ApiOperation({
+    summary: 'Import an .ics file into the room',
+    description: `Any member. Each VEVENT becomes an event (at most ${CALENDAR_IMPORT_MAX_EVENTS}) with its RRULE; EXDATEs become cancelled occurrences and overrides (RECURRENCE-ID) moved or cancelled ones. Times with an IANA TZID keep their zone. What Parley cannot take (an RRULE it refuses, RDATEs, a cancelled event) is listed in \`skipped\` with the reason and the rest is imported. 400 when the body is not iCalendar, 413 above the size limit, 415 for another Content-Type, 409 in an end-to-end encrypted room (the server cannot write the text there) or an archived one.`,
+  })
+  @ApiCreatedResponse({ type: CalendarImportResultDto })
+  @ApiErrors(400, 404, 409, 413, 415)
+  import(
+    @CurrentUserEntity() user: UserEntity,
+    @Param('roomId', uuidParam('roomId')) roomId: string,
+    @Query('timeZone') timeZone: string | undefined,
+    @Body() body: unknown,
+  ): Promise<CalendarImportResult> {
+    return this.importer.import(user, roomId, body, typeof timeZone === 'string' ? timeZone : undefined);
   }
 
   @Get(':eventId/ics')

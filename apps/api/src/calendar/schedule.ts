@@ -2,6 +2,7 @@ import { CALENDAR_DATE_PATTERN, CALENDAR_EVENT_MAX_DAYS, CALENDAR_LOCAL_TIME_PAT
 import { RRuleTemporal } from 'rrule-temporal';
 import { Temporal } from 'temporal-polyfill';
 import { errors } from '../common/errors';
+import type { CalendarEventEntity } from './calendar.entities';
 import { Occurrence, occurrences, RECURRENCE_COUNT_MAX, RecurrenceSource, ruleProblem, validTimeZone } from './recurrence';
 
 /** When an event happens, as asked: local start and end in a zone, all day or not, and a rule. */
@@ -153,4 +154,9 @@ export function expand(source: RecurrenceSource, exceptions: ExceptionRow[], fro
     if (start < to && end > from) out.push({ key: e.occurrence, start, end, localStart: e.startLocal, localEnd: e.endLocal, moved: true, cancelled: e.cancelled });
   }
   return out.sort((a, b) => a.start.getTime() - b.start.getTime() || a.key.localeCompare(b.key)).slice(0, RECURRENCE_COUNT_MAX);
+}
+
+/** The schedule of a stored event (stored events were checked when written). */
+export function scheduleOf(row: Pick<CalendarEventEntity, 'allDay' | 'startLocal' | 'endLocal' | 'timeZone' | 'rrule'>): Schedule {
+  return checkedSchedule({ allDay: row.allDay, start: row.startLocal, end: row.endLocal, timeZone: row.timeZone, rrule: row.rrule });
 }

@@ -27,6 +27,7 @@ const descriptions: Record<number, string> = {
   404: 'No such resource',
   409: 'Conflicts with existing data (for example a taken username)',
   413: 'Request body too large',
+  415: 'The body is not in a form this route reads (see its Content-Type)',
   429: 'Rate limited or locked out; see Retry-After',
 };
 

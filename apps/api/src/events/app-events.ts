@@ -1,5 +1,5 @@
 import { Global, Injectable, Logger, Module } from '@nestjs/common';
-import type { CalendarEvent, CalendarException, Friend, FriendRequest, Message, Presence, RoomEvent, RoomInvitation, RoomRole, RsvpStatus } from '@parley/contracts';
+import type { CalendarEvent, CalendarException, CalendarNotice, Friend, FriendRequest, Message, Presence, RoomEvent, RoomInvitation, RoomRole, RsvpStatus } from '@parley/contracts';
 
 export type SessionEndReason = 'logout' | 'revoked' | 'password_changed' | 'deactivated' | 'expired';
 
@@ -91,6 +91,8 @@ export interface AppEventMap {
   /** One occurrence was moved or cancelled (`exception`), or put back as the rule says (null). */
   'calendar.occurrence-changed': { roomId: string; eventId: string; occurrence: string; exception: CalendarException | null };
   /** A member answered for one occurrence, or took the answer back (null). */
+  /** Reminders, "starting now" and cancellation notices, each written once (for the person in `userId`). */
+  'calendar.notices': { notices: (CalendarNotice & { userId: string })[] };
   'calendar.rsvp-changed': { roomId: string; eventId: string; occurrence: string; userId: string; name: string; status: RsvpStatus | null };
 
   // Presence.

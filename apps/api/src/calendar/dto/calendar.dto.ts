@@ -10,7 +10,15 @@ import {
   CalendarException,
   CalendarFeed,
   CalendarFeedStatus,
+  CalendarImportResult,
+  CalendarNotice,
+  CalendarNoticeKind,
+  CalendarNoticeList,
   CalendarOccurrence,
+  CalendarSettings,
+  EventReminderRequest,
+  REMINDER_DEFAULT_MINUTES,
+  REMINDER_MAX_MINUTES,
   CalendarRange,
   ChangeOccurrenceRequest,
   CreateCalendarEventRequest,
@@ -22,7 +30,7 @@ import {
   UpdateCalendarEventRequest,
 } from '@parley/contracts';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsISO8601, IsObject, IsString, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsISO8601, IsObject, IsString, Max, MaxLength, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { PlainLine, PlainText, presence } from '../../common/field-rules';
 import { EncryptedContentDto, EncryptedContentInputDto } from '../../messages/dto/messages.dto';
 
@@ -207,6 +215,68 @@ export class CalendarRangeDto implements CalendarRange {
   @ApiProperty({ format: 'date-time' }) to!: string;
   @ApiProperty({ type: [CalendarEventDto] }) events!: CalendarEventDto[];
   @ApiProperty({ type: [CalendarOccurrenceDto], description: 'Every occurrence overlapping the range, in order of start' }) occurrences!: CalendarOccurrenceDto[];
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer', nullable: true },
+    example: { '6f1c0e4e-1b0a-4c1e-9a51-4f3a1f0c2b7d': 30 },
+    description: 'My own reminder for these events where I chose one (event id to minutes before, null for none); the others follow my settings',
+  })
+  reminders!: Record<string, number | null>;
+}
+
+/** Whole minutes before, or null for none. */
+function ReminderMinutes(field: string, description: string): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ type: 'integer', nullable: true, minimum: 0, maximum: REMINDER_MAX_MINUTES, example: 30, description }),
+    IsDefined({ message: `${field} is required (null for no reminder)` }),
+    ValidateIf((_o: object, v: unknown) => v !== null),
+    IsInt({ message: `${field} must be a whole number of minutes from 0 to ${REMINDER_MAX_MINUTES}, or null for no reminder` }),
+    Min(0, { message: `${field} must be a whole number of minutes from 0 to ${REMINDER_MAX_MINUTES}, or null for no reminder` }),
+    Max(REMINDER_MAX_MINUTES, { message: `${field} must be a whole number of minutes from 0 to ${REMINDER_MAX_MINUTES}, or null for no reminder` }),
+  );
+}
+
+export class CalendarSettingsDto implements CalendarSettings {
+  @ReminderMinutes('reminderMinutes', `When reminders fire by default, in minutes before each occurrence (0: at the start; null: no reminders). ${REMINDER_DEFAULT_MINUTES} until changed.`)
+  reminderMinutes!: number | null;
+}
+
+export class EventReminderDto implements EventReminderRequest {
+  @ReminderMinutes('minutes', 'Minutes before each occurrence of this event (0: at the start; null: no reminder for this event)')
+  minutes!: number | null;
+}
+
+const NOTICE_KINDS = Object.values(CalendarNoticeKind);
+
+export class CalendarNoticeDto implements CalendarNotice {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: NOTICE_KINDS, enumName: 'CalendarNoticeKind', description: '`reminder`, `starting` (an occurrence you are going to began) or `cancelled`' }) kind!: CalendarNoticeKind;
+  @ApiProperty({ format: 'uuid' }) roomId!: string;
+  @ApiProperty({ description: 'The room as you see it (a direct room by the other person)' }) roomName!: string;
+  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ example: '2026-10-26T09:00', description: 'The occurrence’s key (its original local start)' }) occurrence!: string;
+  @ApiProperty({ description: 'Empty in an end-to-end encrypted room: decrypt the event' }) title!: string;
+  @ApiProperty() allDay!: boolean;
+  @ApiProperty({ example: 'Europe/Berlin' }) timeZone!: string;
+  @ApiProperty({ format: 'date-time' }) start!: string;
+  @ApiProperty({ format: 'date-time' }) end!: string;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'The reminder’s lead (reminders only)' }) minutesBefore!: number | null;
+  @ApiProperty({ format: 'date-time', description: 'When it was sent' }) at!: string;
+}
+
+export class CalendarNoticeListDto implements CalendarNoticeList {
+  @ApiProperty({ type: [CalendarNoticeDto] }) notices!: CalendarNoticeDto[];
+}
+
+class ImportSkippedDto {
+  @ApiProperty({ type: String, nullable: true }) uid!: string | null;
+  @ApiProperty() summary!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class CalendarImportResultDto implements CalendarImportResult {
+  @ApiProperty({ type: [CalendarEventDto] }) created!: CalendarEventDto[];
+  @ApiProperty({ type: [ImportSkippedDto], description: 'What could not be taken, and why' }) skipped!: ImportSkippedDto[];
 }
 
 export class CalendarFeedDto implements CalendarFeed {
