@@ -1,4 +1,4 @@
-import { CalendarEvent, CalendarException, CalendarFeed, CalendarRange, EncryptedContent, ErrorCode, RoomSummary } from '@parley/contracts';
+import { CalendarEvent, CalendarException, CalendarFeed, CalendarImportResult, CalendarRange, EncryptedContent, ErrorCode, RoomSummary } from '@parley/contracts';
 import type { RunningServer } from '@parley/testing';
 import ICAL from 'ical.js';
 import request from 'supertest';
@@ -73,7 +73,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('the room calendar on %s', (
     expect(mine.occurrences.find((o) => o.roomId === other.id)).toMatchObject({ localStart: '2026-10-20', localEnd: '2026-10-22', start: '2026-10-19T15:00:00.000Z', end: '2026-10-21T15:00:00.000Z' });
     expect(mine.occurrences.find((o) => o.eventId === retro.id)?.start).toBe('2026-10-30T23:00:00.000Z');
     const strangers = (await asUser(url, eve).get('/api/calendar').query(october).expect(200)).body as CalendarRange;
-    expect(strangers).toEqual({ from: '2026-10-01T00:00:00.000Z', to: '2026-11-10T00:00:00.000Z', events: [], occurrences: [] });
+    expect(strangers).toEqual({ from: '2026-10-01T00:00:00.000Z', to: '2026-11-10T00:00:00.000Z', events: [], occurrences: [], reminders: {} });
   });
 
   it('moves one occurrence and cancels another; each can be put back', async () => {
@@ -297,5 +297,34 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('the room calendar on %s', (
     expect(listed.getFirstPropertyValue('location')).toBeNull();
     expect(listed.getFirstPropertyValue('description')).toBe('Room: Secret');
     expect(String(listed.getFirstPropertyValue('rrule'))).toBe('FREQ=WEEKLY;BYDAY=MO');
+  });
+
+  it('imports an .ics file: a calendar\u2019s own export comes back the same, what cannot be taken is listed, bad files refused', async () => {
+    const copy = (await asUser(url, bob).post('/api/rooms').send({ kind: 'group', name: 'Imported', memberIds: [ada.user.id] }).expect(201)).body as RoomSummary;
+    const exported = (await asUser(url, ada).get(`${events()}/${standup.id}/ics`).expect(200)).text;
+    const hourly = ['BEGIN:VEVENT', 'UID:hourly@example.com', 'DTSTAMP:20261001T000000Z', 'SUMMARY:Every hour', 'DTSTART:20261012T090000Z', 'RRULE:FREQ=HOURLY', 'END:VEVENT'].join('\r\n');
+    const file = exported.replace('END:VCALENDAR', `${hourly}\r\nEND:VCALENDAR`);
+    const res = await asUser(url, bob).post(`${events(copy.id)}/import`).query({ timeZone: 'Asia/Tokyo' }).set('Content-Type', 'text/calendar').send(file).expect(201);
+    const result = res.body as CalendarImportResult;
+    expect(result.skipped).toEqual([{ uid: 'hourly@example.com', summary: 'Every hour', reason: 'FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY' }]);
+    expect(result.created).toHaveLength(1);
+    expect(result.created[0]).toMatchObject({ roomId: copy.id, title: 'Stand-up', description: weekly.description, location: weekly.location, timeZone: 'Europe/Berlin', start: weekly.start, end: weekly.end, createdBy: { id: bob.user.id } });
+    const original = (await asUser(url, ada).get(events()).query(october).expect(200)).body as CalendarRange;
+    const imported = (await asUser(url, ada).get(events(copy.id)).query(october).expect(200)).body as CalendarRange;
+    const shape = (r: CalendarRange, id: string) => r.occurrences.filter((o) => o.eventId === id).map((o) => [o.occurrence, o.start, o.end, o.moved, o.cancelled]);
+    expect(shape(imported, result.created[0]!.id)).toEqual(shape(original, standup.id));
+
+    // Bad input: not iCalendar, not the file itself, too large, a stranger, an encrypted room.
+    const garbage = await asUser(url, bob).post(`${events(copy.id)}/import`).set('Content-Type', 'text/calendar').send('hello').expect(400);
+    expect(garbage.body).toMatchObject({ code: ErrorCode.ValidationFailed, details: [{ field: 'body' }] });
+    expect(garbage.body.message).toMatch(/^This is not an iCalendar file/);
+    const json = await asUser(url, bob).post(`${events(copy.id)}/import`).send({ ics: file }).expect(415);
+    expect(json.body.message).toBe('Send the .ics file itself as the request body, with Content-Type text/calendar');
+    await asUser(url, bob).post(`${events(copy.id)}/import`).query({ timeZone: '+01:00' }).set('Content-Type', 'text/calendar').send(file).expect(400);
+    await asUser(url, bob).post(`${events(copy.id)}/import`).set('Content-Type', 'text/calendar').send(`${file}${' '.repeat(1_000_001)}`).expect(413);
+    await asUser(url, eve).post(`${events(copy.id)}/import`).set('Content-Type', 'text/calendar').send(file).expect(404);
+    const secret = (await asUser(url, ada).post('/api/rooms').send({ kind: 'group', name: 'Sealed', encrypted: true }).expect(201)).body as RoomSummary;
+    const sealed = await asUser(url, ada).post(`${events(secret.id)}/import`).set('Content-Type', 'text/calendar').send(file).expect(409);
+    expect(sealed.body.message).toMatch(/^This room is end-to-end encrypted/);
   });
 });
