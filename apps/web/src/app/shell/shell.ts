@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, ElementRef, computed, effect, injec
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter } from 'rxjs';
+import { CalendarNoticeToasts } from '../calendar/notices/notice-toasts';
 import { ChatStore } from '../chat/chat-store';
 import { MessageNotifier } from '../chat/message-notifier';
 import { RoomList } from '../chat/room-list/room-list';
@@ -20,7 +21,7 @@ import { Viewport } from './viewport';
 /** The signed-in layout: a sidebar with the conversations (a slide-in drawer on phones) and the main pane. */
 @Component({
   selector: 'app-shell',
-  imports: [RouterOutlet, RouterLink, RouterLinkActive, Avatar, Logo, RoomList, InvitationsList],
+  imports: [RouterOutlet, RouterLink, RouterLinkActive, Avatar, Logo, RoomList, InvitationsList, CalendarNoticeToasts],
   templateUrl: './shell.html',
   styleUrl: './shell.css',
   host: { '(document:keydown.escape)': 'closeDrawer()', '(document:keydown)': 'shortcut($event)' },
