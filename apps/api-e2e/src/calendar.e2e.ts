@@ -5,6 +5,7 @@ import request from 'supertest';
 import { closeSockets, socketFor } from './support/chat';
 import { DatabaseKind, startOn } from './support/database-targets';
 import { asUser, Signed, signUp } from './support/factories';
+import { rfc5545Problems } from './support/rfc5545';
 import { next } from './support/sockets';
 
 /**
@@ -222,6 +223,9 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('the room calendar on %s', (
     const res = await asUser(url, bob).get(`${events()}/${standup.id}/ics`).expect(200);
     expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="?Stand-up\.ics"?$/);
+    // RFC 5545's structure (ical.js reads leniently); the checker itself catches a broken file.
+    expect(rfc5545Problems(res.text)).toEqual([]);
+    expect(rfc5545Problems(res.text.replace(/\r\nDTSTAMP:[^\r]*/, '').replace('VERSION:2.0', 'VERSION:1.0'))).toEqual(['VCALENDAR needs exactly one VERSION:2.0', expect.stringMatching(/^VEVENT at line \d+ needs exactly one DTSTAMP in UTC$/)]);
     const calendar = new ICAL.Component(ICAL.parse(res.text));
     const zone = calendar.getFirstSubcomponent('vtimezone')!;
     expect(zone.getFirstPropertyValue('tzid')).toBe('Europe/Berlin');
@@ -246,6 +250,7 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('the room calendar on %s', (
 
     const res = await request(url).get(made.path).expect(200);
     expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8');
+    expect(rfc5545Problems(res.text)).toEqual([]);
     const calendar = new ICAL.Component(ICAL.parse(res.text));
     const entries = calendar.getAllSubcomponents('vevent');
     const summaries = entries.map((v) => v.getFirstPropertyValue('summary'));

@@ -125,5 +125,7 @@ export function toIcs(events: LoadedEvent[], opts: IcsOptions): string {
       });
     }
   }
-  return calendar.toString();
+  // Every content line ends in CRLF, the last one (END:VCALENDAR) too (RFC 5545 3.1); ical-generator leaves it off.
+  const text = calendar.toString();
+  return text.endsWith('\r\n') ? text : `${text}\r\n`;
 }

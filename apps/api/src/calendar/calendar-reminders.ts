@@ -146,7 +146,23 @@ export class CalendarReminders implements OnApplicationBootstrap {
         }
       }
     }
-    return this.send(candidates, now);
+    return this.send(await this.unsent(candidates, from), now);
+  }
+
+  /** The candidates not written yet (a pass sees a due reminder on every run until the occurrence starts). */
+  private async unsent(candidates: Candidate[], since: Date): Promise<Candidate[]> {
+    if (!candidates.length) return [];
+    const key = (c: Pick<Candidate, 'eventId' | 'occurrence' | 'userId' | 'kind' | 'startAt'>) => `${c.eventId}|${c.occurrence}|${c.userId}|${c.kind}|${c.startAt.getTime()}`;
+    const written = new Set<string>();
+    const eventIds = [...new Set(candidates.map((c) => c.eventId))];
+    for (let i = 0; i < eventIds.length; i += CHUNK) {
+      const rows = await this.notices.find({
+        select: { eventId: true, occurrence: true, userId: true, kind: true, startAt: true },
+        where: { eventId: In(eventIds.slice(i, i + CHUNK)), startAt: MoreThanOrEqual(since) },
+      });
+      for (const r of rows) written.add(key(r));
+    }
+    return candidates.filter((c) => !written.has(key(c)));
   }
 
   /**
