@@ -93,7 +93,17 @@ describe('calendar reminders in one process (SQLite)', () => {
     expect(anaGot.filter((n) => n.eventId === event.id).map((n) => [n.kind, n.minutesBefore])).toEqual([['reminder', 25]]);
     expect(carlGot).toEqual([]);
     expect(deeGot).toEqual([]);
-    expect((await noticesOf(url, bob)).filter((n) => n.eventId === event.id)).toEqual([bobs]);
+    expect((await noticesOf(url, bob)).filter((n) => n.eventId === event.id)).toEqual([{ ...bobs, dismissedAt: null }]);
+
+    // Dismissed on one device, on all: Bob's other tab is told; the list marks it. Nobody else can.
+    const otherTab = await socketFor(url, bob);
+    const gone = next(otherTab, 'calendar:notice-dismissed', undefined, 5000);
+    await asUser(url, carl).post(`/api/calendar/notices/${bobs.id}/dismiss`).expect(404);
+    await asUser(url, bob).post(`/api/calendar/notices/${bobs.id}/dismiss`).expect(204);
+    expect(await gone).toEqual({ id: bobs.id });
+    expect((await noticesOf(url, bob)).find((n) => n.id === bobs.id)?.dismissedAt).toEqual(expect.any(String));
+    await asUser(url, bob).post(`/api/calendar/notices/${bobs.id}/dismiss`).expect(204);
+    await asUser(url, bob).post('/api/calendar/notices/not-a-notice/dismiss').expect(400);
 
     // Ana cancels this occurrence: the others who had not declined are told (she is not, nor is Dee).
     const cancelled = next(carlSocket, 'calendar:notice', (n) => n.kind === 'cancelled', 5000);

@@ -53,7 +53,7 @@ describe('the OpenAPI document', () => {
         for (const s of statuses.filter((x) => /^[45]/.test(x))) {
           expect(op.responses[s].content?.['application/json']?.schema).toEqual({ $ref: '#/components/schemas/ApiErrorDto' });
         }
-        if (['post', 'put', 'patch'].includes(method) && !path.includes('logout') && !/deactivate|reactivate|\/(join|leave|archive|unarchive|accept|decline|run|cancel)$|^\/api\/blocks\/|^\/api\/calendar\/feed$/.test(path)) {
+        if (['post', 'put', 'patch'].includes(method) && !path.includes('logout') && !/deactivate|reactivate|\/(join|leave|archive|unarchive|accept|decline|run|cancel|dismiss)$|^\/api\/blocks\/|^\/api\/calendar\/feed$/.test(path)) {
           // JSON, multipart/form-data for file uploads (the avatar, room files), bytes for tus uploads, or an .ics file.
           const content = op.requestBody?.content;
           expect((content?.['application/json'] ?? content?.['multipart/form-data'] ?? content?.['application/offset+octet-stream'] ?? content?.['text/calendar'])?.schema).toBeDefined();

@@ -233,6 +233,8 @@ export interface CalendarNotice {
   minutesBefore: number | null;
   /** When it was sent. */
   at: string;
+  /** When I dismissed it (on any of my devices), or null. */
+  dismissedAt: string | null;
 }
 
 export interface CalendarNoticeList {

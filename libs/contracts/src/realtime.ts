@@ -223,6 +223,8 @@ export interface ServerToClientEvents {
   'calendar:rsvp': (event: CalendarRsvpChange) => void;
   /** A reminder, "starting now" or cancellation notice for you (sent to your sockets only, once). */
   'calendar:notice': (notice: CalendarNotice) => void;
+  /** You dismissed a notice on one of your devices: the others take it down too. */
+  'calendar:notice-dismissed': (event: { id: string }) => void;
 }
 
 export interface ClientToServerEvents {

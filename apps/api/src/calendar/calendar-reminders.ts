@@ -28,7 +28,7 @@ const JOB = 'calendar-reminders';
 /** A notice with the person it is for (what the delivery layer needs). */
 export type AddressedNotice = CalendarNotice & { userId: string };
 
-type Candidate = Omit<CalendarNoticeEntity, 'id' | 'at'>;
+type Candidate = Omit<CalendarNoticeEntity, 'id' | 'at' | 'dismissedAt'>;
 
 /** A reminder choice: whole minutes 0–REMINDER_MAX_MINUTES, or null for none; else a 400 naming `field`. */
 export function checkedMinutes(value: unknown, field: string): number | null {
@@ -109,6 +109,15 @@ export class CalendarReminders implements OnApplicationBootstrap {
     return this.describe(kept);
   }
 
+  /** Marks one of my notices dismissed (on every device: `calendar.notice-dismissed`); 404 for anyone else's. */
+  async dismiss(userId: string, id: string): Promise<void> {
+    const row = await this.notices.findOneBy({ id, userId });
+    if (!row) throw errors.notFound('Notice');
+    if (row.dismissedAt) return;
+    await this.notices.update({ id, userId }, { dismissedAt: new Date() });
+    await this.bus.emit('calendar.notice-dismissed', { userId, id });
+  }
+
   /** One pass: every reminder and "starting now" notice due at `now`, written once and sent. Returns what it sent. */
   async pass(now = new Date()): Promise<AddressedNotice[]> {
     const lead = await this.longestLead();
@@ -185,7 +194,7 @@ export class CalendarReminders implements OnApplicationBootstrap {
   /** Inserts the notices (a row already there wins: it was sent), and sends the ones this call wrote. */
   private async send(candidates: Candidate[], now: Date): Promise<AddressedNotice[]> {
     if (!candidates.length) return [];
-    const rows = candidates.map((c) => this.notices.create({ ...c, id: randomUUID(), at: now }));
+    const rows = candidates.map((c) => this.notices.create({ ...c, id: randomUUID(), at: now, dismissedAt: null }));
     for (let i = 0; i < rows.length; i += CHUNK) {
       await this.notices.createQueryBuilder().insert().into(CalendarNoticeEntity).values(rows.slice(i, i + CHUNK)).orIgnore().execute();
     }
@@ -231,6 +240,7 @@ export class CalendarReminders implements OnApplicationBootstrap {
         end: r.endAt.toISOString(),
         minutesBefore: r.minutesBefore,
         at: r.at.toISOString(),
+        dismissedAt: r.dismissedAt ? r.dismissedAt.toISOString() : null,
       });
     }
     return out;

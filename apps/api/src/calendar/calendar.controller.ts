@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { CALENDAR_RANGE_MAX_DAYS, CalendarFeed, CalendarFeedStatus, CalendarNoticeList, CalendarRange, CalendarSettings, REMINDER_DEFAULT_MINUTES } from '@parley/contracts';
 import type { Response } from 'express';
 import { CurrentUserEntity, Public } from '../auth/auth.decorators';
+import { ApiUuidParam, uuidParam } from '../common/uuid-param.pipe';
 import { ApiAuth, ApiErrors } from '../common/api-docs';
 import { UserEntity } from '../users/user.entity';
 import { CalendarFeedsService, feedNotFound } from './calendar-feeds.service';
@@ -60,6 +61,17 @@ export class CalendarController {
   @ApiErrors(400)
   async notices(@CurrentUserEntity() user: UserEntity): Promise<CalendarNoticeList> {
     return { notices: (await this.reminders.list(user.id)).map(({ userId: _userId, ...notice }) => notice) };
+  }
+
+  @Post('notices/:id/dismiss')
+  @HttpCode(204)
+  @ApiAuth()
+  @ApiUuidParam('id', 'The notice')
+  @ApiOperation({ summary: 'Dismiss a notice', description: 'On every device: my other sockets get `calendar:notice-dismissed`, and the list marks it (`dismissedAt`). 404 for a notice that is not mine.' })
+  @ApiNoContentResponse({ description: 'Dismissed' })
+  @ApiErrors(400, 404)
+  dismissNotice(@CurrentUserEntity() user: UserEntity, @Param('id', uuidParam('id')) id: string): Promise<void> {
+    return this.reminders.dismiss(user.id, id);
   }
 
   @Get('feed')

@@ -181,6 +181,9 @@ export class CalendarNoticeEntity {
 
   @Column({ type: Date })
   at!: Date;
+
+  @Column({ type: Date, nullable: true })
+  dismissedAt!: Date | null;
 }
 
 export const CALENDAR_ENTITIES = [

@@ -93,6 +93,8 @@ export interface AppEventMap {
   /** A member answered for one occurrence, or took the answer back (null). */
   /** Reminders, "starting now" and cancellation notices, each written once (for the person in `userId`). */
   'calendar.notices': { notices: (CalendarNotice & { userId: string })[] };
+  /** A person dismissed one of their notices. */
+  'calendar.notice-dismissed': { userId: string; id: string };
   'calendar.rsvp-changed': { roomId: string; eventId: string; occurrence: string; userId: string; name: string; status: RsvpStatus | null };
 
   // Presence.

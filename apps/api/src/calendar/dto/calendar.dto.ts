@@ -262,6 +262,7 @@ export class CalendarNoticeDto implements CalendarNotice {
   @ApiProperty({ format: 'date-time' }) end!: string;
   @ApiProperty({ type: 'integer', nullable: true, description: 'The reminder’s lead (reminders only)' }) minutesBefore!: number | null;
   @ApiProperty({ format: 'date-time', description: 'When it was sent' }) at!: string;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When I dismissed it, on any of my devices' }) dismissedAt!: string | null;
 }
 
 export class CalendarNoticeListDto implements CalendarNoticeList {

@@ -11,7 +11,7 @@ export class CalendarReminders1775000000000 implements MigrationInterface {
     await queryRunner.query(`CREATE TABLE calendar_settings ("userId" ${uuid} PRIMARY KEY NOT NULL, "reminderMinutes" integer, "updatedAt" ${time} NOT NULL)`);
     await queryRunner.query(`CREATE TABLE calendar_event_reminders ("eventId" ${uuid} NOT NULL, "userId" ${uuid} NOT NULL, minutes integer, PRIMARY KEY ("eventId", "userId"))`);
     await queryRunner.query(
-      `CREATE TABLE calendar_notices (id ${uuid} PRIMARY KEY NOT NULL, "userId" ${uuid} NOT NULL, "eventId" ${uuid} NOT NULL, "roomId" ${uuid} NOT NULL, occurrence varchar(16) NOT NULL, kind varchar(16) NOT NULL, "minutesBefore" integer, "startAt" ${time} NOT NULL, "endAt" ${time} NOT NULL, at ${time} NOT NULL, CONSTRAINT "UQ_calendar_notices_once" UNIQUE ("eventId", occurrence, "userId", kind, "startAt"))`,
+      `CREATE TABLE calendar_notices (id ${uuid} PRIMARY KEY NOT NULL, "userId" ${uuid} NOT NULL, "eventId" ${uuid} NOT NULL, "roomId" ${uuid} NOT NULL, occurrence varchar(16) NOT NULL, kind varchar(16) NOT NULL, "minutesBefore" integer, "startAt" ${time} NOT NULL, "endAt" ${time} NOT NULL, at ${time} NOT NULL, "dismissedAt" ${time}, CONSTRAINT "UQ_calendar_notices_once" UNIQUE ("eventId", occurrence, "userId", kind, "startAt"))`,
     );
     await queryRunner.query('CREATE INDEX "IDX_calendar_notices_user" ON calendar_notices ("userId", at)');
   }

@@ -18,5 +18,6 @@ export class CalendarDeliveries {
     events.on('calendar.notices', ({ notices }) => {
       for (const { userId, ...notice } of notices) this.realtime.toUser(userId, 'calendar:notice', notice);
     });
+    events.on('calendar.notice-dismissed', ({ userId, id }) => this.realtime.toUser(userId, 'calendar:notice-dismissed', { id }));
   }
 }

@@ -13,14 +13,12 @@ const SHOWN_MAX = 3;
 const CANCELLED_SHOWN_MS = 20_000;
 /** Notices sent this recently are shown when the app opens (a reminder that came while no tab was open). */
 const RECENT_MS = 15 * 60_000;
-const DISMISSED_KEY = 'parley.calendar.dismissed';
-const DISMISSED_KEPT = 200;
 
 /**
  * Calendar notices in the app: reminders, "starting now" and cancellations arrive as `calendar:notice` (each sent
  * once by the server) and show as cards above the page until dismissed, and as a browser notification when
- * notifications are allowed. Notices from the last minutes are shown when the app opens, except those already
- * dismissed (remembered on this device).
+ * notifications are allowed. Dismissing one dismisses it on every device of mine. Notices from the last minutes
+ * are shown when the app opens, except those already dismissed.
  */
 @Injectable({ providedIn: 'root' })
 export class CalendarNotices {
@@ -41,6 +39,7 @@ export class CalendarNotices {
     if (this.started) return;
     this.started = true;
     this.realtime.on('calendar:notice', (notice) => this.arrived(notice, true));
+    this.realtime.on('calendar:notice-dismissed', ({ id }) => this.forget(id));
     void this.loadRecent();
   }
 
@@ -53,10 +52,10 @@ export class CalendarNotices {
     return this.titleOf(notice);
   }
 
+  /** Takes the notice down here, and on my other devices (the server tells them). */
   dismiss(notice: CalendarNotice): void {
     this.forget(notice.id);
-    const dismissed = readDismissed();
-    if (!dismissed.includes(notice.id)) writeDismissed([...dismissed, notice.id].slice(-DISMISSED_KEPT));
+    this.http.post<void>(`/api/calendar/notices/${encodeURIComponent(notice.id)}/dismiss`, null).subscribe({ error: () => undefined });
   }
 
   /** Opens the room the event is in (its card is in the timeline) and dismisses the notice. */
@@ -68,9 +67,8 @@ export class CalendarNotices {
   private async loadRecent(): Promise<void> {
     try {
       const { notices } = await firstValueFrom(this.http.get<CalendarNoticeList>('/api/calendar/notices'));
-      const dismissed = new Set(readDismissed());
       const now = Date.now();
-      const recent = notices.filter((n) => !dismissed.has(n.id) && now - new Date(n.at).getTime() < RECENT_MS && new Date(n.end).getTime() > now);
+      const recent = notices.filter((n) => !n.dismissedAt && now - new Date(n.at).getTime() < RECENT_MS && new Date(n.end).getTime() > now);
       for (const n of recent.reverse()) this.arrived(n, false);
     } catch {
       // Offline or signed out: live notices still arrive.
@@ -107,22 +105,5 @@ export class CalendarNotices {
     } catch {
       // Some platforms only allow notifications from a service worker: the in-app card is still there.
     }
-  }
-}
-
-function readDismissed(): string[] {
-  try {
-    const value: unknown = JSON.parse(localStorage.getItem(DISMISSED_KEY) ?? '[]');
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-function writeDismissed(ids: string[]): void {
-  try {
-    localStorage.setItem(DISMISSED_KEY, JSON.stringify(ids));
-  } catch {
-    // Storage full or blocked: the notice is still gone from this page.
   }
 }

@@ -15,6 +15,7 @@ const notice = (over: Partial<CalendarNotice> = {}): CalendarNotice => ({
   end: '2026-10-26T08:30:00.000Z',
   minutesBefore: 15,
   at: '2026-10-26T07:45:00.000Z',
+  dismissedAt: null,
   ...over,
 });
 
