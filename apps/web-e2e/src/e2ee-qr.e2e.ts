@@ -2,6 +2,7 @@ import { E2eeDeviceList } from '@parley/contracts';
 import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, PHONE, screenshot } from './support/browser';
 import { saveRecoveryKey } from './support/e2ee';
+import { conversationLink } from './support/chat-scene';
 import { browserSuite } from './support/suite';
 import { eventually, expectVisible } from './support/ui-expect';
 
@@ -52,4 +53,38 @@ test('a new phone verifies itself by QR code: it reads a picture of the laptopâ€
   const phoneList = boPhone.page.getByRole('list', { name: 'Encryption devices' });
   await eventually(async () => expect(await phoneList.getByText('Verified').count()).toBe(2), 30_000);
   audit.assertNone();
+}, 120_000);
+
+test('someone\u2019s brand-new browser asks to verify a device that never fetched their keys: the request arrives', async () => {
+  const [ana, bo] = await suite.people('ana', 'bo');
+  await bo!.api.call('POST', '/api/rooms', { kind: 'group', name: 'Budget', encrypted: true, memberIds: [ana!.api.user.id] });
+  const boLaptop = await suite.signedIn(bo!.account, DESKTOP);
+  await saveRecoveryKey(boLaptop.page);
+  // Nobody writes: Bo's laptop has never needed Ana's keys (it fetches them to share a room key).
+  await conversationLink(boLaptop.page, 'Budget').click();
+  const anaNew = await suite.signedIn(ana!.account, DESKTOP);
+  await saveRecoveryKey(anaNew.page);
+  await conversationLink(anaNew.page, 'Budget').click();
+  await anaNew.page.getByRole('button', { name: 'Room settings' }).click();
+  await anaNew.page.getByRole('dialog', { name: 'Budget' }).getByRole('button', { name: bo!.account.displayName }).click();
+  const card = anaNew.page.getByRole('dialog', { name: bo!.account.displayName });
+  const theirs = card.getByRole('list', { name: 'Their encryption devices' });
+  await eventually(async () => expect(await theirs.getByRole('listitem').count()).toBe(1), 30_000);
+  await theirs.getByRole('button').first().click();
+  const onBo = boLaptop.page.getByRole('dialog', { name: /^Verify Ana/ });
+  await expectVisible(onBo.getByText(/wants to verify this device/), 30_000);
+  await onBo.getByRole('button', { name: 'Accept' }).click();
+  const onAna = anaNew.page.getByRole('dialog', { name: /^Verify Bo/ });
+  await onAna.getByRole('button', { name: 'Compare emoji' }).click({ timeout: 30_000 });
+  const emoji = async (dialog: typeof onAna) => {
+    const list = dialog.getByRole('list', { name: 'Emoji to compare' });
+    await expectVisible(list, 30_000);
+    return (await list.getByRole('listitem').allTextContents()).map((t) => t.trim());
+  };
+  expect(await emoji(onBo)).toEqual(await emoji(onAna));
+  await onAna.getByRole('button', { name: 'They match' }).click();
+  await onBo.getByRole('button', { name: 'They match' }).click();
+  for (const dialog of [onAna, onBo]) await expectVisible(dialog.getByRole('status').getByText(/^Verified/), 30_000);
+  await boLaptop.assertClean();
+  await anaNew.assertClean();
 }, 120_000);

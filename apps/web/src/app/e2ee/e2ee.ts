@@ -429,14 +429,21 @@ export class E2ee {
       if (this.machine !== machine) return;
       // A device added or removed somewhere: rooms check their key sharing again before the next message.
       if (answer.device_lists.changed.length || answer.device_lists.left.length) this.devicesVersion++;
-      const changed = answer.device_lists.changed.map((id) => new wasm.UserId(id));
-      const left = answer.device_lists.left.map((id) => new wasm.UserId(id));
-      const processed = await machine.receiveSyncChanges(
-        JSON.stringify(answer.to_device.events),
-        new wasm.DeviceLists(changed, left),
-        new Map(Object.entries(answer.device_one_time_keys_count)),
-        new Set(answer.device_unused_fallback_key_types),
-      );
+      const changed = () => answer.device_lists.changed.map((id) => new wasm.UserId(id));
+      const left = () => answer.device_lists.left.map((id) => new wasm.UserId(id));
+      const counts = () => new Map(Object.entries(answer.device_one_time_keys_count));
+      const fallback = () => new Set(answer.device_unused_fallback_key_types);
+      let lists = new wasm.DeviceLists(changed(), left());
+      // The library drops a verification request from a device whose keys it has not fetched (a brand-new
+      // browser of someone): take the device list changes first and fetch those keys, then the requests.
+      const requesters = await unknownRequesters(wasm, machine, answer.to_device.events);
+      if (requesters.length) {
+        await machine.updateTrackedUsers(requesters.map((id) => new wasm.UserId(id)));
+        await machine.receiveSyncChanges('[]', lists, counts(), fallback());
+        await this.processOutgoing();
+        lists = new wasm.DeviceLists([], []);
+      }
+      const processed = await machine.receiveSyncChanges(JSON.stringify(answer.to_device.events), lists, counts(), fallback());
       since = answer.next_batch;
       localStorage.setItem(sinceKey(device.deviceId), since);
       const events = processed.flatMap((p) => ('rawEvent' in p ? [JSON.parse(p.rawEvent) as InboxEvent] : []));
@@ -591,3 +598,19 @@ export function describeBrowser(ua = typeof navigator === 'undefined' ? '' : nav
   return os ? `${browser} on ${os}` : browser;
 }
 
+/**
+ * The people who sent a verification request (`m.key.verification.request`, in clear over to-device) from a
+ * device this machine has no keys for.
+ */
+async function unknownRequesters(wasm: CryptoWasm, machine: OlmMachine, events: readonly { type: string; sender: string; content: unknown }[]): Promise<string[]> {
+  const out = new Set<string>();
+  for (const e of events) {
+    if (e.type !== 'm.key.verification.request' || out.has(e.sender)) continue;
+    const from = (e.content as { from_device?: unknown } | null)?.from_device;
+    if (typeof from !== 'string') continue;
+    const device = await machine.getDevice(new wasm.UserId(e.sender), new wasm.DeviceId(from));
+    if (device) device.free();
+    else out.add(e.sender);
+  }
+  return [...out];
+}
