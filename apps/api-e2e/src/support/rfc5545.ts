@@ -39,7 +39,10 @@ export function rfc5545Problems(text: string): string[] {
   const stack: Node[] = [root];
   lines.forEach((line, i) => {
     const m = /^([A-Za-z0-9-]+)((?:;[^:]*)?):(.*)$/.exec(line);
-    if (!m) return problems.push(`line ${i + 1}: not a "NAME;PARAMS:VALUE" content line: ${line.slice(0, 40)}`);
+    if (!m) {
+      problems.push(`line ${i + 1}: not a "NAME;PARAMS:VALUE" content line: ${line.slice(0, 40)}`);
+      return;
+    }
     const name = m[1]!.toUpperCase();
     const value = m[3]!;
     const params: Record<string, string> = {};
