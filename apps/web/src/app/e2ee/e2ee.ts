@@ -1,7 +1,10 @@
 import { Injectable, computed, effect, inject, signal, untracked } from '@angular/core';
 import type { DecryptedRoomEvent, OlmMachine, RoomId, RoomKeyInfo, UserId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import {
+  CALENDAR_E2EE_EVENT_TYPE,
+  CalendarEvent,
   E2EE_MESSAGE_EVENT_TYPE,
+  EncryptedCalendarContent,
   E2eeDevice,
   E2EE_SYNC_TO_DEVICE_MAX,
   EncryptedContent,
@@ -98,6 +101,22 @@ function parseContent(json: string): EncryptedMessageContent | null {
       attachments: readSealedAttachments(content.attachments),
       ...(typeof content.replyPreview === 'string' ? { replyPreview: content.replyPreview } : {}),
     };
+  } catch {
+    return null;
+  }
+}
+
+/** A calendar event's decrypted text, or why it could not be read (yet). */
+export type CalendarDecryptResult =
+  | { ok: true; content: EncryptedCalendarContent; trust: SenderTrust }
+  | { ok: false; reason: DecryptFailure; detail: string; sessionId: string };
+
+function parseCalendarContent(json: string): EncryptedCalendarContent | null {
+  try {
+    const event = JSON.parse(json) as { type?: unknown; content?: Partial<EncryptedCalendarContent> };
+    const c = event.content;
+    if (event.type !== CALENDAR_E2EE_EVENT_TYPE || !c || typeof c.title !== 'string') return null;
+    return { title: c.title, description: typeof c.description === 'string' ? c.description : '', location: typeof c.location === 'string' ? c.location : '' };
   } catch {
     return null;
   }
@@ -283,6 +302,15 @@ export class E2ee {
    * room are encrypted one after another, in the order they are asked for.
    */
   encrypt(roomId: string, content: EncryptedMessageContent): Promise<EncryptedContent> {
+    return this.encryptEvent(roomId, E2EE_MESSAGE_EVENT_TYPE, content);
+  }
+
+  /** Encrypts a calendar event's text for the room, exactly as a message (the same room key and sharing). */
+  encryptCalendar(roomId: string, content: EncryptedCalendarContent): Promise<EncryptedContent> {
+    return this.encryptEvent(roomId, CALENDAR_E2EE_EVENT_TYPE, content);
+  }
+
+  private encryptEvent(roomId: string, type: string, content: object): Promise<EncryptedContent> {
     return this.inRoomQueue(roomId, async () => {
       const machine = await this.start();
       const wasm = this.wasm!;
@@ -290,12 +318,12 @@ export class E2ee {
       let ciphertext: string;
       try {
         await this.shareRoomKey(wasm, machine, roomId, room(), false);
-        ciphertext = await machine.encryptRoomEvent(room(), E2EE_MESSAGE_EVENT_TYPE, JSON.stringify(content));
+        ciphertext = await machine.encryptRoomEvent(room(), type, JSON.stringify(content));
       } catch {
         // No usable room key (used up, or discarded): share afresh, with the members asked again.
         this.sharing.delete(roomId);
         await this.shareRoomKey(wasm, machine, roomId, room(), true);
-        ciphertext = await machine.encryptRoomEvent(room(), E2EE_MESSAGE_EVENT_TYPE, JSON.stringify(content));
+        ciphertext = await machine.encryptRoomEvent(room(), type, JSON.stringify(content));
       }
       const encrypted = JSON.parse(ciphertext) as {
         algorithm: string;
@@ -325,14 +353,36 @@ export class E2ee {
   async decrypt(message: Message): Promise<DecryptResult> {
     const encrypted = message.encrypted;
     if (!encrypted) throw new Error('Not an encrypted message.');
+    const result = await this.decryptEvent({ id: message.id, roomId: message.roomId, senderId: message.senderId, at: message.editedAt ?? message.createdAt, encrypted });
+    if (!result.ok) return result;
+    const content = parseContent(result.json);
+    if (!content) return { ok: false, reason: 'invalid', detail: 'The decrypted message is not a Parley message.', sessionId: encrypted.sessionId };
+    return { ok: true, content, trust: result.trust };
+  }
+
+  /** Decrypts a calendar event's text (encrypted by `senderId`'s device, as a message is). */
+  async decryptCalendar(event: CalendarEvent, senderId: string): Promise<CalendarDecryptResult> {
+    const encrypted = event.encrypted;
+    if (!encrypted) throw new Error('Not an encrypted event.');
+    const result = await this.decryptEvent({ id: event.id, roomId: event.roomId, senderId, at: event.updatedAt, encrypted });
+    if (!result.ok) return result;
+    const content = parseCalendarContent(result.json);
+    if (!content) return { ok: false, reason: 'invalid', detail: 'The decrypted text is not a Parley calendar event.', sessionId: encrypted.sessionId };
+    return { ok: true, content, trust: result.trust };
+  }
+
+  private async decryptEvent(source: { id: string; roomId: string; senderId: string; at: string; encrypted: EncryptedContent }): Promise<
+    { ok: true; json: string; trust: SenderTrust } | { ok: false; reason: DecryptFailure; detail: string; sessionId: string }
+  > {
+    const encrypted = source.encrypted;
     const machine = await this.start();
     const wasm = this.wasm!;
     const event = {
       type: 'm.room.encrypted',
-      event_id: `$${message.id}`,
-      sender: e2eeUserId(message.senderId),
-      origin_server_ts: Date.parse(message.editedAt ?? message.createdAt),
-      room_id: e2eeRoomId(message.roomId),
+      event_id: `$${source.id}`,
+      sender: e2eeUserId(source.senderId),
+      origin_server_ts: Date.parse(source.at),
+      room_id: e2eeRoomId(source.roomId),
       content: {
         algorithm: encrypted.algorithm,
         ciphertext: encrypted.ciphertext,
@@ -345,7 +395,7 @@ export class E2ee {
     try {
       decrypted = await machine.decryptRoomEvent(
         JSON.stringify(event),
-        new wasm.RoomId(e2eeRoomId(message.roomId)),
+        new wasm.RoomId(e2eeRoomId(source.roomId)),
         new wasm.DecryptionSettings(wasm.TrustRequirement.Untrusted),
       );
     } catch (err) {
@@ -353,14 +403,12 @@ export class E2ee {
       if (failure.reason === 'missing_key') for (const listener of this.missingKeyListeners) listener();
       return { ok: false, ...failure, sessionId: encrypted.sessionId };
     }
-    const content = parseContent(decrypted.event);
-    if (!content) return { ok: false, reason: 'invalid', detail: 'The decrypted message is not a Parley message.', sessionId: encrypted.sessionId };
     const shield = decrypted.shieldState(false);
     const trust: SenderTrust = {
       shield: shield.color === wasm.ShieldColor.Red ? 'red' : shield.color === wasm.ShieldColor.Grey ? 'grey' : 'none',
       message: shield.message ?? null,
     };
-    return { ok: true, content, trust };
+    return { ok: true, json: decrypted.event, trust };
   }
 
   /** Catches up with the device's inbox: to-device messages (room keys), device list changes, key counts. */
