@@ -33,6 +33,7 @@ export const routes: Routes = [
         title: 'Join a room · Parley',
         loadComponent: () => import('./chat/invite/invite-page').then((m) => m.InvitePage),
       },
+      { path: 'calendar', title: 'Calendar · Parley', loadComponent: () => import('./calendar/calendar-page/calendar-page').then((m) => m.CalendarPage) },
       { path: 'friends', title: 'Friends · Parley', loadComponent: () => import('./friends/friends-page').then((m) => m.FriendsPage) },
       { path: 'profile', title: 'Profile · Parley', loadComponent: () => import('./profile/profile-page').then((m) => m.ProfilePage) },
       {

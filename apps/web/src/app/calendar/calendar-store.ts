@@ -86,6 +86,7 @@ export class CalendarStore {
     if (current?.refreshTimer) clearTimeout(current.refreshTimer);
     const entry: Watched = { roomId, from, to, state, generation: (current?.generation ?? 0) + 1, refreshTimer: null };
     this.watched.set(key, entry);
+    if (!current) this.version.update((n) => n + 1);
     state.update((s) => ({ ...s, status: 'loading', error: null }));
     void this.load(entry);
     return state.asReadonly();
@@ -119,6 +120,19 @@ export class CalendarStore {
   occurrencesOf(roomId: string, eventId: string): Signal<CalendarOccurrence[]> {
     const room = this.roomRange(roomId);
     return computed(() => (room().range?.occurrences ?? []).filter((o) => o.eventId === eventId));
+  }
+
+  /** One occurrence, wherever it is loaded (the page's range or its room's); null when no range holds it. */
+  occurrence(roomId: string, eventId: string, key: string): Signal<CalendarOccurrence | null> {
+    this.roomRange(roomId);
+    return computed(() => {
+      this.version();
+      for (const w of this.watched.values()) {
+        const found = w.state().range?.occurrences.find((o) => o.eventId === eventId && o.occurrence === key);
+        if (found) return found;
+      }
+      return null;
+    });
   }
 
   /** My own reminder for an event: minutes, null for none, undefined when it follows my settings. */

@@ -17,6 +17,7 @@ import {
 import { injectVirtualizer } from '@tanstack/angular-virtual';
 import { estimateAttachmentsHeight } from '../files/attachment-layout';
 import { ListRow, MessageAction, MessageItem } from '../message-item/message-item';
+import { EventCard } from '../../calendar/event-card/event-card';
 import { SystemLine } from '../system-line/system-line';
 import { BottomPin } from './bottom-pin';
 import { RowBox, lastSeqInView, rowPlace } from './read-position';
@@ -35,7 +36,7 @@ const EDGE_PX = 44;
 
 /** A first guess at a row's height (every row is measured once it renders). */
 function estimateRowHeight(row: ListRow | undefined): number {
-  if (row?.kind === 'system') return 36;
+  if (row?.kind === 'system') return row.message.event?.type === 'event_scheduled' ? 170 : 36;
   if (row?.kind !== 'message') return 40;
   return (row.message.body.length > 80 ? 84 : 52) + estimateAttachmentsHeight(row.message.deletedAt ? [] : row.message.attachments);
 }
@@ -63,7 +64,7 @@ function whenStill(el: HTMLElement, done: () => void): void {
  */
 @Component({
   selector: 'app-message-list',
-  imports: [MessageItem, SystemLine],
+  imports: [MessageItem, SystemLine, EventCard],
   templateUrl: './message-list.html',
   styleUrl: './message-list.css',
   changeDetection: ChangeDetectionStrategy.OnPush,

@@ -32,6 +32,8 @@ export class RoomHeader {
   readonly settings = output<void>();
   /** The Files panel: what was shared here. */
   readonly files = output<void>();
+  /** The room's calendar: its upcoming events, and scheduling one. */
+  readonly calendar = output<void>();
 
   protected readonly direct = computed(() => this.room().kind === RoomKind.Direct);
   protected readonly presence = computed<PresenceStatus | null>(() => {

@@ -19,6 +19,7 @@ import { UploadTray } from '../files/upload-tray/upload-tray';
 import { Uploads } from '../files/uploads';
 import { seenText } from './seen-text';
 import { IdentityWarnings } from '../../e2ee/identity-warnings/identity-warnings';
+import { CalendarDialogs } from '../../calendar/calendar-dialogs';
 
 const QUOTE_MAX = 200;
 
@@ -44,6 +45,7 @@ export class RoomPage {
   private readonly visibility = inject(PageVisibility);
   private readonly friends = inject(FriendsStore);
   private readonly uploads = inject(Uploads);
+  private readonly calendarDialogs = inject(CalendarDialogs);
   private readonly list = viewChild(MessageList);
   /** This room (of the route) has been opened: its line is placed and its messages asked for. */
   private opened = false;
@@ -290,6 +292,10 @@ export class RoomPage {
 
   protected openFiles(): void {
     void this.actions.roomFiles(this.roomId());
+  }
+
+  protected openCalendar(): void {
+    void this.calendarDialogs.roomEvents(this.roomId());
   }
 
   protected typing(): void {
