@@ -26,7 +26,12 @@ import { RsvpButtons } from '../rsvp-buttons/rsvp-buttons';
         <time [attr.datetime]="at()" [title]="at() | localTime: 'full'">{{ at() | localTime: 'time' }}</time>
       </p>
       <div class="body">
-        <h3 class="title" [class.struck]="s.kind === 'cancelled'">{{ title() }}</h3>
+        <div class="title-row">
+          <h3 class="title" [class.struck]="s.kind === 'cancelled'">{{ title() }}</h3>
+          @if (s.kind !== 'loading' && s.kind !== 'missing') {
+            <button type="button" class="details" (click)="openDetails()">Details</button>
+          }
+        </div>
         @switch (s.kind) {
           @case ('loading') {
             <p class="when">Loading…</p>
@@ -52,14 +57,9 @@ import { RsvpButtons } from '../rsvp-buttons/rsvp-buttons';
             }
           }
         }
-        <div class="actions">
-          @if ((s.kind === 'upcoming' || s.kind === 'now') && s.occurrence) {
-            <app-rsvp-buttons [occurrence]="s.occurrence" [groupLabel]="'Your answer for ' + title()" />
-          }
-          @if (s.kind !== 'loading' && s.kind !== 'missing') {
-            <button type="button" class="details" (click)="openDetails()">Details</button>
-          }
-        </div>
+        @if ((s.kind === 'upcoming' || s.kind === 'now') && s.occurrence) {
+          <app-rsvp-buttons class="actions" [occurrence]="s.occurrence" [groupLabel]="'Your answer for ' + title()" />
+        }
       </div>
     </article>
   `,

@@ -13,7 +13,10 @@ interface DayItem {
   /** All-day (or a day or longer): a solid bar; timed: a dot and the time. */
   bar: boolean;
   time: string;
+  /** The whole of it, for the tooltip. */
   label: string;
+  /** What the screen reader hears after the visible text: the day, the room, whether it is cancelled. */
+  more: string;
 }
 
 /** A month as a grid of weeks; each day lists its occurrences, all-day first. */
@@ -49,7 +52,8 @@ export class MonthView {
         const shown: DayItem[] = on.slice(0, on.length > limit ? limit - 1 : limit).map((item) => {
           const bar = onTopRow(item);
           const time = bar ? '' : localTime(item.occurrence.start, 'time');
-          return { item, bar, time, label: occurrenceLabel(item, bar ? 'all day' : time) };
+          const more = [day.date === this.today() ? 'today' : dayHeading(day.date), bar ? 'all day' : '', item.roomName, item.cancelled ? 'cancelled' : ''].filter(Boolean).join(', ');
+          return { item, bar, time, label: occurrenceLabel(item, bar ? 'all day' : time), more };
         });
         return { ...day, heading: dayHeading(day.date), number: Number(day.date.slice(8, 10)), shown, more: on.length - shown.length };
       }),

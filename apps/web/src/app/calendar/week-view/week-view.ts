@@ -9,6 +9,11 @@ export const HOUR_PX = 48;
 /** The hours open at 7:00 (the night above, scrolled out of view). */
 const FIRST_HOUR_SHOWN = 7;
 
+/** What the screen reader hears after an occurrence's visible text: the day, the room, whether it is cancelled. */
+function extra(item: ShownOccurrence, day: string): string {
+  return [day, item.roomName, item.cancelled ? 'cancelled' : ''].filter(Boolean).join(', ');
+}
+
 /** A week: its all-day events on top, then the hours, each timed occurrence at its time, overlapping ones side by side. */
 @Component({
   selector: 'app-week-view',
@@ -44,10 +49,10 @@ export class WeekView {
         weekday: new Intl.DateTimeFormat(undefined, { weekday: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`)),
         number: Number(date.slice(8, 10)),
         heading,
-        top: on.filter(onTopRow).map((item) => ({ item, label: occurrenceLabel(item, `${heading}, all day`) })),
+        top: on.filter(onTopRow).map((item) => ({ item, label: occurrenceLabel(item, `${heading}, all day`), more: extra(item, `${heading}, all day`) })),
         blocks: layoutDay(on, date).map((b) => {
           const times = occurrenceTimes(b.item.occurrence);
-          return { ...b, times, label: occurrenceLabel(b.item, `${heading}, ${times}`) };
+          return { ...b, times, label: occurrenceLabel(b.item, `${heading}, ${times}`), more: extra(b.item, heading) };
         }),
       };
     });
@@ -62,7 +67,8 @@ export class WeekView {
   constructor() {
     afterNextRender(() => {
       const pane = this.hoursPane()?.nativeElement;
-      if (pane) pane.scrollTop = FIRST_HOUR_SHOWN * HOUR_PX;
+      // A little above the hour, so that its label shows whole.
+      if (pane) pane.scrollTop = FIRST_HOUR_SHOWN * HOUR_PX - 10;
     });
   }
 }
