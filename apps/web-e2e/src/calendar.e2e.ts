@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, PHONE, screenshot } from './support/browser';
 import { conversationLink } from './support/chat-scene';
+import { saveRecoveryKey } from './support/e2ee';
 import { browserSuite } from './support/suite';
 import { eventually, expectCount, expectHidden, expectPath, expectVisible } from './support/ui-expect';
 
@@ -129,4 +130,59 @@ test('a weekly event made on the calendar page shows in the month and the agenda
   audit.assertNone();
   await anaBrowser.assertClean();
   await boPhone.assertClean();
+});
+
+test('in an encrypted room the event is scheduled from the room header, its text encrypted in the browser; members read it, the server does not', async () => {
+  const [ana, bo] = await suite.people('ana', 'bo');
+  const room = await ana!.api.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: 'Board', encrypted: true, memberIds: [bo!.api.user.id] });
+  const anaBrowser = await suite.signedIn(ana!.account, DESKTOP);
+  const boBrowser = await suite.signedIn(bo!.account, DESKTOP);
+  await saveRecoveryKey(anaBrowser.page);
+  await saveRecoveryKey(boBrowser.page);
+  const page = anaBrowser.page;
+  const audit = new AccessibilityAudit('calendar-e2ee');
+
+  // From the room's header: its (empty) calendar, then a new event in this room.
+  await conversationLink(page, 'Board').click();
+  await page.getByRole('button', { name: 'Calendar', exact: true }).click();
+  const roomCalendar = page.getByRole('dialog', { name: 'Calendar' });
+  await expectVisible(roomCalendar.getByText('Nothing is scheduled in this room.'));
+  await roomCalendar.getByRole('button', { name: 'Schedule event' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New event' });
+  await expectVisible(dialog.getByText(/the title, description and location are encrypted on your device\. The server still sees the times/));
+  await dialog.getByLabel('Title').fill('Secret merger talk');
+  await dialog.getByLabel('Start date').fill(dayOf(nextMonday()));
+  await dialog.getByLabel('Start time').fill('14:00');
+  await dialog.getByLabel('End time').fill('15:00');
+  await dialog.getByLabel('Location', { exact: false }).fill('Back office');
+  await screenshot(page, 'calendar-e2ee-dialog-desktop');
+  await audit.check(page, 'new event in an encrypted room', '.cdk-overlay-container');
+  await dialog.getByRole('button', { name: 'Create event' }).click();
+  await expectHidden(dialog);
+  await expectVisible(roomCalendar.getByRole('button', { name: /Secret merger talk/ }), 10_000);
+  await page.keyboard.press('Escape');
+
+  // The server holds a ciphertext, no text.
+  const from = new Date();
+  const range = await ana!.api.call<CalendarRange>('GET', `/api/rooms/${room.id}/events?from=${from.toISOString()}&to=${new Date(from.getTime() + 30 * 86_400_000).toISOString()}`);
+  expect(range.events.map((e) => [e.title, e.location, e.encrypted === null])).toEqual([['', '', false]]);
+
+  // Bo's browser decrypts it: the card in the room and his calendar show the title; no .ics offered.
+  await conversationLink(boBrowser.page, 'Board').click();
+  const card = eventCard(boBrowser.page, 'Secret merger talk');
+  await expectVisible(card, 20_000);
+  await card.getByRole('button', { name: /^Maybe/ }).click();
+  await calendarLink(boBrowser.page).click();
+  await boBrowser.page.getByRole('button', { name: 'Agenda', exact: true }).click();
+  await boBrowser.page.getByRole('button', { name: /Secret merger talk/ }).click();
+  const detail = boBrowser.page.getByRole('dialog', { name: 'Secret merger talk' });
+  await expectVisible(detail.getByText('Back office'));
+  await expectVisible(detail.getByText(`Maybe: ${bo!.account.displayName}`));
+  await expectVisible(detail.getByText(/The text is end-to-end encrypted/));
+  expect(await detail.getByRole('button', { name: 'Download .ics' }).count()).toBe(0);
+  await screenshot(boBrowser.page, 'calendar-e2ee-detail-desktop');
+
+  audit.assertNone();
+  await anaBrowser.assertClean();
+  await boBrowser.assertClean();
 });

@@ -1,4 +1,5 @@
 import { CalendarOccurrence } from '@parley/contracts';
+import { shortTime } from './occurrence-words';
 import { addMonths, daysOf, itemsOnDay, layoutDay, monthWeeks, stepDay, viewDays, weekDays } from './calendar-layout';
 
 // Instants are built from local wall times, so the tests hold in whatever zone they run.
@@ -89,5 +90,15 @@ describe('a day column of the week view', () => {
     const night = timed('2026-10-12', '22:00', '02:00', '2026-10-13');
     expect(layoutDay([night], '2026-10-12')[0]).toMatchObject({ top: 1320, height: 120, continuesAfter: true, continuesBefore: false });
     expect(layoutDay([night], '2026-10-13')[0]).toMatchObject({ top: 0, height: 120, continuesBefore: true, continuesAfter: false });
+  });
+});
+
+describe('times on the month grid', () => {
+  it('are as short as the locale allows: no ":00" on a 12-hour clock, always the minutes on a 24-hour one', () => {
+    const ten = new Date(2026, 9, 12, 10, 0).toISOString();
+    const half = new Date(2026, 9, 12, 10, 30).toISOString();
+    expect(shortTime(ten, 'en-US')).toBe('10 AM');
+    expect(shortTime(half, 'en-US')).toBe('10:30 AM');
+    expect(shortTime(ten, 'en-GB')).toBe('10:00');
   });
 });

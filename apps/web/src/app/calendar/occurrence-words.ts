@@ -55,3 +55,11 @@ export function periodTitle(first: string, last: string, month: boolean, locale?
   if (month) return format(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(utcDay(first));
   return range(format(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }), utcDay(first), utcDay(last));
 }
+
+/** A start time as short as it can be: "10 AM", "10:30 AM" ("10", "10:30" in 24-hour locales). */
+export function shortTime(instant: string, locale?: string): string {
+  const d = new Date(instant);
+  const hours = format(locale, { hour: 'numeric' });
+  const twelve = hours.resolvedOptions().hourCycle === 'h12' || hours.resolvedOptions().hourCycle === 'h11';
+  return twelve && !d.getMinutes() ? hours.format(d) : format(locale, { hour: 'numeric', minute: '2-digit' }).format(d);
+}

@@ -1,8 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { itemsOnDay, monthWeeks, onTopRow, weekDays } from '../calendar-layout';
-import { dayHeading } from '../occurrence-words';
+import { dayHeading, shortTime } from '../occurrence-words';
 import { ShownOccurrence, occurrenceLabel } from '../shown-occurrence';
-import { localTime } from '../../shared/local-time';
 
 /** How many occurrences a day of the month lists before "N more" (phones show fewer). */
 const SHOWN_PER_DAY = 3;
@@ -51,7 +50,7 @@ export class MonthView {
         const on = itemsOnDay(items, day.date);
         const shown: DayItem[] = on.slice(0, on.length > limit ? limit - 1 : limit).map((item) => {
           const bar = onTopRow(item);
-          const time = bar ? '' : localTime(item.occurrence.start, 'time');
+          const time = bar ? '' : shortTime(item.occurrence.start);
           const more = [day.date === this.today() ? 'today' : dayHeading(day.date), bar ? 'all day' : '', item.roomName, item.cancelled ? 'cancelled' : ''].filter(Boolean).join(', ');
           return { item, bar, time, label: occurrenceLabel(item, bar ? 'all day' : time), more };
         });
