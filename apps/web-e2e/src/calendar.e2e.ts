@@ -122,6 +122,10 @@ test('a weekly event made on the calendar page shows in the month and the agenda
   await expectVisible(boPhone.page.getByRole('table', { name: 'Month' }));
   await screenshot(boPhone.page, 'calendar-month-phone');
   await audit.check(boPhone.page, 'month on a phone', 'main');
+  await boPhone.page.goto(`/calendar?view=week&day=${dayOf(monday)}`);
+  await expectVisible(boPhone.page.getByRole('region', { name: 'Hours' }).getByRole('button', { name: /^Design review/ }));
+  await screenshot(boPhone.page, 'calendar-week-phone');
+  await audit.check(boPhone.page, 'week on a phone', 'main');
   await boPhone.page.getByRole('button', { name: 'New event' }).click();
   await expectVisible(boPhone.page.getByRole('dialog', { name: 'New event' }));
   await screenshot(boPhone.page, 'calendar-event-dialog-phone');

@@ -29,7 +29,7 @@ export class WeekView {
   readonly now = input.required<Date>();
   readonly opened = output<ShownOccurrence>();
 
-  private readonly hoursPane = viewChild<ElementRef<HTMLElement>>('hoursPane');
+  private readonly frame = viewChild<ElementRef<HTMLElement>>('frame');
   protected readonly hourPx = HOUR_PX;
 
   protected readonly hours = Array.from({ length: 24 }, (_, h) => ({
@@ -66,7 +66,7 @@ export class WeekView {
 
   constructor() {
     afterNextRender(() => {
-      const pane = this.hoursPane()?.nativeElement;
+      const pane = this.frame()?.nativeElement;
       // A little above the hour, so that its label shows whole.
       if (pane) pane.scrollTop = FIRST_HOUR_SHOWN * HOUR_PX - 10;
     });
