@@ -120,4 +120,39 @@ describe('presence in Redis, over several processes', () => {
     expect(changes.filter(([id]) => id === ana)).toEqual([[ana, 'away']]);
     expect(await store.statuses([ana])).toEqual(new Map([[ana, 'away']]));
   });
+
+  it('a heartbeat that reaches Redis after an activity change (its script retried) does not put the old state back', async () => {
+    const client = new Redis(redis.url);
+    clients.push(client);
+    // No timed heartbeats: the test sends the one heartbeat itself.
+    const store = track(new RedisPresenceStore(client, GRACE_MS, { heartbeatMs: 3_600_000, entryTtlMs: 60_000, sweepMs: 3_600_000 }));
+    const ana = randomUUID();
+    await store.connected(ana, 't1');
+    await store.connected(ana, 't2');
+    await redis.client.script('FLUSH'); // as after a Redis restart: every script must be sent again
+    await store.connected(randomUUID(), 'warm'); // Redis knows the activity script again, not the heartbeat's
+    const beat = store.heartbeat(); // built now (both tabs active), refused (NOSCRIPT), then sent again
+    expect(await store.activity(ana, 't1', 'idle')).toBeNull(); // reaches Redis between the two
+    await beat;
+    expect(await store.activity(ana, 't2', 'idle')).toBe('away');
+    expect(await store.statuses([ana])).toEqual(new Map([[ana, 'away']]));
+  });
+
+  it('writes a state again on the next heartbeat when writing it failed', async () => {
+    const client = new Redis(redis.url);
+    clients.push(client);
+    const store = track(new RedisPresenceStore(client, GRACE_MS, { heartbeatMs: 3_600_000, entryTtlMs: 60_000, sweepMs: 3_600_000 }));
+    const changes: [string, string][] = [];
+    store.onChange((userId, status) => changes.push([userId, status]));
+    const ana = randomUUID();
+    await store.connected(ana, 'tab');
+    const evalsha = client.evalsha.bind(client);
+    client.evalsha = (() => Promise.reject(new Error('connection lost'))) as typeof client.evalsha;
+    expect(await store.activity(ana, 'tab', 'idle')).toBeNull(); // Redis unreachable: nothing changes yet
+    client.evalsha = evalsha;
+    expect(await store.statuses([ana])).toEqual(new Map([[ana, 'online']]));
+    await store.heartbeat();
+    expect(changes).toEqual([[ana, 'away']]);
+    expect(await store.statuses([ana])).toEqual(new Map([[ana, 'away']]));
+  });
 });

@@ -46,13 +46,22 @@ redis.call('ZADD', p .. 'offline', ARGV[4], u)
 return false
 `);
 
-/** ARGV: prefix, expiry, then user, connection, state triples. Renews (or re-creates after a Redis restart). Changes as user, status pairs. */
+/**
+ * ARGV: prefix, expiry, then user, connection, state, force quadruples. Renews each entry's expiry and re-creates
+ * entries Redis lost (a restart). The state is written only where missing, or where `force` is 1 (this process's
+ * last write of it failed): a renewal built before an activity change may reach Redis after it (the NOSCRIPT
+ * retry), and must not put the old state back. Changes as user, status pairs.
+ */
 const RENEW = new RedisScript(`${RECOMPUTE}
 local p = ARGV[1]
 local users = {}
-for i = 3, #ARGV, 3 do
+for i = 3, #ARGV, 4 do
   local u, c = ARGV[i], ARGV[i + 1]
-  redis.call('HSET', p .. 'u:' .. u, c, ARGV[i + 2])
+  if ARGV[i + 3] == '1' then
+    redis.call('HSET', p .. 'u:' .. u, c, ARGV[i + 2])
+  else
+    redis.call('HSETNX', p .. 'u:' .. u, c, ARGV[i + 2])
+  end
   redis.call('ZADD', p .. 'conns', ARGV[2], u .. ' ' .. c)
   redis.call('ZREM', p .. 'offline', u)
   users[u] = true
@@ -108,8 +117,8 @@ const SWEEP_BATCH = 500;
 export class RedisPresenceStore extends PresenceStore {
   private readonly logger = new Logger('Presence');
   private readonly fallback = new FallbackLog(this.logger, 'Presence is not updated');
-  /** This process's connections: connection id → user and state. */
-  private readonly local = new Map<string, { userId: string; state: ConnectionState }>();
+  /** This process's connections: connection id → user, state, and whether writing that state to Redis failed. */
+  private readonly local = new Map<string, { userId: string; state: ConnectionState; unsaved?: boolean }>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly graceTimers = new Set<NodeJS.Timeout>();
 
@@ -124,20 +133,26 @@ export class RedisPresenceStore extends PresenceStore {
       t.unref();
       this.timers.push(t);
     };
-    every(timing.heartbeatMs, () => this.renew());
+    every(timing.heartbeatMs, () => this.heartbeat());
     every(timing.sweepMs, () => this.sweep());
   }
 
   async connected(userId: string, connectionId: string): Promise<LiveStatus | null> {
-    this.local.set(connectionId, { userId, state: 'active' });
-    return this.set(userId, connectionId, 'active', 'connect');
+    const entry: { userId: string; state: ConnectionState; unsaved?: boolean } = { userId, state: 'active' };
+    this.local.set(connectionId, entry);
+    const status = await this.set(userId, connectionId, 'active', 'connect');
+    if (status === undefined && entry.state === 'active') entry.unsaved = true;
+    return status ?? null;
   }
 
   async activity(userId: string, connectionId: string, state: ConnectionState): Promise<LiveStatus | null> {
     const entry = this.local.get(connectionId);
     if (!entry) return null;
     entry.state = state;
-    return this.set(userId, connectionId, state, 'activity');
+    entry.unsaved = false;
+    const status = await this.set(userId, connectionId, state, 'activity');
+    if (status === undefined) entry.unsaved = true;
+    return status ?? null;
   }
 
   async disconnected(userId: string, connectionId: string): Promise<LiveStatus | null> {
@@ -168,12 +183,13 @@ export class RedisPresenceStore extends PresenceStore {
     return result;
   }
 
-  private async set(userId: string, connectionId: string, state: ConnectionState, mode: 'connect' | 'activity'): Promise<LiveStatus | null> {
+  /** The new status, null when it did not change, undefined when Redis failed (the next heartbeat writes the state). */
+  private async set(userId: string, connectionId: string, state: ConnectionState, mode: 'connect' | 'activity'): Promise<LiveStatus | null | undefined> {
     try {
       return (await SET.run(this.redis, [], [PREFIX, userId, connectionId, state, Date.now() + this.timing.entryTtlMs, mode])) as LiveStatus | null;
     } catch (err) {
       this.fallback.failed(err);
-      return null;
+      return undefined;
     }
   }
 
@@ -187,18 +203,23 @@ export class RedisPresenceStore extends PresenceStore {
     this.graceTimers.add(t);
   }
 
-  private async renew(): Promise<void> {
+  /** Renews this process's connections in Redis (on a timer; tests call it to control the timing). */
+  async heartbeat(): Promise<void> {
     const entries = [...this.local];
     for (let i = 0; i < entries.length; i += SWEEP_BATCH) {
       const args: (string | number)[] = [PREFIX, Date.now() + this.timing.entryTtlMs];
       const batch = entries.slice(i, i + SWEEP_BATCH);
-      for (const [connectionId, { userId, state }] of batch) args.push(userId, connectionId, state);
+      const sent = batch.map(([connectionId, entry]) => {
+        args.push(entry.userId, connectionId, entry.state, entry.unsaved ? 1 : 0);
+        return { entry, state: entry.state, forced: entry.unsaved };
+      });
       try {
         this.report((await RENEW.run(this.redis, [], args)) as string[]);
       } catch (err) {
         this.fallback.failed(err);
         return;
       }
+      for (const { entry, state, forced } of sent) if (forced && entry.state === state) entry.unsaved = false;
       // A connection that closed while the renewal was on its way was just written back: remove it again.
       for (const [connectionId, { userId }] of batch) {
         if (!this.local.has(connectionId)) this.tell(userId, await this.leave(userId, connectionId));
