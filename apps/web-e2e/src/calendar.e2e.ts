@@ -1,4 +1,5 @@
-import { CalendarRange, RoomSummary } from '@parley/contracts';
+import { CalendarEvent, CalendarRange, RoomSummary } from '@parley/contracts';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, PHONE, screenshot } from './support/browser';
@@ -11,6 +12,9 @@ const suite = browserSuite({ DM_POLICY: 'anyone' });
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const dayOf = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const timeOf = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+/** The test's (and the browser's) time zone. */
+const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /** Next week's Monday (the browser runs in the same zone as the test). */
 function nextMonday(): Date {
@@ -185,8 +189,112 @@ test('in an encrypted room the event is scheduled from the room header, its text
   await expectVisible(detail.getByText(/The text is end-to-end encrypted/));
   expect(await detail.getByRole('button', { name: 'Download .ics' }).count()).toBe(0);
   await screenshot(boBrowser.page, 'calendar-e2ee-detail-desktop');
+  await boBrowser.page.keyboard.press('Escape');
+
+  // A meeting in ten minutes: Bo's reminder (15 minutes before, by default) comes at the server's next pass
+  // without a title (the server has none); his browser decrypts it for the notice.
+  const soon = new Date(Math.ceil((Date.now() + 10 * 60_000) / 60_000) * 60_000);
+  const soonEnd = new Date(soon.getTime() + 30 * 60_000);
+  await page.getByRole('button', { name: 'Calendar', exact: true }).click();
+  await roomCalendar.getByRole('button', { name: 'Schedule event' }).click();
+  await dialog.getByLabel('Title').fill('Coffee with the auditors');
+  await dialog.getByLabel('Start date').fill(dayOf(soon));
+  await dialog.getByLabel('Start time').fill(timeOf(soon));
+  await dialog.getByLabel('End date').fill(dayOf(soonEnd));
+  await dialog.getByLabel('End time').fill(timeOf(soonEnd));
+  await dialog.getByRole('button', { name: 'Create event' }).click();
+  await expectHidden(dialog);
+  const reminder = boBrowser.page.getByRole('region', { name: 'Calendar reminders' }).getByRole('article', { name: 'Coffee with the auditors' });
+  await expectVisible(reminder, 30_000);
+  await expectVisible(reminder.getByText(/^Starts in (9|10|11) minutes/));
+  await screenshot(boBrowser.page, 'calendar-e2ee-reminder-desktop');
 
   audit.assertNone();
   await anaBrowser.assertClean();
   await boBrowser.assertClean();
+});
+
+test('the creator manages a repeating event from its detail: reminder, .ics, move and cancel one occurrence, edit, cancel it all', async () => {
+  const [ana, bo] = await suite.people('ana', 'bo');
+  const room = await ana!.api.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: 'Ops', memberIds: [bo!.api.user.id] });
+  const monday = nextMonday();
+  const event = await ana!.api.call<CalendarEvent>('POST', `/api/rooms/${room.id}/events`, {
+    title: 'Ops sync',
+    start: `${dayOf(monday)}T10:00`,
+    end: `${dayOf(monday)}T10:30`,
+    timeZone: zone,
+    rrule: 'FREQ=WEEKLY;COUNT=4',
+  });
+  const anaBrowser = await suite.signedIn(ana!.account, DESKTOP);
+  const page = anaBrowser.page;
+  const audit = new AccessibilityAudit('calendar-manage');
+  const rangeOf = () =>
+    ana!.api.call<CalendarRange>('GET', `/api/rooms/${room.id}/events?from=${new Date(monday.getTime() - 86_400_000).toISOString()}&to=${new Date(monday.getTime() + 30 * 86_400_000).toISOString()}`);
+  const agendaRows = () => page.getByRole('button', { name: /Ops sync/ });
+
+  await page.goto(`/calendar?view=agenda&day=${dayOf(monday)}`);
+  await expectCount(agendaRows(), 4);
+  await agendaRows().first().click();
+  const detail = page.getByRole('dialog', { name: 'Ops sync' });
+  await expectVisible(detail.getByText('Every week on Monday, 4 times'));
+
+  // Her own reminder for this event: an hour before, saved (the range tells her choice back).
+  await detail.getByLabel('Remind me').selectOption({ label: '1 hour before' });
+  await expectVisible(detail.getByText('Saved'));
+  expect((await rangeOf()).reminders).toEqual({ [event.id]: 60 });
+
+  // The .ics file of the series.
+  const [download] = await Promise.all([page.waitForEvent('download'), detail.getByRole('button', { name: 'Download .ics' }).click()]);
+  expect(download.suggestedFilename()).toBe('Ops-sync.ics');
+  const ics = await readFile((await download.path())!, 'utf8');
+  expect(ics).toContain('SUMMARY:Ops sync\r\n');
+  expect(ics).toContain('RRULE:FREQ=WEEKLY;COUNT=4\r\n');
+
+  // The first occurrence moves to 11:00; the detail says where it was.
+  await detail.getByRole('button', { name: 'Move this occurrence' }).click();
+  await detail.getByLabel(/^New start/).fill(`${dayOf(monday)}T11:00`);
+  await detail.getByLabel('New end').fill(`${dayOf(monday)}T11:30`);
+  await screenshot(page, 'calendar-move-occurrence-desktop');
+  await audit.check(page, 'moving an occurrence', '.cdk-overlay-container');
+  await detail.getByRole('button', { name: 'Move this occurrence' }).click();
+  await expectVisible(detail.getByText(/^Moved from /));
+  let occurrences = (await rangeOf()).occurrences;
+  expect(occurrences[0]).toMatchObject({ moved: true, cancelled: false });
+  expect(new Date(occurrences[0]!.start).getTime() - new Date(occurrences[1]!.start).getTime()).toBe(-7 * 86_400_000 + 3_600_000);
+  await detail.getByRole('button', { name: 'Done' }).click();
+
+  // The second one is called off: struck through and labelled in the agenda, still listed.
+  await agendaRows().nth(1).click();
+  await detail.getByRole('button', { name: 'Cancel this occurrence' }).click();
+  await expectVisible(detail.getByText('This occurrence is cancelled.'));
+  await expectVisible(detail.getByRole('button', { name: 'Restore this occurrence' }));
+  await detail.getByRole('button', { name: 'Done' }).click();
+  await expectVisible(agendaRows().nth(1).getByText('Cancelled'));
+  await expectCount(agendaRows(), 4);
+  occurrences = (await rangeOf()).occurrences;
+  expect(occurrences.map((o) => o.cancelled)).toEqual([false, true, false, false]);
+  await screenshot(page, 'calendar-agenda-cancelled-occurrence-desktop');
+  await audit.check(page, 'agenda with a cancelled occurrence', 'main');
+
+  // Editing every occurrence: a new title, every row follows.
+  await agendaRows().nth(2).click();
+  await detail.getByRole('button', { name: 'Edit every occurrence' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit event' });
+  await edit.getByLabel('Title').fill('Ops weekly');
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await expectHidden(edit);
+  await expectCount(page.getByRole('button', { name: /Ops weekly/ }), 4);
+
+  // Cancelling the event asks first; then it is marked cancelled, and Bo's room card says so.
+  await page.getByRole('button', { name: /Ops weekly/ }).nth(3).click();
+  const weekly = page.getByRole('dialog', { name: 'Ops weekly' });
+  await weekly.getByRole('button', { name: 'Cancel event' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Cancel “Ops weekly”?' });
+  await confirm.getByRole('button', { name: 'Cancel event' }).click();
+  await expectVisible(weekly.getByText('This event is cancelled.'));
+  expect((await ana!.api.call<CalendarEvent>('GET', `/api/rooms/${room.id}/events/${event.id}`)).cancelled).toBe(true);
+  await weekly.getByRole('button', { name: 'Done' }).click();
+
+  audit.assertNone();
+  await anaBrowser.assertClean();
 });

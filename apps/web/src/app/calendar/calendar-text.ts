@@ -20,7 +20,8 @@ export class CalendarText {
   private readonly e2ee = inject(E2ee);
   private readonly chat = inject(ChatStore);
   private readonly texts = signal<Readonly<Record<string, EventText>>>({});
-  private readonly started = new Set<string>();
+  /** Decryptions started, by event version: done when the text is known (or known to be unreadable for now). */
+  private readonly running = new Map<string, Promise<void>>();
   /** Events waiting for a room key, by Megolm session id. */
   private readonly waiting = new Map<string, CalendarEvent[]>();
 
@@ -41,11 +42,19 @@ export class CalendarText {
     const key = keyOf(event);
     const known = this.texts()[key];
     if (known) return known;
-    if (!this.started.has(key)) {
-      this.started.add(key);
-      queueMicrotask(() => void this.decrypt(event));
+    if (!this.running.has(key)) {
+      // Started after the current change detection (which may be reading signals), never inside it.
+      const done = new Promise<void>((resolve) => queueMicrotask(() => void this.decrypt(event).catch(() => undefined).then(resolve)));
+      this.running.set(key, done);
     }
     return { title: '', description: '', location: '', state: 'decrypting' };
+  }
+
+  /** The event's text once this device has tried to decrypt it (`waiting` when the room key has not arrived). */
+  async read(event: CalendarEvent): Promise<EventText> {
+    this.of(event);
+    await this.running.get(keyOf(event));
+    return this.of(event);
   }
 
   /** A title to show: the event's, or what stands in for an encrypted one not read (yet). */

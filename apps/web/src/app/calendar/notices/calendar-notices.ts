@@ -1,10 +1,12 @@
 import { HttpClient } from '@angular/common/http';
 import { Injectable, inject, signal } from '@angular/core';
 import { Router } from '@angular/router';
-import { CalendarNotice, CalendarNoticeList } from '@parley/contracts';
+import { CalendarEvent, CalendarNotice, CalendarNoticeList } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
 import { AuthStore } from '../../core/auth-store';
 import { Realtime } from '../../core/realtime';
+import { CalendarApi } from '../calendar-api';
+import { CalendarText } from '../calendar-text';
 import { noticeWords } from './notice-wording';
 
 /** The most notices shown at once; older ones give way. */
@@ -13,6 +15,10 @@ const SHOWN_MAX = 3;
 const CANCELLED_SHOWN_MS = 20_000;
 /** Notices sent this recently are shown when the app opens (a reminder that came while no tab was open). */
 const RECENT_MS = 15 * 60_000;
+/** How long a browser notification about an encrypted room's event waits for its title to be decrypted. */
+const DECRYPT_WAIT_MS = 5_000;
+
+const sleep = (ms: number) => new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ms));
 
 /**
  * Calendar notices in the app: reminders, "starting now" and cancellations arrive as `calendar:notice` (each sent
@@ -28,9 +34,12 @@ export class CalendarNotices {
   private readonly realtime = inject(Realtime);
   private readonly shownList = signal<CalendarNotice[]>([]);
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly api = inject(CalendarApi);
+  private readonly text = inject(CalendarText);
   private started = false;
-  /** Gives a notice's title when the server's is empty (an encrypted room's event the device decrypted). */
-  private titleOf: (notice: CalendarNotice) => string | undefined = () => undefined;
+  /** Encrypted rooms' events that notices are about (the notice carries no title): fetched to be decrypted here. */
+  private readonly events = signal<Readonly<Record<string, CalendarEvent>>>({});
+  private readonly fetching = new Map<string, Promise<CalendarEvent | null>>();
 
   readonly shown = this.shownList.asReadonly();
 
@@ -43,13 +52,31 @@ export class CalendarNotices {
     void this.loadRecent();
   }
 
-  /** Lets the calendar give decrypted titles for encrypted rooms' events. */
-  decryptTitlesWith(titleOf: (notice: CalendarNotice) => string | undefined): void {
-    this.titleOf = titleOf;
+  /**
+   * The title of an encrypted room's event as this device decrypted it (the server sends none), or undefined
+   * while it cannot be read (the wording then says "Encrypted event"). Undefined for other notices.
+   */
+  title(notice: CalendarNotice): string | undefined {
+    if (notice.title) return undefined;
+    const event = this.events()[notice.eventId];
+    return (event && this.text.of(event).title) || undefined;
   }
 
-  title(notice: CalendarNotice): string | undefined {
-    return this.titleOf(notice);
+  /** Fetches an encrypted room's event so its title can be decrypted; resolves with that title when it could be. */
+  private async decryptTitle(notice: CalendarNotice): Promise<string | undefined> {
+    if (notice.title) return undefined;
+    let fetching = this.fetching.get(notice.eventId);
+    if (!fetching) {
+      fetching = firstValueFrom(this.api.get(notice.roomId, notice.eventId)).catch(() => null);
+      this.fetching.set(notice.eventId, fetching);
+    }
+    const event = await fetching;
+    if (!event) {
+      this.fetching.delete(notice.eventId); // try again with the next notice
+      return undefined;
+    }
+    if (this.events()[event.id] !== event) this.events.update((events) => ({ ...events, [event.id]: event }));
+    return (await this.text.read(event)).title || undefined;
   }
 
   /** Takes the notice down here, and on my other devices (the server tells them). */
@@ -82,7 +109,8 @@ export class CalendarNotices {
     // A reminder stays until the occurrence ends (or it is dismissed); a cancellation goes by itself.
     const until = notice.kind === 'cancelled' ? CANCELLED_SHOWN_MS : Math.max(0, new Date(notice.end).getTime() - Date.now());
     this.timers.set(notice.id, setTimeout(() => this.forget(notice.id), Math.min(until, 2 ** 31 - 1)));
-    if (live && notice.kind !== 'cancelled') this.notifyBrowser(notice);
+    if (live && notice.kind !== 'cancelled') void this.notifyBrowser(notice);
+    else if (!notice.title) void this.decryptTitle(notice);
   }
 
   private forget(id: string): void {
@@ -91,10 +119,15 @@ export class CalendarNotices {
     this.shownList.update((list) => list.filter((n) => n.id !== id));
   }
 
-  /** A browser notification for a reminder or "starting now", if allowed (the app may be in the background). */
-  private notifyBrowser(notice: CalendarNotice): void {
+  /**
+   * A browser notification for a reminder or "starting now", if allowed (the app may be in the background). An
+   * encrypted room's event is decrypted first, waiting at most a few seconds (then it says "Encrypted event").
+   */
+  private async notifyBrowser(notice: CalendarNotice): Promise<void> {
+    const decrypted = notice.title ? undefined : await Promise.race([this.decryptTitle(notice), sleep(DECRYPT_WAIT_MS)]);
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    const { title, body } = noticeWords(notice, new Date(), this.titleOf(notice));
+    if (!notice.title && !this.shownList().some((n) => n.id === notice.id)) return; // dismissed while decrypting
+    const { title, body } = noticeWords(notice, new Date(), decrypted);
     try {
       const n = new Notification(title, { body, tag: `calendar:${notice.eventId}:${notice.occurrence}`, icon: '/favicon.svg' });
       n.onclick = () => {
