@@ -292,8 +292,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('the room calendar on %s', (
     await asUser(url, ada).patch(`${events(secret.id)}/${event.id}`).send({ location: 'Room 4' }).expect(400);
     const range = (await asUser(url, bob).get(events(secret.id)).query(october).expect(200)).body as CalendarRange;
     expect(range.occurrences.map((o) => o.start).slice(2, 3)).toEqual(['2026-10-26T08:00:00.000Z']);
-    const ics = await asUser(url, bob).get(`${events(secret.id)}/${event.id}/ics`).expect(409);
-    expect(ics.body.message).toBe('This room is end-to-end encrypted: the server cannot read its events\u2019 text');
+    // Its .ics has the times and the rule, titled "Encrypted event", no text (the web app writes the text in).
+    const ics = await asUser(url, bob).get(`${events(secret.id)}/${event.id}/ics`).expect(200);
+    expect(ics.headers['content-disposition']).toMatch(/^attachment; filename="?Encrypted-event\.ics"?$/);
+    const [single] = new ICAL.Component(ICAL.parse(ics.text)).getAllSubcomponents('vevent');
+    expect([single!.getFirstPropertyValue('summary'), single!.getFirstPropertyValue('description'), single!.getFirstPropertyValue('location')]).toEqual(['Encrypted event', null, null]);
+    expect(String(single!.getFirstPropertyValue('rrule'))).toBe(weekly.rrule);
     // A feed lists it by its times only.
     const feed = (await asUser(url, bob).post('/api/calendar/feed').expect(201)).body as CalendarFeed;
     const entries = new ICAL.Component(ICAL.parse((await request(url).get(feed.path).expect(200)).text)).getAllSubcomponents('vevent');

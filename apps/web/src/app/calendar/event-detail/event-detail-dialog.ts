@@ -12,6 +12,7 @@ import { CalendarDialogs } from '../calendar-dialogs';
 import { addDays } from '../calendar-layout';
 import { CalendarStore } from '../calendar-store';
 import { CalendarText } from '../calendar-text';
+import { icsWithText } from '../ics-text';
 import { linkParts } from '../linked-text';
 import { occurrenceInEventZone, occurrenceWhen } from '../occurrence-words';
 import { describeRrule } from '../repeat-rule';
@@ -188,8 +189,11 @@ export class EventDetailDialog {
   protected async downloadIcs(): Promise<void> {
     const e = this.event();
     if (!e) return;
+    const text = this.content();
     await this.run(async () => {
-      const blob = await firstValueFrom(this.api.ics(e.roomId, e.id));
+      let blob = await firstValueFrom(this.api.ics(e.roomId, e.id));
+      // An encrypted room's file comes with the times only: the text this device decrypted goes in here.
+      if (e.encrypted && text?.state === 'decrypted') blob = new Blob([await icsWithText(await blob.text(), text)], { type: 'text/calendar' });
       saveBlob(blob, `${this.title().replace(/[^\p{L}\p{N}]+/gu, '-').replace(/^-|-$/g, '') || 'event'}.ics`);
     });
   }
