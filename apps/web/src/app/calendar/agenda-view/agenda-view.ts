@@ -7,7 +7,7 @@ import { ShownOccurrence } from '../shown-occurrence';
 @Component({
   selector: 'app-agenda-view',
   templateUrl: './agenda-view.html',
-  styleUrl: './agenda-view.css',
+  styleUrls: ['../occurrence-row.css', './agenda-view.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class AgendaView {

@@ -61,7 +61,7 @@ const SHOWN_MAX = 30;
       }
     </footer>
   `,
-  styleUrls: ['../../shared/dialog/dialog.css', './room-events-dialog.css'],
+  styleUrls: ['../../shared/dialog/dialog.css', '../occurrence-row.css', './room-events-dialog.css'],
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class RoomEventsDialog {
