@@ -157,7 +157,11 @@ function fill(dataDir, { roomIds, senderId, count }) {
   db.close();
 }
 
-const fileMb = (dataDir) => statSync(join(dataDir, 'parley.sqlite')).size / 2 ** 20 + (existsSync(join(dataDir, 'parley.sqlite-wal')) ? statSync(join(dataDir, 'parley.sqlite-wal')).size / 2 ** 20 : 0);
+/** The database's and the search index's files (an SQLite installation keeps the index in a file of its own beside the database). */
+const FILES = ['parley.sqlite', 'parley.sqlite-wal', 'parley-search.sqlite', 'parley-search.sqlite-wal'];
+const fileMb = (dataDir) => FILES.map((f) => join(dataDir, f)).reduce((mb, f) => mb + (existsSync(f) ? statSync(f).size / 2 ** 20 : 0), 0);
+/** The search index file, read-only (the server creates it on start-up). */
+const openIndex = (dataDir) => new Database(join(dataDir, 'parley-search.sqlite'), { readonly: true, fileMustExist: true });
 
 async function prepare(main, onCleanup) {
   const marker = join(opts.dataDir, 'search-bench.json');
@@ -196,7 +200,7 @@ async function prepare(main, onCleanup) {
 
   const server = await startParley({ main, dataDir: opts.dataDir });
   onCleanup(() => server.stop());
-  const db = new Database(join(opts.dataDir, 'parley.sqlite'), { readonly: true });
+  const db = openIndex(opts.dataDir);
   const started = performance.now();
   const cpu0 = cpuSeconds(server.pid);
   let last = 0;
@@ -310,9 +314,11 @@ async function sendAndFollow(server, prepared, db, { seconds = 15, clients = 32 
   const stopped = performance.now();
   agent.destroy();
   const target = () => db.prepare(`SELECT coalesce(sum("lastRev"), 0) AS n FROM rooms WHERE id IN (${prepared.roomIds.map(() => '?').join(',')})`).get(...prepared.roomIds).n;
-  const indexed = () => db.prepare('SELECT coalesce(sum(c."indexedRev"), 0) AS n FROM search_cursors c JOIN search_periods p ON p.id = c.period AND p.state = \'ready\'').get().n;
+  const index = openIndex(dirname(db.name));
+  const indexed = () => index.prepare('SELECT coalesce(sum(c."indexedRev"), 0) AS n FROM search_cursors c JOIN search_periods p ON p.id = c.period AND p.state = \'ready\'').get().n;
   const want = target();
   while (indexed() < want) await new Promise((r) => setTimeout(r, 50));
+  index.close();
   return { sent, seconds, clients, perSecond: sent / seconds, lagSeconds: (performance.now() - stopped) / 1000 };
 }
 

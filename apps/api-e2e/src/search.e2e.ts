@@ -224,7 +224,8 @@ describe('message search across a data-key rotation', () => {
     for (let i = 0; i < 2000; i += 200) await Promise.all(Array.from({ length: 200 }, (_, k) => send(sa, room.id, `filler ${i + k} hay`)));
     await found(url, ana, { q: tag, limit: 50 }, 40);
     const periods = () => {
-      const db = new Database(join(server!.dataDir, 'parley.sqlite'), { readonly: true, fileMustExist: true });
+      // An SQLite installation keeps the search index in a file of its own beside the database.
+      const db = new Database(join(server!.dataDir, 'parley-search.sqlite'), { readonly: true, fileMustExist: true });
       try {
         return db.prepare('SELECT "keyId", state FROM search_periods ORDER BY id').all() as { keyId: string; state: string }[];
       } finally {

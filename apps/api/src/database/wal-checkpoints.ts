@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerReady } from './worker-ready';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 
@@ -45,17 +46,12 @@ export class WalCheckpoints implements OnApplicationBootstrap, OnApplicationShut
     const worker = new Worker(WORKER_FILE, { workerData: { path: this.config.database.path, intervalMs: CHECKPOINT_INTERVAL_MS } });
     worker.unref();
     try {
-      await new Promise<void>((resolve, reject) => {
-        worker.once('message', (m: { type?: string }) => (m?.type === 'ready' ? resolve() : reject(new Error(`unexpected message ${JSON.stringify(m)}`))));
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`exited with code ${code}`)));
-      });
+      await workerReady(worker);
     } catch (err) {
       this.logger.warn(`WAL checkpoint worker did not start (${(err as Error).message}); SQLite checkpoints in the commits`);
       await worker.terminate();
       return;
     }
-    worker.removeAllListeners();
     worker.on('message', (m: { type?: string; message?: string }) => m?.type === 'error' && this.logger.warn(`WAL checkpoint failed: ${m.message}`));
     worker.on('error', (err) => this.logger.error(`WAL checkpoint worker failed: ${err.stack ?? err.message}`));
     worker.on('exit', () => {

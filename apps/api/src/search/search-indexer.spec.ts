@@ -15,6 +15,10 @@ import { UserEntity } from '../users/user.entity';
 import { SearchIndexer } from './search-indexer';
 import { normaliseQuery, queryGrams } from '@parley/contracts';
 import { messageOrd, seqOfOrd } from './search-tokens';
+import { searchIndexPath } from './sqlite-search-file';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Database = require('better-sqlite3');
 
 const databases = { sqlite: openTestDatabase, postgres: openPostgresTestDatabase };
 
@@ -75,7 +79,17 @@ describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index o
     return [...out].sort((a, b) => a - b);
   }
 
-  const count = async (table: string) => Number((await db.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+  /** Rows of the index's tables: in the database on PostgreSQL, in the index file beside the database on SQLite. */
+  async function indexQuery(sql: string): Promise<Record<string, unknown>[]> {
+    if (kind === 'postgres') return db.dataSource.query(sql);
+    const file = new Database(searchIndexPath(db.config.database.type === 'sqlite' ? db.config.database.path : ''), { readonly: true, fileMustExist: true });
+    try {
+      return file.prepare(sql).safeIntegers(false).all() as Record<string, unknown>[];
+    } finally {
+      file.close();
+    }
+  }
+  const count = async (table: string) => Number((await indexQuery(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
   it('indexes new messages, re-indexes edits and drops deletions, keeping its place in the database', async () => {
     const ix = await indexer();
@@ -109,11 +123,11 @@ describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index o
     const ix = await indexer();
     await send('the secret word is pineapple');
     await ix.pass();
-    const docs = (await db.dataSource.query('SELECT tokens FROM search_docs')) as { tokens: Buffer }[];
+    const docs = (await indexQuery('SELECT tokens FROM search_docs')) as { tokens: Buffer }[];
     expect(docs).toHaveLength(1);
     expect(docs[0].tokens.length % 8).toBe(0);
     expect(docs[0].tokens.toString('latin1')).not.toContain('pin');
-    const postings = (await db.dataSource.query('SELECT bucket, token, ord FROM search_postings')) as { token: unknown }[];
+    const postings = (await indexQuery('SELECT bucket, token, ord FROM search_postings')) as { token: unknown }[];
     expect(postings.length).toBe(docs[0].tokens.length / 8);
     expect(postings.every((p) => /^-?\d+$/.test(String(p.token)))).toBe(true);
   });
@@ -135,7 +149,7 @@ describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index o
     const m = await send('rotate the keys please');
     await ix.pass();
     const [before] = await ix.store.periods();
-    const tokensBefore = (await db.dataSource.query('SELECT token FROM search_postings')) as { token: unknown }[];
+    const tokensBefore = (await indexQuery('SELECT token FROM search_postings')) as { token: unknown }[];
 
     await new DataKeys(db.dataSource.getRepository(EncryptionKeyEntity)).rotate(loadMasterKeys(db.config.encryption.master).pop()!);
     const keys = await db.keys();
@@ -151,10 +165,33 @@ describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index o
     expect(after[0].id).not.toBe(before.id);
     expect(await candidates(ix, 'the keys')).toEqual([m.seq]);
     // Every token changed with the key period; the old period's postings are gone.
-    const tokensAfter = (await db.dataSource.query('SELECT token FROM search_postings')) as { token: unknown }[];
+    const tokensAfter = (await indexQuery('SELECT token FROM search_postings')) as { token: unknown }[];
     expect(tokensAfter).toHaveLength(tokensBefore.length);
     const old = new Set(tokensBefore.map((t) => String(t.token)));
     expect(tokensAfter.some((t) => old.has(String(t.token)))).toBe(false);
     expect(await count('search_docs')).toBe(1);
+  });
+
+  it('indexes a room again from the start when its index is past the database (a restored backup)', async () => {
+    const ix = await indexer();
+    const kept = await send('before the backup: apricot');
+    await send('after the backup: blueberry');
+    await send('after the backup: cherry');
+    await ix.pass();
+    expect(await candidates(ix, 'cherry')).toHaveLength(1);
+
+    // The database goes back to the backup taken after the first message; the index file stays as it was.
+    await db.dataSource.query(kind === 'sqlite' ? 'DELETE FROM messages WHERE "roomId" = ? AND seq > ?' : 'DELETE FROM messages WHERE "roomId" = $1 AND seq > $2', [roomId, kept.seq]);
+    const room = await db.dataSource.getRepository(RoomEntity).findOneByOrFail({ id: roomId });
+    await db.dataSource.getRepository(RoomEntity).update(roomId, { lastSeq: kept.seq, lastRev: room.lastRev - 2 });
+    // The room's next messages take the lost ones' seqs and revisions.
+    const next = await send('restored: damson');
+    expect(next.seq).toBe(kept.seq + 1);
+
+    await ix.pass();
+    expect(await candidates(ix, 'damson')).toEqual([next.seq]);
+    expect(await candidates(ix, 'apricot')).toEqual([kept.seq]);
+    expect(await candidates(ix, 'cherry')).toEqual([]);
+    expect(await candidates(ix, 'blueberry')).toEqual([]);
   });
 });

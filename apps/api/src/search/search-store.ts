@@ -1,9 +1,18 @@
+import { Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { workerReady } from '../database/worker-ready';
 import { DataSource } from 'typeorm';
-import { BetterSqliteDb, sqliteConnection, SqliteStatement } from '../database/sqlite-connection';
+import { bucketOf, decodeTokens, diffTokens as diff, encodeTokens, runWrite, SearchFileWrite, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
+
+export { bucketOf, BUCKET_SIZE, decodeTokens, encodeTokens } from './sqlite-search-file';
 
 /**
  * The search module's tables. They hold only what the indexer derives from messages: `db:copy` leaves them
- * out and the server on the new database builds the index again.
+ * out and the server on the new database builds the index again. On PostgreSQL they are in the database; an
+ * SQLite installation keeps them in a file of its own beside the database (searchIndexPath) since migration
+ * 1776000000000-search-index-file, which dropped them from the database.
  */
 export const SEARCH_INDEX_TABLES = ['search_cursors', 'search_docs', 'search_periods', 'search_postings', 'search_rooms'];
 
@@ -41,6 +50,11 @@ export interface SearchStore {
    * nothing and answers false when the cursor is no longer at `fromRev` (another process indexed it first).
    */
   apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): Promise<boolean>;
+  /**
+   * Forgets everything indexed of a room (its ordinals lo..hi), under every key period, and its cursors: it is
+   * indexed again from the start. For an index ahead of the database (a restored backup).
+   */
+  resetRoom(roomId: string, lo: number, hi: number): Promise<void>;
   /** Removes up to `limit` messages of a period from the index; answers how many it removed (0: the period is empty). */
   dropDocs(period: number, limit: number): Promise<number>;
   /** How many postings a token has in these buckets, counting no further than `cap`. */
@@ -52,161 +66,151 @@ export interface SearchStore {
   walk(token: bigint, lo: number, hi: number, limit: number): Promise<number[]>;
   /** Which of `ords` have the token. */
   present(token: bigint, ords: number[]): Promise<Set<number>>;
+  /** Stops writing (waits for the write in progress) and closes the connections. */
+  close(): Promise<void>;
 }
 
 export function searchStore(dataSource: DataSource): SearchStore {
-  return dataSource.options.type === 'postgres' ? new PostgresSearchStore(dataSource) : new SqliteSearchStore(sqliteConnection(dataSource));
-}
-
-/** Postings are grouped by 1,024 consecutive messages of a room: `ord / 1024` (a room's ordinal range is a multiple of it). */
-export const BUCKET_SIZE = 1024;
-export const bucketOf = (ord: number) => Math.floor(ord / BUCKET_SIZE);
-
-export function encodeTokens(tokens: bigint[]): Buffer {
-  const buf = Buffer.alloc(tokens.length * 8);
-  tokens.forEach((t, i) => buf.writeBigInt64BE(t, i * 8));
-  return buf;
-}
-
-export function decodeTokens(buf: Buffer): bigint[] {
-  const out: bigint[] = [];
-  for (let i = 0; i + 8 <= buf.length; i += 8) out.push(buf.readBigInt64BE(i));
-  return out;
-}
-
-/** What changes in the postings when a message's tokens go from `old` to `next`. */
-function diff(old: bigint[], next: bigint[] | null): { removed: bigint[]; added: bigint[] } {
-  const before = new Set(old);
-  const after = new Set(next ?? []);
-  return { removed: old.filter((t) => !after.has(t)), added: [...after].filter((t) => !before.has(t)) };
+  if (dataSource.options.type === 'postgres') return new PostgresSearchStore(dataSource);
+  return new SqliteSearchStore(searchIndexPath(String(dataSource.options.database)));
 }
 
 // ---------------------------------------------------------------------------------------------------
-// SQLite: synchronous statements; a batch is one IMMEDIATE transaction, started once no other is open on
-// the shared connection (as the message store does), so it never folds into someone else's.
+// SQLite: the index is a file of its own (SqliteSearchFile). Queries read it on the main thread's
+// connection (synchronous, a few microseconds a statement); writes go to a worker thread with its own
+// connection, so a batch's postings are written off the event loop and never under the database's write
+// lock. Where the worker's compiled file is absent (unit tests run the TypeScript sources) or it cannot
+// start, the main thread's connection writes instead.
 // ---------------------------------------------------------------------------------------------------
 
-class SqliteSearchStore implements SearchStore {
-  private readonly s: Record<string, SqliteStatement>;
+const WORKER_FILE = join(__dirname, 'search-index.worker.js');
 
-  constructor(private readonly db: BetterSqliteDb) {
-    const p = (sql: string) => db.prepare(sql);
-    this.s = {
-      periods: p('SELECT id, "keyId", state FROM search_periods ORDER BY id'),
-      addPeriod: p('INSERT OR IGNORE INTO search_periods ("keyId", state) VALUES (?, ?)'),
-      setState: p('UPDATE search_periods SET state = ? WHERE id = ?'),
-      deletePeriod: p('DELETE FROM search_periods WHERE id = ?'),
-      deleteCursors: p('DELETE FROM search_cursors WHERE period = ?'),
-      roomOrd: p('SELECT ord FROM search_rooms WHERE "roomId" = ?'),
-      addRoom: p('INSERT OR IGNORE INTO search_rooms ("roomId") VALUES (?)'),
-      cursors: p('SELECT "roomId", "indexedRev" FROM search_cursors WHERE period = ?'),
-      cursor: p('SELECT "indexedRev" FROM search_cursors WHERE period = ? AND "roomId" = ?'),
-      setCursor: p('INSERT INTO search_cursors (period, "roomId", "indexedRev") VALUES (?, ?, ?) ON CONFLICT (period, "roomId") DO UPDATE SET "indexedRev" = excluded."indexedRev"'),
-      doc: p('SELECT tokens FROM search_docs WHERE period = ? AND ord = ?'),
-      putDoc: p('INSERT INTO search_docs (period, ord, tokens) VALUES (?, ?, ?) ON CONFLICT (period, ord) DO UPDATE SET tokens = excluded.tokens'),
-      deleteDoc: p('DELETE FROM search_docs WHERE period = ? AND ord = ?'),
-      periodDocs: p('SELECT ord, tokens FROM search_docs WHERE period = ? LIMIT ?'),
-      addPosting: p('INSERT OR IGNORE INTO search_postings (bucket, token, ord) VALUES (?, ?, ?)'),
-      deletePosting: p('DELETE FROM search_postings WHERE bucket = ? AND token = ? AND ord = ?'),
-      rarity: p('SELECT count(*) AS n FROM (SELECT 1 FROM search_postings WHERE bucket = ? AND token = ? LIMIT ?)'),
-      walk: p('SELECT ord FROM search_postings WHERE bucket = ? AND token = ? AND ord BETWEEN ? AND ? ORDER BY ord DESC LIMIT ?'),
-      present: p('SELECT ord FROM search_postings WHERE bucket = ? AND token = ? AND ord IN (SELECT value FROM json_each(?))'),
-    };
+class SearchFileWriter {
+  private readonly logger = new Logger('SearchIndex');
+  private worker: Promise<Worker | null> | null = null;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly local: SqliteSearchFile,
+  ) {}
+
+  async write(write: SearchFileWrite): Promise<unknown> {
+    if (this.closed) throw new Error('The search index is closed');
+    const worker = await (this.worker ??= this.start());
+    if (!worker) return runWrite(this.local, write);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...write });
+    });
   }
 
-  private async exclusive<T>(fn: () => T): Promise<T> {
-    while (this.db.inTransaction) await new Promise((r) => setImmediate(r));
-    return this.db.transaction(fn).immediate();
+  private async start(): Promise<Worker | null> {
+    if (!existsSync(WORKER_FILE)) return null;
+    const worker = new Worker(WORKER_FILE, { workerData: { file: this.file } });
+    try {
+      await workerReady(worker);
+    } catch (err) {
+      this.logger.warn(`The search index worker did not start (${(err as Error).message}); the main thread writes the index`);
+      await worker.terminate();
+      return null;
+    }
+    worker.unref();
+    worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
+      const waiting = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.error !== undefined) waiting?.reject(new Error(m.error));
+      else waiting?.resolve(m.value);
+    });
+    worker.on('error', (err) => this.logger.error(`The search index worker failed: ${err.stack ?? err.message}`));
+    worker.on('exit', (code) => {
+      // Writes in flight fail (their batches are indexed again: the cursor did not move); the next write starts a new worker.
+      for (const { reject } of this.pending.values()) reject(new Error(`The search index worker exited (code ${code})`));
+      this.pending.clear();
+      this.worker = null;
+    });
+    return worker;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = await this.worker;
+    this.worker = null;
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.postMessage('stop');
+    await exited;
+  }
+}
+
+class SqliteSearchStore implements SearchStore {
+  private readonly index: SqliteSearchFile;
+  private readonly writer: SearchFileWriter;
+
+  constructor(file: string) {
+    this.index = SqliteSearchFile.open(file);
+    this.writer = new SearchFileWriter(file, this.index);
   }
 
   async periods(): Promise<SearchPeriod[]> {
-    return this.s.periods.all() as SearchPeriod[];
+    return this.index.periods();
   }
 
   async addPeriod(keyId: string, state: PeriodState): Promise<void> {
-    await this.exclusive(() => this.s.addPeriod.run(keyId, state));
+    await this.writer.write({ op: 'addPeriod', args: [keyId, state] });
   }
 
   async setState(id: number, state: PeriodState): Promise<void> {
-    await this.exclusive(() => this.s.setState.run(state, id));
+    await this.writer.write({ op: 'setState', args: [id, state] });
   }
 
   async deletePeriod(id: number): Promise<void> {
-    await this.exclusive(() => {
-      this.s.deleteCursors.run(id);
-      this.s.deletePeriod.run(id);
-    });
+    await this.writer.write({ op: 'deletePeriod', args: [id] });
   }
 
   async roomOrds(roomIds: string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    const missing: string[] = [];
-    for (const id of roomIds) {
-      const row = this.s.roomOrd.get(id) as { ord: number } | undefined;
-      if (row) out.set(id, row.ord);
-      else missing.push(id);
-    }
-    if (missing.length) {
-      await this.exclusive(() => missing.forEach((id) => this.s.addRoom.run(id)));
-      for (const id of missing) out.set(id, (this.s.roomOrd.get(id) as { ord: number }).ord);
-    }
-    return out;
+    const known = this.index.knownRoomOrds(roomIds);
+    const missing = roomIds.filter((id) => !known.has(id));
+    if (!missing.length) return known;
+    await this.writer.write({ op: 'addRooms', args: [missing] });
+    for (const [id, ord] of this.index.knownRoomOrds(missing)) known.set(id, ord);
+    return known;
   }
 
   async cursors(period: number): Promise<Map<string, number>> {
-    return new Map((this.s.cursors.all(period) as { roomId: string; indexedRev: number }[]).map((r) => [r.roomId, r.indexedRev]));
+    return this.index.cursors(period);
   }
 
-  apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): Promise<boolean> {
-    return this.exclusive(() => {
-      const at = (this.s.cursor.get(period, roomId) as { indexedRev: number } | undefined)?.indexedRev ?? 0;
-      if (at !== fromRev) return false;
-      for (const doc of docs) {
-        const old = this.s.doc.get(period, doc.ord) as { tokens: Buffer } | undefined;
-        const { removed, added } = diff(old ? decodeTokens(old.tokens) : [], doc.tokens);
-        const bucket = bucketOf(doc.ord);
-        for (const t of removed) this.s.deletePosting.run(bucket, t, doc.ord);
-        for (const t of added) this.s.addPosting.run(bucket, t, doc.ord);
-        if (doc.tokens) this.s.putDoc.run(period, doc.ord, encodeTokens(doc.tokens));
-        else if (old) this.s.deleteDoc.run(period, doc.ord);
-      }
-      this.s.setCursor.run(period, roomId, toRev);
-      return true;
-    });
+  async apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): Promise<boolean> {
+    return (await this.writer.write({ op: 'apply', args: [period, roomId, fromRev, toRev, docs] })) as boolean;
   }
 
-  dropDocs(period: number, limit: number): Promise<number> {
-    return this.exclusive(() => {
-      const docs = this.s.periodDocs.all(period, limit) as { ord: number; tokens: Buffer }[];
-      for (const doc of docs) {
-        for (const t of decodeTokens(doc.tokens)) this.s.deletePosting.run(bucketOf(doc.ord), t, doc.ord);
-        this.s.deleteDoc.run(period, doc.ord);
-      }
-      return docs.length;
-    });
+  async dropDocs(period: number, limit: number): Promise<number> {
+    return (await this.writer.write({ op: 'dropDocs', args: [period, limit] })) as number;
+  }
+
+  async resetRoom(roomId: string, lo: number, hi: number): Promise<void> {
+    await this.writer.write({ op: 'resetRoom', args: [roomId, lo, hi] });
   }
 
   async rarity(token: bigint, buckets: number[], cap: number): Promise<number> {
-    let n = 0;
-    for (const b of buckets) if (n < cap) n += (this.s.rarity.get(b, token, cap - n) as { n: number }).n;
-    return n;
+    return this.index.rarity(token, buckets, cap);
   }
 
   async walk(token: bigint, lo: number, hi: number, limit: number): Promise<number[]> {
-    const out: number[] = [];
-    // A room's buckets, newest first: one seek each (about a microsecond when the token is not there).
-    for (let b = bucketOf(hi); b >= bucketOf(lo) && out.length < limit; b--) {
-      for (const r of this.s.walk.all(b, token, lo, hi, limit - out.length) as { ord: number }[]) out.push(r.ord);
-    }
-    return out;
+    return this.index.walk(token, lo, hi, limit);
   }
 
   async present(token: bigint, ords: number[]): Promise<Set<number>> {
-    const out = new Set<number>();
-    const byBucket = new Map<number, number[]>();
-    for (const o of ords) byBucket.set(bucketOf(o), [...(byBucket.get(bucketOf(o)) ?? []), o]);
-    for (const [bucket, some] of byBucket) for (const r of this.s.present.all(bucket, token, JSON.stringify(some)) as { ord: number }[]) out.add(r.ord);
-    return out;
+    return this.index.present(token, ords);
+  }
+
+  async close(): Promise<void> {
+    await this.writer.close();
+    this.index.close();
   }
 }
 
@@ -333,6 +337,14 @@ class PostgresSearchStore implements SearchStore {
     });
   }
 
+  async resetRoom(roomId: string, lo: number, hi: number): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query('DELETE FROM search_postings WHERE bucket BETWEEN $1 AND $2', [bucketOf(lo), bucketOf(hi)]);
+      await c.query('DELETE FROM search_docs WHERE ord BETWEEN $1 AND $2', [lo, hi]);
+      await c.query('DELETE FROM search_cursors WHERE "roomId" = $1', [roomId]);
+    });
+  }
+
   dropDocs(period: number, limit: number): Promise<number> {
     return this.tx(async (c) => {
       const { rows } = await c.query('SELECT ord, tokens FROM search_docs WHERE period = $1 LIMIT $2 FOR UPDATE SKIP LOCKED', [period, limit]);
@@ -368,6 +380,10 @@ class PostgresSearchStore implements SearchStore {
       for (const r of rows) out.push(Number(r.ord));
     }
     return out;
+  }
+
+  async close(): Promise<void> {
+    // The pool is TypeORM's.
   }
 
   async present(token: bigint, ords: number[]): Promise<Set<number>> {

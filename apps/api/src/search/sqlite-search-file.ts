@@ -1,0 +1,266 @@
+import { createRequire } from 'node:module';
+import { basename, dirname, extname, join } from 'node:path';
+import type { DocChange, PeriodState, SearchPeriod } from './search-store';
+
+/** Postings are grouped by 1,024 consecutive messages of a room: `ord / 1024` (a room's ordinal range is a multiple of it). */
+export const BUCKET_SIZE = 1024;
+export const bucketOf = (ord: number) => Math.floor(ord / BUCKET_SIZE);
+
+export function encodeTokens(tokens: bigint[]): Buffer {
+  const buf = Buffer.alloc(tokens.length * 8);
+  tokens.forEach((t, i) => buf.writeBigInt64BE(t, i * 8));
+  return buf;
+}
+
+export function decodeTokens(buf: Buffer): bigint[] {
+  const out: bigint[] = [];
+  for (let i = 0; i + 8 <= buf.length; i += 8) out.push(buf.readBigInt64BE(i));
+  return out;
+}
+
+/** What changes in the postings when a message's tokens go from `old` to `next`. */
+export function diffTokens(old: bigint[], next: bigint[] | null): { removed: bigint[]; added: bigint[] } {
+  const before = new Set(old);
+  const after = new Set(next ?? []);
+  return { removed: old.filter((t) => !after.has(t)), added: [...after].filter((t) => !before.has(t)) };
+}
+
+/**
+ * Where an SQLite installation keeps its search index: beside the database, `parley.sqlite` →
+ * `parley-search.sqlite` (with its own `-wal` and `-shm`).
+ */
+export function searchIndexPath(databasePath: string): string {
+  const ext = extname(databasePath);
+  return join(dirname(databasePath), `${basename(databasePath, ext)}-search${ext || '.sqlite'}`);
+}
+
+interface Statement {
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+interface Db {
+  prepare(sql: string): Statement;
+  pragma(sql: string, options?: { simple?: boolean }): unknown;
+  exec(sql: string): void;
+  transaction<T>(fn: () => T): { immediate(): T };
+  close(): void;
+}
+type DbConstructor = new (file: string, options?: { timeout?: number }) => Db;
+const Database = createRequire(__filename)('better-sqlite3') as DbConstructor;
+
+/** The index file's schema version (`PRAGMA user_version`). A file with another one is emptied and built again. */
+const SCHEMA_VERSION = 1;
+const TABLES = ['search_postings', 'search_docs', 'search_cursors', 'search_rooms', 'search_periods'];
+const SCHEMA = [
+  `CREATE TABLE search_periods (id INTEGER PRIMARY KEY AUTOINCREMENT, "keyId" varchar(32) NOT NULL UNIQUE, state varchar(16) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')))`,
+  `CREATE TABLE search_rooms (ord INTEGER PRIMARY KEY AUTOINCREMENT, "roomId" varchar(36) NOT NULL UNIQUE)`,
+  `CREATE TABLE search_cursors (period INTEGER NOT NULL, "roomId" varchar(36) NOT NULL, "indexedRev" INTEGER NOT NULL, PRIMARY KEY (period, "roomId")) WITHOUT ROWID`,
+  `CREATE TABLE search_docs (period INTEGER NOT NULL, ord INTEGER NOT NULL, tokens BLOB NOT NULL, PRIMARY KEY (period, ord)) WITHOUT ROWID`,
+  `CREATE TABLE search_postings (bucket INTEGER NOT NULL, token INTEGER NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (bucket, token, ord)) WITHOUT ROWID`,
+];
+
+/**
+ * The SQLite search index: a file of its own beside the database (searchIndexPath), the same tables as the
+ * PostgreSQL schema's search_* (migration 1769000000000-search). It holds only what the indexer derives
+ * from messages, so it has its own connection, its own write lock and its own schema version: writing a
+ * batch of postings (tens of B-tree inserts a message) never holds the database's write lock, so the
+ * send path's commits never wait for the indexer (nor, in the worker, share its thread). Deleting the
+ * file is safe: it is built again from the messages.
+ *
+ * Synchronous, like better-sqlite3. The main thread's connection answers queries; a worker's connection
+ * (search-index.worker.ts) writes.
+ */
+export class SqliteSearchFile {
+  private readonly s: Record<string, Statement>;
+
+  private constructor(private readonly db: Db) {
+    const p = (sql: string) => db.prepare(sql);
+    this.s = {
+      periods: p('SELECT id, "keyId", state FROM search_periods ORDER BY id'),
+      addPeriod: p('INSERT OR IGNORE INTO search_periods ("keyId", state) VALUES (?, ?)'),
+      setState: p('UPDATE search_periods SET state = ? WHERE id = ?'),
+      deletePeriod: p('DELETE FROM search_periods WHERE id = ?'),
+      deleteCursors: p('DELETE FROM search_cursors WHERE period = ?'),
+      roomOrd: p('SELECT ord FROM search_rooms WHERE "roomId" = ?'),
+      addRoom: p('INSERT OR IGNORE INTO search_rooms ("roomId") VALUES (?)'),
+      cursors: p('SELECT "roomId", "indexedRev" FROM search_cursors WHERE period = ?'),
+      cursor: p('SELECT "indexedRev" FROM search_cursors WHERE period = ? AND "roomId" = ?'),
+      setCursor: p('INSERT INTO search_cursors (period, "roomId", "indexedRev") VALUES (?, ?, ?) ON CONFLICT (period, "roomId") DO UPDATE SET "indexedRev" = excluded."indexedRev"'),
+      doc: p('SELECT tokens FROM search_docs WHERE period = ? AND ord = ?'),
+      putDoc: p('INSERT INTO search_docs (period, ord, tokens) VALUES (?, ?, ?) ON CONFLICT (period, ord) DO UPDATE SET tokens = excluded.tokens'),
+      deleteDoc: p('DELETE FROM search_docs WHERE period = ? AND ord = ?'),
+      periodDocs: p('SELECT ord, tokens FROM search_docs WHERE period = ? LIMIT ?'),
+      addPosting: p('INSERT OR IGNORE INTO search_postings (bucket, token, ord) VALUES (?, ?, ?)'),
+      deletePosting: p('DELETE FROM search_postings WHERE bucket = ? AND token = ? AND ord = ?'),
+      rarity: p('SELECT count(*) AS n FROM (SELECT 1 FROM search_postings WHERE bucket = ? AND token = ? LIMIT ?)'),
+      walk: p('SELECT ord FROM search_postings WHERE bucket = ? AND token = ? AND ord BETWEEN ? AND ? ORDER BY ord DESC LIMIT ?'),
+      present: p('SELECT ord FROM search_postings WHERE bucket = ? AND token = ? AND ord IN (SELECT value FROM json_each(?))'),
+      roomPostings: p('DELETE FROM search_postings WHERE bucket BETWEEN ? AND ?'),
+      roomDocs: p('DELETE FROM search_docs WHERE ord BETWEEN ? AND ?'),
+      roomCursors: p('DELETE FROM search_cursors WHERE "roomId" = ?'),
+    };
+  }
+
+  /** Opens the index file, creating it (or emptying it for a build from scratch after a schema change). */
+  static open(file: string): SqliteSearchFile {
+    const db = new Database(file, { timeout: 5000 });
+    try {
+      db.pragma('journal_mode = WAL');
+      // The index is derived data: after a power cut it may lose its last batches (the cursors go back with
+      // them, so they are indexed again), never its consistency.
+      db.pragma('synchronous = NORMAL');
+      db.transaction(() => {
+        const version = db.pragma('user_version', { simple: true }) as number;
+        if (version === SCHEMA_VERSION) return;
+        for (const table of TABLES) db.exec(`DROP TABLE IF EXISTS ${table}`);
+        for (const sql of SCHEMA) db.exec(sql);
+        db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      }).immediate();
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new SqliteSearchFile(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  periods(): SearchPeriod[] {
+    return this.s.periods.all() as SearchPeriod[];
+  }
+
+  addPeriod(keyId: string, state: PeriodState): void {
+    this.s.addPeriod.run(keyId, state);
+  }
+
+  setState(id: number, state: PeriodState): void {
+    this.s.setState.run(state, id);
+  }
+
+  deletePeriod(id: number): void {
+    this.db
+      .transaction(() => {
+        this.s.deleteCursors.run(id);
+        this.s.deletePeriod.run(id);
+      })
+      .immediate();
+  }
+
+  /** The ordinals of the rooms that have one (the others are left out). */
+  knownRoomOrds(roomIds: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const id of roomIds) {
+      const row = this.s.roomOrd.get(id) as { ord: number } | undefined;
+      if (row) out.set(id, row.ord);
+    }
+    return out;
+  }
+
+  /** Gives these rooms an ordinal unless they have one. */
+  addRooms(roomIds: string[]): void {
+    this.db.transaction(() => roomIds.forEach((id) => this.s.addRoom.run(id))).immediate();
+  }
+
+  cursors(period: number): Map<string, number> {
+    return new Map((this.s.cursors.all(period) as { roomId: string; indexedRev: number }[]).map((r) => [r.roomId, r.indexedRev]));
+  }
+
+  apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): boolean {
+    return this.db
+      .transaction(() => {
+        const at = (this.s.cursor.get(period, roomId) as { indexedRev: number } | undefined)?.indexedRev ?? 0;
+        if (at !== fromRev) return false;
+        for (const doc of docs) {
+          const old = this.s.doc.get(period, doc.ord) as { tokens: Buffer } | undefined;
+          const { removed, added } = diffTokens(old ? decodeTokens(old.tokens) : [], doc.tokens);
+          const bucket = bucketOf(doc.ord);
+          for (const t of removed) this.s.deletePosting.run(bucket, t, doc.ord);
+          for (const t of added) this.s.addPosting.run(bucket, t, doc.ord);
+          if (doc.tokens) this.s.putDoc.run(period, doc.ord, encodeTokens(doc.tokens));
+          else if (old) this.s.deleteDoc.run(period, doc.ord);
+        }
+        this.s.setCursor.run(period, roomId, toRev);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** Forgets everything indexed of a room, under every key period: it is indexed again from the start. */
+  resetRoom(roomId: string, lo: number, hi: number): void {
+    this.db
+      .transaction(() => {
+        this.s.roomPostings.run(bucketOf(lo), bucketOf(hi));
+        this.s.roomDocs.run(lo, hi);
+        this.s.roomCursors.run(roomId);
+      })
+      .immediate();
+  }
+
+  dropDocs(period: number, limit: number): number {
+    return this.db
+      .transaction(() => {
+        const docs = this.s.periodDocs.all(period, limit) as { ord: number; tokens: Buffer }[];
+        for (const doc of docs) {
+          for (const t of decodeTokens(doc.tokens)) this.s.deletePosting.run(bucketOf(doc.ord), t, doc.ord);
+          this.s.deleteDoc.run(period, doc.ord);
+        }
+        return docs.length;
+      })
+      .immediate();
+  }
+
+  rarity(token: bigint, buckets: number[], cap: number): number {
+    let n = 0;
+    for (const b of buckets) if (n < cap) n += (this.s.rarity.get(b, token, cap - n) as { n: number }).n;
+    return n;
+  }
+
+  walk(token: bigint, lo: number, hi: number, limit: number): number[] {
+    const out: number[] = [];
+    // A room's buckets, newest first: one seek each (about a microsecond when the token is not there).
+    for (let b = bucketOf(hi); b >= bucketOf(lo) && out.length < limit; b--) {
+      for (const r of this.s.walk.all(b, token, lo, hi, limit - out.length) as { ord: number }[]) out.push(r.ord);
+    }
+    return out;
+  }
+
+  present(token: bigint, ords: number[]): Set<number> {
+    const out = new Set<number>();
+    const byBucket = new Map<number, number[]>();
+    for (const o of ords) byBucket.set(bucketOf(o), [...(byBucket.get(bucketOf(o)) ?? []), o]);
+    for (const [bucket, some] of byBucket) for (const r of this.s.present.all(bucket, token, JSON.stringify(some)) as { ord: number }[]) out.add(r.ord);
+    return out;
+  }
+}
+
+/** The writes the indexer sends to the index file: the worker runs them (search-index.worker.ts), or the main thread when it cannot start. */
+export type SearchFileWrite =
+  | { op: 'addPeriod'; args: [keyId: string, state: PeriodState] }
+  | { op: 'setState'; args: [id: number, state: PeriodState] }
+  | { op: 'deletePeriod'; args: [id: number] }
+  | { op: 'addRooms'; args: [roomIds: string[]] }
+  | { op: 'apply'; args: [period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]] }
+  | { op: 'dropDocs'; args: [period: number, limit: number] }
+  | { op: 'resetRoom'; args: [roomId: string, lo: number, hi: number] };
+
+export function runWrite(file: SqliteSearchFile, write: SearchFileWrite): unknown {
+  switch (write.op) {
+    case 'addPeriod':
+      return file.addPeriod(...write.args);
+    case 'setState':
+      return file.setState(...write.args);
+    case 'deletePeriod':
+      return file.deletePeriod(...write.args);
+    case 'addRooms':
+      return file.addRooms(...write.args);
+    case 'apply':
+      return file.apply(...write.args);
+    case 'dropDocs':
+      return file.dropDocs(...write.args);
+    case 'resetRoom':
+      return file.resetRoom(...write.args);
+  }
+}
