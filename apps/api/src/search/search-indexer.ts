@@ -8,8 +8,7 @@ import { AppEvents } from '../events/app-events';
 import { JobsService } from '../jobs/jobs.service';
 import { MessageSearchReads } from '../messages/message-search-reads';
 import { RoomRevisions } from '../rooms/room-revisions';
-import { normalise, searchablePlainText, textGrams } from '@parley/contracts';
-import { DocChange, SearchPeriod, SearchStore, searchStore } from './search-store';
+import { DocText, SearchPeriod, SearchStore, searchStore } from './search-store';
 import { messageOrd, NO_KEY_PERIOD, ROOM_ORD_LIMIT, SEQ_SPAN, SearchTokens } from './search-tokens';
 
 /**
@@ -37,13 +36,6 @@ const claimName = (roomId: string) => `search.index:${roomId}`;
  */
 export function isSearchable(m: Pick<Message, 'kind' | 'deletedAt' | 'encrypted'>): boolean {
   return m.kind === MessageKind.User && m.deletedAt === null && m.encrypted === null;
-}
-
-/** The normalised grams of a message: its text with formatting removed, and the names of its files. */
-export function messageGrams(m: Pick<Message, 'body' | 'attachments'>): Set<string> {
-  const grams = textGrams(normalise(searchablePlainText(m.body)));
-  for (const a of m.attachments) textGrams(normalise(a.name), grams);
-  return grams;
 }
 
 /**
@@ -210,17 +202,17 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
     if (roomOrd >= ROOM_ORD_LIMIT) throw new Error(`The search index holds at most ${ROOM_ORD_LIMIT} rooms`);
     if (!(await this.jobs.claim(claimName(roomId), ROOM_LEASE_MS))) return false;
     try {
-      const token = await this.tokens.ofAny(period.keyId);
+      const key = await this.tokens.keyOf(period.keyId);
       let cursor = from;
       const started = Date.now();
       while (cursor < lastRev && !this.stopped) {
         const { messages, lastRev: read } = await this.reads.changedSince(roomId, cursor, this.batch);
         const to = read ?? lastRev;
-        const docs: DocChange[] = messages.map((m) => ({
+        const docs: DocText[] = messages.map((m) => ({
           ord: messageOrd(roomOrd, m.seq),
-          tokens: isSearchable(m) ? [...messageGrams(m)].map(token).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) : null,
+          text: isSearchable(m) ? { body: m.body, names: m.attachments.map((a) => a.name) } : null,
         }));
-        if (!(await this.store.apply(period.id, roomId, cursor, to, docs))) return true;
+        if (!(await this.store.apply(period.id, key, roomId, cursor, to, docs))) return true;
         this.stats.messages += messages.length;
         this.stats.batches += 1;
         cursor = to;

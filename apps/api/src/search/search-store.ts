@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerReady } from '../database/worker-ready';
 import { DataSource } from 'typeorm';
+import { DocChange, docChanges, DocText, tokenFunction } from './search-tokens';
+
+export type { DocChange, DocText } from './search-tokens';
 import { bucketOf, decodeTokens, diffTokens as diff, encodeTokens, runWrite, SearchFileWrite, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
 
 export { bucketOf, BUCKET_SIZE, decodeTokens, encodeTokens } from './sqlite-search-file';
@@ -25,12 +28,6 @@ export interface SearchPeriod {
   state: PeriodState;
 }
 
-/** One message's entry in a batch: its tokens, or null to take it out of the index (deleted, a system line). */
-export interface DocChange {
-  ord: number;
-  tokens: bigint[] | null;
-}
-
 /**
  * The search module's tables (migration 1769000000000-search), for SQLite and PostgreSQL. Nothing here
  * knows what a token means: the indexer and the queries compute them.
@@ -46,10 +43,11 @@ export interface SearchStore {
   /** The indexed rev of every room the period has a cursor for. */
   cursors(period: number): Promise<Map<string, number>>;
   /**
-   * Applies a batch of one room in one transaction and moves the room's cursor from `fromRev` to `toRev`; does
-   * nothing and answers false when the cursor is no longer at `fromRev` (another process indexed it first).
+   * Indexes a batch of one room under the period's index key (`key`) in one transaction and moves the room's
+   * cursor from `fromRev` to `toRev`; does nothing and answers false when the cursor is no longer at `fromRev`
+   * (another process indexed it first).
    */
-  apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): Promise<boolean>;
+  apply(period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, docs: DocText[]): Promise<boolean>;
   /**
    * Forgets everything indexed of a room (its ordinals lo..hi), under every key period, and its cursors: it is
    * indexed again from the start. For an index ahead of the database (a restored backup).
@@ -184,8 +182,8 @@ class SqliteSearchStore implements SearchStore {
     return this.index.cursors(period);
   }
 
-  async apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): Promise<boolean> {
-    return (await this.writer.write({ op: 'apply', args: [period, roomId, fromRev, toRev, docs] })) as boolean;
+  async apply(period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, docs: DocText[]): Promise<boolean> {
+    return (await this.writer.write({ op: 'apply', args: [period, key, roomId, fromRev, toRev, docs] })) as boolean;
   }
 
   async dropDocs(period: number, limit: number): Promise<number> {
@@ -305,7 +303,12 @@ class PostgresSearchStore implements SearchStore {
     return new Map(rows.map((r) => [r.roomId as string, Number(r.indexedRev)]));
   }
 
-  apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): Promise<boolean> {
+  private readonly tokens = new Map<string, (gram: string) => bigint>();
+
+  apply(period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, texts: DocText[]): Promise<boolean> {
+    const keyHex = key.toString('hex');
+    if (!this.tokens.has(keyHex)) this.tokens.set(keyHex, tokenFunction(key));
+    const docs = docChanges(texts, this.tokens.get(keyHex)!);
     return this.tx(async (c) => {
       await c.query('INSERT INTO search_cursors (period, "roomId", "indexedRev") VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [period, roomId]);
       const { rows } = await c.query('SELECT "indexedRev" FROM search_cursors WHERE period = $1 AND "roomId" = $2 FOR UPDATE', [period, roomId]);

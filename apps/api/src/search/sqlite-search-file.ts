@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
-import type { DocChange, PeriodState, SearchPeriod } from './search-store';
+import type { PeriodState, SearchPeriod } from './search-store';
+import { docChanges, DocText, tokenFunction } from './search-tokens';
 
 /** Postings are grouped by 1,024 consecutive messages of a room: `ord / 1024` (a room's ordinal range is a multiple of it). */
 export const BUCKET_SIZE = 1024;
@@ -168,7 +169,14 @@ export class SqliteSearchFile {
     return new Map((this.s.cursors.all(period) as { roomId: string; indexedRev: number }[]).map((r) => [r.roomId, r.indexedRev]));
   }
 
-  apply(period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]): boolean {
+  /** Token functions by index key (hex), each with its cache of grams. */
+  private readonly tokens = new Map<string, (gram: string) => bigint>();
+
+  /** Indexes a batch under the period's index key (its tokens computed here: in the worker, off the event loop). */
+  apply(period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, texts: DocText[]): boolean {
+    const hex = Buffer.from(key).toString('hex');
+    if (!this.tokens.has(hex)) this.tokens.set(hex, tokenFunction(Buffer.from(key)));
+    const docs = docChanges(texts, this.tokens.get(hex)!);
     return this.db
       .transaction(() => {
         const at = (this.s.cursor.get(period, roomId) as { indexedRev: number } | undefined)?.indexedRev ?? 0;
@@ -242,7 +250,7 @@ export type SearchFileWrite =
   | { op: 'setState'; args: [id: number, state: PeriodState] }
   | { op: 'deletePeriod'; args: [id: number] }
   | { op: 'addRooms'; args: [roomIds: string[]] }
-  | { op: 'apply'; args: [period: number, roomId: string, fromRev: number, toRev: number, docs: DocChange[]] }
+  | { op: 'apply'; args: [period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, docs: DocText[]] }
   | { op: 'dropDocs'; args: [period: number, limit: number] }
   | { op: 'resetRoom'; args: [roomId: string, lo: number, hi: number] };
 
