@@ -12,11 +12,10 @@ import { DocText, SearchPeriod, SearchStore, searchStore } from './search-store'
 import { messageOrd, NO_KEY_PERIOD, ROOM_ORD_LIMIT, SEQ_SPAN, SearchTokens } from './search-tokens';
 
 /**
- * Messages read and indexed per transaction. On SQLite the batch's messages are read, decrypted and turned
- * into tokens synchronously on the event loop (about 0.08 ms a message) and the index file's worker writes
- * the postings: small batches (about 1.5 ms of the event loop each), with the event loop given back between
- * them, keep requests flowing while a backlog is indexed. On PostgreSQL the work is in the database server
- * and round trips dominate: larger batches.
+ * Messages read and indexed per transaction. On SQLite the batch's messages are read and decrypted
+ * synchronously on the event loop and the index file's worker computes their tokens and writes the postings:
+ * small batches, with the event loop given back between them, keep requests flowing while a backlog is
+ * indexed. On PostgreSQL the work is in the database server and round trips dominate: larger batches.
  */
 const BATCH = { sqlite: 16, postgres: 512 };
 /** A pass over every room (the fallback for changes made by other processes, or missed events). */

@@ -149,7 +149,7 @@ class SqliteSearchStore implements SearchStore {
   private readonly writer: SearchFileWriter;
 
   constructor(file: string) {
-    this.index = SqliteSearchFile.open(file);
+    this.index = SqliteSearchFile.open(file, (reason) => new Logger('SearchIndex').warn(`The search index file ${file} was unreadable (${reason}); it is built again`));
     this.writer = new SearchFileWriter(file, this.index);
   }
 

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import type { PeriodState, SearchPeriod } from './search-store';
@@ -103,8 +104,24 @@ export class SqliteSearchFile {
     };
   }
 
-  /** Opens the index file, creating it (or emptying it for a build from scratch after a schema change). */
-  static open(file: string): SqliteSearchFile {
+  /**
+   * Opens the index file, creating it (or emptying it for a build from scratch after a schema change). A file
+   * that is not a readable SQLite database (damaged, or something else under that name) is deleted and
+   * created again: it only ever holds what the indexer can rebuild.
+   */
+  static open(file: string, onRebuild?: (reason: string) => void): SqliteSearchFile {
+    try {
+      return SqliteSearchFile.openOnce(file);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB') throw err;
+      onRebuild?.(`${(err as Error).message} (${code})`);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+      return SqliteSearchFile.openOnce(file);
+    }
+  }
+
+  private static openOnce(file: string): SqliteSearchFile {
     const db = new Database(file, { timeout: 5000 });
     try {
       db.pragma('journal_mode = WAL');
