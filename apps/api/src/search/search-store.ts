@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerReady } from '../database/worker-ready';
 import { DataSource } from 'typeorm';
-import { DocChange, docChanges, DocText, tokenFunction } from './search-tokens';
+import { docChanges, DocText, tokenFunction } from './search-tokens';
 
 export type { DocChange, DocText } from './search-tokens';
 import { bucketOf, decodeTokens, diffTokens as diff, encodeTokens, runWrite, SearchFileWrite, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
