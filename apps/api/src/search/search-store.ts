@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { workerReady } from '../database/worker-ready';
 import { DataSource } from 'typeorm';
-import { docChanges, DocText, tokenFunction } from './search-tokens';
+import { PgClient, PgPool, pgTransaction, PgSearchWrites, runPgWrite, SearchIndexWrite } from './search-index-writes';
+import { DocText } from './search-tokens';
+import { bucketOf, runWrite, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
 
 export type { DocChange, DocText } from './search-tokens';
-import { bucketOf, decodeTokens, diffTokens as diff, encodeTokens, runWrite, SearchFileWrite, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
 
 export { bucketOf, BUCKET_SIZE, decodeTokens, encodeTokens } from './sqlite-search-file';
 
@@ -47,7 +48,7 @@ export interface SearchStore {
    * cursor from `fromRev` to `toRev`; does nothing and answers false when the cursor is no longer at `fromRev`
    * (another process indexed it first).
    */
-  apply(period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, docs: DocText[]): Promise<boolean>;
+  apply(period: number, key: Uint8Array, roomId: string, fromRev: number, toRev: number, docs: DocText[]): Promise<boolean>;
   /**
    * Forgets everything indexed of a room (its ordinals lo..hi), under every key period, and its cursors: it is
    * indexed again from the start. For an index ahead of the database (a restored backup).
@@ -83,7 +84,15 @@ export function searchStore(dataSource: DataSource): SearchStore {
 
 const WORKER_FILE = join(__dirname, 'search-index.worker.js');
 
-class SearchFileWriter {
+/** What the index worker writes to: the SQLite index file, or the PostgreSQL database (on a pool of its own). */
+export type SearchIndexTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/**
+ * The index worker, seen from the main thread: writes in, answers out, in order. Started on the first write;
+ * one that exits is started again by the next write (the writes in flight fail, and their batches are indexed
+ * again: the cursors did not move). Where it cannot start, `local` runs the writes on the main thread.
+ */
+class SearchIndexWorker {
   private readonly logger = new Logger('SearchIndex');
   private worker: Promise<Worker | null> | null = null;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -91,14 +100,14 @@ class SearchFileWriter {
   private closed = false;
 
   constructor(
-    private readonly file: string,
-    private readonly local: SqliteSearchFile,
+    private readonly target: SearchIndexTarget,
+    private readonly local: (write: SearchIndexWrite) => unknown,
   ) {}
 
-  async write(write: SearchFileWrite): Promise<unknown> {
+  async write(write: SearchIndexWrite): Promise<unknown> {
     if (this.closed) throw new Error('The search index is closed');
     const worker = await (this.worker ??= this.start());
-    if (!worker) return runWrite(this.local, write);
+    if (!worker) return this.local(write);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -108,7 +117,7 @@ class SearchFileWriter {
 
   private async start(): Promise<Worker | null> {
     if (!existsSync(WORKER_FILE)) return null;
-    const worker = new Worker(WORKER_FILE, { workerData: { file: this.file } });
+    const worker = new Worker(WORKER_FILE, { workerData: this.target });
     try {
       await workerReady(worker);
     } catch (err) {
@@ -146,11 +155,11 @@ class SearchFileWriter {
 
 class SqliteSearchStore implements SearchStore {
   private readonly index: SqliteSearchFile;
-  private readonly writer: SearchFileWriter;
+  private readonly writer: SearchIndexWorker;
 
   constructor(file: string) {
     this.index = SqliteSearchFile.open(file, (reason) => new Logger('SearchIndex').warn(`The search index file ${file} was unreadable (${reason}); it is built again`));
-    this.writer = new SearchFileWriter(file, this.index);
+    this.writer = new SearchIndexWorker({ kind: 'sqlite', file }, (w) => runWrite(this.index, w));
   }
 
   async periods(): Promise<SearchPeriod[]> {
@@ -182,7 +191,7 @@ class SqliteSearchStore implements SearchStore {
     return this.index.cursors(period);
   }
 
-  async apply(period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, docs: DocText[]): Promise<boolean> {
+  async apply(period: number, key: Uint8Array, roomId: string, fromRev: number, toRev: number, docs: DocText[]): Promise<boolean> {
     return (await this.writer.write({ op: 'apply', args: [period, key, roomId, fromRev, toRev, docs] })) as boolean;
   }
 
@@ -213,56 +222,35 @@ class SqliteSearchStore implements SearchStore {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// PostgreSQL: set-based statements over arrays; a batch is one transaction that locks the room's cursor row.
-// Tokens travel as decimal strings (node-postgres has no bigint parameter type of its own).
+// PostgreSQL: set-based statements over arrays (search-index-writes.ts); a batch is one transaction that
+// locks the room's cursor row. The batch's tokens and postings are computed and written by the index worker
+// on a pool of its own; queries and the light writes run on TypeORM's pool.
 // ---------------------------------------------------------------------------------------------------
-
-interface PgClient {
-  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
-}
-interface PgPool extends PgClient {
-  connect(): Promise<PgClient & { release(): void }>;
-}
-
-/** Postings as three parallel arrays, for set-based statements. */
-class Postings {
-  static readonly UNNEST = 'unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS d(bucket, token, ord)';
-  static readonly MATCH = 'p.bucket = d.bucket AND p.token = d.token AND p.ord = d.ord';
-  readonly b: number[] = [];
-  readonly t: string[] = [];
-  readonly o: number[] = [];
-
-  push(token: bigint, ord: number): void {
-    this.b.push(bucketOf(ord));
-    this.t.push(token.toString());
-    this.o.push(ord);
-  }
-
-  values(): unknown[] {
-    return [this.b, this.t, this.o];
-  }
-}
 
 class PostgresSearchStore implements SearchStore {
   private readonly pool: PgPool;
+  private readonly writer: SearchIndexWorker;
 
   constructor(dataSource: DataSource) {
     this.pool = (dataSource.driver as unknown as { master: PgPool }).master;
+    const local = new PgSearchWrites(this.pool);
+    this.writer = new SearchIndexWorker({ kind: 'postgres', url: String((dataSource.options as { url?: string }).url) }, (w) => runPgWrite(local, w));
   }
 
   private async tx<T>(fn: (c: PgClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    return pgTransaction(this.pool, fn);
+  }
+
+  async apply(period: number, key: Uint8Array, roomId: string, fromRev: number, toRev: number, docs: DocText[]): Promise<boolean> {
+    return (await this.writer.write({ op: 'apply', args: [period, key, roomId, fromRev, toRev, docs] })) as boolean;
+  }
+
+  async resetRoom(roomId: string, lo: number, hi: number): Promise<void> {
+    await this.writer.write({ op: 'resetRoom', args: [roomId, lo, hi] });
+  }
+
+  async dropDocs(period: number, limit: number): Promise<number> {
+    return (await this.writer.write({ op: 'dropDocs', args: [period, limit] })) as number;
   }
 
   async periods(): Promise<SearchPeriod[]> {
@@ -303,62 +291,6 @@ class PostgresSearchStore implements SearchStore {
     return new Map(rows.map((r) => [r.roomId as string, Number(r.indexedRev)]));
   }
 
-  private readonly tokens = new Map<string, (gram: string) => bigint>();
-
-  apply(period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, texts: DocText[]): Promise<boolean> {
-    const keyHex = key.toString('hex');
-    if (!this.tokens.has(keyHex)) this.tokens.set(keyHex, tokenFunction(key));
-    const docs = docChanges(texts, this.tokens.get(keyHex)!);
-    return this.tx(async (c) => {
-      await c.query('INSERT INTO search_cursors (period, "roomId", "indexedRev") VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [period, roomId]);
-      const { rows } = await c.query('SELECT "indexedRev" FROM search_cursors WHERE period = $1 AND "roomId" = $2 FOR UPDATE', [period, roomId]);
-      if (Number(rows[0].indexedRev) !== fromRev) return false;
-      const ords = docs.map((d) => d.ord);
-      const old = new Map(
-        (await c.query('SELECT ord, tokens FROM search_docs WHERE period = $1 AND ord = ANY($2::bigint[])', [period, ords])).rows.map((r) => [Number(r.ord), decodeTokens(r.tokens as Buffer)]),
-      );
-      const del = new Postings();
-      const add = new Postings();
-      for (const doc of docs) {
-        const { removed, added } = diff(old.get(doc.ord) ?? [], doc.tokens);
-        for (const t of removed) del.push(t, doc.ord);
-        for (const t of added) add.push(t, doc.ord);
-      }
-      if (del.t.length) await c.query(`DELETE FROM search_postings p USING ${Postings.UNNEST} WHERE ${Postings.MATCH}`, del.values());
-      if (add.t.length) await c.query(`INSERT INTO search_postings (bucket, token, ord) SELECT * FROM ${Postings.UNNEST} ORDER BY 1, 2, 3 ON CONFLICT DO NOTHING`, add.values());
-      const kept = docs.filter((d) => d.tokens);
-      if (kept.length) {
-        await c.query(
-          'INSERT INTO search_docs (period, ord, tokens) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[]) ON CONFLICT (period, ord) DO UPDATE SET tokens = EXCLUDED.tokens',
-          [period, kept.map((d) => d.ord), kept.map((d) => encodeTokens(d.tokens!))],
-        );
-      }
-      const gone = docs.filter((d) => !d.tokens && old.has(d.ord)).map((d) => d.ord);
-      if (gone.length) await c.query('DELETE FROM search_docs WHERE period = $1 AND ord = ANY($2::bigint[])', [period, gone]);
-      await c.query('UPDATE search_cursors SET "indexedRev" = $3 WHERE period = $1 AND "roomId" = $2', [period, roomId, toRev]);
-      return true;
-    });
-  }
-
-  async resetRoom(roomId: string, lo: number, hi: number): Promise<void> {
-    await this.tx(async (c) => {
-      await c.query('DELETE FROM search_postings WHERE bucket BETWEEN $1 AND $2', [bucketOf(lo), bucketOf(hi)]);
-      await c.query('DELETE FROM search_docs WHERE ord BETWEEN $1 AND $2', [lo, hi]);
-      await c.query('DELETE FROM search_cursors WHERE "roomId" = $1', [roomId]);
-    });
-  }
-
-  dropDocs(period: number, limit: number): Promise<number> {
-    return this.tx(async (c) => {
-      const { rows } = await c.query('SELECT ord, tokens FROM search_docs WHERE period = $1 LIMIT $2 FOR UPDATE SKIP LOCKED', [period, limit]);
-      const del = new Postings();
-      for (const r of rows) for (const token of decodeTokens(r.tokens as Buffer)) del.push(token, Number(r.ord));
-      if (del.t.length) await c.query(`DELETE FROM search_postings p USING ${Postings.UNNEST} WHERE ${Postings.MATCH}`, del.values());
-      if (rows.length) await c.query('DELETE FROM search_docs WHERE period = $1 AND ord = ANY($2::bigint[])', [period, rows.map((r) => r.ord)]);
-      return rows.length;
-    });
-  }
-
   async rarity(token: bigint, buckets: number[], cap: number): Promise<number> {
     if (!buckets.length) return 0;
     const { rows } = await this.pool.query('SELECT count(*)::int AS n FROM (SELECT 1 FROM search_postings WHERE bucket = ANY($1::bigint[]) AND token = $2 LIMIT $3) t', [
@@ -386,7 +318,8 @@ class PostgresSearchStore implements SearchStore {
   }
 
   async close(): Promise<void> {
-    // The pool is TypeORM's.
+    // The main pool is TypeORM's; the worker has its own.
+    await this.writer.close();
   }
 
   async present(token: bigint, ords: number[]): Promise<Set<number>> {

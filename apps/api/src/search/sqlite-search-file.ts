@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import type { PeriodState, SearchPeriod } from './search-store';
+import type { SearchIndexWrite } from './search-index-writes';
 import { docChanges, DocText, tokenFunction } from './search-tokens';
 
 /** Postings are grouped by 1,024 consecutive messages of a room: `ord / 1024` (a room's ordinal range is a multiple of it). */
@@ -190,7 +191,7 @@ export class SqliteSearchFile {
   private readonly tokens = new Map<string, (gram: string) => bigint>();
 
   /** Indexes a batch under the period's index key (its tokens computed here: in the worker, off the event loop). */
-  apply(period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, texts: DocText[]): boolean {
+  apply(period: number, key: Uint8Array, roomId: string, fromRev: number, toRev: number, texts: DocText[]): boolean {
     const hex = Buffer.from(key).toString('hex');
     if (!this.tokens.has(hex)) this.tokens.set(hex, tokenFunction(Buffer.from(key)));
     const docs = docChanges(texts, this.tokens.get(hex)!);
@@ -261,17 +262,8 @@ export class SqliteSearchFile {
   }
 }
 
-/** The writes the indexer sends to the index file: the worker runs them (search-index.worker.ts), or the main thread when it cannot start. */
-export type SearchFileWrite =
-  | { op: 'addPeriod'; args: [keyId: string, state: PeriodState] }
-  | { op: 'setState'; args: [id: number, state: PeriodState] }
-  | { op: 'deletePeriod'; args: [id: number] }
-  | { op: 'addRooms'; args: [roomIds: string[]] }
-  | { op: 'apply'; args: [period: number, key: Buffer, roomId: string, fromRev: number, toRev: number, docs: DocText[]] }
-  | { op: 'dropDocs'; args: [period: number, limit: number] }
-  | { op: 'resetRoom'; args: [roomId: string, lo: number, hi: number] };
-
-export function runWrite(file: SqliteSearchFile, write: SearchFileWrite): unknown {
+/** Runs one write on the index file (in the worker, or on the main thread where it cannot start). */
+export function runWrite(file: SqliteSearchFile, write: SearchIndexWrite): unknown {
   switch (write.op) {
     case 'addPeriod':
       return file.addPeriod(...write.args);
