@@ -204,22 +204,46 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
       const key = await this.tokens.keyOf(period.keyId);
       let cursor = from;
       const started = Date.now();
-      while (cursor < lastRev && !this.stopped) {
-        const { messages, lastRev: read } = await this.reads.changedSince(roomId, cursor, this.batch);
-        const to = read ?? lastRev;
-        const docs: DocText[] = messages.map((m) => ({
-          ord: messageOrd(roomOrd, m.seq),
-          text: isSearchable(m) ? { body: m.body, names: m.attachments.map((a) => a.name) } : null,
-        }));
-        if (!(await this.store.apply(period.id, key, roomId, cursor, to, docs))) return true;
-        this.stats.messages += messages.length;
+      // While the worker writes one batch, the next is read and decrypted here: at most one write in flight.
+      // Writes apply in order and each only from where the previous one left the cursor.
+      let pending: { applied: Promise<boolean>; count: number } | null = null;
+      const settle = async (): Promise<boolean> => {
+        if (!pending) return true;
+        const { applied, count } = pending;
+        pending = null;
+        if (!(await applied)) return false;
+        this.stats.messages += count;
         this.stats.batches += 1;
-        cursor = to;
-        await new Promise((r) => setImmediate(r));
-        // A long catch-up renews the claim well before it would lapse.
-        if (Date.now() - started > ROOM_LEASE_MS / 2) return false;
+        return true;
+      };
+      try {
+        while (cursor < lastRev && !this.stopped) {
+          const { messages, lastRev: read } = await this.reads.changedSince(roomId, cursor, this.batch);
+          const to = read ?? lastRev;
+          const docs: DocText[] = messages.map((m) => ({
+            ord: messageOrd(roomOrd, m.seq),
+            text: isSearchable(m) ? { body: m.body, names: m.attachments.map((a) => a.name) } : null,
+          }));
+          const applied = this.store.apply(period.id, key, roomId, cursor, to, docs);
+          // Awaited below (settle); until then a failure must not count as unhandled.
+          applied.catch(() => undefined);
+          // The previous batch lost to another process: so does this one (its cursor check fails too).
+          if (!(await settle())) {
+            await applied.catch(() => undefined);
+            return true;
+          }
+          pending = { applied, count: messages.length };
+          cursor = to;
+          await new Promise((r) => setImmediate(r));
+          // A long catch-up renews the claim well before it would lapse.
+          if (Date.now() - started > ROOM_LEASE_MS / 2) return !(await settle());
+        }
+        if (!(await settle())) return true;
+        return cursor >= lastRev;
+      } finally {
+        // Never leave a write behind the claim's release (nor unobserved).
+        await pending?.applied.catch(() => undefined);
       }
-      return cursor >= lastRev;
     } finally {
       await this.jobs.release(claimName(roomId));
     }
