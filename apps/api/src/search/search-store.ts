@@ -8,9 +8,9 @@ import { PgClient, PgPool, pgTransaction, PgSearchWrites, runPgWrite, SearchInde
 import { DocText } from './search-tokens';
 import { bucketOf, runWrite, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
 
-export type { DocChange, DocText } from './search-tokens';
+export type { DocText } from './search-tokens';
 
-export { bucketOf, BUCKET_SIZE, decodeTokens, encodeTokens } from './sqlite-search-file';
+export { bucketOf } from './sqlite-search-file';
 
 /**
  * The search module's tables. They hold only what the indexer derives from messages: `db:copy` leaves them
