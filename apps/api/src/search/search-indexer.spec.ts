@@ -40,7 +40,7 @@ describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index o
   afterEach(() => db.close());
 
   /** One API process's indexer on the shared database (started by hand: tests run passes themselves). */
-  async function indexer(on: TestDatabase = db): Promise<SearchIndexer> {
+  async function indexer(on: TestDatabase = db, events = new AppEvents()): Promise<SearchIndexer> {
     const keys = await on.keys();
     return new SearchIndexer(
       on.dataSource,
@@ -48,7 +48,7 @@ describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index o
       new JobsService(on.dataSource.getRepository(JobEntity)),
       new MessageSearchReads(on.dataSource, keys),
       new RoomRevisions(on.dataSource.getRepository(RoomEntity)),
-      new AppEvents(),
+      events,
       { search: { indexing: true } },
     );
   }
@@ -117,6 +117,43 @@ describe.each(['sqlite', 'postgres'] as const)('SearchIndexer (the keyed index o
     const again = await indexer();
     await again.pass();
     expect(again.stats.messages).toBe(0);
+  });
+
+  it("indexes this process's own changes from its message events, and reads the database for changes it did not see", async () => {
+    const events = new AppEvents();
+    const ix = await indexer(db, events);
+    ix.onApplicationBootstrap();
+    try {
+      const a = await send('seen here: apricot');
+      await events.emit('message.created', { message: a });
+      await ix.idle();
+      expect(ix.stats).toMatchObject({ messages: 1, fromMemory: 1 });
+
+      // Another process's message (no event here), then one of this process's: the gap is read from the database.
+      const b = await send('sent elsewhere: blueberry');
+      const c = await send('seen here: cherry');
+      await events.emit('message.created', { message: c });
+      await ix.idle();
+      expect(ix.stats).toMatchObject({ messages: 3, fromMemory: 1 });
+
+      // Back in step: an edit and a deletion are indexed from memory again.
+      const edited = await writer.store.edit(c.id, 'changed to damson', new Date());
+      if (!edited.ok) throw new Error(edited.reason);
+      await events.emit('message.edited', { message: edited.message });
+      const removed = await writer.store.remove(a.id, new Date());
+      if (!removed.ok) throw new Error(removed.reason);
+      await events.emit('message.deleted', { message: removed.message });
+      await ix.idle();
+      expect(ix.stats).toMatchObject({ messages: 5, fromMemory: 3 });
+
+      expect(await candidates(ix, 'apricot')).toEqual([]);
+      expect(await candidates(ix, 'blueberry')).toEqual([b.seq]);
+      expect(await candidates(ix, 'cherry')).toEqual([]);
+      expect(await candidates(ix, 'damson')).toEqual([c.seq]);
+      expect(await count('search_docs')).toBe(2);
+    } finally {
+      await ix.onApplicationShutdown();
+    }
   });
 
   it('stores no text: postings are 8-byte integers and the documents only their tokens', async () => {

@@ -8,6 +8,7 @@ import { AppEvents } from '../events/app-events';
 import { JobsService } from '../jobs/jobs.service';
 import { MessageSearchReads } from '../messages/message-search-reads';
 import { RoomRevisions } from '../rooms/room-revisions';
+import { RecentChanges } from './recent-changes';
 import { DocText, SearchPeriod, SearchStore, searchStore } from './search-store';
 import { messageOrd, NO_KEY_PERIOD, ROOM_ORD_LIMIT, SEQ_SPAN, SearchTokens } from './search-tokens';
 
@@ -65,7 +66,9 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
   private started = false;
   private stopped = false;
   /** Figures for the benchmark and the docs: messages indexed by this process. */
-  readonly stats = { messages: 0, batches: 0 };
+  readonly stats = { messages: 0, batches: 0, fromMemory: 0 };
+  /** This process's own changes, indexed without reading them back from the database. */
+  private readonly recent = new RecentChanges();
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
@@ -79,7 +82,11 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
     this.store = searchStore(dataSource);
     this.batch = dataSource.options.type === 'postgres' ? BATCH.postgres : BATCH.sqlite;
     this.tokens = new SearchTokens(keys);
-    const wake = ({ message }: { message: Message }) => this.wake(message.roomId);
+    const wake = ({ message }: { message: Message }) => {
+      if (!this.started || this.stopped) return;
+      this.recent.record(message);
+      this.wake(message.roomId);
+    };
     events.on('message.created', wake);
     events.on('message.edited', wake);
     events.on('message.deleted', wake);
@@ -218,7 +225,9 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
       };
       try {
         while (cursor < lastRev && !this.stopped) {
-          const { messages, lastRev: read } = await this.reads.changedSince(roomId, cursor, this.batch);
+          const known = this.recent.since(roomId, cursor, this.batch);
+          if (known) this.stats.fromMemory += known.messages.length;
+          const { messages, lastRev: read } = known ?? (await this.reads.changedSince(roomId, cursor, this.batch));
           const to = read ?? lastRev;
           const docs: DocText[] = messages.map((m) => ({
             ord: messageOrd(roomOrd, m.seq),
