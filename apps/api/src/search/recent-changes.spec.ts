@@ -1,23 +1,8 @@
-import { Message, MessageKind } from '@parley/contracts';
+import { Message } from '@parley/contracts';
+import { testMessage } from '../testing/messages';
 import { RecentChanges } from './recent-changes';
 
-const msg = (id: string, rev: number, roomId = 'r1'): Message => ({
-  id,
-  roomId,
-  seq: rev,
-  rev,
-  senderId: 'u1',
-  body: `body of ${id}`,
-  clientMsgId: `c-${id}`,
-  createdAt: '2026-12-06T00:00:00.000Z',
-  editedAt: null,
-  deletedAt: null,
-  replyToId: null,
-  kind: MessageKind.User,
-  event: null,
-  attachments: [],
-  encrypted: null,
-});
+const msg = (id: string, rev: number, roomId = 'r1'): Message => testMessage({ id, roomId, seq: rev, rev, senderId: 'u1', body: `body of ${id}`, clientMsgId: `c-${id}`, createdAt: '2026-12-06T00:00:00.000Z' });
 const ids = (answer: { messages: Message[] } | null) => answer?.messages.map((m) => `${m.id}@${m.rev}`);
 
 describe('RecentChanges', () => {

@@ -1,31 +1,14 @@
-import { Message, MessageKind } from '@parley/contracts';
+import { Message } from '@parley/contracts';
 import { randomUUID } from 'node:crypto';
 import { AppEvents } from '../../events/app-events';
 import { SendOrigins } from '../send-origins';
+import { testMessage } from '../../testing/messages';
 import { Client, LiveSockets, next, record } from '../testing/live-sockets';
 import { MessageDeliveries } from './message-deliveries';
 import { ReceiptDeliveries } from './receipt-deliveries';
 
 let seq = 0;
-const makeMessage = (overrides: Partial<Message> & Pick<Message, 'roomId' | 'senderId'>): Message => {
-  seq += 1;
-  return {
-    id: randomUUID(),
-    seq,
-    rev: seq,
-    body: `message ${seq}`,
-    clientMsgId: randomUUID(),
-    createdAt: new Date().toISOString(),
-    editedAt: null,
-    deletedAt: null,
-    replyToId: null,
-    kind: MessageKind.User,
-    event: null,
-    attachments: [],
-    encrypted: null,
-    ...overrides,
-  };
-};
+const makeMessage = (fields: Partial<Message> & Pick<Message, 'roomId' | 'senderId'>): Message => testMessage({ seq: (seq += 1), ...fields });
 
 describe('message deliveries (a real Socket.IO server)', () => {
   let live: LiveSockets;
