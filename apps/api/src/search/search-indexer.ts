@@ -15,7 +15,7 @@ import { messageOrd, NO_KEY_PERIOD, ROOM_ORD_LIMIT, SEQ_SPAN, SearchTokens } fro
 /**
  * Messages indexed per transaction. Each batch rewrites pages all over its room's newest bucket of postings, so
  * larger batches cost much less a message (SQLite, 10 rooms of 200-character messages: 0.9 ms a message in
- * batches of 16, 0.45 ms in batches of 64). On SQLite a batch this process did not send itself is read and
+ * batches of 16, 0.5 ms in batches of 64). On SQLite a batch this process did not send itself is read and
  * decrypted synchronously on the event loop (about 10 µs a message) while the index file's worker computes
  * tokens and writes postings; on PostgreSQL the work is in the database server and round trips dominate.
  */
