@@ -132,17 +132,20 @@ import { noticeWords } from './notice-wording';
 })
 export class CalendarNoticeToasts {
   protected readonly notices = inject(CalendarNotices);
-  /** The clock the wording counts down from ("Starts in 5 minutes"), moved on every 15 s. */
-  private readonly now = signal(new Date());
+  /** Moves every 15 s so the wording counts down ("Starts in 5 minutes"). */
+  private readonly tick = signal(0);
 
   protected readonly items = computed(() => {
-    const now = this.now();
+    this.tick();
+    // The time now, not the last tick's: a notice that arrives between ticks must not count from up to 15 s ago
+    // (it would say a minute more than is left).
+    const now = new Date();
     return this.notices.shown().map((notice: CalendarNotice) => ({ notice, words: noticeWords(notice, now, this.notices.title(notice)) }));
   });
 
   constructor() {
     this.notices.start();
-    const timer = setInterval(() => this.now.set(new Date()), 15_000);
+    const timer = setInterval(() => this.tick.update((n) => n + 1), 15_000);
     inject(DestroyRef).onDestroy(() => clearInterval(timer));
   }
 }
