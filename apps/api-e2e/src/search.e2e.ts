@@ -157,7 +157,12 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('message search on %s', (kin
     const tag = word();
     const [sa, sb] = [await socketFor(url, ana), await socketFor(url, ben)];
     const sent: Message[] = [];
-    for (let i = 0; i < 12; i++) sent.push(await send(i % 2 ? sb : sa, i < 9 ? room.id : other.id, `item ${i} ${tag}`));
+    for (let i = 0; i < 12; i++) {
+      // Results are newest first by time in milliseconds; two rooms' messages of the same millisecond have no
+      // order between them that the sender could know, so the first send into the other room waits for the next.
+      if (i === 9) await new Promise((r) => setTimeout(r, 2));
+      sent.push(await send(i % 2 ? sb : sa, i < 9 ? room.id : other.id, `item ${i} ${tag}`));
+    }
     await found(url, ana, { q: tag, limit: 50 }, 12);
 
     const seen: string[] = [];
