@@ -19,6 +19,18 @@ function summary() {
   return { passed, failed };
 }
 
+/** Prints the `n` test files that took longest (where CI's time goes). */
+function slowest(n) {
+  if (!existsSync(RESULTS)) return;
+  const files = readdirSync(RESULTS)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => JSON.parse(readFileSync(join(RESULTS, f), 'utf8')).files ?? [])
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, n);
+  console.log(`\nSlowest test files:`);
+  for (const { file, seconds } of files) console.log(`${seconds.toFixed(0).padStart(6)} s  ${file}`);
+}
+
 function nx(args) {
   const phaseStarted = Date.now();
   const res = spawnSync('npx', ['nx', ...args, '--skip-nx-cache', '--outputStyle=static'], { stdio: 'inherit', shell: process.platform === 'win32' });
@@ -35,5 +47,6 @@ const started = Date.now();
 nx(['run-many', '-t', 'lint', 'typecheck', 'test', '--parallel=2']);
 nx(['run-many', '-t', 'e2e', '--parallel=1']);
 const { passed, failed } = summary();
+slowest(10);
 console.log(`\nAll checks passed in ${Math.round((Date.now() - started) / 1000)} s`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
