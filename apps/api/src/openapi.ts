@@ -67,8 +67,9 @@ function echoCsrfCookie(req: { headers: Record<string, string> }) {
 }
 
 export function setupOpenApi(app: INestApplication, config: AppConfig): void {
-  const document = buildOpenApiDocument(app, config);
-  SwaggerModule.setup('api/docs', app, document, {
+  // Built at the first request for it (then kept): building it at start-up cost every start a few hundred
+  // milliseconds of CPU that most processes never use.
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app, config), {
     jsonDocumentUrl: 'api/docs-json',
     yamlDocumentUrl: 'api/docs-yaml',
     customSiteTitle: 'Parley API',

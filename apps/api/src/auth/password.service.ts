@@ -19,11 +19,18 @@ export interface PasswordOwner {
 
 @Injectable()
 export class PasswordService implements OnModuleInit {
-  private readonly zxcvbn = new ZxcvbnFactory({
-    translations: zxcvbnEn.translations,
-    graphs: zxcvbnCommon.adjacencyGraphs,
-    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
-  });
+  /**
+   * The password strength estimator, built on the first check: ranking its dictionaries takes a few hundred
+   * milliseconds of CPU, which every start-up paid before its first request, and a restart needs none.
+   */
+  private estimator?: ZxcvbnFactory;
+  private get zxcvbn(): ZxcvbnFactory {
+    return (this.estimator ??= new ZxcvbnFactory({
+      translations: zxcvbnEn.translations,
+      graphs: zxcvbnCommon.adjacencyGraphs,
+      dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
+    }));
+  }
   /** Verified against when the account does not exist, so both cases take the same time. */
   private dummyHash = '';
 
