@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout } from 'node:timers';
 import { URL } from 'node:url';
 import pg from 'pg';
@@ -144,7 +144,8 @@ async function parleyPair(opts, run, redis) {
       await setup.stop();
     }
     // One at a time: the first runs the migrations (none left here), the second finds them done.
-    for (const dir of dirs) servers.push(await startParley({ main, env, dataDir: dir }));
+    const profileDir = opts.profile && resolve(opts.profile);
+    for (const dir of dirs) servers.push(await startParley({ main, env, dataDir: dir, profileDir }));
     run.onCleanup(() => Promise.all(servers.map((s) => s.stop())));
     const clients = run.layout(opts, () => '').map((c) => ({ ...c, roomId: roomOf[c.index], auth: { token: users[c.index].token } }));
     return { settings: { main, nodes: 2, database: 'postgres', redis: true, ...throttle.env }, ...(await run.benchServer('parley', asOne(servers), clients, opts)) };
