@@ -104,37 +104,13 @@ describe.each(['sqlite', 'postgres'] as const)('MessageWriter (group commit on %
     expect(removed.ok && removed.message.deletedAt).toBeTruthy();
     expect(await writer.store.edit(randomUUID(), 'x', new Date())).toEqual({ ok: false, reason: 'not_found' });
   });
-});
-
-describe('MessageWriter on SQLite spaces its commits', () => {
-  let db: TestDatabase;
-  let writer: MessageWriter;
-  let userId: string;
-  let roomA: string;
-  let roomB: string;
-
-  beforeEach(async () => {
-    db = await openTestDatabase();
-    writer = new MessageWriter(db.dataSource, db.config, await db.keys());
-    const users = db.dataSource.getRepository(UserEntity);
-    userId = (await users.save(users.create({ username: 'ana', email: 'ana@example.com', displayName: 'Ana', passwordHash: 'x' }))).id;
-    const rooms = db.dataSource.getRepository(RoomEntity);
-    roomA = (await rooms.save(rooms.create({ kind: 'group', name: 'A', ownerId: userId }))).id;
-    roomB = (await rooms.save(rooms.create({ kind: 'group', name: 'B', ownerId: userId }))).id;
-    await db.dataSource.getRepository(RoomMemberEntity).insert([
-      { roomId: roomA, userId, role: 'owner' },
-      { roomId: roomB, userId, role: 'owner' },
-    ]);
-  });
-  afterEach(() => db.close());
-
-  const req = (roomId: string, clientMsgId: string) => ({ roomId, senderId: userId, clientMsgId, body: clientMsgId, replyToId: null });
 
   it('lets sends that arrive just after a commit join one later commit; after a quiet moment a send commits at once', async () => {
     const tick = () => new Promise((r) => setImmediate(r));
-    expect(writer.commitSpacingMs).toBe(2);
+    // SQLite spaces its commits 2 ms apart; PostgreSQL's commit does not stop the event loop and needs no spacing.
+    expect(writer.commitSpacingMs).toBe(kind === 'sqlite' ? 2 : 0);
     // Wider than any commit here takes, so that the sends below surely arrive within it.
-    writer.commitSpacingMs = 200;
+    writer.commitSpacingMs = 1000;
     const first = await writer.send(req(roomA, 's1'));
     // Three sends in three turns of the event loop, right after the first commit: one commit for the three.
     const next = [writer.send(req(roomA, 's2'))];
@@ -145,12 +121,12 @@ describe('MessageWriter on SQLite spaces its commits', () => {
     const answers = await Promise.all(next);
     expect(writer.stats.commits).toBe(2);
     expect([first, ...answers].map((o) => o.ok && o.message.seq)).toEqual([1, 2, 3, 1]);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1050));
     const started = performance.now();
     await writer.send(req(roomB, 's5'));
     expect(writer.stats.commits).toBe(3);
     // Not held back by the spacing after a quiet moment: only the commit's own time.
-    expect(performance.now() - started).toBeLessThan(150);
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });
 
