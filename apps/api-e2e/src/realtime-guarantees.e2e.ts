@@ -1,4 +1,4 @@
-import { Message, MessagePage, SyncResult } from '@parley/contracts';
+import { Message, MessagePage, RoomSummary, SyncResult } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -34,6 +34,7 @@ describe('authorisation and bad input on the socket', () => {
     const sync = (await call(sm, 'sync', { since: { [room.id]: 0, [missing]: 0 } })) as SyncResult;
     expect(sync.rooms).toEqual([]);
     expect(sync.removed.sort()).toEqual([room.id, missing].sort());
+    expect(sync.joined).not.toContain(room.id);
     // And over REST: the same 404 for a room that exists and one that does not.
     for (const roomId of [room.id, missing]) {
       const h = await request(url).get(`/api/rooms/${roomId}/messages`).set('Authorization', `Bearer ${mal.token}`);
@@ -42,6 +43,25 @@ describe('authorisation and bad input on the socket', () => {
       expect(p.status).toBe(404);
       expect(p.body).toMatchObject({ statusCode: 404, code: 'not_found' });
     }
+  });
+
+  it('names the rooms the client left out of its sync, which its room list missed, and the socket follows them', async () => {
+    const [ana, ben] = await Promise.all([signUp(url), signUp(url)]);
+    await createRoom(url, ana, [ben]);
+    // Ben's room list (#general and the room above), then a room he is added to after it came.
+    const listed = (await request(url).get('/api/rooms').set('Authorization', `Bearer ${ben.token}`).expect(200)).body as RoomSummary[];
+    const since = Object.fromEntries(listed.map((r) => [r.id, 0]));
+    const added = await createRoom(url, ana, [ben]);
+    const sb = await socketFor(url, ben);
+    const first = (await call(sb, 'sync', { since })) as SyncResult;
+    expect(first.joined).toEqual([added.id]);
+    expect(first.removed).toEqual([]);
+    const arrived = next(sb, 'message:new', (m) => m.roomId === added.id);
+    const sa = await socketFor(url, ana);
+    await send(sa, added.id, 'in the room the list missed');
+    expect(await arrived).toMatchObject({ roomId: added.id, body: 'in the room the list missed' });
+    const both = (await call(sb, 'sync', { since: { ...since, [added.id]: 1 } })) as SyncResult;
+    expect(both.joined).toEqual([]);
   });
 
   it('stops delivering to a removed member at once and refuses their events', async () => {

@@ -124,6 +124,12 @@ export interface SyncResult {
    * again for them, with the cursors you sent. Rooms answered with `hasMore` continue from their new cursors.
    */
   pending: string[];
+  /**
+   * Rooms the user is a member of that are not in `since`: joined while this client was not listening (between
+   * loading its room list and its socket connecting). Reload the room list. Only the first answer after a
+   * connect means this: later rounds send only the rooms still catching up.
+   */
+  joined?: string[];
 }
 export interface TypingEvent {
   roomId: string;

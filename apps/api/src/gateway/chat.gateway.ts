@@ -138,7 +138,12 @@ export class ChatGateway implements OnGatewayInit, OnApplicationShutdown {
     });
     this.handle(socket, 'sync', async (payload) => {
       const { since, revs } = parseSyncPayload(payload);
-      return this.messages.sync(this.actor(socket), since, revs);
+      const result = await this.messages.sync(this.actor(socket), since, revs);
+      // A room joined between the handshake reading the user's rooms and this socket entering the user's
+      // channel reached neither: the socket follows it from now on (the client reloads its list for it).
+      const unfollowed = (result.joined ?? []).map(channel.room).filter((c) => !socket.rooms.has(c));
+      if (unfollowed.length > 0) void socket.join(unfollowed);
+      return result;
     });
     this.handle(socket, 'presence:query', async (payload) => {
       const dto = await validatePayload(PresenceQueryDto, payload);

@@ -230,7 +230,8 @@ export class MessagesService {
    * messages after its seq and, when it sends revs, older messages changed after its rev; in seq order.
    * The room's counters are read first and the message queries bounded by them, so the returned cursors
    * never run ahead of the returned messages. One answer holds at most SYNC_ANSWER_MESSAGES_MAX messages:
-   * rooms beyond that come back in `pending`. Rooms with nothing new cost no query.
+   * rooms beyond that come back in `pending`. Rooms with nothing new cost no query. Rooms the user is in but
+   * the client did not name come back in `joined` (its room list missed them).
    */
   async sync(actor: Actor, since: Record<string, number>, revs: Record<string, number> = {}): Promise<SyncResult> {
     const wanted = Object.keys(since);
@@ -299,7 +300,8 @@ export class MessagesService {
         hasMore: freshMore || changedMore,
       });
     }
-    return { rooms, removed, pending };
+    const joined = [...mine].filter((id) => !Object.hasOwn(since, id));
+    return { rooms, removed, pending, joined };
   }
 
   /**

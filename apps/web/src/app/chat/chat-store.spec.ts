@@ -456,6 +456,17 @@ describe('ChatStore: catching up after a reconnect', () => {
     await h.realtime.connect();
     expect(h.store.rooms().map((r) => r.id)).toEqual(['a']);
   });
+
+  it('loads the room list again for a room joined after the list came and before the socket listened', async () => {
+    const h = chatHarness({ rooms: [makeRoom({ id: 'a' })] });
+    await settle();
+    // Someone added me to room b meanwhile: its room:joined went out before this socket was there to hear it.
+    h.rooms.rooms = [makeRoom({ id: 'a' }), makeRoom({ id: 'b', name: 'Added meanwhile' })];
+    h.realtime.responders.set('sync', () => ({ rooms: [], removed: [], pending: [], joined: ['b'] }));
+    await h.realtime.connect();
+    expect(h.store.rooms().map((r) => r.id).sort()).toEqual(['a', 'b']);
+    expect(h.store.room('b')!.name).toBe('Added meanwhile');
+  });
 });
 
 describe('ChatStore: opening a room with a long backlog', () => {

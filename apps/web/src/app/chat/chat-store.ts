@@ -220,6 +220,10 @@ export class ChatStore implements SyncTarget {
     this.ingest(messages);
   }
 
+  missedRooms(roomIds: string[]): void {
+    if (roomIds.some((id) => !this.roomsById()[id])) void this.loadRooms().catch(() => undefined);
+  }
+
   synced(): void {
     this.cursorsAtDisconnect = null;
     this.readMarkers.resend();

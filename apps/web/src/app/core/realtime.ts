@@ -93,6 +93,8 @@ export interface SyncTarget {
   /** Where the client is; may wait for (or refresh) the room list first. */
   syncCursors(reconnect: boolean): Promise<SyncPayload>;
   applySync(result: SyncResult): void;
+  /** Rooms I am in that the list the cursors came from did not have (joined before the socket listened). */
+  missedRooms(roomIds: string[]): void;
   /** Caught up: queued messages may go now. */
   synced(): void;
   /** The connection dropped. */
@@ -253,6 +255,8 @@ export class Realtime {
         const result = await this.request('sync', cursors, SYNC_TIMEOUT_MS);
         if (this.socket !== socket) return;
         target.applySync(result);
+        // Only the first answer compares every room I hold with the server's; later rounds send some of them.
+        if (round === 0 && result.joined?.length) target.missedRooms(result.joined);
         cursors = nextSyncCursors(cursors, result);
       }
       if (this.socket === socket && socket.connected) target.synced();

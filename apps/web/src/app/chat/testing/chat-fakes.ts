@@ -1,5 +1,5 @@
 import { Injector, computed, signal } from '@angular/core';
-import { Attachment, EncryptedContent, EncryptedMessageContent, MEGOLM_ALGORITHM, Message, MessagePage, PublicUser, RoomKind, RoomMember, RoomRole, RoomSummary, ServerToClientEvents, SocketErrorCode } from '@parley/contracts';
+import { Attachment, EncryptedContent, EncryptedMessageContent, MEGOLM_ALGORITHM, Message, MessagePage, PublicUser, RoomKind, RoomMember, RoomRole, RoomSummary, ServerToClientEvents, SocketErrorCode, SyncResult } from '@parley/contracts';
 import { Observable, of, throwError } from 'rxjs';
 import { MessagesApi } from '../../core/messages-api';
 import { PresenceStore } from '../../core/presence-store';
@@ -129,7 +129,9 @@ export class FakeRealtime {
     this.state.set('online');
     meanwhile?.();
     const cursors = await this.target!.syncCursors(reconnect);
-    this.target!.applySync((await this.request('sync', cursors)) as never);
+    const result = (await this.request('sync', cursors)) as SyncResult;
+    this.target!.applySync(result);
+    if (result.joined?.length) this.target!.missedRooms(result.joined);
     this.target!.synced();
     await settle();
   }
