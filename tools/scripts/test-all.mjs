@@ -1,5 +1,6 @@
-// `npm test`: lint, type-checking of the test code and unit tests for every project, then the end-to-end
-// suites (API, then browser) one at a time, each against a freshly built server. Nx's cache is skipped so
+// `npm test`: lint, type-checking of the test code and unit tests for every project, then the two end-to-end
+// projects (API and browser) one after the other, against freshly built servers (their jest configs run three
+// API files or two browser files at a time). Nx's cache is skipped so
 // every test really runs. Ends with one line counting every test run by Jest.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
