@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError } from '@parley/contracts';
 import { errors } from './errors';
+import './validation-metadata-cache';
 
 /**
  * class-validator's errors as per-field details, the first problem per field, for REST and socket payloads
