@@ -3,20 +3,16 @@ import { getMetadataStorage } from 'class-validator';
 type Storage = ReturnType<typeof getMetadataStorage>;
 type Lookup = Storage['getTargetValidationMetadatas'];
 
-let installed = false;
-
 /**
  * class-validator looks up a class's rules on every `validate()` by scanning every decorated class it knows
  * for ancestors (typestack/class-validator#2686): a few hundred DTOs here, on every REST body and every socket
  * event. A class's own and inherited rules are all registered when its module loads, before anything can
- * validate it, so the answer per (class, options) never changes: it is kept after the first lookup, and so is its
- * grouping by property. Lookups by
- * schema name (not used here) are left alone. Installed once, when this module loads; every validation in the
- * process (Nest's pipe and the socket payloads) shares class-validator's one metadata storage.
+ * validate it, so the answer per (class, options) never changes: it is kept after the first lookup, and so is
+ * its grouping by property. Lookups by schema name (not used here) are left alone. Installed when this module
+ * loads; every validation in the process (Nest's pipe and the socket payloads) shares class-validator's one
+ * metadata storage.
  */
-export function cacheValidationMetadata(storage: Storage = getMetadataStorage()): void {
-  if (installed) return;
-  installed = true;
+function cacheValidationMetadata(storage: Storage): void {
   const lookup: Lookup = storage.getTargetValidationMetadatas.bind(storage);
   const cache = new WeakMap<object, Map<string, ReturnType<Lookup>>>();
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
@@ -39,4 +35,4 @@ export function cacheValidationMetadata(storage: Storage = getMetadataStorage())
   };
 }
 
-cacheValidationMetadata();
+cacheValidationMetadata(getMetadataStorage());
