@@ -1,7 +1,7 @@
 // `npm test`: lint, type-checking of the test code and unit tests for every project, then the two end-to-end
-// projects (API and browser) one after the other, against freshly built servers (their jest configs run three
-// API files or two browser files at a time). Nx's cache is skipped so
-// every test really runs. Ends with one line counting every test run by Jest.
+// projects (API and browser) one after the other, against freshly built servers (their jest configs run four
+// API files or two browser files at a time, the long-running ones first). Nx's cache is skipped so every test
+// really runs. Ends with one line counting every test run by Jest.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

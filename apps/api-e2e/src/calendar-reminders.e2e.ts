@@ -1,3 +1,4 @@
+/** @long-running about three minutes, mostly waiting for reminders to fall due on the clock (starts first: tools/scripts/jest-sequencer.cjs) */
 import { CalendarEvent, CalendarNotice, CalendarNoticeList, CalendarRange, CalendarSettings, ErrorCode, Message, RoomSummary } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { randomBytes } from 'node:crypto';

@@ -1,3 +1,4 @@
+/** @long-running over a minute: restarts and background re-encryption (starts first: tools/scripts/jest-sequencer.cjs) */
 import { FileInfo, FilePage, Message, MessagePage } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -1,3 +1,4 @@
+/** @long-running over a minute: restarts and background re-encryption (starts first: tools/scripts/jest-sequencer.cjs) */
 import { Message, MessagePage, SyncResult } from '@parley/contracts';
 import { RunningServer, startServer, WORKSPACE_ROOT } from '@parley/testing';
 import { spawnSync } from 'node:child_process';

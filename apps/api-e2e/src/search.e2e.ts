@@ -1,3 +1,4 @@
+/** @long-running over a minute: indexing in the background, on both databases (starts first: tools/scripts/jest-sequencer.cjs) */
 import { Message, RoomSummary, SearchPage } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';
 import { randomBytes, randomUUID } from 'node:crypto';

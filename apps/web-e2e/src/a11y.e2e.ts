@@ -1,3 +1,4 @@
+/** @long-running over a minute: every page and dialog, light and dark, at two widths through axe-core (starts first: tools/scripts/jest-sequencer.cjs) */
 import { Browser, Page } from 'playwright-core';
 import { RoomInvite, RoomSummary, SendFriendRequestResult } from '@parley/contracts';
 import { RunningServer, startServer } from '@parley/testing';

@@ -1,3 +1,4 @@
+/** @long-running over a minute of uploads, pictures, players and downloads in the browser (starts first: tools/scripts/jest-sequencer.cjs) */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
