@@ -41,6 +41,23 @@ describe('ChatStore: messages from someone I blocked', () => {
     expect(h.notifier.shown).toHaveLength(1);
   });
 
+  it('count again from the server once unblocked, with a message that came while the list was on its way', async () => {
+    // Bo's message 2 and Ana's 3 are unread; with Bo blocked this client counts only Ana's.
+    const h = await blockedBo([makeRoom({ id: 'a', lastSeq: 3, lastRev: 3, lastReadSeq: 1, unreadCount: 1 })]);
+    // Unblocked: the friends store asks for the room list again, and the server counts both (2).
+    h.rooms.rooms = [makeRoom({ id: 'a', lastSeq: 3, lastRev: 3, lastReadSeq: 1, unreadCount: 2 })];
+    h.rooms.hold();
+    h.blocked.set(new Set());
+    const reloaded = h.store.loadRooms();
+    // Bo writes again before the list arrives.
+    h.realtime.push('message:new', makeMessage({ roomId: 'a', seq: 4, senderId: bo.id, body: 'Back again' }));
+    expect(h.store.room('a')!.unreadCount).toBe(2);
+    h.rooms.release();
+    await reloaded;
+    expect(h.store.room('a')).toMatchObject({ lastSeq: 4, unreadCount: 3, lastMessage: { text: 'Back again', hidden: false } });
+    expect(h.store.totalUnread()).toBe(3);
+  });
+
   it('are left out when reading recounts the rest, and their deletion lowers nothing', async () => {
     const h = await blockedBo([makeRoom({ id: 'a', lastSeq: 4, lastRev: 4, lastReadSeq: 1, unreadCount: 2 })]);
     h.messages.history.set('a', [

@@ -38,14 +38,20 @@ import { BlockedIds, NO_ONE_BLOCKED, countsAsUnread } from './unread';
 
 export type { RoomTimeline } from './room-timeline';
 
+/** How many encrypted rooms' last messages are fetched and decrypted for the room list at start. */
+const ENCRYPTED_PREVIEWS_MAX = 20;
+
+/** A message applied to the room list, with the copy of it the room's timeline held before (if any). */
+interface Arrival {
+  message: Message;
+  previous: Message | undefined;
+}
+
 /**
  * The chat's state: my rooms (kept fresh by socket events), the messages of the rooms I opened, members
  * and their read positions, and the outbox of messages on their way. The socket connection calls in as
  * its SyncTarget to catch up after every (re)connect.
  */
-/** How many encrypted rooms' last messages are fetched and decrypted for the room list at start. */
-const ENCRYPTED_PREVIEWS_MAX = 20;
-
 @Injectable({ providedIn: 'root' })
 export class ChatStore implements SyncTarget {
   private readonly realtime = inject(Realtime);
@@ -76,6 +82,8 @@ export class ChatStore implements SyncTarget {
   /** Rooms joined or left by event, so that a room list fetched before the event does not undo it. */
   private readonly membershipChanges = new Map<string, { joined: boolean; at: number }>();
   private membershipClock = 0;
+  /** For each room list on its way, the messages applied meanwhile (with the copy each one replaced). */
+  private readonly arrivalsDuringLoads = new Set<Arrival[]>();
 
   /** My rooms, most recent activity first. */
   readonly rooms = computed(() => Object.values(this.roomsById()).sort(compareRooms));
@@ -245,7 +253,9 @@ export class ChatStore implements SyncTarget {
     const me = this.me;
     const since = this.membershipClock;
     if (this.roomsStatus() !== 'ready') this.roomsStatus.set('loading');
-    const load = firstValueFrom(this.roomsApi.list()).then(
+    const arrivals: Arrival[] = [];
+    this.arrivalsDuringLoads.add(arrivals);
+    const load = firstValueFrom(this.roomsApi.list()).finally(() => this.arrivalsDuringLoads.delete(arrivals)).then(
       (list) => {
         if (this.me !== me) return;
         const byId: Record<string, RoomSummary> = {};
@@ -256,10 +266,16 @@ export class ChatStore implements SyncTarget {
           if (change.joined && this.roomsById()[roomId]) byId[roomId] ??= this.roomsById()[roomId]!;
           if (!change.joined) delete byId[roomId];
         }
-        // So are messages that arrived meanwhile.
+        // So are messages that arrived meanwhile: applied on top of the server's summary, whose count may have
+        // changed for reasons this client cannot count itself (an unblock makes someone's earlier messages count
+        // again). Where something else moved the room on (a deletion of a message this client did not hold),
+        // the room as it stands here is kept.
         for (const [roomId, room] of Object.entries(byId)) {
           const current = this.roomsById()[roomId];
-          if (current && current.lastRev > room.lastRev) byId[roomId] = current;
+          if (!current || current.lastRev <= room.lastRev) continue;
+          let replayed = room;
+          for (const { message, previous } of arrivals) if (message.roomId === roomId) replayed = this.summarise(replayed, message, previous);
+          byId[roomId] = replayed.lastRev >= current.lastRev ? replayed : current;
         }
         // Reads this client made that the server has not confirmed yet still count.
         for (const [roomId, seq] of this.readMarkers.pending()) {
@@ -448,20 +464,26 @@ export class ChatStore implements SyncTarget {
       const previous = this.timelines.apply(roomId, list);
       // Their message arrived: they stopped typing it (a system line, "Ada added Bob", says nothing about typing).
       for (const m of list) if (m.kind === MessageKind.User) this.people.stoppedTyping(roomId, m.senderId);
+      const sorted = [...list].sort((a, b) => a.seq - b.seq).map((message) => ({ message, previous: previous?.get(message.id) }));
+      for (const arrivals of this.arrivalsDuringLoads) arrivals.push(...sorted);
       let room = rooms[roomId];
       if (!room) {
         unknownRoom = true;
         continue;
       }
-      for (const m of [...list].sort((a, b) => a.seq - b.seq)) {
-        const senderName = m.senderId === me ? 'You' : this.people.nameOf(m.senderId, '');
-        room = applyMessage(room, m, { me, senderName, plainText: toPlainText, blocked: this.blocked(), previous: previous?.get(m.id) });
-      }
+      for (const { message, previous: before } of sorted) room = this.summarise(room, message, before);
       rooms[roomId] = room;
     }
     this.roomsById.set(rooms);
     // A message from a room this client does not list yet (joined elsewhere a moment ago): refresh the list.
     if (unknownRoom) this.scheduleRoomsRefresh();
+  }
+
+  /** A room's summary with one message applied (see `applyMessage`); `previous` is the copy it replaced. */
+  private summarise(room: RoomSummary, message: Message, previous: Message | undefined): RoomSummary {
+    const me = this.me ?? '';
+    const senderName = message.senderId === me ? 'You' : this.people.nameOf(message.senderId, '');
+    return applyMessage(room, message, { me, senderName, plainText: toPlainText, blocked: this.blocked(), previous });
   }
 
   private messageDeleted(event: MessageDeletedEvent): void {
