@@ -254,13 +254,20 @@ function printReport(report, opts) {
 
   console.log('\nTargets');
   if (bare?.search?.best && parley?.search) {
+    // Issue 9: one process at least 0.7x bare Socket.IO; two processes at least 0.5x the bare pair.
+    const wanted = opts.nodes === 2 ? 0.5 : 0.7;
     const ratio = (parley.search.best?.deliveredPerSec ?? 0) / bare.search.best.deliveredPerSec;
-    console.log(`  sustained throughput ≥ 0.5 × bare: ${ratio.toFixed(2)} × — ${ratio >= 0.5 ? 'met' : 'NOT met'}${bare.search.capped ? ' (bare reached --max-rate: raise it for a true ratio)' : ''}`);
+    console.log(`  sustained throughput ≥ ${wanted} × bare: ${ratio.toFixed(2)} × — ${bare.search.capped ? 'unknown: bare reached --max-rate, raise it for a true ratio' : ratio >= wanted ? 'met' : 'NOT met'}`);
   }
   if (parley?.fixed) {
     const p99 = parley.fixed.recv.p99;
     const at = fixedRate(opts);
-    console.log(`  at ${fmt.int(at)} msgs/s, p99 send→receive ≤ 25 ms: ${fmt.ms(p99)} ms — ${p99 <= 25 && parley.fixed.deliveryPct >= opts.minDeliveryPct ? 'met' : 'NOT met'}${at === FIXED_RATE_DEFAULT ? '' : ' (the target is stated at 700 msgs/s)'}`);
+    const note = at === FIXED_RATE_DEFAULT ? '' : ' (the target is stated at 700 msgs/s)';
+    console.log(`  at ${fmt.int(at)} msgs/s, p99 send→receive ≤ 25 ms: ${fmt.ms(p99)} ms — ${p99 <= 25 && parley.fixed.deliveryPct >= opts.minDeliveryPct ? 'met' : 'NOT met'}${note}`);
+    if (bare?.fixed && opts.nodes !== 2) {
+      const times = p99 / bare.fixed.recv.p99;
+      console.log(`  at ${fmt.int(at)} msgs/s, p99 send→receive ≤ 3 × bare's: ${times.toFixed(2)} × — ${times <= 3 ? 'met' : 'NOT met'}${note}`);
+    }
   }
   const all = Object.values(report.servers).flatMap((s) => [s.fixed, ...(s.search?.steps ?? [])].filter(Boolean));
   const busy = all.filter((r) => r.otherCpu > 20);

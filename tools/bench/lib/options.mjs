@@ -27,7 +27,7 @@ Load options
   --start-rate N           max search: first offered msgs/s (default 2000)
   --growth F               max search: rate factor while steps pass (default 1.5)
   --refine K               max search: bisection steps after the first failure (default 3)
-  --max-rate N             max search: highest offered msgs/s tried (default 80000)
+  --max-rate N             max search: highest offered msgs/s tried (default 200000)
   --p99-limit MS           a step is sustained when p99 send→receive ≤ this … (default 50)
   --min-delivery PCT       … and at least this share was delivered (default 99.9)
   --workers N              load-generator processes (default 1)
@@ -73,7 +73,7 @@ export function readOptions(argv) {
       'start-rate': { type: 'string', default: '2000' },
       growth: { type: 'string', default: '1.5' },
       refine: { type: 'string', default: '3' },
-      'max-rate': { type: 'string', default: '80000' },
+      'max-rate': { type: 'string', default: '200000' },
       'p99-limit': { type: 'string', default: '50' },
       'min-delivery': { type: 'string', default: '99.9' },
       workers: { type: 'string', default: '1' },
