@@ -461,17 +461,17 @@ export class ChatStore implements SyncTarget {
     const rooms = { ...this.roomsById() };
     let unknownRoom = false;
     for (const [roomId, list] of byRoom) {
-      const previous = this.timelines.apply(roomId, list);
+      const heldBefore = this.timelines.apply(roomId, list);
       // Their message arrived: they stopped typing it (a system line, "Ada added Bob", says nothing about typing).
       for (const m of list) if (m.kind === MessageKind.User) this.people.stoppedTyping(roomId, m.senderId);
-      const sorted = [...list].sort((a, b) => a.seq - b.seq).map((message) => ({ message, previous: previous?.get(message.id) }));
-      for (const arrivals of this.arrivalsDuringLoads) arrivals.push(...sorted);
+      const arrived = [...list].sort((a, b) => a.seq - b.seq).map((message): Arrival => ({ message, previous: heldBefore?.get(message.id) }));
+      for (const arrivals of this.arrivalsDuringLoads) arrivals.push(...arrived);
       let room = rooms[roomId];
       if (!room) {
         unknownRoom = true;
         continue;
       }
-      for (const { message, previous: before } of sorted) room = this.summarise(room, message, before);
+      for (const { message, previous } of arrived) room = this.summarise(room, message, previous);
       rooms[roomId] = room;
     }
     this.roomsById.set(rooms);
