@@ -1,7 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
+import { bucketOf, changeList, decodeList, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
+import { tokenFunction } from './search-tokens';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Database = require('better-sqlite3');
+
+const list = (offsets: number[]) => {
+  const buf = Buffer.alloc(offsets.length * 2);
+  offsets.forEach((o, i) => buf.writeUInt16BE(o, i * 2));
+  return buf;
+};
 
 describe('SqliteSearchFile (the SQLite search index file)', () => {
   let dir: string;
@@ -29,6 +39,57 @@ describe('SqliteSearchFile (the SQLite search index file)', () => {
     index = SqliteSearchFile.open(file);
     expect(index.cursors(period.id)).toEqual(new Map([['room-a', 1]]));
     index.close();
+  });
+
+  it('changes a posting list: new messages, and edits and deletions anywhere in it', () => {
+    expect(decodeList(changeList(undefined, new Map([[7, true], [3, true]])))).toEqual([3, 7]);
+    expect(decodeList(changeList(list([3, 7]), new Map([[1023, true], [9, true]])))).toEqual([3, 7, 9, 1023]);
+    expect(decodeList(changeList(list([3, 7, 9]), new Map([[7, false], [5, true]])))).toEqual([3, 5, 9]);
+    // The last change of an offset wins (a message edited twice in one batch).
+    expect(decodeList(changeList(list([3]), new Map([[3, false], [4, true]])))).toEqual([4]);
+    expect(decodeList(changeList(list([3]), new Map([[3, false]])))).toEqual([]);
+  });
+
+  it('answers from its posting lists across buckets, newest first, and follows edits, deletions and dropped periods', () => {
+    const file = join(dir, 'parley-search.sqlite');
+    const key = Buffer.alloc(32, 2);
+    const app = tokenFunction(key)('3app'); // the trigram "app"
+    const index = SqliteSearchFile.open(file);
+    try {
+      index.addPeriod('k1', 'ready');
+      index.addRooms(['room-a']);
+      const [period] = index.periods();
+      const roomOrd = index.knownRoomOrds(['room-a']).get('room-a')!;
+      const ord = (seq: number) => roomOrd * 2 ** 31 + seq;
+      const text = (body: string) => ({ body, names: [] });
+      // Seqs 1–1,030 (two buckets) in two batches, the second appending to the first's lists: "apple" in the odd ones.
+      const docs = Array.from({ length: 1030 }, (_, i) => ({ ord: ord(i + 1), text: text(i % 2 === 0 ? `apple ${i + 1}` : 'pear') }));
+      expect(index.apply(period.id, key, 'room-a', 0, 1000, docs.slice(0, 1000))).toBe(true);
+      expect(index.apply(period.id, key, 'room-a', 1000, 1030, docs.slice(1000))).toBe(true);
+      const all = [ord(0), ord(4000)] as const;
+      expect(bucketOf(ord(1029))).toBe(bucketOf(ord(1)) + 1);
+      expect(index.walk(app, ...all, 5)).toEqual([1029, 1027, 1025, 1023, 1021].map(ord));
+      expect(index.walk(app, ord(1000), ord(1026), 100)).toEqual([1025, 1023].concat(Array.from({ length: 11 }, (_, i) => 1021 - 2 * i)).map(ord));
+      expect(index.rarity(app, [bucketOf(ord(1029)), bucketOf(ord(1))], 10_000)).toBe(515);
+      expect(index.rarity(app, [bucketOf(ord(1029)), bucketOf(ord(1))], 10)).toBe(10);
+      // Lists stay blobs of 2-byte offsets when the database appends to them (SQLite's || makes text).
+      const db = new Database(file, { readonly: true });
+      expect(db.prepare('SELECT DISTINCT typeof(ords) AS t FROM search_postings').all()).toEqual([{ t: 'blob' }]);
+      db.close();
+
+      // 1029 edited to "pear", 1 deleted, 2 edited to "apple".
+      expect(index.apply(period.id, key, 'room-a', 1030, 1033, [{ ord: ord(1029), text: text('pear') }, { ord: ord(1), text: null }, { ord: ord(2), text: text('apple') }])).toBe(true);
+      expect(index.walk(app, ...all, 3)).toEqual([1027, 1025, 1023].map(ord));
+      expect(index.present(app, [1, 2, 3, 1027, 1029].map(ord))).toEqual(new Set([2, 3, 1027].map(ord)));
+      expect(index.rarity(app, [bucketOf(ord(1029)), bucketOf(ord(1))], 10_000)).toBe(514);
+
+      // A retired period's documents dropped: its posting lists go with them.
+      while (index.dropDocs(period.id, 500) > 0);
+      expect(index.walk(app, ...all, 10)).toEqual([]);
+      expect(index.rarity(app, [bucketOf(ord(1029)), bucketOf(ord(1))], 10_000)).toBe(0);
+    } finally {
+      index.close();
+    }
   });
 
   it('builds a damaged file again instead of failing the server’s start', () => {

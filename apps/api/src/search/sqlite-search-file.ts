@@ -23,6 +23,72 @@ export function decodeTokens(buf: Buffer): bigint[] {
   return out;
 }
 
+/**
+ * A posting list: the messages of one bucket that hold one token, as their offsets in the bucket (`ord −
+ * bucket × 1,024`, 0–1,023), ascending, 2 bytes each, big-endian (so SQLite compares two of them as blobs in
+ * the order of the numbers).
+ */
+export function decodeList(buf: Buffer | undefined): number[] {
+  const out: number[] = [];
+  if (buf) for (let i = 0; i + 2 <= buf.length; i += 2) out.push(buf.readUInt16BE(i));
+  return out;
+}
+
+export function encodeList(offsets: number[]): Buffer {
+  const buf = Buffer.allocUnsafe(offsets.length * 2);
+  offsets.forEach((o, i) => buf.writeUInt16BE(o, i * 2));
+  return buf;
+}
+
+/**
+ * `list` with `changes` applied (offset → whether the message now holds the token; the last change of an
+ * offset wins). New messages are the common case: offsets above the list's last are appended as they are.
+ */
+export function changeList(list: Buffer | undefined, changes: Map<number, boolean>): Buffer {
+  const held = new Set(decodeList(list));
+  for (const [o, present] of changes) {
+    if (present) held.add(o);
+    else held.delete(o);
+  }
+  return encodeList([...held].sort((a, b) => a - b));
+}
+
+/** The offsets `changes` adds, ascending, when it only adds (new messages); null when it takes any out. */
+function onlyAdded(changes: Map<number, boolean>): number[] | null {
+  const added: number[] = [];
+  for (const [o, present] of changes) {
+    if (!present) return null;
+    added.push(o);
+  }
+  return added.sort((a, b) => a - b);
+}
+
+/** A batch's changes to posting lists, by bucket and token, written in key order at the end of its transaction. */
+class ListChanges {
+  private readonly buckets = new Map<number, Map<bigint, Map<number, boolean>>>();
+
+  set(ord: number, tokens: bigint[], held: boolean): void {
+    if (!tokens.length) return;
+    const bucket = bucketOf(ord);
+    const offset = ord - bucket * BUCKET_SIZE;
+    let lists = this.buckets.get(bucket);
+    if (!lists) this.buckets.set(bucket, (lists = new Map()));
+    for (const t of tokens) {
+      let changes = lists.get(t);
+      if (!changes) lists.set(t, (changes = new Map()));
+      changes.set(offset, held);
+    }
+  }
+
+  /** Every (bucket, token) changed, sorted as the table's key, with its changes. */
+  *sorted(): Generator<[number, bigint, Map<number, boolean>]> {
+    for (const bucket of [...this.buckets.keys()].sort((a, b) => a - b)) {
+      const lists = this.buckets.get(bucket)!;
+      for (const token of [...lists.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) yield [bucket, token, lists.get(token)!];
+    }
+  }
+}
+
 /** What changes in the postings when a message's tokens go from `old` to `next`. */
 export function diffTokens(old: bigint[], next: bigint[] | null): { removed: bigint[]; added: bigint[] } {
   const before = new Set(old);
@@ -55,14 +121,15 @@ type DbConstructor = new (file: string, options?: { timeout?: number }) => Db;
 const Database = createRequire(__filename)('better-sqlite3') as DbConstructor;
 
 /** The index file's schema version (`PRAGMA user_version`). A file with another one is emptied and built again. */
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const TABLES = ['search_postings', 'search_docs', 'search_cursors', 'search_rooms', 'search_periods'];
 const SCHEMA = [
   `CREATE TABLE search_periods (id INTEGER PRIMARY KEY AUTOINCREMENT, "keyId" varchar(32) NOT NULL UNIQUE, state varchar(16) NOT NULL, "createdAt" datetime NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f', 'now')))`,
   `CREATE TABLE search_rooms (ord INTEGER PRIMARY KEY AUTOINCREMENT, "roomId" varchar(36) NOT NULL UNIQUE)`,
   `CREATE TABLE search_cursors (period INTEGER NOT NULL, "roomId" varchar(36) NOT NULL, "indexedRev" INTEGER NOT NULL, PRIMARY KEY (period, "roomId")) WITHOUT ROWID`,
   `CREATE TABLE search_docs (period INTEGER NOT NULL, ord INTEGER NOT NULL, tokens BLOB NOT NULL, PRIMARY KEY (period, ord)) WITHOUT ROWID`,
-  `CREATE TABLE search_postings (bucket INTEGER NOT NULL, token INTEGER NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (bucket, token, ord)) WITHOUT ROWID`,
+  // One row per bucket and token: its posting list (decodeList). Version 1 had one row per posting.
+  `CREATE TABLE search_postings (bucket INTEGER NOT NULL, token INTEGER NOT NULL, ords BLOB NOT NULL, PRIMARY KEY (bucket, token)) WITHOUT ROWID`,
 ];
 
 /**
@@ -96,11 +163,15 @@ export class SqliteSearchFile {
       putDoc: p('INSERT INTO search_docs (period, ord, tokens) VALUES (?, ?, ?) ON CONFLICT (period, ord) DO UPDATE SET tokens = excluded.tokens'),
       deleteDoc: p('DELETE FROM search_docs WHERE period = ? AND ord = ?'),
       periodDocs: p('SELECT ord, tokens FROM search_docs WHERE period = ? LIMIT ?'),
-      addPosting: p('INSERT OR IGNORE INTO search_postings (bucket, token, ord) VALUES (?, ?, ?)'),
-      deletePosting: p('DELETE FROM search_postings WHERE bucket = ? AND token = ? AND ord = ?'),
-      rarity: p('SELECT count(*) AS n FROM (SELECT 1 FROM search_postings WHERE bucket = ? AND token = ? LIMIT ?)'),
-      walk: p('SELECT ord FROM search_postings WHERE bucket = ? AND token = ? AND ord BETWEEN ? AND ? ORDER BY ord DESC LIMIT ?'),
-      present: p('SELECT ord FROM search_postings WHERE bucket = ? AND token = ? AND ord IN (SELECT value FROM json_each(?))'),
+      list: p('SELECT ords FROM search_postings WHERE bucket = ? AND token = ?'),
+      // New messages' offsets are above every offset the list holds: appended in the database, no read. The
+      // WHERE refuses (0 changes) when they are not, and the list is then read, changed and written.
+      appendList: p(
+        'INSERT INTO search_postings (bucket, token, ords) VALUES (?, ?, ?) ON CONFLICT (bucket, token) DO UPDATE SET ords = CAST(search_postings.ords || excluded.ords AS BLOB) WHERE substr(search_postings.ords, -2) < substr(excluded.ords, 1, 2)',
+      ),
+      putList: p('INSERT INTO search_postings (bucket, token, ords) VALUES (?, ?, ?) ON CONFLICT (bucket, token) DO UPDATE SET ords = excluded.ords'),
+      deleteList: p('DELETE FROM search_postings WHERE bucket = ? AND token = ?'),
+      listLength: p('SELECT length(ords) / 2 AS n FROM search_postings WHERE bucket = ? AND token = ?'),
       roomPostings: p('DELETE FROM search_postings WHERE bucket BETWEEN ? AND ?'),
       roomDocs: p('DELETE FROM search_docs WHERE ord BETWEEN ? AND ?'),
       roomCursors: p('DELETE FROM search_cursors WHERE "roomId" = ?'),
@@ -205,15 +276,16 @@ export class SqliteSearchFile {
       .transaction(() => {
         const at = (this.s.cursor.get(period, roomId) as { indexedRev: number } | undefined)?.indexedRev ?? 0;
         if (at !== fromRev) return false;
+        const lists = new ListChanges();
         for (const doc of docs) {
           const old = this.s.doc.get(period, doc.ord) as { tokens: Buffer } | undefined;
           const { removed, added } = diffTokens(old ? decodeTokens(old.tokens) : [], doc.tokens);
-          const bucket = bucketOf(doc.ord);
-          for (const t of removed) this.s.deletePosting.run(bucket, t, doc.ord);
-          for (const t of added) this.s.addPosting.run(bucket, t, doc.ord);
+          lists.set(doc.ord, removed, false);
+          lists.set(doc.ord, added, true);
           if (doc.tokens) this.s.putDoc.run(period, doc.ord, encodeTokens(doc.tokens));
           else if (old) this.s.deleteDoc.run(period, doc.ord);
         }
+        this.writeLists(lists);
         this.s.setCursor.run(period, roomId, toRev);
         return true;
       })
@@ -235,18 +307,41 @@ export class SqliteSearchFile {
     return this.db
       .transaction(() => {
         const docs = this.s.periodDocs.all(period, limit) as { ord: number; tokens: Buffer }[];
+        const lists = new ListChanges();
         for (const doc of docs) {
-          for (const t of decodeTokens(doc.tokens)) this.s.deletePosting.run(bucketOf(doc.ord), t, doc.ord);
+          lists.set(doc.ord, decodeTokens(doc.tokens), false);
           this.s.deleteDoc.run(period, doc.ord);
         }
+        this.writeLists(lists);
         return docs.length;
       })
       .immediate();
   }
 
+  /**
+   * Applies a batch's changes to the posting lists it touched, in key order: one statement per (bucket, token)
+   * for new messages (two, a read and a write, for edits and deletions), however many of the batch's messages
+   * hold the token. (One row per posting made a write
+   * per posting, tens a message, and a batch's commit rewrote pages all over its room's newest bucket.)
+   */
+  private writeLists(lists: ListChanges): void {
+    for (const [bucket, token, changes] of lists.sorted()) {
+      const added = onlyAdded(changes);
+      if (added && this.s.appendList.run(bucket, token, encodeList(added)).changes > 0) continue;
+      const row = this.s.list.get(bucket, token) as { ords: Buffer } | undefined;
+      const next = changeList(row?.ords, changes);
+      if (next.length) this.s.putList.run(bucket, token, next);
+      else if (row) this.s.deleteList.run(bucket, token);
+    }
+  }
+
+  private offsets(bucket: number, token: bigint): number[] {
+    return decodeList((this.s.list.get(bucket, token) as { ords: Buffer } | undefined)?.ords);
+  }
+
   rarity(token: bigint, buckets: number[], cap: number): number {
     let n = 0;
-    for (const b of buckets) if (n < cap) n += (this.s.rarity.get(b, token, cap - n) as { n: number }).n;
+    for (const b of buckets) if (n < cap) n += Math.min(cap - n, (this.s.listLength.get(b, token) as { n: number } | undefined)?.n ?? 0);
     return n;
   }
 
@@ -254,7 +349,11 @@ export class SqliteSearchFile {
     const out: number[] = [];
     // A room's buckets, newest first: one seek each (about a microsecond when the token is not there).
     for (let b = bucketOf(hi); b >= bucketOf(lo) && out.length < limit; b--) {
-      for (const r of this.s.walk.all(b, token, lo, hi, limit - out.length) as { ord: number }[]) out.push(r.ord);
+      const offsets = this.offsets(b, token);
+      for (let i = offsets.length - 1; i >= 0 && out.length < limit; i--) {
+        const ord = b * BUCKET_SIZE + offsets[i];
+        if (ord >= lo && ord <= hi) out.push(ord);
+      }
     }
     return out;
   }
@@ -263,7 +362,10 @@ export class SqliteSearchFile {
     const out = new Set<number>();
     const byBucket = new Map<number, number[]>();
     for (const o of ords) byBucket.set(bucketOf(o), [...(byBucket.get(bucketOf(o)) ?? []), o]);
-    for (const [bucket, some] of byBucket) for (const r of this.s.present.all(bucket, token, JSON.stringify(some)) as { ord: number }[]) out.add(r.ord);
+    for (const [bucket, some] of byBucket) {
+      const held = new Set(this.offsets(bucket, token));
+      for (const o of some) if (held.has(o - bucket * BUCKET_SIZE)) out.add(o);
+    }
     return out;
   }
 }
