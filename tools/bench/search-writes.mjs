@@ -1,9 +1,11 @@
 // `npm run bench:search-writes` (after `npx nx run api:build`): what writing the SQLite search index costs per
 // message, by batch size, on the index file itself (SqliteSearchFile from the built API, the code the index
 // worker runs): tokens (grams and HMACs), postings and documents, one transaction a batch, rooms taking turns.
-// The bare reference is the same number of (bucket, token, ord) rows inserted in key order into a table of the
-// same shape: the floor of any posting-per-row layout, with none of the rewriting of pages a random token
-// order causes. Texts are 200-character runs of the README's words (about 160 distinct grams each).
+// The bare reference is the same number of (bucket, token, ord) rows inserted in key order into a table of one
+// row per posting (the index file's layout before its schema version 2, and PostgreSQL's): the floor of that
+// layout, with none of the rewriting of pages a random token order causes. Texts are 200-character runs of the
+// README's words (about 160 distinct grams each), or with `--text load` the body `npm run bench` sends (the same
+// words again and again, about 75 grams).
 // `--help` lists the options.
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +24,7 @@ Options
   --messages N     messages indexed per batch size (default 20000; batches of 1 index a fifth of them)
   --rooms N        rooms the batches take turns in (default 10)
   --batches LIST   comma-separated batch sizes (default 1,16,64)
+  --text KIND      readme (default: runs of the README's words) or load (the body npm run bench sends)
   --api-main PATH  the built API (default dist/apps/api/main.js)`;
 
 const { values } = parseArgs({
@@ -30,6 +33,7 @@ const { values } = parseArgs({
     messages: { type: 'string', default: '20000' },
     rooms: { type: 'string', default: '10' },
     batches: { type: 'string', default: '1,16,64' },
+    text: { type: 'string', default: 'readme' },
     'api-main': { type: 'string' },
   },
 });
@@ -48,11 +52,19 @@ const { SqliteSearchFile, BUCKET_SIZE } = api('./search/sqlite-search-file.js');
 const { tokenFunction, messageTokens } = api('./search/search-tokens.js');
 
 const words = readFileSync(join(WORKSPACE_ROOT, 'README.md'), 'utf8').split(/\s+/).filter(Boolean);
-const textOf = (i) => {
+if (!['readme', 'load'].includes(values.text)) throw new Error('--text takes readme or load');
+const readmeText = (i) => {
   let s = '';
   for (let j = (i * 37) % (words.length - 80); s.length < 200; j++) s += `${words[j]} `;
   return s.slice(0, 200);
 };
+// As tools/bench/lib/load-worker.mjs fills a body of 200 bytes, for 100 clients.
+const loadText = (i) => {
+  let s = `Benchmark message from client ${i % 100}:`;
+  while (s.length < 200) s += ' the quick brown fox jumps over the lazy dog';
+  return s.slice(0, 200);
+};
+const textOf = values.text === 'load' ? loadText : readmeText;
 const SEQ_SPAN = 2 ** 31;
 
 function indexRun(batch) {
@@ -112,7 +124,7 @@ function bareRun(postingsPerMessage) {
   }
 }
 
-console.log(`# Search-index writes (SQLite index file), ${rooms} rooms, bucket ${BUCKET_SIZE} messages, API ${main}`);
+console.log(`# Search-index writes (SQLite index file), ${values.text} texts, ${rooms} rooms, bucket ${BUCKET_SIZE} messages, API ${main}`);
 console.log('| batch | messages | µs a message | postings a message | index file bytes a message |');
 console.log('| ---: | ---: | ---: | ---: | ---: |');
 let postingsPerMessage = 0;

@@ -163,6 +163,17 @@ const fileMb = (dataDir) => FILES.map((f) => join(dataDir, f)).reduce((mb, f) =>
 /** The search index file, read-only (the server creates it on start-up). */
 const openIndex = (dataDir) => new Database(join(dataDir, 'parley-search.sqlite'), { readonly: true, fileMustExist: true });
 
+/**
+ * Postings in the SQLite index file, and the rows holding them: one row per posting before the index file's
+ * schema version 2, one posting list per bucket and token since.
+ */
+function postingCounts(db) {
+  const lists = db.prepare('SELECT count(*) AS n FROM search_postings').get().n;
+  const columns = db.prepare('PRAGMA table_info(search_postings)').all().map((c) => c.name);
+  const postings = columns.includes('ords') ? db.prepare('SELECT coalesce(sum(length(ords) / 2), 0) AS n FROM search_postings').get().n : lists;
+  return { postings, lists };
+}
+
 async function prepare(main, onCleanup) {
   const marker = join(opts.dataDir, 'search-bench.json');
   if (!values.rebuild && existsSync(marker)) {
@@ -217,12 +228,12 @@ async function prepare(main, onCleanup) {
     seconds,
     perSecond: opts.messages / seconds,
     serverCpu: ((cpuSeconds(server.pid) - cpu0) / seconds) * 100,
-    postings: db.prepare('SELECT count(*) AS n FROM search_postings').get().n,
+    ...postingCounts(db),
   };
   db.close();
   await server.stop();
   indexed.addedMb = fileMb(opts.dataDir) - before;
-  console.log(`  indexed ${fmt.int(opts.messages)} messages in ${seconds.toFixed(1)} s: ${fmt.int(indexed.perSecond)} msgs/s (server CPU ${fmt.int(indexed.serverCpu)} %), ${fmt.int(indexed.postings)} postings, +${fmt.int(indexed.addedMb)} MB`);
+  console.log(`  indexed ${fmt.int(opts.messages)} messages in ${seconds.toFixed(1)} s: ${fmt.int(indexed.perSecond)} msgs/s (server CPU ${fmt.int(indexed.serverCpu)} %), ${fmt.int(indexed.postings)} postings in ${fmt.int(indexed.lists)} rows, +${fmt.int(indexed.addedMb)} MB`);
   const saved = { messages: opts.messages, rooms: opts.rooms, user, roomIds, indexed };
   writeFileSync(marker, JSON.stringify(saved));
   return saved;
@@ -378,7 +389,7 @@ async function main() {
     console.log(`\nTarget: API p99 ≤ 100 ms for every query — worst ${fmt.ms(worst)} ms — ${worst <= 100 ? 'met' : 'NOT met'}`);
     const ix = prepared.indexed;
     console.log(
-      `Indexer: ${fmt.int(ix.perSecond)} msgs/s catching up on ${fmt.int(opts.messages)} messages (${ix.seconds.toFixed(1)} s, server CPU ${fmt.int(ix.serverCpu)} %), against a send rate of 1,000–2,000 msgs/s for one process; ${fmt.int(ix.postings)} postings, +${fmt.int(ix.addedMb)} MB on disk`,
+      `Indexer: ${fmt.int(ix.perSecond)} msgs/s catching up on ${fmt.int(opts.messages)} messages (${ix.seconds.toFixed(1)} s, server CPU ${fmt.int(ix.serverCpu)} %), against a send rate of 1,000–2,000 msgs/s for one process; ${fmt.int(ix.postings)} postings in ${fmt.int(ix.lists ?? ix.postings)} rows, +${fmt.int(ix.addedMb)} MB on disk`,
     );
     console.log(
       `Sustained: ${fmt.int(sustained.sent)} messages sent through the API in ${sustained.seconds} s (${fmt.int(sustained.perSecond)} msgs/s, ${sustained.clients} clients) while the indexer ran; all of them indexed ${sustained.lagSeconds.toFixed(1)} s after the last send`,
