@@ -92,6 +92,31 @@ describe('SqliteSearchFile (the SQLite search index file)', () => {
     }
   });
 
+  it('empties a file of one row per posting (schema version 1) so that it is built again as posting lists', () => {
+    const file = join(dir, 'parley-search.sqlite');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE search_periods (id INTEGER PRIMARY KEY AUTOINCREMENT, "keyId" varchar(32) NOT NULL UNIQUE, state varchar(16) NOT NULL)`);
+    old.exec('CREATE TABLE search_postings (bucket INTEGER NOT NULL, token INTEGER NOT NULL, ord INTEGER NOT NULL, PRIMARY KEY (bucket, token, ord)) WITHOUT ROWID');
+    old.exec(`INSERT INTO search_periods ("keyId", state) VALUES ('k0', 'ready')`);
+    old.exec('INSERT INTO search_postings VALUES (1, 2, 3)');
+    old.pragma('user_version = 1');
+    old.close();
+
+    const index = SqliteSearchFile.open(file);
+    try {
+      expect(index.periods()).toEqual([]);
+      index.addPeriod('k1', 'ready');
+      index.addRooms(['room-a']);
+      const [period] = index.periods();
+      const ord = index.knownRoomOrds(['room-a']).get('room-a')! * 2 ** 31 + 1;
+      const key = Buffer.alloc(32, 3);
+      expect(index.apply(period.id, key, 'room-a', 0, 1, [{ ord, text: { body: 'apple', names: [] } }])).toBe(true);
+      expect(index.walk(tokenFunction(key)('3ppl'), ord - 1, ord + 1, 10)).toEqual([ord]);
+    } finally {
+      index.close();
+    }
+  });
+
   it('builds a damaged file again instead of failing the server’s start', () => {
     const file = join(dir, 'parley-search.sqlite');
     writeFileSync(file, Buffer.alloc(8192, 0x5a));
