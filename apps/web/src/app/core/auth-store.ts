@@ -44,14 +44,18 @@ export class AuthStore {
     return user;
   }
 
-  /** Ends this session. The user is signed out locally even if the server cannot be reached. */
+  /**
+   * Ends this session. The user is signed out here at once, before the server is asked: the live connection
+   * closes and the stores stop loading, so nothing starts on this session while the server ends it (such a
+   * load, or the catch-up of a socket that connected meanwhile, would meet a 401). Signed out locally even
+   * if the server cannot be reached.
+   */
   async signOut(): Promise<void> {
+    this.currentUser.set(null);
     try {
       await firstValueFrom(this.api.logout());
     } catch {
       // The session may already be gone (expired, ended elsewhere): nothing left to end.
-    } finally {
-      this.currentUser.set(null);
     }
   }
 
