@@ -4,7 +4,7 @@ import { Observable, of, Subject, throwError } from 'rxjs';
 import { AuthApi } from './auth-api';
 import { AuthStore } from './auth-store';
 
-const ada = { id: 'u1', username: 'ada', displayName: 'Ada', role: UserRole.User } as unknown as CurrentUser;
+const ada = { id: 'u1', username: 'ada', displayName: 'Ada', role: UserRole.Member } as unknown as CurrentUser;
 
 /** The store with a stand-in API whose logout answers when the test says so. */
 function harness(logout: () => Observable<unknown>) {
