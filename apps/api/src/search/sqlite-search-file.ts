@@ -40,10 +40,7 @@ export function encodeList(offsets: number[]): Buffer {
   return buf;
 }
 
-/**
- * `list` with `changes` applied (offset → whether the message now holds the token; the last change of an
- * offset wins). New messages are the common case: offsets above the list's last are appended as they are.
- */
+/** `list` with `changes` applied (offset → whether the message now holds the token; the last change of an offset wins). */
 export function changeList(list: Buffer | undefined, changes: Map<number, boolean>): Buffer {
   const held = new Set(decodeList(list));
   for (const [o, present] of changes) {
@@ -321,8 +318,8 @@ export class SqliteSearchFile {
   /**
    * Applies a batch's changes to the posting lists it touched, in key order: one statement per (bucket, token)
    * for new messages (two, a read and a write, for edits and deletions), however many of the batch's messages
-   * hold the token. (One row per posting made a write
-   * per posting, tens a message, and a batch's commit rewrote pages all over its room's newest bucket.)
+   * hold the token. (One row per posting made a write per posting, tens a message, and a batch's commit
+   * rewrote pages all over its room's newest bucket.)
    */
   private writeLists(lists: ListChanges): void {
     for (const [bucket, token, changes] of lists.sorted()) {
