@@ -8,6 +8,11 @@ const ESCAPED = /\\([!-/:-@[-`{-~])/g;
 /** Escaped characters wait in the Private Use Area while the marks around them are removed. */
 const HIDDEN = 0xe000;
 const HIDDEN_CHAR = /[\ue021-\ue07e]/g;
+/**
+ * Whatever any rule below could act on: the characters of marks and escapes anywhere, and list markers at the
+ * start of a line. A body without any (most chat messages) is plain text already; only its white space changes.
+ */
+const MAY_HOLD_MARKS = /[\\`~<[>#*_&\ue021-\ue07e]|^\s*(?:[-+]|\d{1,9}[.)])/m;
 
 /**
  * A message body as one line of plain text for the room list: Markdown and HTML marks removed, links and
@@ -15,7 +20,18 @@ const HIDDEN_CHAR = /[\ue021-\ue07e]/g;
  * surrogate pair, so emoji stay whole).
  */
 export function plainTextPreview(body: string, max = MESSAGE_PREVIEW_MAX_LENGTH): string {
-  const text = body
+  const text = MAY_HOLD_MARKS.test(body) ? withoutMarks(body) : body.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
+/**
+ * Every rule applied, whatever the body holds: Markdown and HTML marks removed, links and images reduced to
+ * their text, white space collapsed (plainTextPreview skips the rules for a body with no mark characters).
+ */
+export function withoutMarks(body: string): string {
+  return body
     .replace(ESCAPED, (_, ch: string) => String.fromCharCode(HIDDEN + ch.charCodeAt(0)))
     .replace(/^\s{0,3}(`{3,}|~{3,}).*$/gm, ' ') // code fence lines
     .replace(/<\/?[A-Za-z][^<>]*>/g, ' ') // HTML tags
@@ -32,9 +48,6 @@ export function plainTextPreview(body: string, max = MESSAGE_PREVIEW_MAX_LENGTH)
     .replace(HIDDEN_CHAR, (ch) => String.fromCharCode(ch.charCodeAt(0) - HIDDEN))
     .replace(/\s+/g, ' ')
     .trim();
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
 }
 
 /** How a message with files and no words reads in the room list: "📷 Photo", "📎 report.pdf", "📎 3 files". */

@@ -79,6 +79,11 @@ export function normaliseQuery(q: string): { text: string } | { tooShort: true }
  * CJK characters (a two-character word). Each is prefixed with its length so the two kinds never meet.
  */
 export function textGrams(text: string, into = new Set<string>()): Set<string> {
+  // ASCII (most messages): one UTF-16 unit a character, and no CJK.
+  if (ASCII.test(text)) {
+    for (let i = 0; i + 2 < text.length; i++) into.add(`3${text.slice(i, i + 3)}`);
+    return into;
+  }
   const chars = Array.from(text);
   for (let i = 0; i + 2 < chars.length; i++) into.add(`3${chars[i]}${chars[i + 1]}${chars[i + 2]}`);
   for (let i = 0; i + 1 < chars.length; i++) {

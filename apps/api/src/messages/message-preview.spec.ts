@@ -1,4 +1,4 @@
-import { plainTextPreview } from '@parley/contracts';
+import { plainTextPreview, withoutMarks } from '@parley/contracts';
 
 describe('plainTextPreview', () => {
   it.each([
@@ -14,6 +14,16 @@ describe('plainTextPreview', () => {
     ['\\# not a heading, \\[not a link\\](x), https\\://example.com and a\\\\b', '# not a heading, [not a link](x), https://example.com and a\\b'],
   ])('turns %j into plain text', (body, text) => {
     expect(plainTextPreview(body)).toBe(text);
+  });
+
+  it('gives what every rule gives, for text with and without marks (random texts)', () => {
+    const alphabet = ['a', 'B', '7', ' ', '  ', '\n', '\t', '.', ')', '-', '+', ':', '(', ']', '!', '*', '_', '`', '[', '#', '>', '&', '\\', '1. ', '- ', '\u00e9', '😀', '\ue02a'];
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 5000; n++) {
+      const body = Array.from({ length: Math.floor(next() * 30) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      expect(plainTextPreview(body, 1000)).toBe(withoutMarks(body));
+    }
   });
 
   it('cuts long text to the limit with an ellipsis, never splitting an emoji', () => {

@@ -27,6 +27,16 @@ describe('search text (the normalisation shared by the index and the queries)', 
     expect(grams.has(queryGrams('京都')[0])).toBe(false);
   });
 
+  it('takes every run of three characters of a text, ASCII or not, and nothing else', () => {
+    const every = (t: string) => {
+      const chars = Array.from(t);
+      return new Set(chars.slice(2).map((_, i) => `3${chars[i]}${chars[i + 1]}${chars[i + 2]}`));
+    };
+    for (const t of ['the quick brown fox', 'ab', '', 'a b c', 'naïve café', 'smile 😀 now']) expect(textGrams(normalise(t))).toEqual(every(normalise(t)));
+    // Grams add to the set given, so a message's file names join its text's.
+    expect([...textGrams('abcd', new Set(['3xyz']))]).toEqual(['3xyz', '3abc', '3bcd']);
+  });
+
   it('finds matches in the original text, whatever the accents, and marks them there', () => {
     const text = 'Un café, deux CAFÉS et un cafe';
     expect(findMatches(text, 'cafe').map((m) => text.slice(m.start, m.end))).toEqual(['café', 'CAFÉ', 'cafe']);

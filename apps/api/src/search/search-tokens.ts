@@ -40,7 +40,11 @@ export interface MessageText {
 export function messageTokens(m: MessageText, token: (gram: string) => bigint): bigint[] {
   const grams = textGrams(normalise(searchablePlainText(m.body)));
   for (const name of m.names) textGrams(normalise(name), grams);
-  return [...grams].map(token).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // A typed array sorts 64-bit integers natively, several times faster than a comparator over bigints.
+  const sorted = new BigInt64Array(grams.size);
+  let i = 0;
+  for (const gram of grams) sorted[i++] = token(gram);
+  return Array.from(sorted.sort());
 }
 
 /** One message's entry in a batch: its text, or null to take it out of the index (deleted, a system line). */

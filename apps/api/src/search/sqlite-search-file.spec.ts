@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bucketOf, changeList, decodeList, encodeList, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
+import { bucketOf, changeList, decodeList, decodeTokens, diffTokens, encodeList, encodeTokens, searchIndexPath, SqliteSearchFile } from './sqlite-search-file';
 import { tokenFunction } from './search-tokens';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -18,6 +18,23 @@ describe('SqliteSearchFile (the SQLite search index file)', () => {
     expect(searchIndexPath('/data/parley.sqlite')).toBe('/data/parley-search.sqlite');
     expect(searchIndexPath('/data/chat.db')).toBe('/data/chat-search.db');
     expect(searchIndexPath('/data/chat')).toBe('/data/chat-search.sqlite');
+  });
+
+  it('stores a message\'s tokens as 8 big-endian bytes each, and reads them back from any offset', () => {
+    const tokens = [-(2n ** 63n), -2n, 1n, 2n ** 63n - 1n];
+    const stored = encodeTokens(tokens);
+    expect(stored.toString('hex')).toBe('8000000000000000' + 'fffffffffffffffe' + '0000000000000001' + '7fffffffffffffff');
+    // SQLite hands blobs back at any address: a copy one byte in is not 8-byte aligned.
+    const unaligned = Buffer.concat([Buffer.from([0]), stored]).subarray(1);
+    expect(decodeTokens(unaligned)).toEqual(tokens);
+    expect(decodeTokens(Buffer.alloc(0))).toEqual([]);
+  });
+
+  it('diffs a message\'s tokens: all new for a new message, only the changes for an edit', () => {
+    expect(diffTokens([], [1n, 2n])).toEqual({ removed: [], added: [1n, 2n] });
+    expect(diffTokens([], null)).toEqual({ removed: [], added: [] });
+    expect(diffTokens([1n, 2n, 3n], [2n, 4n])).toEqual({ removed: [1n, 3n], added: [4n] });
+    expect(diffTokens([1n, 2n], null)).toEqual({ removed: [1n, 2n], added: [] });
   });
 
   it('keeps what it indexed across reopening, and a cursor that moved on refuses a stale batch', () => {

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { createRequire } from 'node:module';
 import { basename, dirname, extname, join } from 'node:path';
 import type { PeriodState, SearchPeriod } from './search-store';
@@ -11,16 +12,21 @@ export const BUCKET_SIZE = 1024;
 const WAL_CHECKPOINT_PAGES = 8192;
 export const bucketOf = (ord: number) => Math.floor(ord / BUCKET_SIZE);
 
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** A message's tokens as stored: 8 bytes each, big-endian (the bytes of a typed array, swapped on this machine). */
 export function encodeTokens(tokens: bigint[]): Buffer {
-  const buf = Buffer.alloc(tokens.length * 8);
-  tokens.forEach((t, i) => buf.writeBigInt64BE(t, i * 8));
-  return buf;
+  const buf = Buffer.from(BigInt64Array.from(tokens).buffer);
+  return LITTLE_ENDIAN ? buf.swap64() : buf;
 }
 
 export function decodeTokens(buf: Buffer): bigint[] {
-  const out: bigint[] = [];
-  for (let i = 0; i + 8 <= buf.length; i += 8) out.push(buf.readBigInt64BE(i));
-  return out;
+  // Copied into a typed array of its own: the stored bytes need not be 8-byte aligned.
+  const tokens = new BigInt64Array(Math.floor(buf.length / 8));
+  const bytes = Buffer.from(tokens.buffer);
+  buf.copy(bytes, 0, 0, bytes.length);
+  if (LITTLE_ENDIAN) bytes.swap64();
+  return Array.from(tokens);
 }
 
 /**
@@ -81,13 +87,15 @@ class ListChanges {
   *sorted(): Generator<[number, bigint, Map<number, boolean>]> {
     for (const bucket of [...this.buckets.keys()].sort((a, b) => a - b)) {
       const lists = this.buckets.get(bucket)!;
-      for (const token of [...lists.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) yield [bucket, token, lists.get(token)!];
+      for (const token of BigInt64Array.from(lists.keys()).sort()) yield [bucket, token, lists.get(token)!];
     }
   }
 }
 
 /** What changes in the postings when a message's tokens go from `old` to `next`. */
 export function diffTokens(old: bigint[], next: bigint[] | null): { removed: bigint[]; added: bigint[] } {
+  // A new message (most of a batch): all its tokens are added (they are distinct: a message's grams are).
+  if (old.length === 0) return { removed: [], added: next ?? [] };
   const before = new Set(old);
   const after = new Set(next ?? []);
   return { removed: old.filter((t) => !after.has(t)), added: [...after].filter((t) => !before.has(t)) };
