@@ -24,11 +24,20 @@ export async function sendOutgoingRequest(wasm: CryptoWasm, machine: OlmMachine,
   if (request.id) await machine.markRequestAsSent(request.id, request.type, answer);
 }
 
+/** Rounds of `sendAllOutgoing`: answers queue more requests rarely more than once in a row. */
+const OUTGOING_ROUNDS = 3;
+
 /**
  * Everything the library has queued (key uploads, key queries, to-device messages, backups), sent one after
- * another. Callers serialise runs (see E2ee.processOutgoing).
+ * another, then whatever the answers queued in turn. A `/keys/claim` answer opens Olm sessions, and the library
+ * then answers the requests that waited for one (another of my devices asking for the backup key after a
+ * verification): those answers must go now, not whenever something next reaches this device. Callers
+ * serialise runs (see E2ee.processOutgoing).
  */
 export async function sendAllOutgoing(wasm: CryptoWasm, machine: OlmMachine, api: E2eeApi): Promise<void> {
-  const requests = await machine.outgoingRequests();
-  for (const request of requests) await sendOutgoingRequest(wasm, machine, api, request as AnyRequest);
+  for (let round = 0; round < OUTGOING_ROUNDS; round++) {
+    const requests = await machine.outgoingRequests();
+    if (requests.length === 0) return;
+    for (const request of requests) await sendOutgoingRequest(wasm, machine, api, request as AnyRequest);
+  }
 }
