@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
@@ -6,6 +6,8 @@ import { dataSourceOptions } from './data-source-options';
 import { serializeTransactions } from './serialize-transactions';
 import { WalCheckpoints } from './wal-checkpoints';
 
+/** The database connection, and the WAL checkpoints that the message writer's commits make way for (global). */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -19,5 +21,6 @@ import { WalCheckpoints } from './wal-checkpoints';
     }),
   ],
   providers: [WalCheckpoints],
+  exports: [WalCheckpoints],
 })
 export class DatabaseModule {}

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { sqliteConnection } from '../database/sqlite-connection';
+import { WalCheckpoints } from '../database/wal-checkpoints';
 import { KeyRing } from '../encryption/key-ring';
 import { MessageSealing } from './message-sealing';
 import { MessageStore, PostgresMessageStore, SendOutcome, SendRequest, SqliteMessageStore } from './message-store';
@@ -60,7 +61,12 @@ export class MessageWriter implements OnApplicationShutdown {
   readonly stats = { commits: 0, messages: 0, maxBatch: 0 };
   private readonly commitObservers: ((figures: CommitFigures) => void)[] = [];
 
-  constructor(@InjectDataSource() dataSource: DataSource, @Inject(APP_CONFIG) config: AppConfig, keys: KeyRing) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    keys: KeyRing,
+    @Optional() private readonly wal?: WalCheckpoints,
+  ) {
     const sealing = new MessageSealing(keys);
     this.commitSpacingMs = config.database.type === 'postgres' ? 0 : SQLITE_COMMIT_SPACING_MS;
     this.store =
@@ -110,8 +116,13 @@ export class MessageWriter implements OnApplicationShutdown {
   private async flush(): Promise<void> {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = true;
-    const batch = this.queue.splice(0, MAX_BATCH);
+    let batch: Pending[] = [];
     try {
+      // On SQLite, now and then a pause of a few milliseconds lets the WAL start over with this commit
+      // (WalCheckpoints.beforeCommit); sends that arrive meanwhile join the batch.
+      const pause = this.wal?.beforeCommit();
+      if (pause) await pause;
+      batch = this.queue.splice(0, MAX_BATCH);
       const started = performance.now();
       this.lastCommitAt = started;
       const outcomes = await this.store.commitSends(
