@@ -14,10 +14,10 @@ import { messageOrd, NO_KEY_PERIOD, ROOM_ORD_LIMIT, SEQ_SPAN, SearchTokens } fro
 
 /**
  * Messages indexed per transaction. Each batch rewrites pages all over its room's newest bucket of postings, so
- * larger batches cost much less a message (SQLite, 10 rooms of 200-character messages: 0.9 ms a message in
- * batches of 16, 0.5 ms in batches of 64). On SQLite a batch this process did not send itself is read and
- * decrypted synchronously on the event loop (about 10 µs a message) while the index file's worker computes
- * tokens and writes postings; on PostgreSQL the work is in the database server and round trips dominate.
+ * larger batches cost much less a message (SQLite, 10 rooms of 200-character messages of prose: about 0.6 ms
+ * a message in batches of 16, 0.3 ms in batches of 64; `npm run bench:search-writes`). On SQLite a batch this
+ * process did not send itself is read and decrypted synchronously on the event loop (about 10 µs a message)
+ * while the index file's worker computes tokens and writes postings; on PostgreSQL the work is in the database server and round trips dominate.
  */
 const BATCH = { sqlite: 64, postgres: 512 };
 /** A pass over every room (the fallback for changes made by other processes, or missed events). */
