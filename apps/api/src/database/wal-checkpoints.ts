@@ -21,7 +21,7 @@ const AUTO_CHECKPOINT_PAGES = 1000;
  * lets the next commit start the WAL from the beginning.
  */
 const WORKER_AUTO_CHECKPOINT_PAGES = 8192;
-/** Frames (pages) in the WAL past which the next commit lets it start over (WalRestart): before the above. */
+/** Frames (pages) in the WAL past which a send commit lets it start over (WalRestart), well before the above. */
 const RESTART_AT_FRAMES = 6144;
 const WORKER_FILE = join(__dirname, 'wal-checkpoint.worker.js');
 
@@ -90,11 +90,6 @@ export class WalCheckpoints implements OnApplicationBootstrap, OnApplicationShut
    */
   beforeCommit(): Promise<void> | null {
     return this.restart?.beforeCommit() ?? null;
-  }
-
-  /** Figures for the benchmark: the pauses commits took so that the WAL could start over. */
-  get restartPauses(): number {
-    return this.restart?.stats.pauses ?? 0;
   }
 
   private checkpointNow(worker: Worker): Promise<CheckpointResult> {
