@@ -273,6 +273,18 @@ describe('ChatStore: messages of an open room', () => {
     h.realtime.push('message:new', makeMessage({ roomId: 'd', seq: 2, senderId: ME }));
     expect(h.notifier.shown).toEqual([{ roomId: 'd', roomName: 'Ana Lima', direct: true, senderName: 'Ana Lima', text: 'Hi' }]);
   });
+
+  it('makes no notification while someone is looking at the tab, and counts the message as unread all the same', async () => {
+    const h = chatHarness({ rooms: [makeRoom({ id: 'd', kind: RoomKind.Direct, name: 'Ana Lima', peer: ana })] });
+    await settle();
+    h.notifier.notifying = false;
+    h.realtime.push('message:new', makeMessage({ roomId: 'd', seq: 1, senderId: ana.id, body: 'Seen here' }));
+    expect(h.notifier.shown).toEqual([]);
+    expect(h.store.room('d')?.unreadCount).toBe(1);
+    h.notifier.notifying = true;
+    h.realtime.push('message:new', makeMessage({ roomId: 'd', seq: 2, senderId: ana.id, body: 'Tab hidden' }));
+    expect(h.notifier.shown.map((n) => n.text)).toEqual(['Tab hidden']);
+  });
 });
 
 describe('ChatStore: the outbox', () => {

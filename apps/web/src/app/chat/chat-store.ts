@@ -427,6 +427,8 @@ export class ChatStore implements SyncTarget {
     this.ingest([message]);
     // Nothing to notify: my own, a system line ("Ada added Bob"), or from someone I blocked.
     if (!countsAsUnread(message, this.me, this.blocked())) return;
+    // Someone is looking at the tab, or notifications are off: no text to make.
+    if (!this.notifier.wouldNotify()) return;
     if (message.encrypted) {
       // The notification says what the message says only once this device has read it.
       void this.decrypted.contentOf(message).then((content) => this.notify(message, content ? toPlainText(content.body) || attachmentsPreview(content.attachments.map(shownOf)) : 'Encrypted message'));

@@ -341,3 +341,22 @@ describe('toPlainText', () => {
     expect(await plain(body)).toBe(text);
   });
 });
+
+describe('answers kept for bodies seen lately', () => {
+  it('gives the same HTML and text for a body asked again, also once it has been pushed out by 600 others', async () => {
+    const result = await page.evaluate((corpus) => {
+      const md = (window as unknown as PageWindow).md;
+      const bodies = [...corpus, '**bold** and _em_ with <u>u</u>', '[x](https://example.com)'];
+      const first = bodies.map((b) => [md.renderMarkdown(b), md.toPlainText(b)]);
+      const again = bodies.map((b) => [md.renderMarkdown(b), md.toPlainText(b)]);
+      for (let i = 0; i < 600; i++) md.toPlainText(md.renderMarkdown(`filler *${i}*`));
+      const afterEviction = bodies.map((b) => [md.renderMarkdown(b), md.toPlainText(b)]);
+      // Different bodies never share an answer.
+      const distinct = md.renderMarkdown('*one*') !== md.renderMarkdown('*two*') && md.toPlainText('*one*') === 'one';
+      return { first, again, afterEviction, distinct };
+    }, XSS_CORPUS as string[]);
+    expect(result.again).toEqual(result.first);
+    expect(result.afterEviction).toEqual(result.first);
+    expect(result.distinct).toBe(true);
+  });
+});

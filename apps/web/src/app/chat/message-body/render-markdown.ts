@@ -144,10 +144,33 @@ export function sanitizeHtml(html: string): string {
   return sanitizer().sanitize(html, PURIFY_CONFIG);
 }
 
-/** A message body as safe HTML: Markdown rendered, then cleaned with the allow-list. */
-export function renderMarkdown(body: string): string {
-  return sanitizeHtml(markdown.parse(body, { async: false }));
+/**
+ * The last `limit` answers of a function of one string, by argument. A message's body is rendered for the
+ * conversation, the room list's preview and a notification, and again when its row scrolls back into view:
+ * Markdown and the sanitiser cost about a millisecond a body, the lookup nothing.
+ */
+function lastAnswers(limit: number, fn: (arg: string) => string): (arg: string) => string {
+  const answers = new Map<string, string>();
+  return (arg) => {
+    const known = answers.get(arg);
+    if (known !== undefined) {
+      // Most recent last: the first key is the one used longest ago.
+      answers.delete(arg);
+      answers.set(arg, known);
+      return known;
+    }
+    const answer = fn(arg);
+    answers.set(arg, answer);
+    if (answers.size > limit) answers.delete(answers.keys().next().value!);
+    return answer;
+  };
 }
+
+/** How many bodies' HTML and plain text are kept (a few screens of a busy room and its previews). */
+const RENDERED_KEPT = 500;
+
+/** A message body as safe HTML: Markdown rendered, then cleaned with the allow-list. */
+export const renderMarkdown: (body: string) => string = lastAnswers(RENDERED_KEPT, (body) => sanitizeHtml(markdown.parse(body, { async: false })));
 
 const EDITING_PURIFY_CONFIG: Config = {
   ...PURIFY_CONFIG,
@@ -167,7 +190,9 @@ export function renderMarkdownForEditing(body: string): string {
 const BLOCKS = new Set(['P', 'LI', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'PRE', 'BLOCKQUOTE', 'TR', 'TD', 'TH', 'HR', 'BR']);
 
 /** A message body as one line of plain text (formatting gone, blocks separated by spaces), for previews and notifications. */
-export function toPlainText(body: string): string {
+export const toPlainText: (body: string) => string = lastAnswers(RENDERED_KEPT, plainTextOf);
+
+function plainTextOf(body: string): string {
   // An inert template: nothing in it loads or runs, and the HTML is already sanitised anyway.
   const template = document.createElement('template');
   template.innerHTML = renderMarkdown(body);

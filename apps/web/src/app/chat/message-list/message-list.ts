@@ -206,11 +206,18 @@ export class MessageList {
 
     // A page too short to scroll cannot be scrolled to ask for more: ask now.
     afterRenderEffect(() => {
-      this.virtualizer.getTotalSize();
+      const total = this.virtualizer.getTotalSize();
+      const older = this.hasOlder() && !this.loadingOlder();
+      const newer = this.hasNewer() && !this.loadingNewer();
+      if (!older && !newer) return;
+      // The scroller's scrollHeight costs a layout after every arrival: not read when the rows are known to be
+      // taller than the viewport (the sizer is that tall, so the scroller can scroll).
+      const viewport = this.virtualizer.scrollRect()?.height;
+      if (viewport && total > viewport + 8) return;
       const el = this.scroller()?.nativeElement;
       if (!el || el.scrollHeight > el.clientHeight + 8) return;
-      if (this.hasOlder() && !this.loadingOlder()) untracked(() => this.loadOlder.emit());
-      if (this.hasNewer() && !this.loadingNewer()) untracked(() => this.loadNewer.emit());
+      if (older) untracked(() => this.loadOlder.emit());
+      if (newer) untracked(() => this.loadNewer.emit());
     });
 
     // At the end of what is loaded is not the end of the conversation while newer pages are missing.

@@ -62,8 +62,13 @@ export class RoomPage {
   private jumpedTo: number | null = null;
 
   protected readonly room = computed(() => this.store.room(this.roomId()));
-  /** The room's members, for the encrypted room's identity warnings. */
-  protected readonly memberIds = computed(() => (this.store.members(this.roomId()) ?? []).map((m) => m.user.id));
+  /**
+   * The room's members, for the encrypted room's identity warnings: the same list while the same people are in
+   * it (the warnings read every member's identity in the crypto store again when it changes).
+   */
+  protected readonly memberIds = computed(() => (this.store.members(this.roomId()) ?? []).map((m) => m.user.id), {
+    equal: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
+  });
   protected readonly timeline = computed(() => this.store.timeline(this.roomId()));
   protected readonly roomsState = this.store.roomsState;
   protected readonly offline = computed(() => this.store.connection() !== 'online');

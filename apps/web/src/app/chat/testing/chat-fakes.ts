@@ -234,6 +234,11 @@ export class FakeMessagesApi {
 
 export class FakeNotifier {
   readonly shown: IncomingMessage[] = [];
+  /** The tab is hidden and notifications are allowed (set false for a tab someone is looking at). */
+  notifying = true;
+  wouldNotify(): boolean {
+    return this.notifying;
+  }
   messageArrived(message: IncomingMessage): void {
     this.shown.push(message);
   }
