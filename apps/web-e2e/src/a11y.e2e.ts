@@ -114,6 +114,12 @@ async function closeDialog(page: Page): Promise<void> {
   await expectHidden(dialog(page));
 }
 
+/**
+ * The signed-in walk audits every page and dialog in light and dark mode: about 40 s on a quiet 2-core machine,
+ * over a minute while CI runs other browser tests beside it.
+ */
+const SIGNED_IN_WALK_MS = 180_000;
+
 const sizes = [
   ['desktop', DESKTOP],
   ['phone', PHONE],
@@ -306,5 +312,5 @@ describe.each(sizes)('at %s width, in light and dark mode', (where, viewport) =>
 
     audit.assertNone();
     await session.assertClean();
-  });
+  }, SIGNED_IN_WALK_MS);
 });
