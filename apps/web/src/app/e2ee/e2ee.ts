@@ -35,6 +35,11 @@ export const ROOM_KEY_ROTATION_MS = 7 * 24 * 3600_000;
 const SHARE_CHECK_MS = 60_000;
 /** Pauses before a failed start is tried again (then it waits for the next reason to start: a room, a reconnect). */
 const START_RETRY_MS = [1000, 3000, 10_000, 30_000];
+/**
+ * Pauses before a failed inbox fetch is tried again, the last one repeated while it keeps failing: a room key
+ * that reached the server must not wait for the next wake-up (`e2ee:sync`), which a quiet room may never send.
+ */
+const SYNC_RETRY_MS = [1000, 2000, 5000, 10_000, 30_000];
 /** How long after a device-list update its rooms' keys go to new devices (updates in a burst make one check). */
 const LATE_SHARE_DELAY_MS = 250;
 
@@ -144,6 +149,8 @@ export class E2ee {
   private startFailures = 0;
   private syncing: Promise<void> | null = null;
   private syncAgain = false;
+  private syncFailures = 0;
+  private syncRetry: ReturnType<typeof setTimeout> | null = null;
   private outgoing: Promise<void> = Promise.resolve();
   private readonly roomQueues = new Map<string, Promise<unknown>>();
   private readonly keyListeners = new Set<(sessions: { roomId: string; sessionId: string }[]) => void>();
@@ -173,7 +180,7 @@ export class E2ee {
       untracked(() => this.switchUser(id));
     });
     this.realtime.on('e2ee:sync', () => {
-      if (this.machine) void this.sync();
+      if (this.machine) this.sync().catch(() => undefined);
     });
     this.realtime.on('room:left', ({ roomId, userId: left }) => {
       this.sharing.delete(roomId);
@@ -188,7 +195,7 @@ export class E2ee {
       // leaves may have been missed while offline).
       if (this.realtime.online() && untracked(() => this.machine)) {
         this.sharing.clear();
-        void this.sync();
+        this.sync().catch(() => undefined);
       }
     });
   }
@@ -423,11 +430,26 @@ export class E2ee {
           this.syncAgain = false;
           await this.syncOnce();
         } while (this.syncAgain);
+        this.syncFailures = 0;
+      } catch (err) {
+        this.retrySyncLater();
+        throw err;
       } finally {
         this.syncing = null;
       }
     })();
     return this.syncing;
+  }
+
+  /** After a failed fetch of the inbox: again after a pause (longer each time), while this device is running. */
+  private retrySyncLater(): void {
+    if (this.syncRetry) return;
+    const machine = this.machine;
+    const delay = SYNC_RETRY_MS[Math.min(this.syncFailures++, SYNC_RETRY_MS.length - 1)];
+    this.syncRetry = setTimeout(() => {
+      this.syncRetry = null;
+      if (machine && this.machine === machine) this.sync().catch(() => undefined);
+    }, delay);
   }
 
   // ---- internals ----
@@ -626,6 +648,9 @@ export class E2ee {
     this.wasm = null;
     this.starting = null;
     this.roomQueues.clear();
+    if (this.syncRetry) clearTimeout(this.syncRetry);
+    this.syncRetry = null;
+    this.syncFailures = 0;
     this.sharing.clear();
     this.lateShares.clear();
     this.deviceInfo.set(null);
