@@ -1,5 +1,5 @@
-import { E2eeDeviceList, RoomSummary } from '@parley/contracts';
-import { saveRecoveryKey } from './support/e2ee';
+import { RoomSummary } from '@parley/contracts';
+import { firstDevicesReady } from './support/e2ee';
 import { DESKTOP } from './support/browser';
 import { composerBox, conversationLink, messageByText, messageRegion } from './support/chat-scene';
 import { browserSuite } from './support/suite';
@@ -16,14 +16,10 @@ test('a room key on its way is fetched again after the inbox could not be read, 
   const anaSession = await suite.signedIn(ana!.account, DESKTOP);
   const boSession = await suite.signedIn(bo!.account, DESKTOP);
   const { page } = anaSession;
-  await eventually(async () => {
-    for (const who of [ana!, bo!]) {
-      const { devices } = await who.api.call<E2eeDeviceList>('GET', '/api/e2ee/devices');
-      expect(devices.filter((d) => d.hasKeys).length).toBe(1);
-    }
-  }, 30_000);
-  await saveRecoveryKey(page);
-  await saveRecoveryKey(boSession.page);
+  await firstDevicesReady([
+    { api: ana!.api, page },
+    { api: bo!.api, page: boSession.page },
+  ]);
   await conversationLink(page, room.name).click();
 
   // From now on Ana's browser cannot read its inbox (the server answers 503) until the test lets it.

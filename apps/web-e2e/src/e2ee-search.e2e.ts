@@ -1,6 +1,6 @@
-import { E2eeDeviceList, RoomSummary, SearchPage } from '@parley/contracts';
+import { RoomSummary, SearchPage } from '@parley/contracts';
 import { Page } from 'playwright-core';
-import { saveRecoveryKey } from './support/e2ee';
+import { firstDevicesReady } from './support/e2ee';
 import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, screenshot } from './support/browser';
 import { composerBox, conversationLink, messageByText } from './support/chat-scene';
@@ -68,16 +68,11 @@ test('a message of an encrypted room is found in the search dialog, on this devi
   const anaSession = await suite.signedIn(ana!.account, DESKTOP);
   const boSession = await suite.signedIn(bo!.account, DESKTOP);
   const { page } = anaSession;
-  // Both browsers are devices with keys before Bo writes (so Ana's receives the room key).
-  await eventually(async () => {
-    for (const who of [ana!, bo!]) {
-      const { devices } = await who.api.call<E2eeDeviceList>('GET', '/api/e2ee/devices');
-      expect(devices.filter((d) => d.hasKeys).length).toBe(1);
-    }
-  }, 30_000);
-  // Each saves the recovery key their first use of encryption shows.
-  await saveRecoveryKey(page);
-  await saveRecoveryKey(boSession.page);
+  // Both browsers are devices with keys before Bo writes (so Ana's receives the room key), recovery keys saved.
+  await firstDevicesReady([
+    { api: ana!.api, page },
+    { api: bo!.api, page: boSession.page },
+  ]);
 
   const bp = boSession.page;
   await conversationLink(bp, vault.name).click();

@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import type { E2eeDeviceList } from '@parley/contracts';
+import type { ApiClient } from './api-client';
 import { AccessibilityAudit } from './axe';
 import { screenshot } from './browser';
-import { expectVisible } from './ui-expect';
+import { eventually, expectVisible } from './ui-expect';
 
 /**
  * Saves the recovery key the first use of encryption on an account shows (the dialog holds the page until
@@ -21,6 +23,21 @@ export async function saveRecoveryKey(page: Page, audit?: AccessibilityAudit): P
   await dialog.getByRole('button', { name: 'Done' }).click();
   await dialog.waitFor({ state: 'detached' });
   return key;
+}
+
+/**
+ * Two or more people, each signed in in one browser: waits until every browser is a device with its keys on
+ * the server (so a message sent next has a device to share its room key with), then saves the recovery key
+ * each account's first use of encryption shows.
+ */
+export async function firstDevicesReady(people: readonly { api: ApiClient; page: Page }[]): Promise<void> {
+  await eventually(async () => {
+    for (const { api } of people) {
+      const { devices } = await api.call<E2eeDeviceList>('GET', '/api/e2ee/devices');
+      expect(devices.filter((d) => d.hasKeys).length).toBe(1);
+    }
+  }, 30_000);
+  for (const { page } of people) await saveRecoveryKey(page);
 }
 
 /** Every file under a directory (the SQLite file, its WAL, the file store, keys…). */
