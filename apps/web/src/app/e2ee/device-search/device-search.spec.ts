@@ -14,6 +14,11 @@ import { DEVICE_SEARCH_DB_SUFFIX } from './sealed-entries';
 jest.mock('../../chat/message-body/render-markdown', () => ({ toPlainText: (body: string) => body }));
 
 const ME = '11111111-1111-4111-8111-111111111111';
+
+// The page's own events (Jest runs these specs without a DOM): `leavePage()` is the browser's `pagehide`.
+const page = new EventTarget();
+Object.assign(globalThis, { addEventListener: page.addEventListener.bind(page) });
+const leavePage = () => page.dispatchEvent(new Event('pagehide'));
 let deviceCount = 0;
 
 /** The fake library, as a started device of mine. */
@@ -96,7 +101,39 @@ describe('DeviceSearch', () => {
     await flush();
     expect(await found(search, 'parcel')).toEqual([]);
     expect(await found(search, 'package')).toEqual(['pick up the package']);
-    expect(await found(harness(e2ee).search, 'parcel')).toEqual([]);
+    // A reload: the page is left first.
+    leavePage();
+    await flush();
+    const reloaded = harness(e2ee).search;
+    expect(await found(reloaded, 'parcel')).toEqual([]);
+    expect(await found(reloaded, 'package')).toEqual(['pick up the package']);
+  });
+
+  it('writes what arrives in a burst together, within half a second, or at once when the page is left', async () => {
+    const e2ee = new StartedE2ee();
+    e2ee.signIn();
+    const { decrypted } = harness(e2ee);
+    const name = `${storeName(ME, e2ee.device()!.deviceId)}${DEVICE_SEARCH_DB_SUFFIX}`;
+    const transactions = jest.spyOn(IDBDatabase.prototype, 'transaction');
+    const entryTransactions = () =>
+      transactions.mock.calls.flatMap(([stores, mode], i) => ((transactions.mock.contexts[i] as IDBDatabase).name === name && stores === 'entries' ? [mode] : []));
+    decrypted.request([encryptedMessage('room-a', 1, 'kestrel one'), encryptedMessage('room-a', 2, 'kestrel two')]);
+    await flush();
+    decrypted.request([encryptedMessage('room-a', 3, 'kestrel three')]);
+    await flush();
+    expect(entryTransactions()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await flush();
+    // The three in one reading and one writing transaction (the first opening also stored the keys).
+    expect(entryTransactions()).toEqual(['readonly', 'readwrite']);
+    expect((await found(harness(e2ee).search, 'kestrel')).sort()).toEqual(['kestrel one', 'kestrel three', 'kestrel two']);
+
+    decrypted.request([encryptedMessage('room-a', 4, 'kestrel four')]);
+    await flush();
+    leavePage();
+    await flush();
+    expect(await found(harness(e2ee).search, 'kestrel four')).toEqual(['kestrel four']);
+    transactions.mockRestore();
   });
 
   it('leaving a room drops its messages; someone else leaving does not; a room I am no longer in is dropped at search', async () => {

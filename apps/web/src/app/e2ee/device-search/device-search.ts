@@ -13,6 +13,9 @@ export type { DeviceSearchHit, DeviceSearchQuery } from './device-search-index';
 /** Deletions heard before this device's encryption started, applied once it has (at most this many kept). */
 const EARLY_REMOVALS_MAX = 1000;
 
+/** How long a decrypted message waits to be written to the search database, with the others of that time. */
+const WRITE_DELAY_MS = 500;
+
 /** One device's entries: its sealed database, and once searched in this session, the index in memory. */
 class DeviceEntries {
   private queue: Promise<unknown> = Promise.resolve();
@@ -20,6 +23,9 @@ class DeviceEntries {
   /** The highest revision written per message this session (a deleted message: Infinity, it never comes back). */
   private readonly written = new Map<string, number>();
   private index: Promise<DeviceSearchIndex> | null = null;
+  /** Entries not written yet (see `put`), by message. */
+  private readonly pending = new Map<string, DeviceSearchEntry>();
+  private writeTimer: ReturnType<typeof setTimeout> | null = null;
   /** The index once loaded: the tasks queued after the loading keep it up to date (those before, the loading reads). */
   private loaded: DeviceSearchIndex | null = null;
   gone = false;
@@ -39,19 +45,37 @@ class DeviceEntries {
     return next;
   }
 
+  /**
+   * Keeps a decrypted message: searchable at once in this session's index (when loaded), written to the database
+   * with the others of the next WRITE_DELAY_MS in two transactions, not two per message, so that a busy room's
+   * search writes stay out of the way of the crypto store's reads for the next message.
+   */
   put(entry: DeviceSearchEntry): void {
     if ((this.written.get(entry.messageId) ?? -1) >= entry.rev) return;
     this.written.set(entry.messageId, entry.rev);
+    this.pending.set(entry.messageId, entry);
+    this.loaded?.put(entry);
+    this.writeTimer ??= setTimeout(() => this.writePending(), WRITE_DELAY_MS);
+  }
+
+  /** Writes the entries waiting (at once: before the index loads, and when the page is being left). */
+  writePending(): void {
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    if (this.pending.size === 0) return;
+    const entries = [...this.pending.values()];
+    this.pending.clear();
     void this.run(async (store) => {
-      const stored = await store.get(entry.messageId);
-      if (stored && stored.rev > entry.rev) return;
-      await store.put(entry);
-      this.loaded?.put(entry);
+      // An index loading meanwhile read the database before these were in it.
+      for (const entry of await store.putNewer(entries)) this.loaded?.put(entry);
     }).catch(() => undefined);
   }
 
   remove(messageIds: readonly string[]): void {
-    for (const id of messageIds) this.written.set(id, Infinity);
+    for (const id of messageIds) {
+      this.written.set(id, Infinity);
+      this.pending.delete(id);
+    }
     void this.run(async (store) => {
       await store.remove(messageIds);
       for (const id of messageIds) this.loaded?.remove(id);
@@ -59,6 +83,7 @@ class DeviceEntries {
   }
 
   removeRoom(roomId: string): Promise<void> {
+    for (const [id, entry] of this.pending) if (entry.roomId === roomId) this.pending.delete(id);
     return this.run(async (store) => {
       await store.removeRoom(roomId);
       this.loaded?.removeRoom(roomId);
@@ -67,6 +92,7 @@ class DeviceEntries {
 
   /** The index in memory, loaded (decrypting every entry) the first time it is asked for. */
   load(): Promise<DeviceSearchIndex> {
+    if (!this.index) this.writePending();
     this.index ??= this.run(async (store) => {
       // The ranking library is loaded only when search is first used.
       const { DeviceSearchIndex } = await import('./device-search-index');
@@ -81,6 +107,9 @@ class DeviceEntries {
 
   close(): void {
     this.gone = true;
+    if (this.writeTimer) clearTimeout(this.writeTimer);
+    this.writeTimer = null;
+    this.pending.clear();
     this.index = null;
     this.loaded = null;
     void this.store?.then((s) => s.close()).catch(() => undefined);
@@ -114,6 +143,10 @@ export class DeviceSearch {
     realtime.on('room:left', ({ roomId, userId }) => {
       if (userId === this.auth.user()?.id) void this.entries()?.removeRoom(roomId).catch(() => undefined);
     });
+    // The last messages' entries still waiting are written as the page goes away (closed, reloaded, hidden).
+    const writeNow = () => this.current?.writePending();
+    globalThis.addEventListener?.('pagehide', writeNow);
+    globalThis.document?.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && writeNow());
   }
 
   /**

@@ -62,6 +62,21 @@ describe('SealedEntries', () => {
     again.close();
   });
 
+  it('stores several at once, but not over a newer revision another tab wrote', async () => {
+    const store = await SealedEntries.open(dbName(), () => undefined);
+    await store.put(makeEntry({ rev: 12, text: 'edited in another tab' }));
+    const stored = await store.putNewer([
+      makeEntry({ rev: 7, text: 'the original' }),
+      makeEntry({ messageId: 'm-2', rev: 3, text: 'second' }),
+      makeEntry({ messageId: 'm-3', rev: 4, text: 'third' }),
+    ]);
+    expect(stored.map((e) => e.text)).toEqual(['second', 'third']);
+    expect((await store.all()).map((e) => e.text).sort()).toEqual(['edited in another tab', 'second', 'third']);
+    expect((await store.putNewer([makeEntry({ rev: 12, text: 'the same revision again' })])).map((e) => e.text)).toEqual(['the same revision again']);
+    expect(await store.putNewer([])).toEqual([]);
+    store.close();
+  });
+
   it('drops the entries of one room only', async () => {
     const store = await SealedEntries.open(dbName(), () => undefined);
     await store.put(makeEntry({ messageId: 'a-1', roomId: 'room-a' }));

@@ -126,17 +126,28 @@ export class SealedEntries {
   }
 
   async put(entry: DeviceSearchEntry): Promise<void> {
-    const ref = await this.tag(`message:${entry.messageId}`);
-    const room = await this.tag(`room:${entry.roomId}`);
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const data = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv: iv as BufferSource, additionalData: encoder.encode(ref) },
-      this.keys.seal,
-      encoder.encode(JSON.stringify(entry)),
-    );
+    const record = await this.seal(await this.tag(`message:${entry.messageId}`), entry);
     const tx = this.db.transaction(ENTRIES, 'readwrite');
-    tx.objectStore(ENTRIES).put({ ref, room, iv, data } satisfies SealedRecord);
+    tx.objectStore(ENTRIES).put(record);
     await done(tx);
+  }
+
+  /**
+   * Stores several entries in two transactions (one reading, one writing), each unless the database holds a
+   * newer revision of its message already (written by another tab). Answers the entries stored.
+   */
+  async putNewer(entries: readonly DeviceSearchEntry[]): Promise<DeviceSearchEntry[]> {
+    if (entries.length === 0) return [];
+    const refs = await Promise.all(entries.map((e) => this.tag(`message:${e.messageId}`)));
+    const read = this.db.transaction(ENTRIES, 'readonly').objectStore(ENTRIES);
+    const stored = await Promise.all(refs.map((ref) => request<SealedRecord | undefined>(read.get(ref))));
+    const revs = await Promise.all(stored.map(async (record) => (record ? ((await this.unseal(record))?.rev ?? -1) : -1)));
+    const newer = entries.map((entry, i) => ({ entry, ref: refs[i] })).filter((_, i) => revs[i] <= entries[i].rev);
+    const records = await Promise.all(newer.map(({ entry, ref }) => this.seal(ref, entry)));
+    const tx = this.db.transaction(ENTRIES, 'readwrite');
+    for (const record of records) tx.objectStore(ENTRIES).put(record);
+    await done(tx);
+    return newer.map(({ entry }) => entry);
   }
 
   async remove(messageIds: readonly string[]): Promise<void> {
@@ -165,6 +176,17 @@ export class SealedEntries {
     const records = await request<SealedRecord[]>(this.db.transaction(ENTRIES, 'readonly').objectStore(ENTRIES).getAll());
     const entries = await Promise.all(records.map((r) => this.unseal(r)));
     return entries.filter((e): e is DeviceSearchEntry => e !== null);
+  }
+
+  private async seal(ref: string, entry: DeviceSearchEntry): Promise<SealedRecord> {
+    const room = await this.tag(`room:${entry.roomId}`);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const data = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv: iv as BufferSource, additionalData: encoder.encode(ref) },
+      this.keys.seal,
+      encoder.encode(JSON.stringify(entry)),
+    );
+    return { ref, room, iv, data };
   }
 
   private async tag(value: string): Promise<string> {
