@@ -39,7 +39,7 @@ describe('ChatStore in an end-to-end encrypted room', () => {
     expect((realtime.requestsFor('message:send')[0] as { encrypted?: unknown }).encrypted).toBeUndefined();
   });
 
-  it('shows "decrypting", then the text; a message whose key is missing waits and is read when the key arrives', async () => {
+  it('shows an arriving message once decrypted, not "decrypting" first; one whose key is missing waits and is read when the key arrives', async () => {
     const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 })] });
     await settle();
     store.openRoom('r');
@@ -47,7 +47,7 @@ describe('ChatStore in an end-to-end encrypted room', () => {
     e2ee.missingKeys.add('s-late');
     realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('first', 's-1') }));
     realtime.push('message:new', makeMessage({ roomId: 'r', seq: 2, senderId: ana.id, body: '', encrypted: cipher('second', 's-late') }));
-    expect(store.messages('r')().map((m) => m.e2ee?.state)).toEqual(['decrypting', 'decrypting']);
+    expect(store.messages('r')()).toEqual([]);
     await settle();
     const [first, second] = store.messages('r')();
     expect(first!.body).toBe('first');
@@ -57,6 +57,65 @@ describe('ChatStore in an end-to-end encrypted room', () => {
     e2ee.deliverKey('r', 's-late');
     await settle();
     expect(store.messages('r')()[1]!.body).toBe('second');
+  });
+
+  it('what comes after a slow decryption in the room (a message, an edit, a deletion) waits its turn, in order; other rooms do not', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+    try {
+      const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 }), makeRoom({ id: 'p', lastSeq: 0 })] });
+      await settle();
+      store.openRoom('r');
+      store.openRoom('p');
+      await settle();
+      const release = e2ee.holdDecryption('s-slow');
+      const slow = makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('slow one', 's-slow') });
+      const quick = makeMessage({ roomId: 'r', seq: 2, senderId: ana.id, body: '', encrypted: cipher('quick one') });
+      realtime.push('message:new', slow);
+      realtime.push('message:new', quick);
+      realtime.push('message:updated', { ...quick, rev: quick.rev + 1, editedAt: quick.createdAt, encrypted: cipher('quick one, edited') });
+      realtime.push('message:deleted', { roomId: 'r', messageId: slow.id, seq: 1, rev: slow.rev + 2, deletedAt: '2026-12-01T00:00:00.000Z' });
+      // Another room is not held up.
+      realtime.push('message:new', makeMessage({ roomId: 'p', seq: 1, senderId: ana.id, body: 'plain hello' }));
+      await settle();
+      expect(store.messages('r')()).toEqual([]);
+      expect(store.messages('p')().map((m) => m.body)).toEqual(['plain hello']);
+
+      jest.advanceTimersByTime(300);
+      await settle();
+      // The slow one, then the others in the order they came: the quick one, its edit, the slow one deleted.
+      expect(store.messages('r')().map((m) => [m.seq, m.body, m.e2ee?.state ?? null, !!m.deletedAt])).toEqual([
+        [1, '', null, true],
+        [2, 'quick one, edited', 'decrypted', false],
+      ]);
+      release();
+      await settle();
+      expect(store.messages('r')().map((m) => m.seq)).toEqual([1, 2]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('a slow decryption is shown as "decrypting" after 300 ms, then as the text', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+    try {
+      const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 })] });
+      await settle();
+      store.openRoom('r');
+      await settle();
+      const release = e2ee.holdDecryption('s-slow');
+      realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('slow one', 's-slow') }));
+      jest.advanceTimersByTime(299);
+      await settle();
+      expect(store.messages('r')()).toEqual([]);
+      jest.advanceTimersByTime(1);
+      await settle();
+      expect(store.messages('r')().map((m) => m.e2ee?.state)).toEqual(['decrypting']);
+      release();
+      await settle();
+      expect(store.messages('r')().map((m) => m.body)).toEqual(['slow one']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('reads a message whose key arrives while its decryption is under way (not left waiting for a key already here)', async () => {

@@ -40,6 +40,8 @@ export type { RoomTimeline } from './room-timeline';
 
 /** How many encrypted rooms' last messages are fetched and decrypted for the room list at start. */
 const ENCRYPTED_PREVIEWS_MAX = 20;
+/** How long an arriving encrypted message may wait for its decryption before it is shown as "Decrypting…". */
+const DECRYPT_WAIT_MS = 300;
 
 /** A message applied to the room list, with the copy of it the room's timeline held before (if any). */
 interface Arrival {
@@ -82,6 +84,8 @@ export class ChatStore implements SyncTarget {
   /** Rooms joined or left by event, so that a room list fetched before the event does not undo it. */
   private readonly membershipChanges = new Map<string, { joined: boolean; at: number }>();
   private membershipClock = 0;
+  /** Per room, the live events held back behind an encrypted message being decrypted (see `inOrder`). */
+  private readonly liveQueues = new Map<string, Promise<void>>();
   /** For each room list on its way, the messages applied meanwhile (with the copy each one replaced). */
   private readonly arrivalsDuringLoads = new Set<Arrival[]>();
 
@@ -96,9 +100,9 @@ export class ChatStore implements SyncTarget {
 
   constructor() {
     const r = this.realtime;
-    r.on('message:new', (m) => this.receive(m));
-    r.on('message:updated', (m) => this.ingest([m]));
-    r.on('message:deleted', (e) => this.messageDeleted(e));
+    r.on('message:new', (m) => this.inOrder(m.roomId, () => this.receive(m), this.decryptedOrLate(m)));
+    r.on('message:updated', (m) => this.inOrder(m.roomId, () => this.ingest([m]), this.decryptedOrLate(m)));
+    r.on('message:deleted', (e) => this.inOrder(e.roomId, () => this.messageDeleted(e)));
     r.on('receipt', (e) => this.receipt(e.roomId, e.userId, e.seq));
     r.on('room:joined', ({ room }) => this.upsertRoom(room));
     r.on('room:left', (e) => {
@@ -197,6 +201,7 @@ export class ChatStore implements SyncTarget {
     this.timelines.reset();
     this.membersStore.reset(userId);
     this.views.clear();
+    this.liveQueues.clear();
     this.decrypted.reset();
     this.readMarkers.reset();
     this.membershipChanges.clear();
@@ -422,6 +427,42 @@ export class ChatStore implements SyncTarget {
   }
 
   // ---- incoming ----
+
+  /**
+   * Applies a live event of a room once `ready` settles, after the room's earlier live events: an encrypted
+   * message is shown once decrypted (or after DECRYPT_WAIT_MS), not first as "Decrypting…" and then drawn again,
+   * and what follows it in the room (an edit, a deletion, the next message) waits its turn.
+   */
+  private inOrder(roomId: string, apply: () => void, ready?: Promise<unknown>): void {
+    const before = this.liveQueues.get(roomId);
+    if (!before && !ready) {
+      apply();
+      return;
+    }
+    const session = this.me;
+    const next: Promise<void> = Promise.all([before, ready])
+      .catch(() => undefined)
+      .then(() => {
+        if (this.liveQueues.get(roomId) === next) this.liveQueues.delete(roomId);
+        // Signed out (or in as someone else) meanwhile: the event belonged to the previous session.
+        if (this.me !== session) return;
+        try {
+          apply();
+        } catch (err) {
+          // Surfaces as the uncaught error it would have been without the wait; the room's next events still come.
+          setTimeout(() => {
+            throw err;
+          });
+        }
+      });
+    this.liveQueues.set(roomId, next);
+  }
+
+  /** Settles when an encrypted message from elsewhere is decrypted (or could not be), at most DECRYPT_WAIT_MS. */
+  private decryptedOrLate(message: Message): Promise<unknown> | undefined {
+    if (!message.encrypted || message.deletedAt) return undefined;
+    return Promise.race([this.decrypted.contentOf(message), new Promise((resolve) => setTimeout(resolve, DECRYPT_WAIT_MS))]);
+  }
 
   private receive(message: Message): void {
     this.ingest([message]);

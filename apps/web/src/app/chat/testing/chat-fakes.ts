@@ -261,7 +261,18 @@ export class FakeE2ee {
   /** Called when a decryption finds no key (a test delivers the key right then). */
   whileMissing: ((sessionId: string) => void) | undefined;
   private listeners = new Set<(s: { roomId: string; sessionId: string }[]) => void>();
+  private readonly slow = new Map<string, Promise<void>>();
   encrypted: { roomId: string; content: EncryptedMessageContent }[] = [];
+
+  /** Makes the decryption of a session's messages wait until the returned function is called. */
+  holdDecryption(sessionId: string): () => void {
+    let release = () => undefined as void;
+    this.slow.set(sessionId, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.slow.delete(sessionId);
+      release();
+    };
+  }
 
   start(): Promise<void> {
     return Promise.resolve();
@@ -283,6 +294,7 @@ export class FakeE2ee {
 
   async decrypt(message: Message): Promise<DecryptResult> {
     const e = message.encrypted!;
+    await this.slow.get(e.sessionId);
     if (this.missingKeys.has(e.sessionId)) {
       // The key may arrive after the library looked for it but before this answer is handled.
       this.whileMissing?.(e.sessionId);
