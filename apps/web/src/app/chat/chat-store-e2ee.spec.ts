@@ -1,4 +1,4 @@
-import { MEGOLM_ALGORITHM } from '@parley/contracts';
+import { MEGOLM_ALGORITHM, Message } from '@parley/contracts';
 import { ME, chatHarness, makeMessage, makeRoom, makeUser, settle } from './testing/chat-fakes';
 
 jest.mock('./message-body/render-markdown', () => ({ toPlainText: (body: string) => body }));
@@ -28,6 +28,40 @@ describe('ChatStore in an end-to-end encrypted room', () => {
     // The conversation shows the decrypted text of the server's copy.
     await settle();
     expect(store.messages('r')().map((m) => m.body)).toEqual(['the launch code is 1234']);
+  });
+
+  it('encrypts the next message while the one before waits for the server; still sends one at a time, in order', async () => {
+    const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true })] });
+    await settle();
+    store.openRoom('r');
+    await realtime.connect();
+    const gates: (() => void)[] = [];
+    let seq = 0;
+    realtime.responders.set('message:send', (_event, payload) => {
+      const { clientMsgId, encrypted } = payload as Pick<Message, 'clientMsgId' | 'encrypted'>;
+      return new Promise<void>((resolve) => gates.push(resolve)).then(() => ({ message: makeMessage({ roomId: 'r', seq: ++seq, senderId: ME, body: '', clientMsgId, encrypted }) }));
+    });
+    store.send('r', 'one');
+    store.send('r', 'two');
+    store.send('r', 'three');
+    await settle();
+    expect(realtime.requestsFor('message:send')).toHaveLength(1);
+    expect(e2ee.encrypted.map((e) => e.content.body)).toEqual(['one', 'two']);
+    gates.shift()!();
+    await settle();
+    expect(realtime.requestsFor('message:send')).toHaveLength(2);
+    expect(e2ee.encrypted.map((e) => e.content.body)).toEqual(['one', 'two', 'three']);
+    gates.shift()!();
+    await settle();
+    gates.shift()!();
+    await settle();
+    const sent = realtime.requestsFor('message:send') as { encrypted: { ciphertext: string } }[];
+    expect(sent.map((m) => (JSON.parse(atob(m.encrypted.ciphertext)) as { body: string }).body)).toEqual(['one', 'two', 'three']);
+    expect(store.messages('r')().map((m) => [m.body, m.state])).toEqual([
+      ['one', 'sent'],
+      ['two', 'sent'],
+      ['three', 'sent'],
+    ]);
   });
 
   it('a plain room still sends the body as it is', async () => {

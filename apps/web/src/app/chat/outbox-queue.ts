@@ -13,6 +13,8 @@ export function newClientMsgId(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+type WireContent = { body: string; encrypted?: EncryptedContent };
+
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -37,12 +39,19 @@ export class OutboxQueue {
    * What goes over the wire for an entry: its body as it is, or (in an end-to-end encrypted room, the chat
    * store decides) an empty body and the ciphertext, made at the moment it is sent.
    */
-  prepare: (entry: OutboxEntry) => Promise<{ body: string; encrypted?: EncryptedContent }> = async (entry) => ({ body: entry.body });
+  prepare: (entry: OutboxEntry) => Promise<WireContent> = async (entry) => ({ body: entry.body });
+  /**
+   * Wire contents being made, by clientMsgId: the next message's (its encryption) is started while the one before
+   * it waits for the server's answer, so that a quick succession of messages does not wait for each encryption in
+   * turn. Dropped once sent, when it fails, and when the connection goes (made again, with the room key then).
+   */
+  private readonly prepared = new Map<string, Promise<WireContent>>();
 
   /** A new session: this user's saved queue, not sent until the connection has caught up. */
   reset(userId: string | null): void {
     this.me = userId;
     this.ready = false;
+    this.prepared.clear();
     this.queue.set(userId ? readOutbox(this.storage, userId) : []);
   }
 
@@ -50,6 +59,7 @@ export class OutboxQueue {
   setReady(ready: boolean): void {
     this.ready = ready;
     if (ready) void this.flush();
+    else this.prepared.clear();
   }
 
   add(roomId: string, body: string, replyToId: string | null, attachments: readonly Attachment[] = [], files: readonly EncryptedAttachment[] = []): void {
@@ -75,6 +85,7 @@ export class OutboxQueue {
   }
 
   discard(clientMsgId: string): void {
+    this.prepared.delete(clientMsgId);
     this.update((list) => list.filter((e) => e.clientMsgId !== clientMsgId));
   }
 
@@ -98,13 +109,17 @@ export class OutboxQueue {
 
   /** Sends one queued message; false when the connection is gone (the queue waits for the next one). */
   private async deliver(entry: OutboxEntry): Promise<boolean> {
-    let content: { body: string; encrypted?: EncryptedContent };
+    let content: WireContent;
     try {
-      content = await this.prepare(entry);
+      content = await this.contentOf(entry);
     } catch (err) {
+      this.prepared.delete(entry.clientMsgId);
       this.patch(entry.clientMsgId, { state: 'failed', error: `Could not encrypt it: ${err instanceof Error ? err.message : 'unknown error'}` });
       return true;
     }
+    // The next one's content is made while this one is on its way.
+    const next = this.queue().find((e) => e.state === 'sending' && e.clientMsgId !== entry.clientMsgId);
+    if (next) void this.contentOf(next).catch(() => undefined);
     try {
       const { message } = await this.realtime.request('message:send', {
         roomId: entry.roomId,
@@ -118,18 +133,32 @@ export class OutboxQueue {
       return true;
     } catch (err) {
       if (!(err instanceof SocketRequestError)) {
+        this.prepared.delete(entry.clientMsgId);
         this.patch(entry.clientMsgId, { state: 'failed', error: 'Not sent.' });
         return true;
       }
-      if (err.noAnswer && !this.realtime.online()) return false;
+      if (err.noAnswer && !this.realtime.online()) {
+        this.prepared.clear();
+        return false;
+      }
       if (err.code === SocketErrorCode.RateLimited && !entry.autoRetried) {
         this.patch(entry.clientMsgId, { autoRetried: true });
         await delay(err.error.retryAfterMs ?? 1000);
         return true;
       }
+      this.prepared.delete(entry.clientMsgId);
       this.patch(entry.clientMsgId, { state: 'failed', error: err.noAnswer ? 'The server did not answer.' : err.message });
       return true;
     }
+  }
+
+  private contentOf(entry: OutboxEntry): Promise<WireContent> {
+    let content = this.prepared.get(entry.clientMsgId);
+    if (!content) {
+      content = this.prepare(entry);
+      this.prepared.set(entry.clientMsgId, content);
+    }
+    return content;
   }
 
   private update(change: (list: readonly OutboxEntry[]) => readonly OutboxEntry[]): void {
