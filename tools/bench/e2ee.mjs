@@ -2,7 +2,8 @@
 // headless Chromium context, share two rooms of 10: one plain, one end-to-end encrypted. One of them sends
 // messages through the web app's composer at a fixed rate (50 msgs/s by default) into each room in turn, and
 // every other member's page records when each message's text appears on screen (a MutationObserver), so the
-// latency is send → decrypted → rendered, for the same clients in the same run. The first message in each room
+// latency is send → decrypted → rendered, for the same clients in the same run, also split at the Socket.IO
+// frames into the sender's page, the server and the network, and the reader's page. The first message in each room
 // is timed on its own (in the encrypted room it also carries the room key to every device). Also reports the
 // time to open an encrypted room in a fresh sign-in (the crypto library loading included), measured before the
 // load, and the initial JS bundle.
@@ -63,8 +64,34 @@ function initialBundleGzip() {
   return { bytes, files: seen.size, all: readdirSync(dir).filter((f) => f.endsWith('.js')).length };
 }
 
+/**
+ * Runs in every page before its own scripts: notes when each `message:send` frame leaves the page's Socket.IO
+ * connection and each `message:new` frame reaches it, so that a message's latency splits into the sender's part
+ * (composer, outbox, encryption), the server's and the network's, and the reader's (decryption, rendering).
+ */
+function recordFrames() {
+  const w = window;
+  w.__out = [];
+  w.__in = [];
+  const Native = w.WebSocket;
+  const send = Native.prototype.send;
+  Native.prototype.send = function (data) {
+    if (typeof data === 'string' && /^42\d*\["message:send"/.test(data)) w.__out.push(Date.now());
+    return send.call(this, data);
+  };
+  w.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        if (typeof e.data === 'string' && e.data.startsWith('42["message:new"')) w.__in.push(Date.now());
+      });
+    }
+  };
+}
+
 async function signIn(browser, url, user) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(recordFrames);
   const page = await context.newPage();
   await page.goto(`${url}/login`);
   await page.getByLabel('Username or email').fill(user.username);
@@ -83,13 +110,13 @@ async function saveRecoveryKey(page) {
   await dialog.waitFor({ state: 'detached' });
 }
 
-/** Records, in the page, when each `bench#<n>@<sentAt>` text first appears. */
+/** Records, in the page, when each `bench#<n>@<sentAt>` text first appears (as n → [sentAt, seenAt]). */
 async function watch(page) {
   await page.evaluate(() => {
     const w = window;
     w.__seen = new Map();
     const check = (text) => {
-      for (const m of text.matchAll(/bench#(\d+)@(\d{13})/g)) if (!w.__seen.has(m[1])) w.__seen.set(m[1], Date.now() - Number(m[2]));
+      for (const m of text.matchAll(/bench#(\d+)@(\d{13})/g)) if (!w.__seen.has(m[1])) w.__seen.set(m[1], [Number(m[2]), Date.now()]);
     };
     new MutationObserver((records) => {
       for (const r of records) for (const n of r.addedNodes) check(n.textContent ?? '');
@@ -179,6 +206,7 @@ async function run() {
       // Sent from inside the page, on the rate's schedule: the text goes into the composer as typing would
       // (insertText) and Enter sends it, so every message takes the web app's own path (outbox, encryption).
       await box.click();
+      await Promise.all(sessions.map((s) => s.page.evaluate(() => ((window.__out = []), (window.__in = [])))));
       const start = Date.now();
       await sender.evaluate(
         async ({ count, rate }) => {
@@ -197,20 +225,48 @@ async function run() {
       const sendSeconds = (Date.now() - start) / 1000;
       // Let the last ones arrive.
       const deadline = Date.now() + 30_000;
-      let samples = [];
+      let seen = [];
       while (Date.now() < deadline) {
-        const per = await Promise.all(sessions.slice(1).map((s) => s.page.evaluate(() => [...window.__seen.values()])));
-        samples = per.flat();
-        if (samples.length >= COUNT * (MEMBERS - 1)) break;
+        seen = await Promise.all(sessions.slice(1).map((s) => s.page.evaluate(() => ({ seen: [...window.__seen], frames: window.__in }))));
+        if (seen.reduce((n, r) => n + r.seen.length, 0) >= COUNT * (MEMBERS - 1)) break;
         await new Promise((r) => setTimeout(r, 500));
       }
-      results.push({ room: room.encrypted ? 'encrypted' : 'plain', firstMs, rate: COUNT / sendSeconds, expected: COUNT * (MEMBERS - 1), stats: summarize(samples) });
+      const samples = seen.flatMap((r) => r.seen.map(([, [sentAt, seenAt]]) => seenAt - sentAt));
+      // The same messages split at the frames: the k-th `message:send` out of the sender's page is bench#k (its
+      // outbox sends one at a time, in order), the k-th `message:new` into a reader's page likewise.
+      const out = await sender.evaluate(() => window.__out);
+      // Only messages whose frames were all seen count (a saturated run leaves the last ones unsent or unread).
+      const phases = { sender: [], server: [], reader: [] };
+      for (const r of seen) {
+        for (const [k, [sentAt, seenAt]] of r.seen) {
+          if (out[k] === undefined || r.frames[k] === undefined) continue;
+          phases.sender.push(out[k] - sentAt);
+          phases.server.push(r.frames[k] - out[k]);
+          phases.reader.push(seenAt - r.frames[k]);
+        }
+      }
+      results.push({
+        room: room.encrypted ? 'encrypted' : 'plain',
+        firstMs,
+        rate: COUNT / sendSeconds,
+        expected: COUNT * (MEMBERS - 1),
+        stats: summarize(samples),
+        phases: Object.fromEntries(Object.entries(phases).map(([name, values]) => [name, summarize(values)])),
+      });
     }
 
     console.log(
       table(
         ['room', 'first message ms', 'sent msgs/s', 'deliveries', 'p50 ms', 'p99 ms', 'max ms'],
         results.map((r) => [r.room, fmt.ms(r.firstMs), r.rate.toFixed(1), `${r.stats.count}/${r.expected}`, fmt.ms(r.stats.p50), fmt.ms(r.stats.p99), fmt.ms(r.stats.max)]),
+      ),
+    );
+    console.log("\nWhere the time goes (p50 / p99 ms): the sender's page (composer to its `message:send` frame: outbox and encryption),");
+    console.log("the server and the network (to the reader's `message:new` frame), the reader's page (to the text on screen: decryption, rendering).");
+    console.log(
+      table(
+        ['room', 'sender page', 'server + network', 'reader page'],
+        results.map((r) => [r.room, ...['sender', 'server', 'reader'].map((k) => (r.phases[k].count ? `${fmt.ms(r.phases[k].p50)} / ${fmt.ms(r.phases[k].p99)}` : 'not matched'))]),
       ),
     );
     const [p, e] = results;
