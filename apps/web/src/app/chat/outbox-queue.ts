@@ -120,6 +120,7 @@ export class OutboxQueue {
     // The next one's content is made while this one is on its way.
     const next = this.queue().find((e) => e.state === 'sending' && e.clientMsgId !== entry.clientMsgId);
     if (next) void this.contentOf(next).catch(() => undefined);
+    let sameAgain = false;
     try {
       const { message } = await this.realtime.request('message:send', {
         roomId: entry.roomId,
@@ -133,7 +134,6 @@ export class OutboxQueue {
       return true;
     } catch (err) {
       if (!(err instanceof SocketRequestError)) {
-        this.prepared.delete(entry.clientMsgId);
         this.patch(entry.clientMsgId, { state: 'failed', error: 'Not sent.' });
         return true;
       }
@@ -142,13 +142,16 @@ export class OutboxQueue {
         return false;
       }
       if (err.code === SocketErrorCode.RateLimited && !entry.autoRetried) {
+        // Sent again as it is, in a moment.
+        sameAgain = true;
         this.patch(entry.clientMsgId, { autoRetried: true });
         await delay(err.error.retryAfterMs ?? 1000);
         return true;
       }
-      this.prepared.delete(entry.clientMsgId);
       this.patch(entry.clientMsgId, { state: 'failed', error: err.noAnswer ? 'The server did not answer.' : err.message });
       return true;
+    } finally {
+      if (!sameAgain) this.prepared.delete(entry.clientMsgId);
     }
   }
 
