@@ -93,6 +93,30 @@ describe('ChatStore in an end-to-end encrypted room', () => {
     expect(store.messages('r')()[1]!.body).toBe('second');
   });
 
+  it('an encrypted message keeps its object until its decryption changes', async () => {
+    const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 })] });
+    await settle();
+    store.openRoom('r');
+    await settle();
+    e2ee.missingKeys.add('s-late');
+    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('first', 's-1') }));
+    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 2, senderId: ana.id, body: '', encrypted: cipher('second', 's-late') }));
+    await settle();
+    const [first, waiting] = store.messages('r')();
+    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 3, senderId: ana.id, body: '', encrypted: cipher('third', 's-1') }));
+    await settle();
+    const [firstAgain, waitingAgain, third] = store.messages('r')();
+    expect(firstAgain).toBe(first);
+    expect(waitingAgain).toBe(waiting);
+    expect(third!.body).toBe('third');
+    e2ee.deliverKey('r', 's-late');
+    await settle();
+    const [firstLast, read] = store.messages('r')();
+    expect(firstLast).toBe(first);
+    expect(read).not.toBe(waiting);
+    expect(read!.body).toBe('second');
+  });
+
   it('what comes after a slow decryption in the room (a message, an edit, a deletion) waits its turn, in order; other rooms do not', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
     try {

@@ -164,6 +164,26 @@ describe('ChatStore: messages of an open room', () => {
     expect(items[0]).toMatchObject({ body: '', deletedAt: '2025-01-02T10:11:00.000Z' });
   });
 
+  it('a message that did not change keeps its object when the conversation changes (only what changed is redrawn)', async () => {
+    const h = chatHarness({ rooms: [makeRoom({ id: 'a', lastSeq: 2, lastRev: 2 })] });
+    h.messages.history.set('a', [makeMessage({ roomId: 'a', seq: 1 }), makeMessage({ roomId: 'a', seq: 2 })]);
+    await settle();
+    h.store.openRoom('a');
+    await settle();
+    const [first, second] = h.store.messages('a')();
+    h.store.send('a', 'on its way');
+    const withPending = h.store.messages('a')();
+    expect(withPending[0]).toBe(first);
+    expect(withPending[1]).toBe(second);
+    expect(withPending[2]).toMatchObject({ body: 'on its way', state: 'sending' });
+    h.realtime.push('message:updated', { ...makeMessage({ roomId: 'a', seq: 2 }), body: 'edited', rev: 3 });
+    const afterEdit = h.store.messages('a')();
+    expect(afterEdit[0]).toBe(first);
+    expect(afterEdit[1]).not.toBe(second);
+    expect(afterEdit[1]).toMatchObject({ body: 'edited' });
+    expect(afterEdit[2]).toBe(withPending[2]);
+  });
+
   it('keeps messages that arrive while the first page is loading', async () => {
     const h = chatHarness({ rooms: [makeRoom({ id: 'a', lastSeq: 2, lastRev: 2 })] });
     h.messages.history.set('a', [makeMessage({ roomId: 'a', seq: 1 }), makeMessage({ roomId: 'a', seq: 2 })]);

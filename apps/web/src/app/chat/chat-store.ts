@@ -20,14 +20,14 @@ import { MessagesApi } from '../core/messages-api';
 import { Realtime, SyncTarget } from '../core/realtime';
 import { RoomsApi } from '../core/rooms-api';
 import { ChatMessage, sentMessage, tombstone } from './chat-message';
-import { DecryptedMessages } from '../e2ee/decrypted-messages';
+import { DecryptedMessages, DecryptedView } from '../e2ee/decrypted-messages';
 import { E2ee } from '../e2ee/e2ee';
 import { carriedBy } from '../e2ee/sealed-files/sealed-attachment';
 import { shownOf } from './files/shown-attachment';
 import { MembersStore } from './members-store';
 import { MessageNotifier } from './message-notifier';
 import { toPlainText } from './message-body/render-markdown';
-import { pendingMessage } from './outbox';
+import { OutboxEntry, pendingMessage } from './outbox';
 import { OutboxQueue } from './outbox-queue';
 import { PeopleStore } from './people-store';
 import { ReadMarkers } from './read-markers';
@@ -74,6 +74,12 @@ export class ChatStore implements SyncTarget {
   private readonly roomsById = signal<Readonly<Record<string, RoomSummary>>>({});
   private readonly roomsStatus = signal<'idle' | 'loading' | 'ready' | 'error'>('idle');
   private readonly views = new Map<string, Signal<ChatMessage[]>>();
+  /**
+   * How the conversation shows each held message (and each of mine on its way), kept while the message and its
+   * decryption stay the same: a view built again hands out the same objects, so only what changed is redrawn.
+   */
+  private readonly shownMessages = new WeakMap<Message, { view: DecryptedView | null; message: ChatMessage }>();
+  private readonly shownPending = new WeakMap<OutboxEntry, { me: string; message: ChatMessage }>();
   /** Where the people I blocked come from (the friends store, which knows them, connects its list). */
   private readonly blockedSource = signal<Signal<BlockedIds>>(signal(NO_ONE_BLOCKED));
 
@@ -154,13 +160,13 @@ export class ChatStore implements SyncTarget {
     if (!view) {
       view = computed(() => {
         const held = this.timelines.all()[roomId]?.items ?? [];
-        const sent = held.map((m) => this.readable(sentMessage(m)));
+        const sent = held.map((m) => this.shown(m));
         const me = this.me;
         if (!me) return sent;
         const delivered = new Set(held.filter((m) => m.senderId === me).map((m) => m.clientMsgId));
         const pending = this.outbox()
           .filter((e) => e.roomId === roomId && !delivered.has(e.clientMsgId))
-          .map((e) => pendingMessage(e, me));
+          .map((e) => this.shownWhilePending(e, me));
         return pending.length ? [...sent, ...pending] : sent;
       });
       this.views.set(roomId, view);
@@ -168,10 +174,27 @@ export class ChatStore implements SyncTarget {
     return view;
   }
 
+  /** A held message as the conversation shows it (the same object while nothing about it changed). */
+  private shown(held: Message): ChatMessage {
+    const view = held.encrypted && !held.deletedAt ? this.decrypted.view(held) : null;
+    const known = this.shownMessages.get(held);
+    if (known && known.view === view) return known.message;
+    const message = this.readable(sentMessage(held), view);
+    this.shownMessages.set(held, { view, message });
+    return message;
+  }
+
+  private shownWhilePending(entry: OutboxEntry, me: string): ChatMessage {
+    const known = this.shownPending.get(entry);
+    if (known && known.me === me) return known.message;
+    const message = pendingMessage(entry, me);
+    this.shownPending.set(entry, { me, message });
+    return message;
+  }
+
   /** An encrypted message as the conversation shows it: its decrypted text, or where its decryption is. */
-  private readable(message: ChatMessage): ChatMessage {
-    if (!message.encrypted || message.deletedAt) return message;
-    const view = this.decrypted.view(message);
+  private readable(message: ChatMessage, view: DecryptedView | null): ChatMessage {
+    if (!view) return message;
     if (view.state !== 'decrypted') return { ...message, e2ee: view };
     // Its files as the sender described them, limited to the uploads the server says the message carries.
     const files = carriedBy(view.content.attachments, message.attachments.map((a) => a.id)).map(shownOf);

@@ -12,6 +12,8 @@ export type DecryptedView =
   | { state: 'failed'; detail: string };
 
 const keyOf = (m: Pick<Message, 'id' | 'rev'>) => `${m.id}:${m.rev}`;
+/** Not decrypted yet: one object, so that a message's view stays the same until its decryption ends. */
+const DECRYPTING: DecryptedView = Object.freeze({ state: 'decrypting' });
 
 /** What this device read (a message decrypted) or saw deleted (a tombstone of an encrypted room). */
 export type ReadEvent = { kind: 'decrypted'; message: Message; content: EncryptedMessageContent } | { kind: 'deleted'; message: Message };
@@ -52,7 +54,7 @@ export class DecryptedMessages {
 
   /** The view of an encrypted message (starting its decryption the first time it is asked for). */
   view(message: Message): DecryptedView {
-    return this.views()[keyOf(message)] ?? { state: 'decrypting' };
+    return this.views()[keyOf(message)] ?? DECRYPTING;
   }
 
   /** Calls `listener` with every message decrypted and every deletion seen from now on (the search on this device). */
@@ -67,7 +69,7 @@ export class DecryptedMessages {
       if (m.deletedAt) for (const listener of this.readListeners) listener({ kind: 'deleted', message: m });
       if (!m.encrypted || m.deletedAt) continue;
       if (this.views()[keyOf(m)]) continue;
-      this.set(m, { state: 'decrypting' });
+      this.set(m, DECRYPTING);
       void this.decrypt(m);
     }
   }

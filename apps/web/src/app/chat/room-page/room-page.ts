@@ -18,6 +18,7 @@ import { buildTimeline } from '../timeline';
 import { UploadTray } from '../files/upload-tray/upload-tray';
 import { Uploads } from '../files/uploads';
 import { seenText } from './seen-text';
+import { StableRows } from './stable-rows';
 import { IdentityWarnings } from '../../e2ee/identity-warnings/identity-warnings';
 import { CalendarDialogs } from '../../calendar/calendar-dialogs';
 
@@ -110,6 +111,9 @@ export class RoomPage {
   });
   protected readonly disabledReason = computed(() => (this.archived() ? 'This room is archived: nobody can send messages here.' : null));
 
+  /** The rows of the last build: unchanged rows keep their objects (see StableRows). */
+  private readonly stableRows = new StableRows();
+
   protected readonly rows = computed<ListRow[]>(() => {
     const roomId = this.roomId();
     const messages = this.store.messages(roomId)();
@@ -124,7 +128,7 @@ export class RoomPage {
     // Messages from people I blocked are collapsed in group and public rooms (a direct room with them is mine to open).
     const collapsed = room && room.kind !== RoomKind.Direct ? blocked : null;
     const people = this.store.people;
-    return buildTimeline(messages, me, { fromBeginning, unreadAfter: this.unreadAfter(), blocked }).map((row) =>
+    const rows = buildTimeline(messages, me, { fromBeginning, unreadAfter: this.unreadAfter(), blocked }).map((row): ListRow =>
       row.kind === 'system'
         ? { ...row, text: row.message.event ? systemLineText(row.message.event, me, (id) => people.knownName(id)) : '' }
         : row.kind !== 'message'
@@ -138,6 +142,7 @@ export class RoomPage {
             seen: row.message === lastMine ? seen : null,
           },
     );
+    return this.stableRows.keep(rows);
   });
 
   constructor() {
@@ -150,6 +155,7 @@ export class RoomPage {
         this.actionError.set(null);
         this.unreadAfter.set(null);
         this.seenSeq.set(0);
+        this.stableRows.clear();
         this.opened = false;
         this.jumpedTo = null;
       });
