@@ -124,6 +124,7 @@ export class MessageList {
       anchorTo: 'end',
       // Measure in the next frame: resizing rows inside the ResizeObserver callback makes the browser report a loop.
       useAnimationFrameWithResizeObserver: true,
+      useApplicationRefTick: false,
     };
   });
 
