@@ -5,6 +5,11 @@ import { filter } from 'rxjs';
 import { ChatStore } from './chat-store';
 
 const COUNT_PREFIX = /^\(\d+\+?\)\s+/;
+/**
+ * The count is written at most this often, as it stands then: a message read as it arrives (the room is open
+ * at its end) does not flash "(1)" in the tab, and a busy room does not rewrite the title with every message.
+ */
+export const TITLE_WRITE_MS = 250;
 
 /** The tab title with the unread count in front: "(3) Parley". */
 export function titleWithUnread(base: string, unread: number): string {
@@ -19,6 +24,7 @@ export class TabTitle {
   private readonly title = inject(Title);
   private readonly store = inject(ChatStore);
   private readonly base = signal(this.title.getTitle().replace(COUNT_PREFIX, ''));
+  private countTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     const router = inject(Router);
@@ -31,12 +37,20 @@ export class TabTitle {
     const show = effect(() => {
       this.base();
       this.store.totalUnread();
-      untracked(() => this.apply());
+      untracked(() => this.applySoon());
     });
     inject(DestroyRef).onDestroy(() => {
       sub.unsubscribe();
       show.destroy();
+      if (this.countTimer) clearTimeout(this.countTimer);
     });
+  }
+
+  private applySoon(): void {
+    this.countTimer ??= setTimeout(() => {
+      this.countTimer = null;
+      this.apply();
+    }, TITLE_WRITE_MS);
   }
 
   private apply(): void {
