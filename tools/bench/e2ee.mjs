@@ -93,12 +93,26 @@ async function signIn(browser, url, user) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(recordFrames);
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
   await page.goto(`${url}/login`);
   await page.getByLabel('Username or email').fill(user.username);
   await page.getByLabel('Password', { exact: true }).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((u) => u.pathname === '/');
-  return { context, page };
+  return { context, page, cdp };
+}
+
+/** The page's main-thread time so far, in ms: all tasks, and the parts spent in script, style and layout. */
+async function mainThread(session) {
+  const { metrics } = await session.cdp.send('Performance.getMetrics');
+  const of = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+  return { task: of('TaskDuration'), script: of('ScriptDuration'), style: of('RecalcStyleDuration'), layout: of('LayoutDuration') };
+}
+
+/** Main-thread ms per message between two readings (the sender's page, and the readers' pages on average). */
+function perMessage(before, after, count) {
+  return Object.fromEntries(Object.keys(before[0]).map((k) => [k, after.reduce((n, a, i) => n + a[k] - before[i][k], 0) / after.length / count]));
 }
 
 /** Closes the "Save your recovery key" dialog the first use of encryption shows. */
@@ -207,6 +221,7 @@ async function run() {
       // (insertText) and Enter sends it, so every message takes the web app's own path (outbox, encryption).
       await box.click();
       await Promise.all(sessions.map((s) => s.page.evaluate(() => ((window.__out = []), (window.__in = [])))));
+      const busyBefore = await Promise.all(sessions.map(mainThread));
       const start = Date.now();
       await sender.evaluate(
         async ({ count, rate }) => {
@@ -231,6 +246,7 @@ async function run() {
         if (seen.reduce((n, r) => n + r.seen.length, 0) >= COUNT * (MEMBERS - 1)) break;
         await new Promise((r) => setTimeout(r, 500));
       }
+      const busyAfter = await Promise.all(sessions.map(mainThread));
       const samples = seen.flatMap((r) => r.seen.map(([, [sentAt, seenAt]]) => seenAt - sentAt));
       // The same messages split at the frames: the k-th `message:send` out of the sender's page is bench#k (its
       // outbox sends one at a time, in order), the k-th `message:new` into a reader's page likewise.
@@ -252,6 +268,7 @@ async function run() {
         expected: COUNT * (MEMBERS - 1),
         stats: summarize(samples),
         phases: Object.fromEntries(Object.entries(phases).map(([name, values]) => [name, summarize(values)])),
+        busy: { sender: perMessage(busyBefore.slice(0, 1), busyAfter.slice(0, 1), COUNT), reader: perMessage(busyBefore.slice(1), busyAfter.slice(1), COUNT) },
       });
     }
 
@@ -267,6 +284,15 @@ async function run() {
       table(
         ['room', 'sender page', 'server + network', 'reader page'],
         results.map((r) => [r.room, ...['sender', 'server', 'reader'].map((k) => (r.phases[k].count ? `${fmt.ms(r.phases[k].p50)} / ${fmt.ms(r.phases[k].p99)}` : 'not matched'))]),
+      ),
+    );
+    console.log("\nMain-thread time per message (ms): the page's tasks in all, and of them script, style and layout; a reader's is");
+    console.log('the average of the readers (their polls for the results included, a few ms in all).');
+    const busy = (b) => `${b.task.toFixed(1)} (${b.script.toFixed(1)} / ${b.style.toFixed(1)} / ${b.layout.toFixed(1)})`;
+    console.log(
+      table(
+        ['room', 'sender: all (script / style / layout)', 'reader: all (script / style / layout)'],
+        results.map((r) => [r.room, busy(r.busy.sender), busy(r.busy.reader)]),
       ),
     );
     const [p, e] = results;
