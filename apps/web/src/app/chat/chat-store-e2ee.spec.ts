@@ -12,6 +12,18 @@ const cipher = (body: string, sessionId = 's-1') => ({
   sessionId,
 });
 
+/** An open encrypted room where two messages just arrived: "first" (its key is here) and "second" (its key is not). */
+async function twoArrivals() {
+  const harness = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 })] });
+  await settle();
+  harness.store.openRoom('r');
+  await settle();
+  harness.e2ee.missingKeys.add('s-late');
+  harness.realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('first', 's-1') }));
+  harness.realtime.push('message:new', makeMessage({ roomId: 'r', seq: 2, senderId: ana.id, body: '', encrypted: cipher('second', 's-late') }));
+  return harness;
+}
+
 describe('ChatStore in an end-to-end encrypted room', () => {
   it('sends an empty body with the ciphertext, never the text', async () => {
     const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true })] });
@@ -74,13 +86,7 @@ describe('ChatStore in an end-to-end encrypted room', () => {
   });
 
   it('shows an arriving message once decrypted, not "decrypting" first; one whose key is missing waits and is read when the key arrives', async () => {
-    const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 })] });
-    await settle();
-    store.openRoom('r');
-    await settle();
-    e2ee.missingKeys.add('s-late');
-    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('first', 's-1') }));
-    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 2, senderId: ana.id, body: '', encrypted: cipher('second', 's-late') }));
+    const { store, e2ee } = await twoArrivals();
     expect(store.messages('r')()).toEqual([]);
     await settle();
     const [first, second] = store.messages('r')();
@@ -94,13 +100,7 @@ describe('ChatStore in an end-to-end encrypted room', () => {
   });
 
   it('an encrypted message keeps its object until its decryption changes', async () => {
-    const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true, lastSeq: 0 })] });
-    await settle();
-    store.openRoom('r');
-    await settle();
-    e2ee.missingKeys.add('s-late');
-    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 1, senderId: ana.id, body: '', encrypted: cipher('first', 's-1') }));
-    realtime.push('message:new', makeMessage({ roomId: 'r', seq: 2, senderId: ana.id, body: '', encrypted: cipher('second', 's-late') }));
+    const { store, realtime, e2ee } = await twoArrivals();
     await settle();
     const [first, waiting] = store.messages('r')();
     realtime.push('message:new', makeMessage({ roomId: 'r', seq: 3, senderId: ana.id, body: '', encrypted: cipher('third', 's-1') }));
