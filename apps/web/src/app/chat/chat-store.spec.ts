@@ -1,6 +1,8 @@
+import { computed } from '@angular/core';
 import { RoomKind, SocketErrorCode } from '@parley/contracts';
 import { SocketRequestError } from '../core/realtime';
 import { outboxStorageKey } from './outbox';
+import { RECEIPT_BATCH_MS } from './members-store';
 import { READ_SEND_INTERVAL_MS } from './read-markers';
 import { ME, chatHarness, makeMember, makeMessage, makeRoom, makeUser, settle } from './testing/chat-fakes';
 
@@ -195,6 +197,7 @@ describe('ChatStore: messages of an open room', () => {
   });
 
   it('tracks read receipts for "Seen by" and my own reads from other devices', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
     const h = chatHarness({ rooms: [makeRoom({ id: 'a', lastSeq: 5, lastRev: 5, lastReadSeq: 2, unreadCount: 3 })] });
     h.rooms.members.set('a', [makeMember(makeUser({ id: ME }), 2), makeMember(ana, 1), makeMember(bo, 4)]);
     h.messages.history.set('a', Array.from({ length: 5 }, (_, i) => makeMessage({ roomId: 'a', seq: i + 1, senderId: i < 2 ? ME : ana.id })));
@@ -204,13 +207,46 @@ describe('ChatStore: messages of an open room', () => {
 
     expect(h.store.seenBy('a', 4).map((m) => m.user.id)).toEqual([bo.id]);
     h.realtime.push('receipt', { roomId: 'a', userId: ana.id, seq: 5 });
+    jest.advanceTimersByTime(RECEIPT_BATCH_MS);
     expect(h.store.seenBy('a', 4).map((m) => m.user.id)).toEqual([ana.id, bo.id]);
 
-    // Read on my phone: this tab's badge goes too.
+    // Read on my phone: this tab's badge goes too, at once.
     h.realtime.push('receipt', { roomId: 'a', userId: ME, seq: 4 });
     expect(h.store.room('a')).toMatchObject({ lastReadSeq: 4, unreadCount: 1 });
     h.realtime.push('receipt', { roomId: 'a', userId: ME, seq: 5 });
     expect(h.store.room('a')!.unreadCount).toBe(0);
+    jest.useRealTimers();
+  });
+
+  it('receipts of several readers within RECEIPT_BATCH_MS move "Seen by" once', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+    const h = chatHarness({ rooms: [makeRoom({ id: 'a', lastSeq: 3, lastRev: 3, lastReadSeq: 3 })] });
+    h.rooms.members.set('a', [makeMember(makeUser({ id: ME }), 3), makeMember(ana, 1), makeMember(bo, 1)]);
+    h.messages.history.set('a', Array.from({ length: 3 }, (_, i) => makeMessage({ roomId: 'a', seq: i + 1, senderId: ME })));
+    await settle();
+    h.store.openRoom('a');
+    await settle();
+    let changes = 0;
+    const seen = computed(() => h.store.seenBy('a', 3).map((m) => m.user.id));
+    const watcher = computed(() => (seen(), ++changes));
+    watcher();
+    h.realtime.push('receipt', { roomId: 'a', userId: ana.id, seq: 3 });
+    jest.advanceTimersByTime(RECEIPT_BATCH_MS / 2);
+    h.realtime.push('receipt', { roomId: 'a', userId: bo.id, seq: 2 });
+    h.realtime.push('receipt', { roomId: 'a', userId: bo.id, seq: 3 });
+    // A stale receipt does not move anyone back.
+    h.realtime.push('receipt', { roomId: 'a', userId: ana.id, seq: 1 });
+    expect(seen()).toEqual([]);
+    jest.advanceTimersByTime(RECEIPT_BATCH_MS / 2);
+    expect(seen()).toEqual([ana.id, bo.id]);
+    watcher();
+    expect(changes).toBe(2);
+    // Nobody read further: nothing changes.
+    h.realtime.push('receipt', { roomId: 'a', userId: bo.id, seq: 3 });
+    jest.advanceTimersByTime(RECEIPT_BATCH_MS);
+    watcher();
+    expect(changes).toBe(2);
+    jest.useRealTimers();
   });
 
   it('marks what was seen as read at once, never beyond, and tells the server', async () => {

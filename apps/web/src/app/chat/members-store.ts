@@ -6,6 +6,12 @@ import { RoomsApi } from '../core/rooms-api';
 import { PeopleStore } from './people-store';
 
 /**
+ * Read receipts arriving within this long are applied together: in a busy room every reader's receipt for
+ * each message would otherwise rebuild the conversation ("Seen by") once per reader.
+ */
+export const RECEIPT_BATCH_MS = 100;
+
+/**
  * The members of the rooms I opened, with their roles and read positions ("Seen by"), kept fresh by
  * `member:joined`, `member:role`, `room:left`, `receipt` and `user:updated`.
  */
@@ -17,12 +23,13 @@ export class MembersStore {
 
   private readonly byRoom = signal<Readonly<Record<string, RoomMember[]>>>({});
   private me: string | null = null;
+  /** Read positions received and not applied yet, by room and reader (see RECEIPT_BATCH_MS). */
+  private readonly pendingReads = new Map<string, Map<string, number>>();
+  private readsTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     const r = this.realtime;
-    r.on('receipt', ({ roomId, userId, seq }) =>
-      this.patch(roomId, (list) => list.map((m) => (m.user.id === userId && m.lastReadSeq < seq ? { ...m, lastReadSeq: seq } : m))),
-    );
+    r.on('receipt', ({ roomId, userId, seq }) => this.readUpTo(roomId, userId, seq));
     r.on('member:joined', ({ roomId, member }) => {
       this.people.rememberUsers([member.user]);
       this.patch(roomId, (list) => [...list.filter((m) => m.user.id !== member.user.id), member]);
@@ -38,6 +45,9 @@ export class MembersStore {
   reset(me: string | null): void {
     this.me = me;
     this.byRoom.set({});
+    this.pendingReads.clear();
+    if (this.readsTimer) clearTimeout(this.readsTimer);
+    this.readsTimer = null;
   }
 
   of(roomId: string): RoomMember[] | null {
@@ -82,6 +92,34 @@ export class MembersStore {
     const next = { ...all };
     for (const roomId of rooms) next[roomId] = all[roomId]!.map((m) => (m.user.id === user.id ? { ...m, user } : m));
     this.byRoom.set(next);
+  }
+
+  private readUpTo(roomId: string, userId: string, seq: number): void {
+    const reads = this.pendingReads.get(roomId) ?? new Map<string, number>();
+    reads.set(userId, Math.max(reads.get(userId) ?? 0, seq));
+    this.pendingReads.set(roomId, reads);
+    this.readsTimer ??= setTimeout(() => this.applyReads(), RECEIPT_BATCH_MS);
+  }
+
+  /** The read positions received meanwhile, in one change (none when nobody read further). */
+  private applyReads(): void {
+    this.readsTimer = null;
+    const all = this.byRoom();
+    let next: Record<string, RoomMember[]> | null = null;
+    for (const [roomId, reads] of this.pendingReads) {
+      const list = all[roomId];
+      if (!list) continue;
+      let moved = false;
+      const updated = list.map((m) => {
+        const seq = reads.get(m.user.id);
+        if (seq === undefined || m.lastReadSeq >= seq) return m;
+        moved = true;
+        return { ...m, lastReadSeq: seq };
+      });
+      if (moved) (next ??= { ...all })[roomId] = updated;
+    }
+    this.pendingReads.clear();
+    if (next) this.byRoom.set(next);
   }
 
   private patch(roomId: string, change: (list: RoomMember[]) => RoomMember[]): void {
