@@ -124,6 +124,8 @@ export class MessageList {
       anchorTo: 'end',
       // Measure in the next frame: resizing rows inside the ResizeObserver callback makes the browser report a loop.
       useAnimationFrameWithResizeObserver: true,
+      // Its changes (a scroll, a measured row, the end of a scroll) mark the list for the next change detection,
+      // one pass a frame, instead of ticking the whole app after each of them.
       useApplicationRefTick: false,
     };
   });
