@@ -346,6 +346,7 @@ export class E2ee {
         // A new room key: backed up now, when a backup is set up (nothing to send otherwise).
         void this.processOutgoing();
       }
+      if (sharing && sharing.used >= ROOM_KEY_ROTATION_MESSAGES) this.rotateAhead(roomId);
       return {
         algorithm: encrypted.algorithm,
         ciphertext: encrypted.ciphertext,
@@ -585,6 +586,25 @@ export class E2ee {
     for (const request of requests) await sendOutgoingRequest(wasm, machine, this.api, request);
     // The key in use is kept across checks; if the library rotated it, the next message says so (a new session id).
     this.sharing.set(roomId, { members: memberIds, devicesVersion, checkedAt: Date.now(), sessionId: last?.sessionId ?? null, used: last?.used ?? 0, usedSince: last?.usedSince ?? Date.now() });
+  }
+
+  /**
+   * This message used the room key up (ROOM_KEY_ROTATION_MESSAGES): its successor is made and shared with every
+   * device now, in the room's queue, so that the next message does not wait for the claims and to-device
+   * messages after Enter. A message already queued behind this one rotates the key itself, and this does nothing.
+   */
+  private rotateAhead(roomId: string): void {
+    void this.inRoomQueue(roomId, async () => {
+      const machine = this.machine;
+      const wasm = this.wasm;
+      const sharing = this.sharing.get(roomId);
+      if (!machine || !wasm || !sharing || sharing.used < ROOM_KEY_ROTATION_MESSAGES) return;
+      await this.shareRoomKey(wasm, machine, roomId, new wasm.RoomId(e2eeRoomId(roomId)), true);
+      // The library replaced the used-up key (its own count is at least this page's): the next message starts the
+      // new one's count (and its session id becomes the one in use).
+      const shared = this.sharing.get(roomId);
+      if (shared) Object.assign(shared, { sessionId: null, used: 0, usedSince: Date.now() });
+    }).catch(() => undefined);
   }
 
   /**
