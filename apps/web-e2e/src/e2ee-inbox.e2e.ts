@@ -1,6 +1,5 @@
 import { RoomSummary } from '@parley/contracts';
-import { firstDevicesReady } from './support/e2ee';
-import { DESKTOP } from './support/browser';
+import { signedInWithKeys } from './support/e2ee';
 import { composerBox, conversationLink, messageByText, messageRegion } from './support/chat-scene';
 import { browserSuite } from './support/suite';
 import { eventually, expectVisible } from './support/ui-expect';
@@ -13,13 +12,8 @@ test('a room key on its way is fetched again after the inbox could not be read, 
   const secret = `juniper${Math.random().toString(36).slice(2, 8)}`;
   const room = await ana!.api.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: `Quiet ${tag}`, memberIds: [bo!.api.user.id], encrypted: true });
 
-  const anaSession = await suite.signedIn(ana!.account, DESKTOP);
-  const boSession = await suite.signedIn(bo!.account, DESKTOP);
+  const [anaSession, boSession] = await signedInWithKeys(suite, [ana!, bo!]);
   const { page } = anaSession;
-  await firstDevicesReady([
-    { api: ana!.api, page },
-    { api: bo!.api, page: boSession.page },
-  ]);
   await conversationLink(page, room.name).click();
 
   // From now on Ana's browser cannot read its inbox (the server answers 503) until the test lets it.

@@ -1,8 +1,8 @@
 import { RoomSummary, SearchPage } from '@parley/contracts';
 import { Page } from 'playwright-core';
-import { firstDevicesReady } from './support/e2ee';
+import { signedInWithKeys } from './support/e2ee';
 import { AccessibilityAudit } from './support/axe';
-import { DESKTOP, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { composerBox, conversationLink, messageByText } from './support/chat-scene';
 import { browserSuite } from './support/suite';
 import { eventually, expectAttribute, expectHidden, expectText, expectVisible } from './support/ui-expect';
@@ -65,14 +65,9 @@ test('a message of an encrypted room is found in the search dialog, on this devi
   const garden = await ana!.api.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: `Garden ${tag}`, memberIds: [bo!.api.user.id] });
   await ana!.api.call('POST', `/api/rooms/${garden.id}/messages`, { body: `Plain ${shared} notes`, clientMsgId: `${tag}-garden` });
 
-  const anaSession = await suite.signedIn(ana!.account, DESKTOP);
-  const boSession = await suite.signedIn(bo!.account, DESKTOP);
-  const { page } = anaSession;
   // Both browsers are devices with keys before Bo writes (so Ana's receives the room key), recovery keys saved.
-  await firstDevicesReady([
-    { api: ana!.api, page },
-    { api: bo!.api, page: boSession.page },
-  ]);
+  const [anaSession, boSession] = await signedInWithKeys(suite, [ana!, bo!]);
+  const { page } = anaSession;
 
   const bp = boSession.page;
   await conversationLink(bp, vault.name).click();

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { E2eeDeviceList } from '@parley/contracts';
+import type { E2eeDeviceList, RegisterRequest } from '@parley/contracts';
 import type { ApiClient } from './api-client';
 import { AccessibilityAudit } from './axe';
-import { screenshot } from './browser';
+import { BrowserSession, DESKTOP, screenshot } from './browser';
 import { eventually, expectVisible } from './ui-expect';
 
 /**
@@ -38,6 +38,20 @@ export async function firstDevicesReady(people: readonly { api: ApiClient; page:
     }
   }, 30_000);
   for (const { page } of people) await saveRecoveryKey(page);
+}
+
+/**
+ * Each person signed in in a desktop browser of the suite, every browser a device with its keys on the server
+ * and each account's recovery key saved: ready for an encrypted room.
+ */
+export async function signedInWithKeys(
+  suite: { signedIn(account: RegisterRequest, viewport?: typeof DESKTOP): Promise<BrowserSession> },
+  people: readonly { account: RegisterRequest; api: ApiClient }[],
+): Promise<BrowserSession[]> {
+  const sessions: BrowserSession[] = [];
+  for (const person of people) sessions.push(await suite.signedIn(person.account, DESKTOP));
+  await firstDevicesReady(people.map((person, i) => ({ api: person.api, page: sessions[i]!.page })));
+  return sessions;
 }
 
 /** Every file under a directory (the SQLite file, its WAL, the file store, keys…). */
