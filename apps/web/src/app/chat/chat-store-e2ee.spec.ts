@@ -1,4 +1,5 @@
 import { MEGOLM_ALGORITHM, Message } from '@parley/contracts';
+import { SHOW_WHILE_PREPARING_MS } from './outbox-queue';
 import { ME, chatHarness, makeMessage, makeRoom, makeUser, settle } from './testing/chat-fakes';
 
 jest.mock('./message-body/render-markdown', () => ({ toPlainText: (body: string) => body }));
@@ -74,6 +75,48 @@ describe('ChatStore in an end-to-end encrypted room', () => {
       ['two', 'sent'],
       ['three', 'sent'],
     ]);
+  });
+
+  it('shows my new message once it is encrypted, so the page does not redraw between the encryption and the send; after 100 ms at the latest', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'queueMicrotask', 'nextTick'] });
+    try {
+      const { store, realtime, e2ee } = chatHarness({ rooms: [makeRoom({ id: 'r', encrypted: true }), makeRoom({ id: 'p' })] });
+      await settle();
+      store.openRoom('r');
+      await realtime.connect();
+      const rows = () => store.messages('r')().map((m) => [m.body, m.state]);
+      // A plain room's message shows at once.
+      store.send('p', 'plain');
+      expect(store.messages('p')().map((m) => m.body)).toEqual(['plain']);
+      await settle();
+      // Encrypted quickly: shown with its send, not before.
+      store.send('r', 'quick');
+      expect(rows()).toEqual([]);
+      await settle();
+      expect(realtime.requestsFor('message:send').map((m) => (m as { roomId: string }).roomId)).toContain('r');
+      expect(rows()).toEqual([['quick', 'sent']]);
+      // Slow (the room key going to every device): shown as sending after SHOW_WHILE_PREPARING_MS anyway.
+      let release!: () => void;
+      e2ee.encryptionHeld = new Promise<void>((resolve) => (release = resolve));
+      store.send('r', 'slow');
+      await settle();
+      expect(rows()).toEqual([['quick', 'sent']]);
+      jest.advanceTimersByTime(SHOW_WHILE_PREPARING_MS - 1);
+      expect(rows()).toEqual([['quick', 'sent']]);
+      jest.advanceTimersByTime(1);
+      expect(rows()).toEqual([
+        ['quick', 'sent'],
+        ['slow', 'sending'],
+      ]);
+      release();
+      await settle();
+      expect(rows()).toEqual([
+        ['quick', 'sent'],
+        ['slow', 'sent'],
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('a plain room still sends the body as it is', async () => {

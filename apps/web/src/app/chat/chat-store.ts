@@ -126,6 +126,7 @@ export class ChatStore implements SyncTarget {
       if (content && message.encrypted) this.decrypted.sent(message, content);
       this.ingest([message]);
     };
+    this.outboxQueue.showsWhenPrepared = (entry) => !!this.roomsById()[entry.roomId]?.encrypted;
     this.outboxQueue.prepare = async (entry) => {
       if (!this.roomsById()[entry.roomId]?.encrypted) return { body: entry.body };
       const replyPreview = entry.replyToId ? this.quotedText(entry.roomId, entry.replyToId) : undefined;

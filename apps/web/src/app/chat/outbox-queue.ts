@@ -1,4 +1,4 @@
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import { Attachment, EncryptedAttachment, EncryptedContent, Message, SocketErrorCode } from '@parley/contracts';
 import { Realtime, SocketRequestError } from '../core/realtime';
 import { OUTBOX_STORAGE, OutboxEntry, readOutbox, uploadIdsOf, writeOutbox } from './outbox';
@@ -18,6 +18,14 @@ type WireContent = { body: string; encrypted?: EncryptedContent };
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * How long a new message of an encrypted room may stay off screen while it is encrypted: it is shown once its
+ * ciphertext is made (a few ms), or after this long when that takes longer (the room key going to every device).
+ */
+export const SHOW_WHILE_PREPARING_MS = 100;
+
+const sameEntries = (a: readonly OutboxEntry[], b: readonly OutboxEntry[]) => a.length === b.length && a.every((e, i) => e === b[i]);
+
+/**
  * My messages on their way: queued at once (kept in localStorage per user, so a reload keeps them), sent one
  * at a time in order with `message:send` while connected and caught up, and left 'failed' (with the reason)
  * when the server refuses one. The same clientMsgId makes a resend safe: the server answers with the original.
@@ -31,8 +39,18 @@ export class OutboxQueue {
   private ready = false;
   private flushing = false;
   private readonly queue = signal<readonly OutboxEntry[]>([]);
+  /** New messages not shown yet: their wire content (encryption) is being made (see SHOW_WHILE_PREPARING_MS). */
+  private readonly preparing = signal<ReadonlySet<string>>(new Set());
 
-  readonly entries = this.queue.asReadonly();
+  /** The queue as the conversation shows it (the saved queue holds every entry from the start). */
+  readonly entries = computed(
+    () => {
+      const preparing = this.preparing();
+      const queue = this.queue();
+      return preparing.size ? queue.filter((e) => !preparing.has(e.clientMsgId)) : queue;
+    },
+    { equal: sameEntries },
+  );
   /** Where the server's copy of a sent message goes (the chat store). */
   onDelivered: (message: Message) => void = () => undefined;
   /**
@@ -40,6 +58,12 @@ export class OutboxQueue {
    * store decides) an empty body and the ciphertext, made at the moment it is sent.
    */
   prepare: (entry: OutboxEntry) => Promise<WireContent> = async (entry) => ({ body: entry.body });
+  /**
+   * Whether a new message waits off screen for its wire content (an encrypted room's, the chat store decides).
+   * The page's redraw for it would otherwise come between the encryption's steps (each one a round trip to the
+   * browser's IndexedDB, answered on this same thread) and hold the message back by a frame or two.
+   */
+  showsWhenPrepared: (entry: OutboxEntry) => boolean = () => false;
   /**
    * Wire contents being made, by clientMsgId: the next message's (its encryption) is started while the one before
    * it waits for the server's answer, so that a quick succession of messages does not wait for each encryption in
@@ -52,6 +76,7 @@ export class OutboxQueue {
     this.me = userId;
     this.ready = false;
     this.prepared.clear();
+    this.preparing.set(new Set());
     this.queue.set(userId ? readOutbox(this.storage, userId) : []);
   }
 
@@ -76,7 +101,22 @@ export class OutboxQueue {
       autoRetried: false,
     };
     this.update((list) => [...list, entry]);
+    // Only the next one to go waits off screen: one queued behind others shows at once (it waits for them anyway).
+    const next = this.ready && this.realtime.online() && !this.queue().some((e) => e.state === 'sending' && e !== entry);
+    if (next && this.showsWhenPrepared(entry)) this.showWhenPrepared(entry);
     void this.flush();
+  }
+
+  /** Keeps a new entry off screen until its wire content is made (or failed), or SHOW_WHILE_PREPARING_MS. */
+  private showWhenPrepared(entry: OutboxEntry): void {
+    const id = entry.clientMsgId;
+    this.preparing.update((ids) => new Set(ids).add(id));
+    const show = () => {
+      clearTimeout(timer);
+      if (this.preparing().has(id)) this.preparing.update((ids) => new Set([...ids].filter((other) => other !== id)));
+    };
+    const timer = setTimeout(show, SHOW_WHILE_PREPARING_MS);
+    this.contentOf(entry).then(show, show);
   }
 
   retry(clientMsgId: string): void {

@@ -263,6 +263,8 @@ export class FakeE2ee {
   private listeners = new Set<(s: { roomId: string; sessionId: string }[]) => void>();
   private readonly slow = new Map<string, Promise<void>>();
   encrypted: { roomId: string; content: EncryptedMessageContent }[] = [];
+  /** While set, encryptions wait for it (a room key being shared with every device). */
+  encryptionHeld: Promise<void> | null = null;
 
   /** Makes the decryption of a session's messages wait until the returned function is called. */
   holdDecryption(sessionId: string): () => void {
@@ -289,6 +291,7 @@ export class FakeE2ee {
 
   async encrypt(roomId: string, content: EncryptedMessageContent): Promise<EncryptedContent> {
     this.encrypted.push({ roomId, content });
+    await this.encryptionHeld;
     return { algorithm: MEGOLM_ALGORITHM, ciphertext: btoa(unescape(encodeURIComponent(JSON.stringify(content)))), senderKey: 'k', senderDeviceId: 'ABCDEFGHIJ', sessionId: `s-${roomId}` };
   }
 
