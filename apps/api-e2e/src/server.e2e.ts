@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Agent, IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startServer, withServer, WORKSPACE_ROOT } from '@parley/testing';
@@ -10,6 +11,20 @@ function runWithEnv(env: Record<string, string>) {
     env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'parley-cfg-')), PORT: '0', ...env },
     encoding: 'utf8',
     timeout: 20_000,
+  });
+}
+
+/** A request through `agent`, telling whether it went out on a socket the agent kept from an earlier request. */
+function viaAgent(agent: Agent, url: string, json?: object): Promise<{ statusCode: number; headers: IncomingHttpHeaders; reusedSocket: boolean }> {
+  return new Promise((resolve, reject) => {
+    const body = json ? JSON.stringify(json) : undefined;
+    const headers = body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {};
+    const req = httpRequest(url, { agent, method: body ? 'POST' : 'GET', headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers, reusedSocket: req.reusedSocket }));
+    });
+    req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -76,12 +91,15 @@ describe('the server process', () => {
     const dataDir = server.dataDir;
     try {
       const data = { username: `keep.${Date.now()}`, email: `keep.${Date.now()}@example.com`, password: 'meadow copper violin harbor' };
-      const inFlight = request(server.url).post('/api/auth/register').send(data);
-      const pending = inFlight.then((r) => r.status);
+      // A client that keeps its connection open after the answer: the process must not wait for it to idle out.
+      const agent = new Agent({ keepAlive: true, timeout: 120_000 });
+      const pending = viaAgent(agent, `${server.url}/api/auth/register`, data);
       await new Promise((r) => setTimeout(r, 5));
+      // Exit code 1 would be the shutdown timeout ("shutdown took too long").
       const exit = await server.stop('SIGTERM');
+      agent.destroy();
       expect([0, 'SIGTERM']).toContain(exit);
-      expect(await pending).toBe(201);
+      expect((await pending).statusCode).toBe(201);
       expect(server.output()).toMatch(/shutting down/);
 
       const again = await startServer({ dataDir });
@@ -93,6 +111,24 @@ describe('the server process', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+
+  it('keeps an idle connection open longer than a client or proxy does, so reusing it never meets a closing socket', async () => {
+    await withServer({}, async (server) => {
+      // An agent that keeps idle sockets as long as the server announces (Node's own default is 5 s).
+      const agent = new Agent({ keepAlive: true, timeout: 120_000 });
+      try {
+        const first = await viaAgent(agent, `${server.url}/api/health`);
+        expect(first.headers['keep-alive']).toBe('timeout=65');
+        // Longer than Node's 5 s default, at which the server used to close the socket under the client.
+        await new Promise((r) => setTimeout(r, 6_000));
+        const second = await viaAgent(agent, `${server.url}/api/health`);
+        expect(second.statusCode).toBe(200);
+        expect(second.reusedSocket).toBe(true);
+      } finally {
+        agent.destroy();
+      }
+    });
   });
 
   it('never logs passwords or tokens', async () => {

@@ -24,7 +24,8 @@ function configOrExit(): AppConfig {
 async function bootstrap(): Promise<void> {
   const config = configOrExit();
   const logger = createRootLogger(config.logLevel);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ParleyExpressAdapter(), {
+  const adapter = new ParleyExpressAdapter();
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     logger: new NestPinoLogger(logger),
     // ParleyExpressAdapter creates an HTTPS server when these are given; Socket.IO shares it, hence WSS.
@@ -34,6 +35,7 @@ async function bootstrap(): Promise<void> {
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down: draining connections');
+    adapter.drainConnections();
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
