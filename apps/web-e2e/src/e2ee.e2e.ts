@@ -56,6 +56,12 @@ test('two people and three devices: messages decrypt on every device, the server
   }
   await screenshot(boLaptop.page, 'e2ee-room-desktop');
   await screenshot(boPhone.page, 'e2ee-room-phone');
+  // On the phone the room's name gives way ("Board minu…") before the lock does: it shows beside the buttons.
+  const phoneHeader = boPhone.page.locator('app-room-header');
+  const lock = (await phoneHeader.getByRole('img', { name: 'End-to-end encrypted' }).boundingBox())!;
+  const calendarButton = (await phoneHeader.getByRole('button', { name: 'Calendar' }).boundingBox())!;
+  expect(lock.width).toBeGreaterThan(0);
+  expect(lock.x + lock.width).toBeLessThanOrEqual(calendarButton.x);
   await audit.check(boLaptop.page, 'encrypted room', 'main');
   audit.assertNone();
 
