@@ -158,6 +158,7 @@ export class E2ee {
   private readonly inboxListeners = new Set<(events: InboxEvent[]) => void>();
   private readonly missingKeyListeners = new Set<() => void>();
   private readonly trustListeners = new Set<() => void>();
+  private readonly stopListeners = new Set<() => void>();
   private trustTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly keysVersion = signal(0);
   /** Per room, the members the room key was last shared with (dropped when membership may have changed). */
@@ -250,6 +251,12 @@ export class E2ee {
   onInbox(listener: (events: InboxEvent[]) => void): () => void {
     this.inboxListeners.add(listener);
     return () => this.inboxListeners.delete(listener);
+  }
+
+  /** Calls `listener` when this device stops (signed out, or another person signs in): what was kept for it goes. */
+  onStopped(listener: () => void): () => void {
+    this.stopListeners.add(listener);
+    return () => this.stopListeners.delete(listener);
   }
 
   /** Calls `listener` when a message could not be decrypted for want of its room key (the backup may have it). */
@@ -675,6 +682,7 @@ export class E2ee {
     this.lateShares.clear();
     this.deviceInfo.set(null);
     this.state.set('off');
+    for (const listener of this.stopListeners) listener();
     machine?.close();
     // Signed out: the server removed this device with the session, so its keys here are of no more use.
     if (previous && device) {

@@ -1,4 +1,4 @@
-import { Injectable, effect, inject, signal, untracked } from '@angular/core';
+import { Injectable, computed, inject, signal } from '@angular/core';
 import { HttpErrorResponse } from '@angular/common/http';
 import type { RoomId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { e2eeUserId } from '@parley/contracts';
@@ -59,7 +59,23 @@ export class Recovery {
   private checking: Promise<void> | null = null;
   private lastDownload = 0;
 
-  readonly state = this.stateSignal.asReadonly();
+  /**
+   * What a person is shown. The check follows the device's start (a second or so): from the moment the device
+   * starts, the backup is being checked, not absent; and if the device cannot start, the check has failed.
+   */
+  readonly state = computed<RecoveryState>(() => {
+    const state = this.stateSignal();
+    if (state !== 'off') return state;
+    switch (this.e2ee.status()) {
+      case 'starting':
+      case 'ready':
+        return 'checking';
+      case 'failed':
+        return 'failed';
+      default:
+        return 'off';
+    }
+  });
   /**
    * True when this device began the account's first set-up at the same moment as another of my devices, which
    * won: the recovery key to give here is the one that other device showed.
@@ -67,7 +83,9 @@ export class Recovery {
   readonly setUpElsewhere = signal(false);
   /** A recovery key just made, to show once until the person says they saved it. */
   readonly recoveryKeyToSave = this.keyToSave.asReadonly();
-  readonly problem = this.problemSignal.asReadonly();
+  readonly problem = computed(() =>
+    this.stateSignal() === 'off' && this.e2ee.status() === 'failed' ? 'encryption could not start in this browser (it is tried again by itself).' : this.problemSignal(),
+  );
 
   constructor() {
     this.e2ee.onStarted((session) => void this.check(session));
@@ -79,15 +97,12 @@ export class Recovery {
     this.e2ee.onInbox(() => void this.secretsFromInbox());
     const now = this.e2ee.current();
     if (now) void this.check(now);
-    effect(() => {
-      if (this.e2ee.status() === 'off')
-        untracked(() => {
-          this.stateSignal.set('off');
-          this.keyToSave.set(null);
-          this.setUpElsewhere.set(false);
-          this.problemSignal.set(null);
-          this.checking = null;
-        });
+    this.e2ee.onStopped(() => {
+      this.stateSignal.set('off');
+      this.keyToSave.set(null);
+      this.setUpElsewhere.set(false);
+      this.problemSignal.set(null);
+      this.checking = null;
     });
   }
 

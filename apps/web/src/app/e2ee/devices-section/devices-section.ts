@@ -17,8 +17,11 @@ export function fingerprint(key: string): string {
 
 interface DeviceRow extends E2eeDevice {
   fingerprint: string | null;
-  /** Verified by emoji, by cross-signing (signed with my self-signing key), or this device once set up. */
-  verified: boolean;
+  /**
+   * Verified by emoji, by cross-signing (signed with my self-signing key), or this device once set up; null while
+   * encryption is not running in this browser, which alone can tell.
+   */
+  verified: boolean | null;
 }
 
 /**
@@ -102,7 +105,7 @@ export class DevicesSection implements OnInit {
       this.devices.set(
         devices.map((d) => {
           const ed = keys[d.deviceId]?.keys?.[`ed25519:${d.deviceId}`];
-          return { ...d, fingerprint: ed ? fingerprint(ed) : null, verified: trusted.has(d.deviceId) };
+          return { ...d, fingerprint: ed ? fingerprint(ed) : null, verified: trusted ? trusted.has(d.deviceId) : null };
         }),
       );
     } catch (err) {
@@ -110,11 +113,11 @@ export class DevicesSection implements OnInit {
     }
   }
 
-  /** Which of my devices this device trusts (only known once encryption runs in this browser). */
-  private async trusted(devices: readonly E2eeDevice[]): Promise<Set<string>> {
+  /** Which of my devices this device trusts; null until encryption runs in this browser. */
+  private async trusted(devices: readonly E2eeDevice[]): Promise<Set<string> | null> {
     const session = this.e2ee.current();
+    if (!session) return null;
     const ids = new Set<string>();
-    if (!session) return ids;
     const { wasm, machine } = session;
     const me = new wasm.UserId(e2eeUserId(session.userId));
     for (const d of devices) {
