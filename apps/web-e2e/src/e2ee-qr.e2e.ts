@@ -44,6 +44,10 @@ test('a new phone verifies itself by QR code: it reads a picture of the laptopâ€
   await expectVisible(onLaptop.getByText(/scanned this device's code/), 30_000);
   await onLaptop.getByRole('button', { name: 'Yes, it was scanned' }).click();
   for (const dialog of [onLaptop, onPhone]) await expectVisible(dialog.getByRole('status').getByText(/^Verified/), 30_000);
+  // Done, each still names the device it verified (the laptop is the older of the two).
+  const [laptopDevice, phoneDevice] = (await bo!.api.call<E2eeDeviceList>('GET', '/api/e2ee/devices')).devices.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  await expectVisible(onLaptop.getByText(`Device ${phoneDevice!.deviceId}`, { exact: true }));
+  await expectVisible(onPhone.getByText(`Device ${laptopDevice!.deviceId}`, { exact: true }));
   await screenshot(boPhone.page, 'e2ee-qr-self-done-phone');
   for (const dialog of [onLaptop, onPhone]) await dialog.getByRole('button', { name: 'Done' }).click();
 

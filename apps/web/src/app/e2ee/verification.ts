@@ -245,7 +245,8 @@ export class Verification {
     this.viewSignal.set({
       flowId: request.flowId,
       otherUserId: fromMatrixUser(request.otherUserId.toString()),
-      otherDeviceId: request.otherDeviceId?.toString() ?? null,
+      // The library forgets the other device once the request is done: the dialog still names it.
+      otherDeviceId: request.otherDeviceId?.toString() ?? (previous?.flowId === request.flowId ? previous.otherDeviceId : null),
       self: request.isSelfVerification(),
       step,
       emoji,
