@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { AccessibilityAudit } from './support/axe';
 import { DESKTOP, PHONE, screenshot } from './support/browser';
 import { browserSuite } from './support/suite';
-import { eventually, expectCount, expectPath, expectVisible } from './support/ui-expect';
+import { eventually, expectCount, expectHidden, expectPath, expectVisible } from './support/ui-expect';
 
 const suite = browserSuite({ DM_POLICY: 'anyone' });
 
@@ -88,4 +88,41 @@ test('a reminder arrives in the app and as a browser notification, opens its roo
 
   await bob.assertClean();
   await phone.assertClean();
+});
+
+test('a reminder that fell due while the page was offline shows when it is back online, as a browser notification too', async () => {
+  const [ana, bo] = await suite.people('ana', 'bo');
+  const room = await ana!.api.call<RoomSummary>('POST', '/api/rooms', { kind: 'group', name: 'Offsite', memberIds: [bo!.api.user.id] });
+  const bob = await suite.signedIn(bo!.account, DESKTOP);
+  await recordNotifications(bob.context);
+  // Bo has the room open (where the app says when it is offline).
+  await bob.page.goto(`/r/${room.id}`);
+  await expectVisible(bob.page.getByRole('region', { name: 'Messages' }));
+
+  // Bo's laptop loses the network; meanwhile a reminder falls due and the server sends it (to nobody listening).
+  await bob.context.setOffline(true);
+  await expectVisible(bob.page.getByText("You're offline."));
+  const event = await ana!.api.call<CalendarEvent>('POST', `/api/rooms/${room.id}/events`, { title: 'Offsite plan', start: utcIn(5 * 60_000), end: utcIn(35 * 60_000), timeZone: 'UTC' });
+  await eventually(async () => {
+    const { notices } = await bo!.api.call<{ notices: { eventId: string }[] }>('GET', '/api/calendar/notices');
+    expect(notices.map((n) => n.eventId)).toContain(event.id);
+  }, 3 * PASS_MS);
+
+  // Back online: the reminder is there, and pops up as a browser notification like a live one.
+  await bob.context.setOffline(false);
+  await expectVisible(reminders(bob.page).getByRole('article', { name: 'Offsite plan' }), 15_000);
+  await eventually(async () => expect((await notifications(bob.page)).map((n) => n.title)).toEqual(['Offsite plan']));
+  // Reconnecting again does not bring it back once dismissed, nor notify twice.
+  await reminders(bob.page).getByRole('button', { name: 'Dismiss Offsite plan' }).click();
+  await bob.context.setOffline(true);
+  await expectVisible(bob.page.getByText("You're offline."));
+  await bob.context.setOffline(false);
+  await expectHidden(bob.page.getByText("You're offline."));
+  await bob.page.waitForTimeout(500);
+  await expectCount(reminders(bob.page).getByRole('article'), 0);
+  expect((await notifications(bob.page)).map((n) => n.title)).toEqual(['Offsite plan']);
+  // Going offline makes Chromium log the failed requests and socket attempts; nothing else may appear.
+  const offlineNoise = /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|WebSocket connection to .* failed/;
+  bob.consoleErrors.splice(0, bob.consoleErrors.length, ...bob.consoleErrors.filter((e) => !offlineNoise.test(e)));
+  await bob.assertClean();
 });

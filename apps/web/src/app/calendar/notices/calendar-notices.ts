@@ -1,5 +1,5 @@
 import { HttpClient } from '@angular/common/http';
-import { Injectable, inject, signal } from '@angular/core';
+import { Injectable, Injector, effect, inject, signal, untracked } from '@angular/core';
 import { Router } from '@angular/router';
 import { CalendarEvent, CalendarNotice, CalendarNoticeList } from '@parley/contracts';
 import { firstValueFrom } from 'rxjs';
@@ -36,20 +36,35 @@ export class CalendarNotices {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly api = inject(CalendarApi);
   private readonly text = inject(CalendarText);
+  private readonly injector = inject(Injector);
   private started = false;
+  /** Notices this page has shown (and maybe since taken down): a later load does not bring them back. */
+  private readonly seen = new Set<string>();
+  /** The load when the app opened: what was already there shows quietly; later loads come after it. */
+  private opening: Promise<void> = Promise.resolve();
   /** Encrypted rooms' events that notices are about (the notice carries no title): fetched to be decrypted here. */
   private readonly events = signal<Readonly<Record<string, CalendarEvent>>>({});
   private readonly fetching = new Map<string, Promise<CalendarEvent | null>>();
 
   readonly shown = this.shownList.asReadonly();
 
-  /** Starts listening (once, from the signed-in shell) and shows recent notices not dismissed yet. */
+  /**
+   * Starts listening (once, from the signed-in shell) and shows recent notices not dismissed yet. A notice is sent
+   * once, to the sockets connected then: those sent while this page was not connected (before its socket first
+   * connected, or while the connection was down) are fetched on every connect, and shown like live ones.
+   */
   start(): void {
     if (this.started) return;
     this.started = true;
     this.realtime.on('calendar:notice', (notice) => this.arrived(notice, true));
     this.realtime.on('calendar:notice-dismissed', ({ id }) => this.forget(id));
-    void this.loadRecent();
+    this.opening = this.loadRecent(false);
+    effect(
+      () => {
+        if (this.realtime.online()) untracked(() => void this.opening.then(() => this.loadRecent(true)));
+      },
+      { injector: this.injector },
+    );
   }
 
   /**
@@ -91,12 +106,13 @@ export class CalendarNotices {
     void this.router.navigate(['/r', notice.roomId]);
   }
 
-  private async loadRecent(): Promise<void> {
+  /** Shows recent notices not dismissed and not shown here before; `live` when they came after the app opened. */
+  private async loadRecent(live: boolean): Promise<void> {
     try {
       const { notices } = await firstValueFrom(this.http.get<CalendarNoticeList>('/api/calendar/notices'));
       const now = Date.now();
-      const recent = notices.filter((n) => !n.dismissedAt && now - new Date(n.at).getTime() < RECENT_MS && new Date(n.end).getTime() > now);
-      for (const n of recent.reverse()) this.arrived(n, false);
+      const recent = notices.filter((n) => !n.dismissedAt && !this.seen.has(n.id) && now - new Date(n.at).getTime() < RECENT_MS && new Date(n.end).getTime() > now);
+      for (const n of recent.reverse()) this.arrived(n, live);
     } catch {
       // Offline or signed out: live notices still arrive.
     }
@@ -104,7 +120,8 @@ export class CalendarNotices {
 
   private arrived(notice: CalendarNotice, live: boolean): void {
     if (!this.auth.user()) return;
-    if (this.shownList().some((n) => n.id === notice.id)) return;
+    if (this.seen.has(notice.id)) return;
+    this.seen.add(notice.id);
     this.shownList.update((list) => [notice, ...list].slice(0, SHOWN_MAX));
     // A reminder stays until the occurrence ends (or it is dismissed); a cancellation goes by itself.
     const until = notice.kind === 'cancelled' ? CANCELLED_SHOWN_MS : Math.max(0, new Date(notice.end).getTime() - Date.now());
