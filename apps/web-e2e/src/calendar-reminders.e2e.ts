@@ -121,8 +121,6 @@ test('a reminder that fell due while the page was offline shows when it is back 
   await bob.page.waitForTimeout(500);
   await expectCount(reminders(bob.page).getByRole('article'), 0);
   expect((await notifications(bob.page)).map((n) => n.title)).toEqual(['Offsite plan']);
-  // Going offline makes Chromium log the failed requests and socket attempts; nothing else may appear.
-  const offlineNoise = /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|WebSocket connection to .* failed/;
-  bob.consoleErrors.splice(0, bob.consoleErrors.length, ...bob.consoleErrors.filter((e) => !offlineNoise.test(e)));
+  bob.forgetOfflineNoise();
   await bob.assertClean();
 });

@@ -202,10 +202,7 @@ test('a message written offline waits as pending and is delivered exactly once w
   const history = await api<MessagePage>(bo, 'GET', `/api/rooms/${roomId}/messages`);
   expect(history.items.filter((m) => m.body === 'Written in the tunnel')).toHaveLength(1);
 
-  // Going offline makes Chromium log the failed requests and socket attempts; nothing else may appear.
-  const offlineNoise = /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|WebSocket connection to .* failed/;
-  const rest = ana.consoleErrors.filter((e) => !offlineNoise.test(e));
-  ana.consoleErrors.splice(0, ana.consoleErrors.length, ...rest);
+  ana.forgetOfflineNoise();
   await ana.assertClean();
   await bo.assertClean();
 });

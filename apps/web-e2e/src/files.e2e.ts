@@ -179,9 +179,7 @@ test('an upload cut off by going offline pauses, and goes on from where it stopp
   const got = await bo.download(fileContentUrl(sent.attachments[0]!.id));
   expect(got.status).toBe(200);
   expect(sha256(got.bytes)).toBe(sha256(backup.bytes));
-  // The browser reports the requests that failed while it was offline: that was the point.
-  const offlineNoise = /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|WebSocket connection to .* failed/;
-  session.consoleErrors.splice(0, session.consoleErrors.length, ...session.consoleErrors.filter((e) => !offlineNoise.test(e)));
+  session.forgetOfflineNoise();
   await session.assertClean();
 });
 

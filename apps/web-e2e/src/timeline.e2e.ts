@@ -82,9 +82,7 @@ for (const [label, viewport] of [
     }
     await session.screenshot(`timeline-${label}-after-reconnect`);
 
-    const offlineNoise = /ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|WebSocket connection to .* failed/;
-    const rest_ = session.consoleErrors.filter((e) => !offlineNoise.test(e));
-    session.consoleErrors.splice(0, session.consoleErrors.length, ...rest_);
+    session.forgetOfflineNoise();
     await session.assertClean();
   });
 }

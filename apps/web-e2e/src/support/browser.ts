@@ -83,6 +83,15 @@ export class BrowserSession {
   }
 
   /**
+   * Going offline (`context.setOffline`) makes Chromium log the failed requests and socket attempts as console
+   * errors. A test that took the page offline on purpose drops those before `assertClean`; nothing else may appear.
+   */
+  forgetOfflineNoise(): void {
+    const rest = this.consoleErrors.filter((e) => !/ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED|WebSocket connection to .* failed/.test(e));
+    this.consoleErrors.splice(0, this.consoleErrors.length, ...rest);
+  }
+
+  /**
    * Chromium logs every 4xx/5xx response as a console error ("Failed to load resource"). A test that
    * provokes one on purpose (a 401 from the session check, a 400 for a weak password) declares it here;
    * any other failed request still fails the test.
