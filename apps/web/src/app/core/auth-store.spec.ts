@@ -37,4 +37,25 @@ describe('AuthStore.signOut', () => {
     await expect(auth.signOut()).resolves.toBeUndefined();
     expect(auth.signedIn()).toBe(false);
   });
+
+  it('asks the server only once the work registered to run before sign-out has finished', async () => {
+    const steps: string[] = [];
+    const auth = harness(() => {
+      steps.push('logout request');
+      return of(undefined);
+    });
+    let finishClose!: () => void;
+    auth.beforeSignOut(() => {
+      steps.push(`closing, signed in: ${auth.signedIn()}`);
+      return new Promise<void>((resolve) => (finishClose = resolve));
+    });
+    await auth.signIn({ login: 'ada', password: 'secret' });
+
+    const done = auth.signOut();
+    await Promise.resolve();
+    expect(steps).toEqual(['closing, signed in: false']);
+    finishClose();
+    await done;
+    expect(steps).toEqual(['closing, signed in: false', 'logout request']);
+  });
 });

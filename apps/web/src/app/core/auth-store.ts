@@ -11,6 +11,7 @@ export class AuthStore {
   private readonly currentUser = signal<CurrentUser | null>(null);
   private readonly restoring = signal(true);
   private readonly registrationStatus = signal<AuthSession['registration'] | null>(null);
+  private readonly signOutHooks: (() => Promise<void>)[] = [];
 
   /** The signed-in user, or null. */
   readonly user = this.currentUser.asReadonly();
@@ -52,11 +53,20 @@ export class AuthStore {
    */
   async signOut(): Promise<void> {
     this.currentUser.set(null);
+    await Promise.all(this.signOutHooks.map((hook) => hook()));
     try {
       await firstValueFrom(this.api.logout());
     } catch {
       // The session may already be gone (expired, ended elsewhere): nothing left to end.
     }
+  }
+
+  /**
+   * Work to finish after the user is signed out here and before the server is asked to end the session, such as
+   * closing the live connection from this side.
+   */
+  beforeSignOut(hook: () => Promise<void>): void {
+    this.signOutHooks.push(hook);
   }
 
   /** Ends every session of this user, on every device (the server clears this browser's cookies too). */

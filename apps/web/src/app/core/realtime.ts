@@ -52,6 +52,57 @@ export class SocketRequestError extends Error {
   }
 }
 
+/** How long a disconnect waits for a WebSocket upgrade under way to end. */
+export const UPGRADE_WAIT_MS = 2_000;
+
+/** The part of a Socket.IO client socket `disconnectSettled` uses. */
+type UpgradeWatched = Pick<Socket, 'disconnect'> & { io: { engine: Pick<Socket['io']['engine'], 'on' | 'off' | 'transport'> } };
+
+/** Sockets whose connection, made by HTTP long-polling, is being upgraded to a WebSocket right now. */
+const upgrading = new WeakSet<UpgradeWatched>();
+
+/** Called when the socket's connection opens: long-polling first, and the client tries a WebSocket at once. */
+export function watchUpgrade(socket: UpgradeWatched): void {
+  const engine = socket.io.engine;
+  if (engine.transport.name !== 'polling') return;
+  upgrading.add(socket);
+  const settled = () => {
+    upgrading.delete(socket);
+    engine.off('upgrade', settled);
+    engine.off('upgradeError', settled);
+    engine.off('close', settled);
+  };
+  engine.on('upgrade', settled);
+  engine.on('upgradeError', settled);
+  engine.on('close', settled);
+}
+
+/**
+ * Disconnects a socket, but not in the middle of its WebSocket upgrade: the browser logs a warning for every
+ * WebSocket closed before its handshake ends ("WebSocket is closed before the connection is established"), which
+ * is what signing out a second after signing in did. The disconnect waits for the upgrade to succeed or fail, at
+ * most UPGRADE_WAIT_MS; the socket's listeners are gone by then, so nothing it receives meanwhile is used.
+ */
+export function disconnectSettled(socket: UpgradeWatched): Promise<void> {
+  if (!upgrading.has(socket)) {
+    socket.disconnect();
+    return Promise.resolve();
+  }
+  const engine = socket.io.engine;
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      engine.off('upgrade', done);
+      engine.off('upgradeError', done);
+      socket.disconnect();
+      resolve();
+    };
+    const timer = setTimeout(done, UPGRADE_WAIT_MS);
+    engine.on('upgrade', done);
+    engine.on('upgradeError', done);
+  });
+}
+
 function isErrorAck(response: unknown): response is { error: SocketError } {
   return typeof response === 'object' && response !== null && 'error' in response;
 }
@@ -131,6 +182,13 @@ export class Realtime {
       const id = userId();
       untracked(() => this.switchUser(id));
     });
+    // Signing out closes the connection before the server ends the session: the server would otherwise close it
+    // from its side, possibly in the middle of the WebSocket upgrade.
+    this.auth.beforeSignOut(() => {
+      const closed = this.close();
+      this.switchUser(null);
+      return closed;
+    });
     this.on('user:updated', ({ user }) => this.ownProfileChanged(user));
     if (typeof document !== 'undefined') {
       document.addEventListener('visibilitychange', () => this.reportActivity(document.visibilityState === 'visible' ? 'active' : 'idle'));
@@ -186,7 +244,7 @@ export class Realtime {
 
   private switchUser(userId: string | null): void {
     if (userId === this.userId) return;
-    this.close();
+    void this.close();
     this.userId = userId;
     this.target?.sessionChanged(userId);
     if (userId) this.open();
@@ -203,6 +261,7 @@ export class Realtime {
       reconnectionDelayMax: 3000,
     });
     this.socket = socket;
+    socket.io.on('open', () => watchUpgrade(socket));
     const raw = socket as unknown as { on(e: string, l: (...args: never[]) => void): void };
     for (const [event, listener] of this.listeners) raw.on(event, listener);
 
@@ -234,14 +293,15 @@ export class Realtime {
     });
   }
 
-  private close(): void {
+  /** Resolves once the socket is disconnected (after any WebSocket upgrade under way, see `disconnectSettled`). */
+  private close(): Promise<void> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const socket = this.socket;
     this.socket = null;
     socket?.removeAllListeners();
-    socket?.disconnect();
     this.state.set('offline');
+    return socket ? disconnectSettled(socket) : Promise.resolve();
   }
 
   /** Runs `sync` from the store's cursors until nothing more is waiting, then lets the store send its queue. */
