@@ -2,6 +2,7 @@ import { Browser, Page } from 'playwright-core';
 import { RunningServer, startServer, withServer } from '@parley/testing';
 import { newAccount, registerViaApi } from './support/accounts';
 import { BrowserSession, DESKTOP, PHONE, launchBrowser } from './support/browser';
+import { SlowUpgradeProxy } from './support/slow-upgrade-proxy';
 import {
   expectAttribute,
   expectCount,
@@ -310,6 +311,33 @@ test('a user signs out another device from the profile page', async () => {
     await other.close();
   }
   await session!.assertClean();
+});
+
+test('signing out while the WebSocket upgrade is still under way closes it without a console warning', async () => {
+  // The page connects by long-polling and then tries a WebSocket; this proxy holds that handshake back 1.5 s.
+  const proxy = await SlowUpgradeProxy.start(server.url, 1_500);
+  const account = newAccount('quick');
+  await registerViaApi(server.url, account);
+  const s = await BrowserSession.open(browser, proxy.url, DESKTOP);
+  try {
+    await s.page.goto('/login');
+    const upgrade = s.page.waitForEvent('websocket', { predicate: (ws) => ws.url().includes('transport=websocket') });
+    await signIn(s.page, account.username, account.password);
+    const ws = await upgrade;
+    const socketErrors: string[] = [];
+    ws.on('socketerror', (error) => socketErrors.push(error));
+    const closed = new Promise((resolve) => ws.on('close', resolve));
+    expect(ws.isClosed()).toBe(false);
+    await logOut(s.page);
+    // The signed-out page's socket does not linger: it closes once the handshake has ended, and cleanly.
+    await closed;
+    expect(socketErrors).toEqual([]);
+    // Chromium used to log "WebSocket is closed before the connection is established" here.
+    await s.assertClean();
+  } finally {
+    await s.close();
+    await proxy.close();
+  }
 });
 
 test('a server with closed registration says so instead of offering a form', async () => {
