@@ -5,8 +5,12 @@ import { MemoryPresenceStore, PresenceStore } from './presence-store';
 import { RedisPresenceStore } from './redis-presence-store';
 
 const GRACE_MS = 150;
-/** Short heartbeats so that a "dead process" is noticed within the test. */
-const FAST = { heartbeatMs: 100, entryTtlMs: 400, sweepMs: 50 };
+/**
+ * Short heartbeats so that a "dead process" is noticed within the test, with entries that outlive a stalled
+ * test process: a live store's renewals late by more than entryTtlMs - heartbeatMs would look like a dead
+ * process (a 500 ms stall did that with a 400 ms lifetime, on a busy CI machine too).
+ */
+const FAST = { heartbeatMs: 100, entryTtlMs: 2_000, sweepMs: 50 };
 
 let redis: TestRedis;
 const stores: PresenceStore[] = [];
@@ -103,7 +107,7 @@ describe('presence in Redis, over several processes', () => {
     await dying.connected(ana, 'x');
     dying.onApplicationShutdown(); // no more heartbeats, no disconnects
     expect(await alive.statuses([ana])).toEqual(new Map([[ana, 'online']]));
-    await until(() => announcedOffline.includes(ana));
+    await until(() => announcedOffline.includes(ana), FAST.entryTtlMs + 4_000);
     expect(await alive.statuses([ana])).toEqual(new Map());
   });
 
