@@ -47,6 +47,12 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, config.host);
   const { port } = app.getHttpServer().address() as AddressInfo;
   logger.info({ port, database: config.database.type, dataDir: config.dataDir }, `Parley listening on ${config.tls ? 'https' : 'http'}://localhost:${port}`);
+  // Started by a parent with an IPC channel (a supervisor, the test harness) and PORT=0: it learns the port the
+  // system chose. The channel must not keep the process alive at shutdown.
+  if (process.send) {
+    process.send({ type: 'parley:listening', port });
+    process.channel?.unref();
+  }
 }
 
 bootstrap().catch((err: unknown) => {

@@ -51,12 +51,13 @@ export async function freePort(): Promise<number> {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const ownDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'));
-  const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
-    PORT: String(port),
+    // The server binds a port the system chooses and says which over IPC: a port picked here and handed over
+    // could be taken by another test's server in between, whose health check would then pass for this one.
+    PORT: '0',
     DATA_DIR: dataDir,
     DATABASE_URL: '',
     WEB_DIST_DIR: WEB_DIST,
@@ -66,28 +67,45 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     RATE_LIMIT_API_PER_MINUTE: '1000000',
     ...opts.env,
   };
-  const child = spawn(process.execPath, [MAIN], { env, cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], { env, cwd: WORKSPACE_ROOT, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  let port = 0;
+  child.on('message', (m: { type?: string; port?: number }) => {
+    if (m?.type === 'parley:listening' && typeof m.port === 'number') port = m.port;
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | string | null>((ok) => child.once('exit', (code, signal) => ok(code ?? signal)));
 
-  const url = `${env['TLS_CERT_FILE'] ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const scheme = env['TLS_CERT_FILE'] ? 'https' : 'http';
+  let url = '';
   // A busy machine (two cores, browsers and other servers running) can take a while to boot Nest.
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let finished = false;
-  void exited.then(() => (finished = true));
+  let running = false;
+  let stopping = false;
+  void exited.then((how) => {
+    finished = true;
+    // A server that dies under a test makes its requests fail with ECONNRESET or ECONNREFUSED, which say nothing
+    // of why: its own last words do.
+    if (running && !stopping) process.stderr.write(`\nParley at ${url} exited on its own (${how}) during a test. Its last output:\n${out.slice(-4000)}\n`);
+  });
   while (true) {
     if (finished) throw new Error(`Parley exited during start-up:\n${out.slice(-2000)}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`Parley did not become healthy in time:\n${out.slice(-2000)}`);
     }
-    if (await healthy(url)) break;
+    if (port) {
+      url = `${scheme}://127.0.0.1:${port}`;
+      if (await healthy(url)) break;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+  running = true;
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    stopping = true;
     if (!finished) child.kill(signal);
     return exited;
   };
