@@ -167,7 +167,8 @@ describe.each<DatabaseKind>(['sqlite', 'postgres'])('encryption at rest on %s', 
     const again = await restart(server);
     servers.push(again);
     await asUser(again.url, ada).get('/api/rooms').expect(200);
-  });
+    // Three start-ups, one of them blocking this worker: over a minute on a busy two-core machine.
+  }, 120_000);
 
   it('encrypts, in the background, the messages and pictures of an installation that turns encryption on', async () => {
     const server = await start({ ENCRYPTION_AT_REST: 'off', SOCKET_SEND_BURST: '1000' });
