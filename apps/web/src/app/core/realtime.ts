@@ -177,18 +177,14 @@ export class Realtime {
   constructor() {
     const userId = computed(() => this.auth.user()?.id ?? null);
     // Now for whoever is signed in already, then on every change of user.
-    this.switchUser(userId());
+    void this.switchUser(userId());
     effect(() => {
       const id = userId();
-      untracked(() => this.switchUser(id));
+      untracked(() => void this.switchUser(id));
     });
     // Signing out closes the connection before the server ends the session: the server would otherwise close it
     // from its side, possibly in the middle of the WebSocket upgrade.
-    this.auth.beforeSignOut(() => {
-      const closed = this.close();
-      this.switchUser(null);
-      return closed;
-    });
+    this.auth.beforeSignOut(() => this.switchUser(null));
     this.on('user:updated', ({ user }) => this.ownProfileChanged(user));
     if (typeof document !== 'undefined') {
       document.addEventListener('visibilitychange', () => this.reportActivity(document.visibilityState === 'visible' ? 'active' : 'idle'));
@@ -242,12 +238,14 @@ export class Realtime {
     return response as AckResult<E>;
   }
 
-  private switchUser(userId: string | null): void {
-    if (userId === this.userId) return;
-    void this.close();
+  /** Resolves once the previous user's socket is disconnected. */
+  private switchUser(userId: string | null): Promise<void> {
+    if (userId === this.userId) return Promise.resolve();
+    const closed = this.close();
     this.userId = userId;
     this.target?.sessionChanged(userId);
     if (userId) this.open();
+    return closed;
   }
 
   private open(): void {
